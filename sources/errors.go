@@ -1,0 +1,71 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/aws/smithy-go"
+)
+
+// Problem is a failure sorted by what the on-call engineer should do about it.
+type Problem string
+
+const (
+	ProblemThrottled   Problem = "throttled"
+	ProblemAccess      Problem = "access denied"
+	ProblemCredentials Problem = "credentials expired or missing"
+	ProblemUnreachable Problem = "endpoint unreachable"
+	ProblemTimeout     Problem = "timed out"
+	ProblemOther       Problem = "error"
+)
+
+// Classify sorts an error from any source into a Problem.
+func Classify(err error) Problem {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		code := apiErr.ErrorCode()
+		switch {
+		case strings.Contains(code, "Throttl"), code == "TooManyRequestsException",
+			code == "RequestLimitExceeded", code == "LimitExceededException", code == "SlowDown":
+			return ProblemThrottled
+		case strings.Contains(code, "AccessDenied"), code == "UnauthorizedOperation",
+			code == "AuthorizationError", code == "UnrecognizedClientException":
+			return ProblemAccess
+		case strings.Contains(code, "Expired"), code == "InvalidClientTokenId",
+			code == "SignatureDoesNotMatch", code == "MissingAuthenticationToken":
+			return ProblemCredentials
+		}
+	}
+	var netErr net.Error
+	var opErr *net.OpError
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return ProblemTimeout
+	case errors.As(err, &opErr), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
+		return ProblemUnreachable
+	case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "no EC2 IMDS role found"),
+		strings.Contains(msg, "ExpiredToken"), strings.Contains(msg, "token has expired"):
+		return ProblemCredentials
+	}
+	return ProblemOther
+}
+
+// Explain is a one-line status message for an error: the problem first, then
+// the detail, without the SDK's long operation/request-id preamble.
+func Explain(feed Feed, err error) string {
+	detail := err.Error()
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		detail = apiErr.ErrorCode()
+		if m := apiErr.ErrorMessage(); m != "" {
+			detail += ": " + m
+		}
+	}
+	return Sanitize(string(feed) + ": " + string(Classify(err)) + " — " + detail)
+}

@@ -1,0 +1,56 @@
+package sources
+
+import "time"
+
+// Feed names one stream of data the UI polls.
+type Feed string
+
+const (
+	FeedAlarms  Feed = "alarms"
+	FeedMetrics Feed = "metrics"
+	FeedLogs    Feed = "logs"
+	FeedTrail   Feed = "trail"
+	FeedDrill   Feed = "drill-down"
+)
+
+// AlarmsMsg carries a fresh list of every alarm.
+type AlarmsMsg struct {
+	Alarms []Alarm
+	At     time.Time
+}
+
+// MetricsMsg carries fresh series for the watched metrics.
+type MetricsMsg struct {
+	Series []Series
+	At     time.Time
+}
+
+// LogsMsg carries log events not delivered before, oldest first.
+type LogsMsg struct {
+	Events []LogEvent
+	At     time.Time
+}
+
+// TrailMsg carries CloudTrail events not delivered before, oldest first.
+type TrailMsg struct {
+	Events []TrailEvent
+	At     time.Time
+}
+
+// ErrMsg reports a failed poll; the pane keeps its last data.
+type ErrMsg struct {
+	Feed Feed
+	Err  error
+	At   time.Time
+}
+
+// DrillMsg carries everything around one alarm's state change.
+type DrillMsg struct {
+	Alarm  Alarm
+	Start  time.Time
+	End    time.Time
+	Series Series
+	Trail  []TrailEvent
+	Logs   []LogEvent
+	Errors []error // partial failures: what could be fetched is still shown
+}

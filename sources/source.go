@@ -1,0 +1,38 @@
+package sources
+
+import (
+	"context"
+	"time"
+)
+
+// AlarmLister returns every metric alarm (all pages).
+type AlarmLister interface {
+	ListAlarms(ctx context.Context) ([]Alarm, error)
+}
+
+// MetricFetcher returns one Series per spec, in the order given, for the
+// window [start, end]. Implementations batch: one request carries many specs.
+type MetricFetcher interface {
+	FetchMetrics(ctx context.Context, specs []MetricSpec, start, end time.Time) ([]Series, error)
+}
+
+// LogFetcher returns the events of one log group in a window, oldest first.
+type LogFetcher interface {
+	FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error)
+}
+
+// TrailFetcher returns CloudTrail management events in a window, oldest first.
+type TrailFetcher interface {
+	FetchTrail(ctx context.Context, q TrailQuery) ([]TrailEvent, error)
+}
+
+// Source is everything the dashboard reads. The demo and AWS sources both
+// implement it, so the UI never knows which one it talks to.
+type Source interface {
+	AlarmLister
+	MetricFetcher
+	LogFetcher
+	TrailFetcher
+	// Describe names the source for the header, e.g. "demo" or "aws prod/eu-west-1".
+	Describe() string
+}

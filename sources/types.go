@@ -1,0 +1,211 @@
+// Package sources holds the data model shared by every data source (AWS or
+// the embedded demo), the small interfaces they implement, and the tea.Msgs
+// that carry their results to the UI.
+package sources
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Dimension is one CloudWatch metric dimension.
+type Dimension struct {
+	Name  string
+	Value string
+}
+
+// MetricSpec names one CloudWatch metric statistic.
+type MetricSpec struct {
+	Namespace string
+	Metric    string
+	Dims      []Dimension
+	Stat      string        // Average, Sum, Maximum, p99, ...
+	Period    time.Duration // defaults to one minute
+	Unit      string        // display unit when known ("Percent", "Milliseconds"); not part of Key
+}
+
+// Key is a canonical identity for the spec: "namespace/metric/d=v,d2=v2:stat".
+func (s MetricSpec) Key() string {
+	dims := make([]string, len(s.Dims))
+	for i, d := range s.Dims {
+		dims[i] = d.Name + "=" + d.Value
+	}
+	sort.Strings(dims)
+	return fmt.Sprintf("%s/%s/%s:%s", s.Namespace, s.Metric, strings.Join(dims, ","), s.stat())
+}
+
+// Label is a short human name: "CPUUtilization i-0abc (Average)".
+func (s MetricSpec) Label() string {
+	vals := make([]string, len(s.Dims))
+	for i, d := range s.Dims {
+		vals[i] = d.Value
+	}
+	label := s.Metric
+	if len(vals) > 0 {
+		label += " " + strings.Join(vals, ",")
+	}
+	return label + " (" + s.stat() + ")"
+}
+
+func (s MetricSpec) stat() string {
+	if s.Stat == "" {
+		return "Average"
+	}
+	return s.Stat
+}
+
+// WithDefaults fills in the statistic and period when they are unset.
+func (s MetricSpec) WithDefaults() MetricSpec {
+	s.Stat = s.stat()
+	if s.Period <= 0 {
+		s.Period = time.Minute
+	}
+	return s
+}
+
+// ParseMetricSpec reads "namespace/metric/dim=value[,dim=value]:stat".
+// Namespaces may themselves contain a slash ("AWS/EC2"), so the metric is the
+// second-to-last slash-separated part when dimensions are present.
+func ParseMetricSpec(text string) (MetricSpec, error) {
+	spec := MetricSpec{}
+	body := text
+	if i := strings.LastIndex(text, ":"); i >= 0 {
+		body, spec.Stat = text[:i], text[i+1:]
+	}
+	parts := strings.Split(body, "/")
+	if len(parts) < 2 {
+		return spec, fmt.Errorf("metric %q: want namespace/metric/dim=value:stat", text)
+	}
+	last := parts[len(parts)-1]
+	if strings.Contains(last, "=") || last == "" {
+		for _, pair := range strings.Split(last, ",") {
+			if pair == "" {
+				continue
+			}
+			name, value, ok := strings.Cut(pair, "=")
+			if !ok || name == "" {
+				return spec, fmt.Errorf("metric %q: dimension %q is not name=value", text, pair)
+			}
+			spec.Dims = append(spec.Dims, Dimension{Name: name, Value: value})
+		}
+		parts = parts[:len(parts)-1]
+	}
+	if len(parts) < 2 {
+		return spec, fmt.Errorf("metric %q: want namespace/metric/dim=value:stat", text)
+	}
+	spec.Metric = parts[len(parts)-1]
+	spec.Namespace = strings.Join(parts[:len(parts)-1], "/")
+	if spec.Namespace == "" || spec.Metric == "" {
+		return spec, fmt.Errorf("metric %q: namespace and metric name are required", text)
+	}
+	return spec.WithDefaults(), nil
+}
+
+// Series is the data of one metric over a window, oldest point first.
+type Series struct {
+	Spec   MetricSpec
+	Unit   string
+	Times  []time.Time
+	Values []float64
+}
+
+// Last returns the newest value, and false when the series is empty.
+func (s Series) Last() (float64, bool) {
+	if len(s.Values) == 0 {
+		return 0, false
+	}
+	return s.Values[len(s.Values)-1], true
+}
+
+// AlarmState is a CloudWatch alarm state value.
+type AlarmState string
+
+const (
+	StateAlarm        AlarmState = "ALARM"
+	StateInsufficient AlarmState = "INSUFFICIENT_DATA"
+	StateOK           AlarmState = "OK"
+)
+
+// Rank orders states for display: ALARM first, OK last.
+func (s AlarmState) Rank() int {
+	switch s {
+	case StateAlarm:
+		return 0
+	case StateInsufficient:
+		return 1
+	}
+	return 2
+}
+
+// Alarm is one CloudWatch metric alarm.
+type Alarm struct {
+	Name         string
+	State        AlarmState
+	Reason       string
+	Metric       MetricSpec
+	Threshold    float64
+	Comparison   string // GreaterThanThreshold, LessThanThreshold, ...
+	StateChanged time.Time
+}
+
+// SortAlarms orders alarms ALARM first, then INSUFFICIENT_DATA, then OK;
+// within a state the most recent change comes first.
+func SortAlarms(alarms []Alarm) {
+	sort.SliceStable(alarms, func(i, j int) bool {
+		a, b := alarms[i], alarms[j]
+		if a.State.Rank() != b.State.Rank() {
+			return a.State.Rank() < b.State.Rank()
+		}
+		if !a.StateChanged.Equal(b.StateChanged) {
+			return a.StateChanged.After(b.StateChanged)
+		}
+		return a.Name < b.Name
+	})
+}
+
+// LogEvent is one CloudWatch Logs event. Message is already sanitised.
+type LogEvent struct {
+	ID      string // eventId, unique within a group; used to drop duplicates
+	Group   string
+	Stream  string
+	Time    time.Time
+	Message string
+}
+
+// LogQuery asks for every event of one group in [Start, End).
+type LogQuery struct {
+	Group   string
+	Pattern string // CloudWatch Logs filter pattern; empty matches all
+	Start   time.Time
+	End     time.Time
+	Limit   int // stop after this many events; 0 means the source's default
+}
+
+// TrailEvent is one CloudTrail management event. Text fields are sanitised.
+type TrailEvent struct {
+	ID           string
+	Time         time.Time
+	Name         string // eventName, e.g. UpdateFunctionConfiguration
+	Source       string // eventSource, e.g. lambda.amazonaws.com
+	User         string
+	SourceIP     string
+	Resources    []string // resource names / ARNs the event touched
+	ErrorCode    string
+	ErrorMessage string
+	ReadOnly     bool
+	JSON         string // the full CloudTrailEvent document
+}
+
+// Failed reports whether the API call was refused or errored.
+func (e TrailEvent) Failed() bool { return e.ErrorCode != "" }
+
+// TrailQuery asks for management events in [Start, End], optionally only those
+// touching ResourceName.
+type TrailQuery struct {
+	Start        time.Time
+	End          time.Time
+	ResourceName string
+	Limit        int // 0 means the source's default
+}

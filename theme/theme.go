@@ -1,0 +1,62 @@
+// Package theme holds every lipgloss style the dashboard uses, so panes agree
+// on colours and a colour-less terminal (NO_COLOR, TERM=dumb) still reads well.
+package theme
+
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"watchtrail/sources"
+)
+
+// Adaptive colours pick a shade for light and dark terminals alike.
+var (
+	Red    = lipgloss.AdaptiveColor{Light: "#C00000", Dark: "#FF5F5F"}
+	Amber  = lipgloss.AdaptiveColor{Light: "#A05A00", Dark: "#FFAF00"}
+	Green  = lipgloss.AdaptiveColor{Light: "#006F00", Dark: "#5FD75F"}
+	Blue   = lipgloss.AdaptiveColor{Light: "#0050A0", Dark: "#5FAFFF"}
+	Muted  = lipgloss.AdaptiveColor{Light: "#6C6C6C", Dark: "#8A8A8A"}
+	Accent = lipgloss.AdaptiveColor{Light: "#5F00AF", Dark: "#AF87FF"}
+)
+
+var (
+	// Pane frames: the focused pane gets a bright, thick border.
+	Pane        = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(Muted)
+	PaneFocused = lipgloss.NewStyle().Border(lipgloss.ThickBorder()).BorderForeground(Accent)
+	Title       = lipgloss.NewStyle().Bold(true)
+	TitleMuted  = lipgloss.NewStyle().Foreground(Muted)
+
+	Header    = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#3A3A7A")).Padding(0, 1)
+	DemoBadge = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#000000")).Background(lipgloss.Color("#FFAF00")).Padding(0, 1)
+	Status    = lipgloss.NewStyle().Foreground(Muted)
+	StatusErr = lipgloss.NewStyle().Bold(true).Foreground(Red)
+
+	Selected = lipgloss.NewStyle().Reverse(true)
+	Dim      = lipgloss.NewStyle().Foreground(Muted)
+	Error    = lipgloss.NewStyle().Foreground(Red)
+	Warn     = lipgloss.NewStyle().Foreground(Amber)
+	Good     = lipgloss.NewStyle().Foreground(Green)
+	Info     = lipgloss.NewStyle().Foreground(Blue)
+	Key      = lipgloss.NewStyle().Bold(true).Foreground(Accent)
+)
+
+// State styles an alarm state word: ALARM red, INSUFFICIENT_DATA amber, OK green.
+func State(s sources.AlarmState) lipgloss.Style {
+	switch s {
+	case sources.StateAlarm:
+		return lipgloss.NewStyle().Bold(true).Foreground(Red)
+	case sources.StateInsufficient:
+		return Warn
+	}
+	return Good
+}
+
+// StateColor is the colour of an alarm state, for charts.
+func StateColor(s sources.AlarmState) lipgloss.TerminalColor {
+	switch s {
+	case sources.StateAlarm:
+		return Red
+	case sources.StateInsufficient:
+		return Amber
+	}
+	return Green
+}
