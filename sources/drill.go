@@ -1,0 +1,147 @@
+package sources
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The drill-down window around an alarm's state change: long enough before it
+// to catch the change that caused it, a little after to see the effect.
+const (
+	DrillBefore = 30 * time.Minute
+	DrillAfter  = 10 * time.Minute
+	drillLogCap = 500
+)
+
+// DrillWindow is the time window the drill-down looks at for an alarm.
+func DrillWindow(a Alarm, now time.Time) (time.Time, time.Time) {
+	at := a.StateChanged
+	if at.IsZero() || at.After(now) {
+		at = now
+	}
+	end := at.Add(DrillAfter)
+	if end.After(now) {
+		end = now
+	}
+	return at.Add(-DrillBefore), end
+}
+
+// ResourceNames are the names CloudTrail may know the alarm's resource by:
+// its dimension values (InstanceId, FunctionName, TableName, LoadBalancer, ...).
+func ResourceNames(a Alarm) []string {
+	var names []string
+	for _, d := range a.Metric.Dims {
+		if d.Value != "" {
+			names = append(names, d.Value)
+		}
+	}
+	return names
+}
+
+// RelatedLogGroups adds the log groups AWS writes for the alarm's resource
+// (a Lambda function's /aws/lambda/<name>) to the groups being tailed.
+func RelatedLogGroups(a Alarm, tailed []string) []string {
+	groups := append([]string(nil), tailed...)
+	for _, d := range a.Metric.Dims {
+		if d.Name == "FunctionName" {
+			groups = appendUnique(groups, "/aws/lambda/"+d.Value)
+		}
+	}
+	return groups
+}
+
+// Drill gathers everything around an alarm's state change: the metric, the
+// CloudTrail events on the same resource and the log lines mentioning it.
+// What fails is reported in Errors; what succeeded is still returned.
+func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now time.Time) DrillMsg {
+	start, end := DrillWindow(a, now)
+	msg := DrillMsg{Alarm: a, Start: start, End: end, Series: Series{Spec: a.Metric}}
+	if series, err := src.FetchMetrics(ctx, []MetricSpec{a.Metric}, start, end); err != nil {
+		msg.Errors = append(msg.Errors, err)
+	} else if len(series) > 0 {
+		msg.Series = series[0]
+	}
+	names := ResourceNames(a)
+	trail, errs := drillTrail(ctx, src, names, start, end)
+	msg.Trail, msg.Errors = trail, append(msg.Errors, errs...)
+	logs, errs := drillLogs(ctx, src, a, names, logGroups, start, end)
+	msg.Logs, msg.Errors = logs, append(msg.Errors, errs...)
+	return msg
+}
+
+func drillTrail(ctx context.Context, src TrailFetcher, names []string, start, end time.Time) ([]TrailEvent, []error) {
+	var errs []error
+	byID := map[string]TrailEvent{}
+	for _, name := range names {
+		events, err := src.FetchTrail(ctx, TrailQuery{Start: start, End: end, ResourceName: name})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range events {
+			byID[e.ID] = e
+		}
+	}
+	out := make([]TrailEvent, 0, len(byID))
+	for _, e := range byID {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	return out, errs
+}
+
+// drillLogs keeps every line of the resource's own groups and, from the other
+// tailed groups, the lines that mention the resource.
+func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []string, start, end time.Time) ([]LogEvent, []error) {
+	var errs []error
+	var out []LogEvent
+	own := RelatedLogGroups(a, nil)
+	for _, group := range RelatedLogGroups(a, tailed) {
+		events, err := src.FetchLogs(ctx, LogQuery{Group: group, Start: start, End: end, Limit: drillLogCap})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		for _, e := range events {
+			if slices.Contains(own, group) || mentionsAny(e.Message, names) {
+				out = append(out, e)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	if len(out) > drillLogCap {
+		out = out[len(out)-drillLogCap:]
+	}
+	return out, errs
+}
+
+// LikelyCause is the index of the last write (non read-only) event at or
+// before the alarm's state change, or -1 when there is none.
+func LikelyCause(events []TrailEvent, changed time.Time) int {
+	cause := -1
+	for i, e := range events {
+		if !e.ReadOnly && !e.Time.After(changed) {
+			cause = i
+		}
+	}
+	return cause
+}
+
+func mentionsAny(text string, names []string) bool {
+	for _, n := range names {
+		if strings.Contains(text, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
