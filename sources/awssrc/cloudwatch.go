@@ -1,0 +1,154 @@
+package awssrc
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"watchtrail/sources"
+)
+
+// maxQueries is GetMetricData's limit of MetricDataQueries per request.
+const maxQueries = 500
+
+// ListAlarms returns every metric alarm, ALARM first.
+func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
+	var alarms []sources.Alarm
+	pages := cloudwatch.NewDescribeAlarmsPaginator(s.cw, &cloudwatch.DescribeAlarmsInput{})
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.MetricAlarms {
+			alarms = append(alarms, alarmOf(a))
+		}
+	}
+	sources.SortAlarms(alarms)
+	return alarms, nil
+}
+
+func alarmOf(a types.MetricAlarm) sources.Alarm {
+	spec := sources.MetricSpec{
+		Namespace: aws.ToString(a.Namespace),
+		Metric:    aws.ToString(a.MetricName),
+		Dims:      dimsOf(a.Dimensions),
+		Stat:      string(a.Statistic),
+		Period:    time.Duration(aws.ToInt32(a.Period)) * time.Second,
+		Unit:      string(a.Unit),
+	}
+	if a.ExtendedStatistic != nil {
+		spec.Stat = *a.ExtendedStatistic
+	}
+	if spec.Metric == "" {
+		// A metric-math alarm: show the first metric it reads.
+		for _, q := range a.Metrics {
+			if q.MetricStat == nil || q.MetricStat.Metric == nil {
+				continue
+			}
+			m := q.MetricStat
+			spec = sources.MetricSpec{
+				Namespace: aws.ToString(m.Metric.Namespace),
+				Metric:    aws.ToString(m.Metric.MetricName),
+				Dims:      dimsOf(m.Metric.Dimensions),
+				Stat:      aws.ToString(m.Stat),
+				Period:    time.Duration(aws.ToInt32(m.Period)) * time.Second,
+				Unit:      string(m.Unit),
+			}
+			break
+		}
+	}
+	return sources.Alarm{
+		Name:         aws.ToString(a.AlarmName),
+		State:        sources.AlarmState(a.StateValue),
+		Reason:       sources.Sanitize(aws.ToString(a.StateReason)),
+		Metric:       spec.WithDefaults(),
+		Threshold:    aws.ToFloat64(a.Threshold),
+		Comparison:   string(a.ComparisonOperator),
+		StateChanged: aws.ToTime(a.StateUpdatedTimestamp),
+	}
+}
+
+func dimsOf(dims []types.Dimension) []sources.Dimension {
+	var out []sources.Dimension
+	for _, d := range dims {
+		out = append(out, sources.Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)})
+	}
+	return out
+}
+
+// FetchMetrics returns one Series per spec, in order, batching up to 500
+// specs into each GetMetricData request.
+func (s *Source) FetchMetrics(ctx context.Context, specs []sources.MetricSpec, start, end time.Time) ([]sources.Series, error) {
+	series := make([]sources.Series, len(specs))
+	for i, spec := range specs {
+		unit := spec.Unit
+		if unit == "" {
+			unit = sources.GuessUnit(spec.Namespace, spec.Metric)
+		}
+		series[i] = sources.Series{Spec: spec, Unit: unit}
+	}
+	for lo := 0; lo < len(specs); lo += maxQueries {
+		hi := min(lo+maxQueries, len(specs))
+		if err := s.fetchBatch(ctx, specs[lo:hi], lo, series, start, end); err != nil {
+			return nil, err
+		}
+	}
+	return series, nil
+}
+
+// fetchBatch fills series[offset+i] for each spec of one batch, following
+// NextToken; query ids are the global index, "m0".."mN".
+func (s *Source) fetchBatch(ctx context.Context, specs []sources.MetricSpec, offset int, series []sources.Series, start, end time.Time) error {
+	in := &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(start),
+		EndTime:   aws.Time(end),
+		ScanBy:    types.ScanByTimestampAscending,
+	}
+	for i, spec := range specs {
+		in.MetricDataQueries = append(in.MetricDataQueries, query(offset+i, spec.WithDefaults()))
+	}
+	pages := cloudwatch.NewGetMetricDataPaginator(s.cw, in)
+	for pages.HasMorePages() {
+		page, err := pages.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.MetricDataResults {
+			id, _ := strings.CutPrefix(aws.ToString(r.Id), "m")
+			i, err := strconv.Atoi(id)
+			if err != nil || i < offset || i >= offset+len(specs) || len(r.Timestamps) != len(r.Values) {
+				return fmt.Errorf("GetMetricData: unexpected result %q", aws.ToString(r.Id))
+			}
+			series[i].Times = append(series[i].Times, r.Timestamps...)
+			series[i].Values = append(series[i].Values, r.Values...)
+		}
+	}
+	return nil
+}
+
+func query(i int, spec sources.MetricSpec) types.MetricDataQuery {
+	dims := make([]types.Dimension, len(spec.Dims))
+	for j, d := range spec.Dims {
+		dims[j] = types.Dimension{Name: aws.String(d.Name), Value: aws.String(d.Value)}
+	}
+	return types.MetricDataQuery{
+		Id: aws.String("m" + strconv.Itoa(i)),
+		MetricStat: &types.MetricStat{
+			Metric: &types.Metric{
+				Namespace:  aws.String(spec.Namespace),
+				MetricName: aws.String(spec.Metric),
+				Dimensions: dims,
+			},
+			Period: aws.Int32(int32(max(spec.Period/time.Second, 1))),
+			Stat:   aws.String(spec.Stat),
+		},
+		ReturnData: aws.Bool(true),
+	}
+}

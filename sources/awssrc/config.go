@@ -1,0 +1,137 @@
+// Package awssrc is the real AWS source: CloudWatch alarms and metrics,
+// CloudWatch Logs and CloudTrail, behind the sources.Source interface.
+package awssrc
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go/middleware"
+	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"watchtrail/sources"
+)
+
+// maxAttempts caps the SDK's own retries so the UI's backoff takes over soon.
+const maxAttempts = 3
+
+// Options selects the AWS account, region and endpoint. Empty fields fall
+// back to the standard AWS configuration chain.
+type Options struct {
+	Profile     string
+	Region      string
+	EndpointURL string
+}
+
+// LoadConfig loads the standard AWS configuration (environment, shared files,
+// SSO, IMDS, ...) with the profile and region overridden when set.
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK.
+func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
+	var fns []func(*config.LoadOptions) error
+	if opts.Profile != "" {
+		fns = append(fns, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Region != "" {
+		fns = append(fns, config.WithRegion(opts.Region))
+	}
+	return config.LoadDefaultConfig(ctx, fns...)
+}
+
+// HasCredentials reports whether cfg yields credentials within a short time.
+func HasCredentials(ctx context.Context, cfg aws.Config) bool {
+	if cfg.Credentials == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	return err == nil && creds.HasKeys()
+}
+
+// Source reads alarms, metrics, logs and trail events from AWS.
+type Source struct {
+	cw       *cloudwatch.Client
+	logs     *cloudwatchlogs.Client
+	trail    *cloudtrail.Client
+	describe string
+}
+
+var _ sources.Source = (*Source)(nil)
+
+// New builds the service clients. endpointURL, when set, overrides the
+// endpoint of every service (e.g. a moto or LocalStack URL).
+func New(cfg aws.Config, endpointURL string) *Source {
+	s := &Source{describe: describe(cfg, endpointURL)}
+	base := func(p **string) {
+		if endpointURL != "" {
+			*p = aws.String(endpointURL)
+		}
+	}
+	s.cw = cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+		base(&o.BaseEndpoint)
+		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
+		// The SDK speaks CBOR (rpcv2) to CloudWatch by default; emulators such
+		// as moto only understand the older query protocol, which real
+		// CloudWatch still accepts, so any endpoint override selects it.
+		if o.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_CLOUDWATCH") != "" {
+			o.Protocol = awsquery.New(schemas.GraniteServiceVersion20100801)
+		}
+	})
+	s.logs = cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
+		base(&o.BaseEndpoint)
+		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
+	})
+	lookups := &limiter{every: lookupInterval}
+	s.trail = cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
+		base(&o.BaseEndpoint)
+		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
+		// In the finalize step, after the retry middleware, so that retries
+		// are rate limited too.
+		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
+			return stack.Finalize.Add(lookups.middleware(), middleware.After)
+		})
+	})
+	return s
+}
+
+func capAttempts(n int) int {
+	if n <= 0 || n > maxAttempts {
+		return maxAttempts
+	}
+	return n
+}
+
+// Describe names the source for the header.
+func (s *Source) Describe() string { return s.describe }
+
+func describe(cfg aws.Config, endpointURL string) string {
+	if endpointURL == "" && cfg.BaseEndpoint != nil {
+		endpointURL = *cfg.BaseEndpoint
+	}
+	if endpointURL != "" {
+		return "aws " + cfg.Region + " @ " + endpointURL
+	}
+	return "aws " + profile(cfg) + "/" + cfg.Region
+}
+
+// profile finds the shared-config profile cfg was loaded with.
+func profile(cfg aws.Config) string {
+	for _, src := range cfg.ConfigSources {
+		if o, ok := src.(config.LoadOptions); ok && o.SharedConfigProfile != "" {
+			return o.SharedConfigProfile
+		}
+	}
+	for _, src := range cfg.ConfigSources {
+		if e, ok := src.(config.EnvConfig); ok && e.SharedConfigProfile != "" {
+			return e.SharedConfigProfile
+		}
+	}
+	return config.DefaultSharedConfigProfile
+}

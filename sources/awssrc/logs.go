@@ -1,0 +1,71 @@
+package awssrc
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"watchtrail/sources"
+)
+
+const defaultLogLimit = 10000
+
+// FetchLogs returns the events of one log group in [q.Start, q.End), oldest
+// first, with messages sanitised.
+func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.LogEvent, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultLogLimit
+	}
+	in := filterInput(q)
+	var events []sources.LogEvent
+	for len(events) < limit {
+		in.Limit = aws.Int32(int32(min(limit-len(events), defaultLogLimit)))
+		out, err := s.logs.FilterLogEvents(ctx, in)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range out.Events {
+			events = append(events, sources.LogEvent{
+				ID:      aws.ToString(e.EventId),
+				Group:   q.Group,
+				Stream:  sources.Sanitize(aws.ToString(e.LogStreamName)),
+				Time:    time.UnixMilli(aws.ToInt64(e.Timestamp)),
+				Message: sources.Sanitize(aws.ToString(e.Message)),
+			})
+		}
+		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	if len(events) > limit {
+		events = events[:limit]
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
+	return events, nil
+}
+
+func filterInput(q sources.LogQuery) *cloudwatchlogs.FilterLogEventsInput {
+	in := &cloudwatchlogs.FilterLogEventsInput{}
+	if strings.HasPrefix(q.Group, "arn:") {
+		in.LogGroupIdentifier = aws.String(strings.TrimSuffix(q.Group, ":*"))
+	} else {
+		in.LogGroupName = aws.String(q.Group)
+	}
+	if q.Pattern != "" {
+		in.FilterPattern = aws.String(q.Pattern)
+	}
+	if !q.Start.IsZero() {
+		in.StartTime = aws.Int64(q.Start.UnixMilli())
+	}
+	if !q.End.IsZero() {
+		// endTime is inclusive; the query's End is not.
+		in.EndTime = aws.Int64(q.End.UnixMilli() - 1)
+	}
+	return in
+}
