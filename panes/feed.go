@@ -1,0 +1,200 @@
+package panes
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+// feedDefaultCapacity is used when a pane is asked for no capacity at all.
+const feedDefaultCapacity = 5000
+
+// feed is the part the logs and trail panes share: a bounded buffer with
+// de-duplication, a case-insensitive filter and a cursor that follows the
+// newest row until the user moves up.
+//
+// Every event gets a sequence number as it arrives; the cursor and the scroll
+// position are kept as sequence numbers, so rows arriving below (or old rows
+// evicted above) never move what the user is looking at.
+//
+// Events are shown in arrival order: sources deliver them oldest first, so a
+// rare late event simply lands at the bottom.
+type feed[T any] struct {
+	ring *Ring[T]
+	seen map[string]struct{} // keys of the events in ring
+	key  func(T) string      // identity for de-duplication; "" is never deduplicated
+	text func(T) string      // what the filter searches
+
+	next     int64   // sequence number of the next event; ring.At(i) is next-Len+i
+	rows     []int64 // sequence numbers of the events matching the filter, oldest first
+	filter   string  // as typed, for the note
+	lower    string  // lower-cased filter
+	follow   bool
+	cursor   int64 // selected event while paused
+	top      int64 // first event on screen, remembered by body
+	pausedAt int64 // value of next when the user paused: later rows are "new"
+}
+
+func newFeed[T any](capacity int, key, text func(T) string) *feed[T] {
+	if capacity <= 0 {
+		capacity = feedDefaultCapacity
+	}
+	return &feed[T]{
+		ring:   NewRing[T](capacity),
+		seen:   make(map[string]struct{}),
+		key:    key,
+		text:   text,
+		follow: true,
+	}
+}
+
+func (f *feed[T]) add(events []T) {
+	for _, e := range events {
+		if k := f.key(e); k != "" {
+			if _, dup := f.seen[k]; dup {
+				continue
+			}
+			f.seen[k] = struct{}{}
+		}
+		if old, ok := f.ring.Push(e); ok {
+			delete(f.seen, f.key(old))
+		}
+		if f.matches(e) {
+			f.rows = append(f.rows, f.next)
+		}
+		f.next++
+	}
+	oldest := f.next - int64(f.ring.Len())
+	drop := 0
+	for drop < len(f.rows) && f.rows[drop] < oldest {
+		drop++
+	}
+	f.rows = f.rows[drop:]
+}
+
+func (f *feed[T]) matches(e T) bool {
+	return f.lower == "" || strings.Contains(strings.ToLower(f.text(e)), f.lower)
+}
+
+func (f *feed[T]) setFilter(text string) {
+	f.filter, f.lower = text, strings.ToLower(text)
+	f.rows = f.rows[:0]
+	oldest := f.next - int64(f.ring.Len())
+	for i, e := range f.ring.All() {
+		if f.matches(e) {
+			f.rows = append(f.rows, oldest+int64(i))
+		}
+	}
+	if !f.follow && f.pos(f.cursor) >= len(f.rows)-1 {
+		f.follow = true
+	}
+}
+
+// pos is the index in rows of the first row at or after sequence number seq.
+func (f *feed[T]) pos(seq int64) int {
+	return sort.Search(len(f.rows), func(i int) bool { return f.rows[i] >= seq })
+}
+
+// cursorPos is the selected index in rows, or -1 when there are no rows.
+func (f *feed[T]) cursorPos() int {
+	if f.follow {
+		return len(f.rows) - 1
+	}
+	return min(f.pos(f.cursor), len(f.rows)-1)
+}
+
+func (f *feed[T]) selected() (T, bool) {
+	var zero T
+	p := f.cursorPos()
+	if p < 0 {
+		return zero, false
+	}
+	return f.ring.At(int(f.rows[p] - (f.next - int64(f.ring.Len())))), true
+}
+
+func (f *feed[T]) move(delta int) {
+	n := len(f.rows)
+	if n == 0 {
+		return
+	}
+	p := max(0, min(n-1, f.cursorPos()+delta))
+	if p == n-1 {
+		f.follow = true
+		return
+	}
+	if f.follow {
+		f.pausedAt = f.next
+	}
+	f.follow, f.cursor = false, f.rows[p]
+}
+
+func (f *feed[T]) newCount() int {
+	if f.follow {
+		return 0
+	}
+	return len(f.rows) - f.pos(f.pausedAt)
+}
+
+// note is the frame note: pause state, counts, extras and the filter.
+func (f *feed[T]) note(unit string, extra ...string) string {
+	var parts []string
+	if !f.follow {
+		parts = append(parts, fmt.Sprintf("paused · %d new ↓", f.newCount()))
+	}
+	if f.filter != "" {
+		parts = append(parts, fmt.Sprintf("%d/%d", len(f.rows), f.ring.Len()))
+	} else {
+		parts = append(parts, fmt.Sprintf("%d %s", f.ring.Len(), unit))
+	}
+	parts = append(parts, extra...)
+	if f.filter != "" {
+		parts = append(parts, "/"+sources.Sanitize(f.filter))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// body renders the rows that fit in a w x h area. row gives an event's plain
+// text and its style; the selected row is shown reversed when focused.
+func (f *feed[T]) body(w, h int, focused bool, empty string, row func(T) (string, lipgloss.Style)) string {
+	n := len(f.rows)
+	if n == 0 || w <= 0 || h <= 0 {
+		if f.ring.Len() > 0 {
+			empty = "no rows match /" + sources.Sanitize(f.filter)
+		}
+		return theme.Dim.Render(ansi.Truncate(empty, max(w, 0), "…"))
+	}
+	c := f.cursorPos()
+	start := max(0, n-h)
+	if !f.follow {
+		start = min(f.pos(f.top), c)
+		start = max(start, c-h+1, 0)
+		start = min(start, max(0, n-h))
+	}
+	f.top = f.rows[start]
+	oldest := f.next - int64(f.ring.Len())
+	lines := make([]string, 0, h)
+	for p := start; p < min(n, start+h); p++ {
+		text, style := row(f.ring.At(int(f.rows[p] - oldest)))
+		if focused && p == c {
+			style = theme.Selected.Inherit(style)
+		}
+		lines = append(lines, style.Render(FitLine(text, w)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// feedView frames body, or returns blank cells when the area is too small
+// for a frame, so the layout always gets exactly width x height.
+func feedView(title, note, body string, width, height int, focused bool) string {
+	if out := Frame(title, note, body, width, height, focused); out != "" || width <= 0 || height <= 0 {
+		return out
+	}
+	line := strings.Repeat(" ", width)
+	return strings.TrimSuffix(strings.Repeat(line+"\n", height), "\n")
+}

@@ -1,0 +1,100 @@
+package panes
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+// trailUserMax and trailNameMax cap the user and eventName columns.
+const (
+	trailUserMax = 20
+	trailNameMax = 32
+	trailIPW     = 15
+)
+
+// Trail is the live CloudTrail pane, newest event at the bottom. Failed calls
+// are red, read-only calls dimmed, so writes and errors stand out.
+type Trail struct {
+	feed         *feed[sources.TrailEvent]
+	userW, nameW int // widest seen, so the columns do not jiggle
+}
+
+// NewTrail returns an empty pane keeping the newest capacity events.
+func NewTrail(capacity int) *Trail {
+	return &Trail{feed: newFeed(capacity, trailKey, trailText)}
+}
+
+func trailKey(e sources.TrailEvent) string { return e.ID }
+
+func trailText(e sources.TrailEvent) string {
+	return strings.Join([]string{e.Time.UTC().Format(feedClock), e.User, e.Name, e.Source,
+		e.SourceIP, strings.Join(e.Resources, " "), e.ErrorCode, e.ErrorMessage}, " ")
+}
+
+// Append adds events, dropping those already held and the oldest when full.
+func (t *Trail) Append(events []sources.TrailEvent) {
+	for _, e := range events {
+		t.userW = max(t.userW, min(trailUserMax, ansi.StringWidth(sources.Sanitize(e.User))))
+		t.nameW = max(t.nameW, min(trailNameMax, ansi.StringWidth(sources.Sanitize(e.Name))))
+	}
+	t.feed.add(events)
+}
+
+// Len is the number of events held (filtered or not).
+func (t *Trail) Len() int { return t.feed.ring.Len() }
+
+// Move moves the cursor by delta rows; reaching the last row resumes following.
+func (t *Trail) Move(delta int) { t.feed.move(delta) }
+
+// Home selects the oldest row.
+func (t *Trail) Home() { t.feed.move(-len(t.feed.rows)) }
+
+// End selects the newest row and follows new events.
+func (t *Trail) End() { t.feed.follow = true }
+
+// SetFilter keeps only rows containing text, ignoring case; "" shows all.
+func (t *Trail) SetFilter(text string) { t.feed.setFilter(text) }
+
+// Selected is the event under the cursor.
+func (t *Trail) Selected() (sources.TrailEvent, bool) { return t.feed.selected() }
+
+// View draws the pane in exactly width x height cells.
+func (t *Trail) View(width, height int, focused bool) string {
+	body := t.feed.body(width-2, height-2, focused, "waiting for CloudTrail events…", t.row)
+	errors := 0
+	for _, e := range t.feed.ring.All() {
+		if e.Failed() {
+			errors++
+		}
+	}
+	note := t.feed.note("events", fmt.Sprintf("%d errors", errors))
+	return feedView("CloudTrail", note, body, width, height, focused)
+}
+
+// row is: time, mark, user, eventName, source IP, [errorCode], resources.
+// The error code comes before the resources so long ARNs cannot hide it.
+func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
+	mark, style := "✎", feedPlain // a write
+	switch {
+	case e.Failed():
+		mark, style = "✗", theme.Error
+	case e.ReadOnly:
+		mark, style = " ", theme.Dim
+	}
+	var b strings.Builder
+	b.WriteString(e.Time.UTC().Format(feedClock) + " " + mark + " ")
+	b.WriteString(FitLine(sources.Sanitize(e.User), t.userW) + " ")
+	b.WriteString(FitLine(sources.Sanitize(e.Name), t.nameW) + " ")
+	b.WriteString(FitLine(sources.Sanitize(e.SourceIP), trailIPW) + " ")
+	if e.Failed() {
+		b.WriteString("[" + sources.Sanitize(e.ErrorCode) + "] ")
+	}
+	b.WriteString(sources.Sanitize(strings.Join(e.Resources, ", ")))
+	return b.String(), style
+}
