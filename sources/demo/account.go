@@ -97,12 +97,12 @@ var watchedMetrics = []sources.MetricSpec{
 // goes while checkout-api is failing (incident 0: unaffected).
 type profile struct {
 	namespace, metric, resource string // resource "" matches any
-	unit                            string
-	count                           bool // additive: Sum per minute, integral
-	base, daily, drift, jitter      float64
-	incident                        float64
-	max                             float64 // cap (0: none), e.g. 100% or the 3 s timeout
-	noData                          bool    // emits no datapoints at all
+	unit                        string
+	count                       bool // additive: Sum per minute, integral
+	base, daily, drift, jitter  float64
+	incident                    float64
+	max                         float64 // cap (0: none), e.g. 100% or the 3 s timeout
+	noData                      bool    // emits no datapoints at all
 }
 
 var profiles = []profile{

@@ -169,7 +169,9 @@ func noiseCall(n int64) (call, bool) {
 	return c, true
 }
 
-func lambdaARN(fn string) string { return "arn:aws:lambda:" + region + ":" + accountID + ":function:" + fn }
+func lambdaARN(fn string) string {
+	return "arn:aws:lambda:" + region + ":" + accountID + ":function:" + fn
+}
 
 // event renders the call as the dashboard sees it, with its full
 // CloudTrailEvent document.
