@@ -133,9 +133,9 @@ func TestIncident(t *testing.T) {
 		t.Errorf("LikelyCause = %d, want alice's event", i)
 	}
 	var doc struct {
-		UserIdentity struct{ Type, Arn, UserName, AccountID string }
+		UserIdentity                                      struct{ Type, Arn, UserName, AccountID string }
 		EventName, EventType, RecipientAccountID, EventID string
-		RequestParameters                                struct{ MemorySize, Timeout int }
+		RequestParameters                                 struct{ MemorySize, Timeout int }
 	}
 	if err := json.Unmarshal([]byte(cause.JSON), &doc); err != nil {
 		t.Fatalf("CloudTrailEvent JSON: %v\n%s", err, cause.JSON)
@@ -164,7 +164,7 @@ func TestIncident(t *testing.T) {
 		switch {
 		case !at.Add(time.Minute).After(change) && v > a.Threshold:
 			t.Errorf("errors %v at %v, before the change", v, at)
-		case !at.Before(change.Add(15*time.Second).Truncate(time.Minute)):
+		case !at.Before(change.Add(15 * time.Second).Truncate(time.Minute)):
 			if v <= a.Threshold {
 				t.Errorf("errors %v at %v, after the change", v, at)
 			}
