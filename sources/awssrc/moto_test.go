@@ -45,7 +45,8 @@ func putMetric(t *testing.T, s *Source, namespace, metric string, dims []sources
 func TestMotoFetchMetrics(t *testing.T) {
 	s, calls := motoSource(t)
 	ns := unique(t, "Watchtrail")
-	dims := []sources.Dimension{{Name: "InstanceId", Value: "i-0abc"}}
+	// Dimension values are unique too: moto ignores the namespace of a query with dimensions.
+	dims := []sources.Dimension{{Name: "InstanceId", Value: unique(t, "i")}}
 	now := time.Now().UTC().Truncate(time.Minute)
 	want := []float64{10, 20, 30}
 	for i, v := range want {
@@ -92,7 +93,7 @@ func TestMotoFetchMetricsBatches(t *testing.T) {
 	specs := make([]sources.MetricSpec, n)
 	for i := range specs {
 		specs[i] = sources.MetricSpec{Namespace: ns, Metric: "Jobs",
-			Dims: []sources.Dimension{{Name: "Shard", Value: "shard-" + strconv.Itoa(i)}}, Stat: "Sum"}
+			Dims: []sources.Dimension{{Name: "Shard", Value: ns + "-" + strconv.Itoa(i)}}, Stat: "Sum"}
 	}
 	for _, i := range withData {
 		putMetric(t, s, ns, "Jobs", specs[i].Dims, now.Add(-2*time.Minute), float64(i+1))
