@@ -73,7 +73,11 @@ func (t *Trail) View(width, height int, focused bool) string {
 			errors++
 		}
 	}
-	note := t.feed.note("events", fmt.Sprintf("%d errors", errors))
+	plural := "s"
+	if errors == 1 {
+		plural = ""
+	}
+	note := t.feed.note("events", fmt.Sprintf("%d error%s", errors, plural))
 	return feedView("CloudTrail", note, body, width, height, focused)
 }
 

@@ -1,0 +1,155 @@
+package panes
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+func trailTestEvents(from, n int) []sources.TrailEvent {
+	events := make([]sources.TrailEvent, n)
+	for i := range events {
+		k := from + i
+		events[i] = sources.TrailEvent{
+			ID:        fmt.Sprintf("ev-%d", k),
+			Time:      feedTestStart.Add(time.Duration(k) * time.Second),
+			Name:      "GetFunction",
+			Source:    "lambda.amazonaws.com",
+			User:      "deploy-bot",
+			SourceIP:  "10.0.0.1",
+			Resources: []string{fmt.Sprintf("fn-%d", k)},
+			ReadOnly:  true,
+			JSON:      fmt.Sprintf(`{"eventID":"ev-%d"}`, k),
+		}
+	}
+	return events
+}
+
+func TestTrailRowColumnsAndStyles(t *testing.T) {
+	tr := NewTrail(100)
+	events := trailTestEvents(0, 3)
+	events[1].Name, events[1].ReadOnly, events[1].User = "UpdateFunctionConfiguration", false, "alice"
+	events[1].Resources = []string{"checkout-api", "arn:aws:iam::123:role/exec"}
+	events[2].Name, events[2].ReadOnly = "DeleteBucket", false
+	events[2].ErrorCode, events[2].ErrorMessage = "AccessDenied", "not authorized"
+	tr.Append(events)
+
+	body := feedTestBody(feedTestLines(t, tr.View, 200, 8))
+	for i, want := range [][]string{
+		{"09:00:00", "deploy-bot", "GetFunction", "10.0.0.1", "fn-0"},
+		{"09:00:01", "✎", "alice", "UpdateFunctionConfiguration", "checkout-api, arn:aws:iam::123:role/exec"},
+		{"09:00:02", "✗", "DeleteBucket", "[AccessDenied]", "fn-2"},
+	} {
+		for _, part := range want {
+			if !strings.Contains(body[i], part) {
+				t.Errorf("row %d %q lacks %q", i, body[i], part)
+			}
+		}
+	}
+	if strings.Contains(body[0], "✎") || strings.Contains(body[0], "[") {
+		t.Errorf("read-only success row %q should carry no mark", body[0])
+	}
+	// Columns line up whatever the name length.
+	ipColumn := func(row string) int { return lipgloss.Width(row[:strings.Index(row, "10.0.0.1")]) }
+	if ipColumn(body[0]) != ipColumn(body[1]) {
+		t.Errorf("source IP column not aligned:\n%q\n%q", body[0], body[1])
+	}
+
+	for i, want := range []lipgloss.TerminalColor{theme.Muted, lipgloss.NoColor{}, theme.Red} {
+		if _, style := tr.row(events[i]); style.GetForeground() != want {
+			t.Errorf("row %d foreground %v, want %v", i, style.GetForeground(), want)
+		}
+	}
+}
+
+func TestTrailNoteCountsErrors(t *testing.T) {
+	tr := NewTrail(100)
+	events := trailTestEvents(0, 10)
+	events[3].ErrorCode = "ThrottlingException"
+	events[7].ErrorCode = "AccessDenied"
+	tr.Append(events)
+	lines := feedTestLines(t, tr.View, 80, 12)
+	if !strings.Contains(lines[0], "10 events · 2 errors") {
+		t.Fatalf("note %q", lines[0])
+	}
+	tr.SetFilter("accessdenied")
+	lines = feedTestLines(t, tr.View, 80, 12)
+	if !strings.Contains(lines[0], "1/10 · 2 errors · /accessdenied") {
+		t.Fatalf("filtered note %q", lines[0])
+	}
+	if e, ok := tr.Selected(); !ok || e.ID != "ev-7" {
+		t.Fatalf("selected %q", e.ID)
+	}
+}
+
+func TestTrailSelectedAndDedupe(t *testing.T) {
+	tr := NewTrail(3)
+	if _, ok := tr.Selected(); ok {
+		t.Fatal("Selected on an empty pane should be false")
+	}
+	if lines := feedTestLines(t, tr.View, 80, 12); !strings.Contains(lines[1], "waiting for CloudTrail events…") {
+		t.Fatalf("empty pane shows %q", lines[1])
+	}
+	tr.Append(trailTestEvents(0, 2))
+	tr.Append(trailTestEvents(0, 2))
+	if tr.Len() != 2 {
+		t.Fatalf("duplicates kept: Len %d", tr.Len())
+	}
+	tr.Append(trailTestEvents(2, 3))
+	if tr.Len() != 3 {
+		t.Fatalf("capacity not enforced: Len %d", tr.Len())
+	}
+	e, ok := tr.Selected()
+	if !ok || e.ID != "ev-4" || e.JSON != `{"eventID":"ev-4"}` {
+		t.Fatalf("selected %+v", e)
+	}
+	tr.Move(-1)
+	tr.Append(trailTestEvents(5, 1))
+	if e, _ := tr.Selected(); e.ID != "ev-3" {
+		t.Fatalf("paused selection moved to %q", e.ID)
+	}
+	if lines := feedTestLines(t, tr.View, 80, 12); !strings.Contains(lines[0], "paused · 1 new ↓") {
+		t.Fatalf("note %q", lines[0])
+	}
+	tr.End()
+	if e, _ := tr.Selected(); e.ID != "ev-5" {
+		t.Fatalf("End selected %q", e.ID)
+	}
+	tr.Home()
+	if e, _ := tr.Selected(); e.ID != "ev-3" {
+		t.Fatalf("Home selected %q", e.ID)
+	}
+}
+
+func TestTrailExactSizesAndSafeText(t *testing.T) {
+	prev := lipgloss.ColorProfile()
+	lipgloss.SetColorProfile(termenv.Ascii)
+	defer lipgloss.SetColorProfile(prev)
+
+	tr := NewTrail(5000)
+	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {1, 1}} {
+		feedTestLines(t, tr.View, size[0], size[1])
+	}
+	events := trailTestEvents(0, 5000)
+	events[4999].User = "mallory\x1b]0;pwned\x07\r\x00\xff"
+	events[4999].Resources = []string{"bucket\x1b[2J"}
+	events[4999].ErrorCode = "Denied\x1b[31m"
+	tr.Append(events)
+	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {3, 2}} {
+		feedTestLines(t, tr.View, size[0], size[1])
+	}
+	out := tr.View(200, 40, true)
+	if i := strings.IndexAny(out, "\x1b\x07\r\x00"); i >= 0 {
+		t.Fatalf("control byte %q in %q", out[i], out)
+	}
+	if !strings.Contains(out, "mallory") || !strings.Contains(out, "[Denied]") {
+		t.Fatalf("text lost while sanitising: %q", out)
+	}
+}
