@@ -330,3 +330,19 @@ func anyContains(events []sources.LogEvent, text string) bool {
 	}
 	return false
 }
+
+func TestOpenEndedQueriesStayBounded(t *testing.T) {
+	s, c := newDemo(t)
+	c.t = start.Add(time.Hour)
+	ctx := context.Background()
+	began := time.Now()
+	logs, _ := s.FetchLogs(ctx, sources.LogQuery{Group: "/aws/lambda/checkout-api", End: c.t, Pattern: "no such text"})
+	trail, _ := s.FetchTrail(ctx, sources.TrailQuery{End: c.t, ResourceName: "nothing"})
+	series, _ := s.FetchMetrics(ctx, []sources.MetricSpec{checkoutErrors}, time.Time{}, c.t)
+	if len(logs) != 0 || len(trail) != 0 || len(series[0].Values) != maxPoints || series[0].Times[maxPoints-1].After(c.t) {
+		t.Errorf("zero-start queries: %d logs, %d trail, %d points", len(logs), len(trail), len(series[0].Values))
+	}
+	if d := time.Since(began); d > 30*time.Second {
+		t.Errorf("zero-start queries took %v", d)
+	}
+}

@@ -12,6 +12,10 @@ import (
 // defaultLogLimit caps a FetchLogs call when the query sets no Limit.
 const defaultLogLimit = 10000
 
+// logRetention is how far back the demo's log groups go: far enough for
+// any drill-down, short enough that a search of everything stays quick.
+const logRetention = 3 * 24 * time.Hour
+
 // maxLineDelay bounds how long after its slot starts a slot's last line is
 // written (a timed-out invocation lasts 3 s).
 const maxLineDelay = 4 * time.Second
@@ -60,6 +64,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 	if !end.Before(now) {
 		end = now.Add(time.Nanosecond) // [Start, End) but Now itself is fine
 	}
+	start := later(q.Start, now.Add(-logRetention))
 	f := parseFilter(q.Pattern)
 	type found struct {
 		event      sources.LogEvent
@@ -69,12 +74,12 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 	every := g.every.Milliseconds()
 	stop := int64(-1 << 62)
 	last := floorDiv(end.UnixMilli(), every)
-	for slot := floorDiv(q.Start.Add(-maxLineDelay).UnixMilli(), every); slot <= last; slot++ {
+	for slot := floorDiv(start.Add(-maxLineDelay).UnixMilli(), every); slot <= last; slot++ {
 		if stop != -1<<62 && slot > stop {
 			break
 		}
 		for i, l := range g.lines(s, slot, time.UnixMilli(slot*every)) {
-			if l.at.Before(q.Start) || !l.at.Before(end) {
+			if l.at.Before(start) || !l.at.Before(end) {
 				continue
 			}
 			msg := sources.Sanitize(l.text)

@@ -10,7 +10,7 @@ import (
 	"watchtrail/sources"
 )
 
-// maxPoints bounds one series; a longer window keeps its newest points.
+// maxPoints bounds one series.
 const maxPoints = 10000
 
 // FetchMetrics returns one Series per spec, in order, for [start, end]
@@ -39,10 +39,8 @@ func (s *Source) series(spec sources.MetricSpec, start, end, now time.Time) sour
 		return out
 	}
 	period := max(spec.Period.Truncate(time.Minute), time.Minute)
-	first := time.Unix(start.Unix()/int64(period.Seconds())*int64(period.Seconds()), 0)
-	if n := int(end.Sub(first)/period) + 1; n > maxPoints {
-		first = first.Add(time.Duration(n-maxPoints) * period)
-	}
+	start = later(start, end.Add(-(maxPoints-1)*period)) // a longer window keeps its newest points
+	first := time.Unix(floorDiv(start.Unix(), int64(period.Seconds()))*int64(period.Seconds()), 0)
 	key := strings.TrimSuffix(spec.Key(), ":"+spec.Stat)
 	for b := first; !b.After(end); b = b.Add(period) {
 		out.Times = append(out.Times, b)

@@ -15,6 +15,9 @@ import (
 // defaultTrailLimit caps a FetchTrail call when the query sets no Limit.
 const defaultTrailLimit = 1000
 
+// trailRetention is how far back LookupEvents reaches, as in CloudTrail.
+const trailRetention = 90 * 24 * time.Hour
+
 // trailSlot is the background-noise grid: about every other slot holds one
 // event, so events come every 10–30 s.
 const trailSlot = 10 * time.Second
@@ -58,9 +61,10 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if limit <= 0 {
 		limit = defaultTrailLimit
 	}
-	end := earlier(q.End, s.now())
+	now := s.now()
+	start, end := later(q.Start, now.Add(-trailRetention)), earlier(q.End, now)
 	wanted := func(c call) bool {
-		return !c.at.Before(q.Start) && !c.at.After(end) && (q.ResourceName == "" || slices.Contains(c.resources, q.ResourceName))
+		return !c.at.Before(start) && !c.at.After(end) && (q.ResourceName == "" || slices.Contains(c.resources, q.ResourceName))
 	}
 	var calls []call
 	for _, c := range s.scriptedCalls() {
@@ -69,7 +73,7 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 		}
 	}
 	noise := 0
-	for n := floorDiv(q.Start.Unix(), int64(trailSlot.Seconds())); noise < limit && !time.Unix(n*int64(trailSlot.Seconds()), 0).After(end); n++ {
+	for n := floorDiv(start.Unix(), int64(trailSlot.Seconds())); noise < limit && !time.Unix(n*int64(trailSlot.Seconds()), 0).After(end); n++ {
 		if c, ok := noiseCall(n); ok && wanted(c) {
 			calls = append(calls, c)
 			noise++
