@@ -188,16 +188,3 @@ func (f *feed[T]) body(w, h int, focused bool, empty string, row func(T) (string
 	}
 	return strings.Join(lines, "\n")
 }
-
-// feedView frames body, or returns blank cells when the area is too small
-// for a frame with a body row, so the layout always gets exactly width x height.
-func feedView(title, note, body string, width, height int, focused bool) string {
-	if width <= 0 || height <= 0 {
-		return ""
-	}
-	if width >= 4 && height >= 3 {
-		return Frame(title, note, body, width, height, focused)
-	}
-	line := strings.Repeat(" ", width)
-	return strings.TrimSuffix(strings.Repeat(line+"\n", height), "\n")
-}

@@ -15,8 +15,8 @@ import (
 // with title (and an optional right-aligned note) on the top border line.
 // Body lines are cut or padded to fit.
 func Frame(title, note, body string, width, height int, focused bool) string {
-	if width < 4 || height < 2 {
-		return ""
+	if width < 4 || height < 3 {
+		return blank(width, height)
 	}
 	style := theme.Pane
 	if focused {
@@ -69,4 +69,13 @@ func titledBorder(style lipgloss.Style, title, note string, width int) string {
 		fill = 0
 	}
 	return color.Render(b.TopLeft+b.Top) + label + color.Render(strings.Repeat(b.Top, fill)+b.TopRight)
+}
+
+// blank is an empty area of width x height cells, for sizes too small to draw.
+func blank(width, height int) string {
+	if width <= 0 || height <= 0 {
+		return ""
+	}
+	line := strings.Repeat(" ", width)
+	return strings.TrimSuffix(strings.Repeat(line+"\n", height), "\n")
 }

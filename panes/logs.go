@@ -83,7 +83,7 @@ func (l *Logs) View(width, height int, focused bool) string {
 		}
 		return text + msg, logStyle(msg)
 	})
-	return feedView("Logs", l.feed.note("lines"), body, width, height, focused)
+	return Frame("Logs", l.feed.note("lines"), body, width, height, focused)
 }
 
 var feedPlain = lipgloss.NewStyle()

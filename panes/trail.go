@@ -78,7 +78,7 @@ func (t *Trail) View(width, height int, focused bool) string {
 		plural = ""
 	}
 	note := t.feed.note("events", fmt.Sprintf("%d error%s", errors, plural))
-	return feedView("CloudTrail", note, body, width, height, focused)
+	return Frame("CloudTrail", note, body, width, height, focused)
 }
 
 // row is: time, mark, user, eventName, source IP, [errorCode], resources.
