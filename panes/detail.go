@@ -1,0 +1,422 @@
+package panes
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+// The two lists of the drill-down that Move and NextSection act on.
+const (
+	detailTrail = iota
+	detailLogs
+)
+
+// Detail is the drill-down of one alarm: its metric around the state change,
+// the CloudTrail events on its resource and the matching log lines.
+type Detail struct {
+	alarm   sources.Alarm
+	loading bool
+	drill   *sources.DrillMsg
+	events  []sources.TrailEvent // oldest first
+	logs    []sources.LogEvent   // oldest first
+	cause   int                  // index of the likely-cause event, or -1
+	section int
+	sel     [2]int
+	top     [2]int
+
+	full      []string // the open JSON (or log message) view; nil when closed
+	fullTitle string
+	fullTop   int
+}
+
+// NewDetail returns an empty drill-down.
+func NewDetail() *Detail { return &Detail{cause: -1} }
+
+// Alarm returns the alarm being drilled into.
+func (p *Detail) Alarm() sources.Alarm { return p.alarm }
+
+// SetLoading starts a drill-down of a. Refreshing the same alarm keeps its
+// current data on screen until the new data arrives.
+func (p *Detail) SetLoading(a sources.Alarm) {
+	if a.Name != p.alarm.Name {
+		*p = Detail{cause: -1}
+	}
+	p.alarm, p.loading = a, true
+}
+
+// SetDrill shows the gathered data. The selection starts on the likely
+// cause, or stays on the same event when the same alarm is refreshed.
+func (p *Detail) SetDrill(msg sources.DrillMsg) {
+	prevEvent, hadEvent := p.SelectedEvent()
+	refresh := p.drill != nil && msg.Alarm.Name == p.alarm.Name
+	p.drill, p.loading = &msg, false
+	if msg.Alarm.Name != "" {
+		p.alarm = msg.Alarm
+	}
+	p.events = slices.Clone(msg.Trail)
+	slices.SortStableFunc(p.events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
+	p.logs = slices.Clone(msg.Logs)
+	slices.SortStableFunc(p.logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
+	p.cause = detailLikelyCause(p.events, p.alarm)
+	if !refresh {
+		p.section, p.sel, p.top = detailTrail, [2]int{max(p.cause, 0), 0}, [2]int{}
+		return
+	}
+	p.sel[detailTrail] = boxClamp(p.sel[detailTrail], 0, len(p.events)-1)
+	p.sel[detailLogs] = boxClamp(p.sel[detailLogs], 0, len(p.logs)-1)
+	if hadEvent {
+		if i := slices.IndexFunc(p.events, func(e sources.TrailEvent) bool { return e.ID == prevEvent.ID }); i >= 0 {
+			p.sel[detailTrail] = i
+		}
+	}
+}
+
+// detailLikelyCause is the last successful write event at or before the
+// alarm's state change: the change most likely to have set it off.
+func detailLikelyCause(events []sources.TrailEvent, a sources.Alarm) int {
+	best := -1
+	if a.StateChanged.IsZero() {
+		return best
+	}
+	for i, e := range events {
+		if !e.ReadOnly && !e.Failed() && !e.Time.After(a.StateChanged) {
+			best = i
+		}
+	}
+	return best
+}
+
+// Move moves the selection of the focused list, or scrolls the open JSON.
+func (p *Detail) Move(delta int) {
+	if p.full != nil {
+		p.fullTop = max(0, p.fullTop+delta) // View clamps the bottom
+		return
+	}
+	n := len(p.events)
+	if p.section == detailLogs {
+		n = len(p.logs)
+	}
+	p.sel[p.section] = boxClamp(p.sel[p.section]+delta, 0, n-1)
+}
+
+// NextSection moves the focus between the CloudTrail and log lists.
+func (p *Detail) NextSection() {
+	if p.full == nil {
+		p.section = 1 - p.section
+	}
+}
+
+// SelectedEvent returns the selected CloudTrail event.
+func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) {
+	i := p.sel[detailTrail]
+	if i < 0 || i >= len(p.events) {
+		return sources.TrailEvent{}, false
+	}
+	return p.events[i], true
+}
+
+// ToggleJSON opens the selected CloudTrail event's full JSON record (or, in
+// the log list, the whole log message), or closes the open one.
+func (p *Detail) ToggleJSON() {
+	if p.CloseJSON() {
+		return
+	}
+	if p.section == detailTrail {
+		if e, ok := p.SelectedEvent(); ok {
+			p.open(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
+		}
+		return
+	}
+	if i := p.sel[detailLogs]; i >= 0 && i < len(p.logs) {
+		l := p.logs[i]
+		p.open(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"))
+	}
+}
+
+// CloseJSON closes the JSON view and reports whether one was open.
+func (p *Detail) CloseJSON() bool {
+	open := p.full != nil
+	p.full = nil
+	return open
+}
+
+// View draws the drill-down into exactly width x height cells.
+func (p *Detail) View(width, height int) string {
+	if p.full != nil {
+		return p.fullView(width, height)
+	}
+	innerW, innerH := width-2, height-2
+	title := "Drill-down · " + sources.Sanitize(p.alarm.Name)
+	note := ""
+	if p.loading {
+		note = "loading…"
+	}
+	lines := p.header(innerW, innerH >= 12)
+	if p.drill == nil {
+		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+fmtWhen(p.alarm.StateChanged, p.alarm.StateChanged)))
+		return boxExact(title, note, strings.Join(lines, "\n"), width, height, true)
+	}
+	errs := p.drill.Errors
+	if room := max(1, innerH/8); len(errs) > room {
+		errs = errs[:room]
+	}
+	for i, err := range errs {
+		text := "⚠ " + sources.Sanitize(err.Error())
+		if i == len(errs)-1 && len(errs) < len(p.drill.Errors) {
+			text += fmt.Sprintf(" (+%d more)", len(p.drill.Errors)-len(errs))
+		}
+		lines = append(lines, theme.Error.Render(FitLine(text, innerW)))
+	}
+	rem := innerH - len(lines)
+	chartH := 0
+	switch {
+	case rem >= 12:
+		// The chart gets what the lists do not need, within limits.
+		need := 2 + max(1, len(p.events)) + max(1, len(p.logs))
+		chartH = boxClamp(max(rem*2/5, rem-need), 6, 20)
+	case rem >= 5:
+		chartH = 1
+	}
+	lines = append(lines, p.chart(innerW, chartH)...)
+	lines = append(lines, p.lists(innerW, rem-chartH)...)
+	return boxExact(title, note, strings.Join(lines, "\n"), width, height, true)
+}
+
+// header is the alarm's state, name, metric and condition, then (when tall
+// enough) the drill window and the reason CloudWatch gave.
+func (p *Detail) header(width int, tall bool) []string {
+	a := p.alarm
+	line := theme.State(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(sources.Sanitize(a.Name)) +
+		"  " + sources.Sanitize(a.Metric.Label()) + " " + fmtCondition(a, true) +
+		theme.Dim.Render("  since "+fmtWhen(a.StateChanged, a.StateChanged))
+	lines := []string{FitLine(line, width)}
+	if !tall {
+		return lines
+	}
+	second := ""
+	if p.drill != nil && !p.drill.Start.IsZero() {
+		second = "window " + detailWindow(p.drill) + " · "
+	}
+	second += sources.Sanitize(a.Reason)
+	return append(lines, theme.Dim.Render(FitLine(second, width)))
+}
+
+// detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC".
+func detailWindow(d *sources.DrillMsg) string {
+	start, end := d.Start.UTC(), d.End.UTC()
+	text := start.Format("Jan 02 15:04") + "–" + end.Format("15:04") + " UTC"
+	if start.YearDay() != end.YearDay() || start.Year() != end.Year() {
+		text = start.Format("Jan 02 15:04") + "–" + end.Format("Jan 02 15:04") + " UTC"
+	}
+	return text
+}
+
+// chart draws the metric over the drill window in height lines: a legend
+// and a plot, or a single sparkline line when space is short.
+func (p *Detail) chart(width, height int) []string {
+	if height <= 0 {
+		return nil
+	}
+	a, s := p.alarm, p.drill.Series
+	if s.Spec.Metric == "" {
+		s.Spec = a.Metric
+	}
+	lineStyle := theme.Info
+	if len(s.Values) == 0 {
+		return []string{theme.Dim.Render(FitLine("no datapoints for "+sources.Sanitize(s.Spec.Label())+" in the window", width))}
+	}
+	now := "now " + metricsValue(s)
+	if height < 4 {
+		label := sources.Sanitize(s.Spec.Label())
+		tail := " " + now + "  " + theme.Error.Render("threshold "+fmtCondition(a, true))
+		sparkW := width - lipgloss.Width(label) - 1 - lipgloss.Width(tail)
+		return []string{FitLine(label+" "+chartSparkline(s.Values, max(0, sparkW), lineStyle)+tail, width)}
+	}
+	legend := lineStyle.Render("──") + " " + sources.Sanitize(s.Spec.Label()) + " (" + now + ")  " +
+		theme.Error.Render("╌╌ threshold "+fmtCondition(a, true))
+	if !a.StateChanged.IsZero() {
+		legend += "  " + theme.Warn.Render("┊ ▲ "+string(a.State)+" at "+fmtClock(a.StateChanged))
+	}
+	plot := chartPlot{
+		Times: s.Times, Values: s.Values, Start: p.drill.Start, End: p.drill.End,
+		Threshold: a.Threshold, HasThresh: !strings.HasSuffix(fmtComparison(a.Comparison), "band"),
+		Mark: a.StateChanged, Line: lineStyle, Thresh: theme.Error, MarkStyle: theme.Warn, Axis: theme.Dim,
+	}
+	if !plot.End.After(plot.Start) && len(s.Times) > 0 {
+		plot.Start, plot.End = s.Times[0], s.Times[len(s.Times)-1]
+	}
+	rows := plot.Render(width, height-1)
+	if rows == nil {
+		return []string{FitLine(legend, width)}
+	}
+	return append([]string{FitLine(legend, width)}, rows...)
+}
+
+// lists draws the CloudTrail and log sections in height lines, sharing the
+// rows between them and giving one's spare rows to the other.
+func (p *Detail) lists(width, height int) []string {
+	if height <= 0 {
+		return nil
+	}
+	rows := max(0, height-2)
+	trailRows := (rows + 1) / 2
+	logRows := rows - trailRows
+	if need := max(1, len(p.events)); need < trailRows {
+		logRows, trailRows = logRows+trailRows-need, need
+	} else if need := max(1, len(p.logs)); need < logRows {
+		trailRows, logRows = trailRows+logRows-need, need
+	}
+	res := strings.Join(sources.ResourceNames(p.alarm), ", ")
+	if res == "" {
+		res = "the resource"
+	}
+	var lines []string
+	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", sources.Sanitize(res), len(p.events)), width))
+	lines = append(lines, p.trailRows(width, trailRows)...)
+	if height >= 2 {
+		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs)), width))
+		lines = append(lines, p.logRows(width, logRows)...)
+	}
+	return lines
+}
+
+func (p *Detail) sectionTitle(section int, text string, width int) string {
+	if p.section == section {
+		return theme.Key.Render(FitLine("▸ "+text, width))
+	}
+	return theme.Dim.Render(FitLine("  "+text, width))
+}
+
+// visible returns the range of rows of a section to draw.
+func (p *Detail) visible(section, count, rows int) (int, int) {
+	p.top[section] = boxScrollTop(p.top[section], p.sel[section], rows, count)
+	return p.top[section], min(count, p.top[section]+rows)
+}
+
+func (p *Detail) marker(section, i int) (string, bool) {
+	if i != p.sel[section] {
+		return "  ", false
+	}
+	return "› ", p.section == section
+}
+
+func (p *Detail) trailRows(width, rows int) []string {
+	if rows <= 0 {
+		return nil
+	}
+	if len(p.events) == 0 {
+		return []string{theme.Dim.Render("  no CloudTrail events in the window (CloudTrail can lag up to 15 minutes)")}
+	}
+	nameW, userW := 0, 0
+	for _, e := range p.events {
+		nameW = max(nameW, lipgloss.Width(sources.Sanitize(e.Name)))
+		userW = max(userW, lipgloss.Width(sources.Sanitize(e.User)))
+	}
+	capName, capUser := 30, 24
+	if width < 100 {
+		capName, capUser = 22, 14
+	}
+	nameW, userW = min(nameW, capName), min(userW, capUser)
+	var lines []string
+	from, to := p.visible(detailTrail, len(p.events), rows)
+	for i := from; i < to; i++ {
+		e := p.events[i]
+		marker, highlight := p.marker(detailTrail, i)
+		flag, nameStyle := "  ", theme.Dim
+		if !e.ReadOnly {
+			flag, nameStyle = "◆ ", lipgloss.NewStyle().Bold(true)
+		}
+		var extra []string
+		if e.Failed() {
+			extra = append(extra, theme.Error.Render(sources.Sanitize(e.ErrorCode)))
+		}
+		if i == p.cause {
+			extra = append(extra, theme.Warn.Bold(true).Render("← likely cause"))
+		}
+		if e.SourceIP != "" {
+			extra = append(extra, sources.Sanitize(e.SourceIP))
+		}
+		if len(e.Resources) > 0 {
+			extra = append(extra, theme.Dim.Render(detailShortResources(e.Resources)))
+		}
+		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(sources.Sanitize(e.Name), nameW)) + " " +
+			FitLine(sources.Sanitize(e.User), userW) + " " + strings.Join(extra, "  ")
+		lines = append(lines, detailRow(marker, line, highlight, width))
+	}
+	return lines
+}
+
+func (p *Detail) logRows(width, rows int) []string {
+	if rows <= 0 {
+		return nil
+	}
+	if len(p.logs) == 0 {
+		return []string{theme.Dim.Render("  no log lines in the window")}
+	}
+	srcW := 0
+	for _, l := range p.logs {
+		srcW = max(srcW, lipgloss.Width(detailShortGroup(l)))
+	}
+	srcW = min(srcW, 20, max(6, width/6))
+	var lines []string
+	from, to := p.visible(detailLogs, len(p.logs), rows)
+	for i := from; i < to; i++ {
+		l := p.logs[i]
+		marker, highlight := p.marker(detailLogs, i)
+		msg := sources.Sanitize(l.Message)
+		if detailIsErrorLine(msg) {
+			msg = theme.Error.Render(msg)
+		}
+		line := fmtClock(l.Time) + " " + theme.Info.Render(FitLine(detailShortGroup(l), srcW)) + " " + msg
+		lines = append(lines, detailRow(marker, line, highlight, width))
+	}
+	return lines
+}
+
+// detailRow fits a list row; the focused selection is drawn reversed, which
+// needs the row's own colours stripped so the reverse spans the whole line.
+func detailRow(marker, line string, highlight bool, width int) string {
+	if highlight {
+		return theme.Selected.Render(FitLine(marker+ansi.Strip(line), width))
+	}
+	return FitLine(marker+line, width)
+}
+
+// detailIsErrorLine reports whether a log message reads like a failure.
+func detailIsErrorLine(msg string) bool {
+	lower := strings.ToLower(msg)
+	return strings.Contains(msg, "ERROR") || strings.Contains(msg, "FATAL") ||
+		strings.Contains(lower, "exception") || strings.Contains(lower, "timed out")
+}
+
+// detailShortGroup names a log line's source briefly: the last part of its
+// group ("/aws/lambda/checkout" → "checkout"), else its stream.
+func detailShortGroup(l sources.LogEvent) string {
+	name := l.Group
+	if i := strings.LastIndex(strings.TrimRight(name, "/"), "/"); i >= 0 {
+		name = strings.TrimRight(name, "/")[i+1:]
+	}
+	if name == "" {
+		name = l.Stream
+	}
+	return sources.Sanitize(name)
+}
+
+// detailShortResources shortens ARNs to their last part.
+func detailShortResources(resources []string) string {
+	short := make([]string, len(resources))
+	for i, r := range resources {
+		if j := strings.LastIndexAny(r, ":/"); j >= 0 && j < len(r)-1 {
+			r = r[j+1:]
+		}
+		short[i] = sources.Sanitize(r)
+	}
+	return strings.Join(short, ",")
+}
