@@ -14,6 +14,11 @@ const (
 	DrillBefore = 30 * time.Minute
 	DrillAfter  = 10 * time.Minute
 	drillLogCap = 500
+	// Log lines are fetched closer around the change, as busy groups have far
+	// more lines in the whole window than fit on screen.
+	drillLogBefore = 10 * time.Minute
+	drillLogAfter  = 5 * time.Minute
+	drillLogFetch  = 4 * drillLogCap
 )
 
 // DrillWindow is the time window the drill-down looks at for an alarm.
@@ -67,7 +72,12 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 	names := ResourceNames(a)
 	trail, errs := drillTrail(ctx, src, names, start, end)
 	msg.Trail, msg.Errors = trail, append(msg.Errors, errs...)
-	logs, errs := drillLogs(ctx, src, a, names, logGroups, start, end)
+	changed := start.Add(DrillBefore)
+	logEnd := changed.Add(drillLogAfter)
+	if logEnd.After(end) {
+		logEnd = end
+	}
+	logs, errs := drillLogs(ctx, src, a, names, logGroups, changed.Add(-drillLogBefore), logEnd)
 	msg.Logs, msg.Errors = logs, append(msg.Errors, errs...)
 	return msg
 }
@@ -94,13 +104,14 @@ func drillTrail(ctx context.Context, src TrailFetcher, names []string, start, en
 }
 
 // drillLogs keeps every line of the resource's own groups and, from the other
-// tailed groups, the lines that mention the resource.
+// tailed groups, the lines that mention the resource; at most drillLogCap of
+// them, those nearest the state change (the middle of the window).
 func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []string, start, end time.Time) ([]LogEvent, []error) {
 	var errs []error
 	var out []LogEvent
 	own := RelatedLogGroups(a, nil)
 	for _, group := range RelatedLogGroups(a, tailed) {
-		events, err := src.FetchLogs(ctx, LogQuery{Group: group, Start: start, End: end, Limit: drillLogCap})
+		events, err := src.FetchLogs(ctx, LogQuery{Group: group, Start: start, End: end, Limit: drillLogFetch})
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -111,10 +122,13 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	if len(out) > drillLogCap {
-		out = out[len(out)-drillLogCap:]
+		changed := start.Add(drillLogBefore)
+		distance := func(e LogEvent) time.Duration { return e.Time.Sub(changed).Abs() }
+		sort.SliceStable(out, func(i, j int) bool { return distance(out[i]) < distance(out[j]) })
+		out = out[:drillLogCap]
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, errs
 }
 
