@@ -2,6 +2,7 @@ package sources_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,14 +16,19 @@ func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
 	now := start.Add(3 * time.Minute)
 	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
 	alarms, err := d.ListAlarms(context.Background())
-	if err != nil || len(alarms) == 0 || alarms[0].Name != "checkout-api-errors" {
-		t.Fatalf("want checkout-api-errors firing first, got %v, %v", alarms, err)
+	if err != nil {
+		t.Fatal(err)
 	}
-	msg := sources.Drill(context.Background(), d, alarms[0], d.LogGroups(), now)
+	i := slices.IndexFunc(alarms, func(a sources.Alarm) bool { return a.Name == "checkout-api-errors" })
+	if i < 0 || alarms[i].State != sources.StateAlarm {
+		t.Fatalf("want checkout-api-errors firing, got %v", alarms)
+	}
+	alarm := alarms[i]
+	msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
 	if len(msg.Errors) > 0 {
 		t.Fatalf("drill errors: %v", msg.Errors)
 	}
-	cause := sources.LikelyCause(msg.Trail, alarms[0].StateChanged)
+	cause := sources.LikelyCause(msg.Trail, alarm.StateChanged)
 	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
 		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
 	}
