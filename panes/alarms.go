@@ -105,7 +105,7 @@ func (p *Alarms) View(width, height int, focused bool) string {
 			lines = append(lines, cols.row(p.shown[i], i == p.sel, focused, innerW, p.now))
 		}
 	}
-	return boxExact("Alarms", note, strings.Join(lines, "\n"), width, height, focused)
+	return Frame("Alarms", note, strings.Join(lines, "\n"), width, height, focused)
 }
 
 // alarmsRowText is the plain text of a row, for filtering.

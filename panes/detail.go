@@ -161,7 +161,7 @@ func (p *Detail) View(width, height int) string {
 	lines := p.header(innerW, innerH >= 12)
 	if p.drill == nil {
 		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+fmtWhen(p.alarm.StateChanged, p.alarm.StateChanged)))
-		return boxExact(title, note, strings.Join(lines, "\n"), width, height, true)
+		return Frame(title, note, strings.Join(lines, "\n"), width, height, true)
 	}
 	errs := p.drill.Errors
 	if room := max(1, innerH/8); len(errs) > room {
@@ -186,7 +186,7 @@ func (p *Detail) View(width, height int) string {
 	}
 	lines = append(lines, p.chart(innerW, chartH)...)
 	lines = append(lines, p.lists(innerW, rem-chartH)...)
-	return boxExact(title, note, strings.Join(lines, "\n"), width, height, true)
+	return Frame(title, note, strings.Join(lines, "\n"), width, height, true)
 }
 
 // header is the alarm's state, name, metric and condition, then (when tall

@@ -49,5 +49,5 @@ func (p *Detail) fullView(width, height int) string {
 	p.fullTop = boxClamp(p.fullTop, 0, len(lines)-max(1, innerH))
 	end := min(len(lines), p.fullTop+max(0, innerH))
 	note := fmt.Sprintf("%d–%d/%d · esc closes", p.fullTop+1, end, len(lines))
-	return boxExact(p.fullTitle, note, strings.Join(lines[p.fullTop:end], "\n"), width, height, true)
+	return Frame(p.fullTitle, note, strings.Join(lines[p.fullTop:end], "\n"), width, height, true)
 }

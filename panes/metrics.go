@@ -124,7 +124,7 @@ func (p *Metrics) View(width, height int, focused bool) string {
 			lines = append(lines, p.row(p.shown[i], i == p.sel, focused, innerW, perRow == 2)...)
 		}
 	}
-	return boxExact("Metrics", note, strings.Join(lines, "\n"), width, height, focused)
+	return Frame("Metrics", note, strings.Join(lines, "\n"), width, height, focused)
 }
 
 // row renders one metric as one line (label, sparkline, value, threshold)
@@ -164,8 +164,11 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 	}
 	labelW := min(lipgloss.Width(label), max(8, width*2/5))
 	sparkW := width - 2 - labelW - 1 - lipgloss.Width(tail) - 1
+	if sparkW < 4 { // no room for a sparkline: give the label its cells
+		labelW, sparkW = labelW+sparkW+1, 0
+	}
 	line := labelStyle.Render(marker + FitLine(label, labelW))
-	if sparkW >= 4 {
+	if sparkW > 0 {
 		line += " " + chartSparkline(s.Values, sparkW, sparkStyle)
 	}
 	return []string{line + " " + tail}

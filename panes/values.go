@@ -9,8 +9,8 @@ import (
 	"watchtrail/sources"
 )
 
-// fmtCompactNumber prints v with about three significant digits and a k/M/G
-// suffix for large values: 87.3, 5, 1.2k, 3.4M.
+// fmtCompactNumber prints v with about three significant digits, or with a
+// k/M/G suffix and one decimal: 87.3, 5, 1.2k, 34.5M.
 func fmtCompactNumber(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return strconv.FormatFloat(v, 'f', -1, 64)
@@ -21,7 +21,11 @@ func fmtCompactNumber(v float64) string {
 		suffix string
 	}{{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}} {
 		if abs >= s.div {
-			return fmtSignificant(v/s.div) + s.suffix
+			scaled := strconv.FormatFloat(v/s.div, 'f', 1, 64)
+			if abs >= 100*s.div {
+				scaled = strconv.FormatFloat(v/s.div, 'f', 0, 64)
+			}
+			return strings.TrimSuffix(scaled, ".0") + s.suffix
 		}
 	}
 	return fmtSignificant(v)
@@ -168,19 +172,6 @@ func fmtClock(t time.Time) string {
 		return "--:--:--"
 	}
 	return t.UTC().Format("15:04:05")
-}
-
-// boxExact draws a framed pane, or blank cells when the size is too small
-// for a frame, so the result always measures width x height.
-func boxExact(title, note, body string, width, height int, focused bool) string {
-	if width <= 0 || height <= 0 {
-		return ""
-	}
-	if width < 4 || height < 2 {
-		line := strings.Repeat(" ", width)
-		return strings.TrimSuffix(strings.Repeat(line+"\n", height), "\n")
-	}
-	return Frame(title, note, body, width, height, focused)
 }
 
 // boxFilterNote is the frame note for a filtered list: "2/7 · /cpu".

@@ -1,0 +1,229 @@
+package panes
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"watchtrail/sources"
+)
+
+func detailTestPane() *Detail {
+	p := NewDetail()
+	p.SetLoading(fxAlarms()[0])
+	p.SetDrill(fxDrill())
+	return p
+}
+
+// detailTestLine returns the first line of out containing text.
+func detailTestLine(out, text string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, text) {
+			return line
+		}
+	}
+	return ""
+}
+
+func TestDetailShowsEverythingAt80x24(t *testing.T) {
+	fxPlainColors(t)
+	p := detailTestPane()
+	out := ansi.Strip(p.View(80, 22))
+	for _, want := range []string{
+		"ALARM  web-cpu-high", "CPUUtilization i-0abc (Average) > 80 %", "window Mar 05 19:05–19:45 UTC",
+		"⚠ logs: AccessDeniedException on /app/secret",
+		"threshold > 80 %", "80┤╌╌", "▲19:35:00", "┴", "19:05", "19:45",
+		"CloudTrail events on i-0abc (4)", "AccessDenied", "mallory", "203.0.113.7",
+		"Log lines (3)", "ERROR worker pool exhausted", "request timed out",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	if line := detailTestLine(out, "ModifyInstanceAttribu"); !strings.Contains(line, "← likely cause") || !strings.Contains(line, "◆") || !strings.HasPrefix(strings.TrimLeft(line, "┃"), "›") {
+		t.Errorf("the successful write before the change should be flagged and selected: %q", line)
+	}
+	if strings.Count(out, "likely cause") != 1 {
+		t.Errorf("exactly one likely cause expected:\n%s", out)
+	}
+	if e, ok := p.SelectedEvent(); !ok || e.ID != "e2" {
+		t.Errorf("SelectedEvent = %v %v", e.ID, ok)
+	}
+}
+
+func TestDetailLikelyCauseSkipsReadsFailuresAndLaterEvents(t *testing.T) {
+	events := fxDrill().Trail
+	if i := detailLikelyCause(events, fxAlarms()[0]); i != 1 {
+		t.Fatalf("likely cause %d, want 1 (ModifyInstanceAttribute)", i)
+	}
+	if i := detailLikelyCause(events[:1], fxAlarms()[0]); i != -1 {
+		t.Fatalf("read-only events are never the cause, got %d", i)
+	}
+}
+
+func TestDetailSizes(t *testing.T) {
+	fxPlainColors(t)
+	many := fxDrill()
+	for i := 0; i < 40; i++ {
+		many.Trail = append(many.Trail, many.Trail[i%4])
+		many.Logs = append(many.Logs, many.Logs[i%3])
+	}
+	many.Errors = append(many.Errors, errors.New("trail: throttled"), errors.New("metrics: timeout"))
+	for _, drill := range []sources.DrillMsg{fxDrill(), many, {Alarm: fxAlarms()[1]}} {
+		p := NewDetail()
+		p.SetLoading(drill.Alarm)
+		for _, size := range fxSizes {
+			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+		}
+		p.SetDrill(drill)
+		p.Move(7)
+		for _, size := range append(fxSizes, [2]int{80, 22}, [2]int{100, 14}, [2]int{120, 8}) {
+			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+		}
+		p.ToggleJSON()
+		p.Move(3)
+		for _, size := range fxSizes {
+			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+		}
+	}
+	p := NewDetail()
+	p.SetDrill(sources.DrillMsg{Alarm: fxAlarms()[1]})
+	out := ansi.Strip(p.View(80, 22))
+	for _, want := range []string{"no datapoints", "no CloudTrail events", "no log lines"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("empty drill-down missing %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestDetailSmallHeightFallsBackToSparkline(t *testing.T) {
+	fxPlainColors(t)
+	p := detailTestPane()
+	out := ansi.Strip(p.View(100, 14))
+	if !strings.Contains(out, "threshold > 80 %") || !strings.ContainsAny(out, "▁█") || !strings.Contains(out, "Log lines") {
+		t.Fatalf("compact layout:\n%s", out)
+	}
+}
+
+func TestDetailLoadingAndRefresh(t *testing.T) {
+	fxPlainColors(t)
+	p := NewDetail()
+	p.SetLoading(fxAlarms()[0])
+	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "loading…") || !strings.Contains(out, "web-cpu-high") {
+		t.Fatalf("loading view:\n%s", out)
+	}
+	if p.Alarm().Name != "web-cpu-high" {
+		t.Fatalf("Alarm() = %q", p.Alarm().Name)
+	}
+	p.SetDrill(fxDrill())
+	p.Move(-1) // onto DescribeInstances
+	p.SetLoading(fxAlarms()[0])
+	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "DescribeInstances") {
+		t.Fatalf("a refresh keeps the old data on screen:\n%s", out)
+	}
+	p.SetDrill(fxDrill())
+	if e, _ := p.SelectedEvent(); e.ID != "e1" {
+		t.Fatalf("a refresh keeps the selected event, got %q", e.ID)
+	}
+	p.SetLoading(fxAlarms()[1])
+	if _, ok := p.SelectedEvent(); ok {
+		t.Fatal("another alarm starts empty")
+	}
+}
+
+func TestDetailSectionsAndJSON(t *testing.T) {
+	fxPlainColors(t)
+	p := detailTestPane()
+	if p.CloseJSON() {
+		t.Fatal("no JSON view was open")
+	}
+	p.ToggleJSON()
+	out := ansi.Strip(p.View(80, 22))
+	if !strings.Contains(out, `"userName": "alice"`) || !strings.Contains(out, "CloudTrail event · ModifyInstanceAttribute by alice") {
+		t.Fatalf("JSON view:\n%s", out)
+	}
+	p.Move(100)
+	if out := ansi.Strip(p.View(80, 6)); !strings.Contains(out, "}") || strings.Contains(out, `"eventName"`) {
+		t.Fatalf("JSON view should scroll to the end:\n%s", out)
+	}
+	if !p.CloseJSON() || p.CloseJSON() {
+		t.Fatal("CloseJSON should report the open view once")
+	}
+	p.ToggleJSON()
+	p.ToggleJSON()
+	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "Log lines") {
+		t.Fatalf("ToggleJSON twice should be back on the drill-down:\n%s", out)
+	}
+
+	p.NextSection()
+	p.Move(1)
+	if e, _ := p.SelectedEvent(); e.ID != "e2" {
+		t.Fatalf("moving in the log list changed the event to %q", e.ID)
+	}
+	out = ansi.Strip(p.View(80, 22))
+	if !strings.Contains(out, "▸ Log lines") || !strings.Contains(detailTestLine(out, "worker pool"), "›") {
+		t.Fatalf("log section should be focused with its second line selected:\n%s", out)
+	}
+	p.ToggleJSON()
+	if out := ansi.Strip(p.View(80, 10)); !strings.Contains(out, "Log line · web") || !strings.Contains(out, "worker pool exhausted") {
+		t.Fatalf("log line view:\n%s", out)
+	}
+	p.CloseJSON()
+	p.NextSection()
+	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "▸ CloudTrail") {
+		t.Fatalf("NextSection should cycle back:\n%s", out)
+	}
+}
+
+func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
+	prev := lipgloss.ColorProfile()
+	lipgloss.SetColorProfile(termenv.ANSI256)
+	defer lipgloss.SetColorProfile(prev)
+	drill := fxDrill()
+	drill.Alarm.Name += fxEvil
+	drill.Alarm.Reason = fxEvil
+	drill.Trail[3].User = fxEvil
+	drill.Trail[3].ErrorCode = fxEvil
+	drill.Trail[3].Resources = []string{fxEvil}
+	drill.Logs[0].Group = fxEvil
+	drill.Errors = append(drill.Errors, errors.New(fxEvil))
+	p := NewDetail()
+	p.SetLoading(drill.Alarm)
+	fxNoInjectedEscapes(t, p.View(120, 40))
+	p.SetDrill(drill)
+	fxNoInjectedEscapes(t, p.View(120, 40))
+	p.Move(100) // the event whose JSON carries raw escapes
+	p.ToggleJSON()
+	out := p.View(120, 40)
+	fxNoInjectedEscapes(t, out)
+	if !strings.Contains(ansi.Strip(out), "not json pwned") {
+		t.Fatalf("the text around the escapes should still show:\n%s", ansi.Strip(out))
+	}
+	p.CloseJSON()
+	p.NextSection()
+	p.Move(1)
+	p.ToggleJSON()
+	fxNoInjectedEscapes(t, p.View(120, 40))
+
+	a := NewAlarms()
+	a.SetAlarms([]sources.Alarm{drill.Alarm})
+	a.SetFilter(fxEvil)
+	fxNoInjectedEscapes(t, a.View(80, 10, true))
+	a.SetFilter("")
+	fxNoInjectedEscapes(t, a.View(80, 10, true))
+}
+
+func TestDetailErrorLines(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"ERROR db down": true, "java.lang.NullPointerException": true, "Task timed out after 3.00 seconds": true,
+		"GET /health 200": false, "0 errors today": false,
+	} {
+		if detailIsErrorLine(msg) != want {
+			t.Errorf("detailIsErrorLine(%q) != %v", msg, want)
+		}
+	}
+}
