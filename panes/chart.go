@@ -207,10 +207,10 @@ func (c chartPlot) timeLabels(gw, markCol int, colOf func(time.Time) int) string
 	used := make([]bool, gw)
 	place := func(col int, text string) {
 		n := len([]rune(text))
-		col = boxClamp(col-n/2, 0, gw-n)
-		if col < 0 {
+		if n > gw {
 			return
 		}
+		col = boxClamp(col-n/2, 0, gw-n)
 		for x := max(0, col-1); x < min(gw, col+n+1); x++ {
 			if used[x] {
 				return

@@ -227,3 +227,26 @@ func TestDetailErrorLines(t *testing.T) {
 		}
 	}
 }
+
+func TestPanesEverySmallSize(t *testing.T) {
+	fxPlainColors(t)
+	d := detailTestPane()
+	a := NewAlarms()
+	a.SetAlarms(fxAlarms())
+	m := NewMetrics()
+	m.SetSeries(fxAllSeries())
+	m.SetAlarms(fxAlarms())
+	for w := 0; w <= 90; w++ {
+		for h := 0; h <= 30; h++ {
+			fxCheckSize(t, d.View(w, h), w, h)
+			fxCheckSize(t, a.View(w, h, true), w, h)
+			fxCheckSize(t, m.View(w, h, false), w, h)
+		}
+	}
+	d.ToggleJSON()
+	for w := 0; w <= 40; w++ {
+		for h := 0; h <= 12; h++ {
+			fxCheckSize(t, d.View(w, h), w, h)
+		}
+	}
+}
