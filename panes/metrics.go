@@ -103,14 +103,23 @@ func metricsValue(s sources.Series) string {
 // View draws the pane into exactly width x height cells. Each metric takes a
 // label line and a sparkline line when all of them fit that way, else one.
 func (p *Metrics) View(width, height int, focused bool) string {
+	breaching := 0
+	for _, s := range p.all {
+		if a, ok := p.alarms[s.Spec.Key()]; ok && a.State == sources.StateAlarm {
+			breaching++
+		}
+	}
 	note := boxFilterNote(len(p.shown), len(p.all), p.filter)
+	if breaching > 0 {
+		note = boxJoinNote(fmt.Sprintf("%d breaching", breaching), note)
+	}
 	innerW, innerH := width-2, height-2
 	var lines []string
 	switch {
 	case !p.loaded:
 		lines = []string{theme.Dim.Render("waiting for data…")}
 	case len(p.all) == 0:
-		lines = []string{theme.Dim.Render("no metrics watched (add --metric)")}
+		lines = []string{theme.Dim.Render("no metrics watched (use -metric)")}
 	case len(p.shown) == 0:
 		lines = []string{theme.Dim.Render("no metrics match /" + sources.Sanitize(p.filter))}
 	default:

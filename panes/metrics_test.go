@@ -18,7 +18,7 @@ func TestMetricsRowsShowValueUnitSparklineAndThreshold(t *testing.T) {
 	p.SetAlarms(fxAlarms())
 	for _, size := range [][2]int{{100, 5}, {60, 12}} { // one line each, two lines each
 		out := ansi.Strip(p.View(size[0], size[1], true))
-		for _, want := range []string{"CPUUtilization i-0abc", "87.3 %", "1.2k Count", "2.91 s", "ALARM > 80 %", "> 3 s", "▇"} {
+		for _, want := range []string{"CPUUtilization i-0abc", "87.3 %", "1.2k Count", "2.91 s", "ALARM > 80 %", "> 3 s", "▇", "2 breaching"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v: missing %q in\n%s", size, want, out)
 			}
