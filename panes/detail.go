@@ -2,8 +2,10 @@ package panes
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -66,7 +68,8 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	slices.SortStableFunc(p.logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
 	p.cause = detailLikelyCause(p.events, p.alarm)
 	if !refresh {
-		p.section, p.sel, p.top = detailTrail, [2]int{max(p.cause, 0), 0}, [2]int{}
+		p.section, p.top = detailTrail, [2]int{}
+		p.sel = [2]int{max(p.cause, 0), detailFirstLog(p.logs, p.alarm)}
 		return
 	}
 	p.sel[detailTrail] = boxClamp(p.sel[detailTrail], 0, len(p.events)-1)
@@ -91,6 +94,31 @@ func detailLikelyCause(events []sources.TrailEvent, a sources.Alarm) int {
 		}
 	}
 	return best
+}
+
+// detailFirstLog picks the log line to start on: the failure nearest the
+// state change, else the last line before it, so the list opens where the
+// incident is rather than at the oldest line of the window.
+func detailFirstLog(logs []sources.LogEvent, a sources.Alarm) int {
+	best, bestGap := -1, time.Duration(0)
+	for i, l := range logs {
+		if !detailIsErrorLine(l.Message) {
+			continue
+		}
+		gap := l.Time.Sub(a.StateChanged).Abs()
+		if best < 0 || gap < bestGap {
+			best, bestGap = i, gap
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	for i, l := range logs {
+		if !l.Time.After(a.StateChanged) {
+			best = i
+		}
+	}
+	return max(best, 0)
 }
 
 // Move moves the selection of the focused list, or scrolls the open JSON.
@@ -316,7 +344,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 	}
 	nameW, userW := 0, 0
 	for _, e := range p.events {
-		nameW = max(nameW, lipgloss.Width(sources.Sanitize(e.Name)))
+		nameW = max(nameW, lipgloss.Width(detailEventName(e)))
 		userW = max(userW, lipgloss.Width(sources.Sanitize(e.User)))
 	}
 	capName, capUser := 30, 24
@@ -346,7 +374,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 		if len(e.Resources) > 0 {
 			extra = append(extra, theme.Dim.Render(detailShortResources(e.Resources)))
 		}
-		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(sources.Sanitize(e.Name), nameW)) + " " +
+		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(detailEventName(e), nameW)) + " " +
 			FitLine(sources.Sanitize(e.User), userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}
@@ -387,6 +415,15 @@ func detailRow(marker, line string, highlight bool, width int) string {
 		return theme.Selected.Render(FitLine(marker+ansi.Strip(line), width))
 	}
 	return FitLine(marker+line, width)
+}
+
+// detailAPIVersion is the API version CloudTrail appends to some event
+// names: Lambda's "UpdateFunctionConfiguration20150331v2".
+var detailAPIVersion = regexp.MustCompile(`([a-z])20\d{6}(v\d+)?$`)
+
+// detailEventName is the event name without an API version suffix.
+func detailEventName(e sources.TrailEvent) string {
+	return detailAPIVersion.ReplaceAllString(sources.Sanitize(e.Name), "$1")
 }
 
 // detailIsErrorLine reports whether a log message reads like a failure.

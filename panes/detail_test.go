@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -160,13 +161,16 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 	}
 
 	p.NextSection()
-	p.Move(1)
+	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(detailTestLine(out, "request timed out"), "›") {
+		t.Fatalf("the log list should open on the failure nearest the state change:\n%s", out)
+	}
+	p.Move(-1)
 	if e, _ := p.SelectedEvent(); e.ID != "e2" {
 		t.Fatalf("moving in the log list changed the event to %q", e.ID)
 	}
 	out = ansi.Strip(p.View(80, 22))
 	if !strings.Contains(out, "▸ Log lines") || !strings.Contains(detailTestLine(out, "worker pool"), "›") {
-		t.Fatalf("log section should be focused with its second line selected:\n%s", out)
+		t.Fatalf("log section should be focused with the worker pool line selected:\n%s", out)
 	}
 	p.ToggleJSON()
 	if out := ansi.Strip(p.View(80, 10)); !strings.Contains(out, "Log line · web") || !strings.Contains(out, "worker pool exhausted") {
@@ -205,7 +209,7 @@ func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	}
 	p.CloseJSON()
 	p.NextSection()
-	p.Move(1)
+	p.Move(-1)
 	p.ToggleJSON()
 	fxNoInjectedEscapes(t, p.View(120, 40))
 
@@ -248,5 +252,33 @@ func TestPanesEverySmallSize(t *testing.T) {
 		for h := 0; h <= 12; h++ {
 			fxCheckSize(t, d.View(w, h), w, h)
 		}
+	}
+}
+
+func TestDetailEventNameDropsAPIVersion(t *testing.T) {
+	for name, want := range map[string]string{
+		"UpdateFunctionConfiguration20150331v2": "UpdateFunctionConfiguration",
+		"GetFunction20150331":                   "GetFunction",
+		"RunInstances":                          "RunInstances",
+		"Version20150331":                       "Version",
+	} {
+		if got := detailEventName(sources.TrailEvent{Name: name}); got != want {
+			t.Errorf("detailEventName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestDetailFirstLog(t *testing.T) {
+	a := fxAlarms()[0]
+	logs := fxDrill().Logs
+	if i := detailFirstLog(logs, a); i != 2 {
+		t.Fatalf("want the timeout at the state change, got %d", i)
+	}
+	calm := []sources.LogEvent{{Time: a.StateChanged.Add(-2 * time.Minute)}, {Time: a.StateChanged.Add(-time.Minute)}, {Time: a.StateChanged.Add(time.Minute)}}
+	if i := detailFirstLog(calm, a); i != 1 {
+		t.Fatalf("without failures, want the last line before the change, got %d", i)
+	}
+	if i := detailFirstLog(nil, a); i != 0 {
+		t.Fatalf("empty: %d", i)
 	}
 }
