@@ -1,0 +1,150 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// pane is what every live pane offers the key handler.
+type pane interface {
+	View(width, height int, focused bool) string
+	Move(delta int)
+	SetFilter(text string)
+}
+
+func (m *Model) pane(id paneID) pane {
+	switch id {
+	case paneAlarms:
+		return m.alarms
+	case paneMetrics:
+		return m.metrics
+	case paneLogs:
+		return m.logs
+	}
+	return m.trail
+}
+
+// farAway moves a selection to the first or last row; panes clamp it.
+const farAway = 1 << 30
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return tea.Quit
+	}
+	switch {
+	case m.filtering:
+		return m.filterKey(msg)
+	case m.showHelp:
+		if key.Matches(msg, keys.Quit) && msg.String() == "q" {
+			return tea.Quit
+		}
+		m.showHelp = false // any other key closes help
+		return nil
+	case key.Matches(msg, keys.Quit):
+		return tea.Quit
+	case key.Matches(msg, keys.Help):
+		m.showHelp = true
+		return nil
+	case key.Matches(msg, keys.Refresh):
+		return m.refreshNow()
+	case m.jsonEvent != nil:
+		return m.jsonKey(msg)
+	case m.inDetail:
+		return m.detailKey(msg)
+	}
+	return m.dashboardKey(msg)
+}
+
+func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
+	p := m.pane(m.focus)
+	page := max(1, m.height/3)
+	switch {
+	case key.Matches(msg, keys.Up):
+		p.Move(-1)
+	case key.Matches(msg, keys.Down):
+		p.Move(1)
+	case key.Matches(msg, keys.PageUp):
+		p.Move(-page)
+	case key.Matches(msg, keys.PageDown):
+		p.Move(page)
+	case key.Matches(msg, keys.Home):
+		p.Move(-farAway)
+	case key.Matches(msg, keys.End):
+		p.Move(farAway)
+	case key.Matches(msg, keys.NextPane):
+		m.focus = (m.focus + 1) % paneCount
+	case key.Matches(msg, keys.PrevPane):
+		m.focus = (m.focus + paneCount - 1) % paneCount
+	case key.Matches(msg, keys.Zoom):
+		m.zoomed = !m.zoomed
+	case key.Matches(msg, keys.Filter):
+		m.filtering = true
+		m.filter.SetValue(m.filters[m.focus])
+		m.filter.CursorEnd()
+		return m.filter.Focus()
+	case key.Matches(msg, keys.Back):
+		if m.zoomed {
+			m.zoomed = false
+		} else {
+			m.setFilter("")
+		}
+	case key.Matches(msg, keys.Enter):
+		return m.open()
+	}
+	return nil
+}
+
+// open acts on the focused pane's selection: drill into an alarm, or show a
+// CloudTrail event's full JSON.
+func (m *Model) open() tea.Cmd {
+	switch m.focus {
+	case paneAlarms:
+		if a, ok := m.alarms.Selected(); ok {
+			return m.openDrill(a)
+		}
+	case paneTrail:
+		if e, ok := m.trail.Selected(); ok {
+			m.jsonEvent = &e
+		}
+	}
+	return nil
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.Type {
+	case tea.KeyEnter:
+		m.filtering = false
+		m.filter.Blur()
+		return nil
+	case tea.KeyEsc:
+		m.filtering = false
+		m.filter.Blur()
+		m.setFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	m.setFilter(m.filter.Value())
+	return cmd
+}
+
+func (m *Model) setFilter(text string) {
+	m.filters[m.focus] = text
+	m.pane(m.focus).SetFilter(text)
+}
+
+// refreshNow polls every idle feed at once, replacing its pending tick.
+func (m *Model) refreshNow() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, f := range allFeeds {
+		st := m.feeds[f]
+		if !st.inFlight {
+			st.gen++
+			cmds = append(cmds, m.startPoll(f, st.gen))
+		}
+	}
+	if m.inDetail {
+		cmds = append(cmds, m.openDrill(m.detail.Alarm()))
+	}
+	return tea.Batch(cmds...)
+}

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"watchtrail/sources"
+	"watchtrail/sources/demo"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+// clock is a settable time for the demo source and the model.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+var demoStart = time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+
+const incidentAfter = 20 * time.Second
+
+// newDemoModel builds a dashboard on the demo account at start+elapsed.
+func newDemoModel(t *testing.T, elapsed time.Duration, width, height int) (*Model, *clock) {
+	t.Helper()
+	c := &clock{demoStart.Add(elapsed)}
+	d := demo.New(demo.Options{Start: demoStart, Now: c.now, IncidentAfter: incidentAfter})
+	m := New(Config{Source: d, Demo: true, Refresh: 2 * time.Second, LogGroups: d.LogGroups(),
+		Metrics: d.WatchedMetrics(), Now: c.now})
+	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
+	return m, c
+}
+
+// pump polls every feed once, synchronously, and delivers the results.
+// Alarms go first so the metrics poll knows the alarms' metrics.
+func pump(t *testing.T, m *Model) {
+	t.Helper()
+	for _, f := range allFeeds {
+		m.feeds[f].inFlight = false
+		m.Update(m.poll(f)())
+	}
+}
+
+// press sends keys: names like "enter", "tab", "esc", or runes typed as-is.
+func press(m *Model, names ...string) tea.Cmd {
+	var last tea.Cmd
+	for _, n := range names {
+		var msg tea.KeyMsg
+		switch n {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(n)}
+		}
+		_, last = m.Update(msg)
+	}
+	return last
+}
+
+func screen(m *Model) string { return ansi.Strip(m.View()) }
+
+func assertFills(t *testing.T, out string, width, height int) {
+	t.Helper()
+	lines := strings.Split(out, "\n")
+	if len(lines) != height {
+		t.Fatalf("view has %d lines, want %d:\n%s", len(lines), height, out)
+	}
+	for i, l := range lines {
+		if w := lipgloss.Width(l); w != width {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, w, width, l)
+		}
+	}
+}
+
+func TestDashboardShowsAllFourPanesInDemoMode(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		m, _ := newDemoModel(t, 5*time.Minute, size[0], size[1])
+		pump(t, m)
+		out := screen(m)
+		assertFills(t, out, size[0], size[1])
+		for _, want := range []string{"DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "checkout-api"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%dx%d: screen lacks %q:\n%s", size[0], size[1], want, out)
+			}
+		}
+	}
+}
+
+func TestIncidentFiresAndDrillDownFindsTheCause(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	out := screen(m)
+	if !strings.Contains(out, "2 firing") || !strings.Contains(out, "ALARM  checkout-api-") {
+		t.Fatalf("the incident alarm is not shown firing:\n%s", out)
+	}
+	a, ok := m.alarms.Selected()
+	if !ok || a.State != sources.StateAlarm || !strings.HasPrefix(a.Name, "checkout-api-") {
+		t.Fatalf("first selected alarm is %+v, want a checkout-api alarm in ALARM", a)
+	}
+	cmd := press(m, "enter")
+	if !m.inDetail || cmd == nil {
+		t.Fatal("enter on an alarm did not open the drill-down")
+	}
+	m.Update(cmd())
+	out = screen(m)
+	assertFills(t, out, 120, 40)
+	for _, want := range []string{a.Name, "UpdateFunctionConfiguration", "alice", "Task timed out"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("drill-down lacks %q:\n%s", want, out)
+		}
+	}
+	press(m, "esc")
+	if m.inDetail {
+		t.Fatal("esc did not leave the drill-down")
+	}
+}
+
+func TestTabCyclesFocusAndFilterNarrowsThePane(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	press(m, "tab", "tab")
+	if m.focus != paneLogs {
+		t.Fatalf("focus is %v after two tabs, want logs", m.focus)
+	}
+	press(m, "/", "t", "i", "m", "e", "d", " ", "o", "u", "t", "enter")
+	out := screen(m)
+	if m.filters[paneLogs] != "timed out" || !strings.Contains(out, "/timed out") {
+		t.Fatalf("filter not applied to logs:\n%s", out)
+	}
+	press(m, "esc")
+	if m.filters[paneLogs] != "" {
+		t.Fatal("esc did not clear the filter")
+	}
+}
+
+func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
+	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
+	pump(t, m)
+	before := m.alarms.Firing()
+	m.Update(sources.ErrMsg{Feed: sources.FeedAlarms, Err: throttled, At: m.now})
+	m.Update(sources.ErrMsg{Feed: sources.FeedAlarms, Err: throttled, At: m.now})
+	out := screen(m)
+	if !strings.Contains(out, "alarms: throttled") || !strings.Contains(out, "retry in 8s") {
+		t.Fatalf("status line lacks the throttling error and backoff:\n%s", out)
+	}
+	if m.alarms.Firing() != before || !strings.Contains(out, "checkout-api") {
+		t.Fatal("the alarms pane lost its data after an error")
+	}
+	pump(t, m)
+	if strings.Contains(screen(m), "throttled") {
+		t.Fatal("the error stayed after the feed recovered")
+	}
+}
+
+var throttled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}

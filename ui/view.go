@@ -1,0 +1,114 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"watchtrail/panes"
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+// minWidth and minHeight are the smallest screen the dashboard draws on.
+const minWidth, minHeight = 40, 10
+
+// View draws the header, the body (dashboard, detail, JSON or help) and the
+// status line, exactly filling the terminal.
+func (m *Model) View() string {
+	if m.width == 0 || m.height == 0 {
+		return "starting watchtrail…"
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return fmt.Sprintf("watchtrail needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height)
+	}
+	bodyH := m.height - 2
+	var body string
+	switch {
+	case m.showHelp:
+		body = panes.Frame("Help", "any key closes", helpText(), m.width, bodyH, true)
+	case m.jsonEvent != nil:
+		body = m.jsonView(bodyH)
+	case m.inDetail:
+		body = m.detail.View(m.width, bodyH)
+	case m.zoomed:
+		body = m.pane(m.focus).View(m.width, bodyH, true)
+	default:
+		body = m.dashboard(bodyH)
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine())
+}
+
+func (m *Model) dashboard(height int) string {
+	r := layout(m.width, height)
+	view := func(id paneID) string { return m.pane(id).View(r[id].w, r[id].h, id == m.focus) }
+	if m.width >= wideLayoutMin {
+		left := lipgloss.JoinVertical(lipgloss.Left, view(paneAlarms), view(paneMetrics))
+		right := lipgloss.JoinVertical(lipgloss.Left, view(paneLogs), view(paneTrail))
+		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+	}
+	top := lipgloss.JoinHorizontal(lipgloss.Top, view(paneAlarms), view(paneMetrics))
+	return lipgloss.JoinVertical(lipgloss.Left, top, view(paneLogs), view(paneTrail))
+}
+
+func (m *Model) header() string {
+	left := theme.Header.Render("watchtrail")
+	if m.cfg.Demo {
+		left += theme.DemoBadge.Render("DEMO")
+	}
+	left += " " + m.cfg.Source.Describe()
+	firing := m.alarms.Firing()
+	right := theme.Good.Render("all clear")
+	if firing > 0 {
+		right = theme.StatusErr.Render(fmt.Sprintf("%d firing", firing))
+	}
+	if !m.now.IsZero() {
+		right += theme.Dim.Render("  " + m.now.UTC().Format("15:04:05") + " UTC")
+	}
+	return spread(left, right, m.width)
+}
+
+// statusLine shows the filter prompt, or the newest error, or key hints.
+func (m *Model) statusLine() string {
+	if m.filtering {
+		return panes.FitLine(m.filter.View()+theme.Dim.Render("   enter keep · esc clear"), m.width)
+	}
+	if errText := m.errorText(); errText != "" {
+		return panes.FitLine(theme.StatusErr.Render("⚠ "+errText), m.width)
+	}
+	return spread(hints(m.inDetail), theme.Status.Render("refresh "+m.cfg.Refresh.String()), m.width)
+}
+
+// errorText lists the feeds that are failing, with when they retry.
+func (m *Model) errorText() string {
+	var parts []string
+	for _, f := range allFeeds {
+		st := m.feeds[f]
+		if st.lastErr == "" {
+			continue
+		}
+		part := st.lastErr
+		if st.failures > 1 {
+			part += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, st.delay(m.cfg.Refresh))
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, " │ ")
+}
+
+// spread puts left and right at the two ends of a width-cell line.
+func spread(left, right string, width int) string {
+	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return panes.FitLine(left, width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// jsonView shows the full CloudTrail record of the selected live trail event.
+func (m *Model) jsonView(height int) string {
+	e := m.jsonEvent
+	title := fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User)
+	return panes.Frame(title, "esc back", sources.Sanitize(e.ID), m.width, height, true)
+}
