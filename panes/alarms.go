@@ -27,7 +27,8 @@ func NewAlarms() *Alarms { return &Alarms{} }
 func (p *Alarms) SetNow(now time.Time) { p.now = now }
 
 // SetAlarms replaces the list, which arrives sorted; the selection stays on
-// the same alarm when it is still there.
+// the same alarm when it is still there, except on the first row, which stays
+// first so a newly firing alarm is the one selected.
 func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
 	p.all = append([]sources.Alarm(nil), alarms...)
 	p.loaded = true
@@ -42,7 +43,7 @@ func (p *Alarms) SetFilter(text string) {
 
 func (p *Alarms) refilter() {
 	name, had := "", false
-	if a, ok := p.Selected(); ok {
+	if a, ok := p.Selected(); ok && p.sel > 0 {
 		name, had = a.Name, true
 	}
 	p.shown = p.shown[:0]

@@ -134,3 +134,13 @@ func TestAlarmsEmptyStatesAndSizes(t *testing.T) {
 		t.Fatalf("selection not visible:\n%s", out)
 	}
 }
+
+func TestAlarmsFirstRowStaysFirstSoANewlyFiringAlarmIsSelected(t *testing.T) {
+	p := NewAlarms()
+	quiet := []sources.Alarm{{Name: "a-ok", State: sources.StateOK}, {Name: "b-ok", State: sources.StateOK}}
+	p.SetAlarms(quiet)
+	p.SetAlarms(append([]sources.Alarm{{Name: "z-firing", State: sources.StateAlarm}}, quiet...))
+	if a, _ := p.Selected(); a.Name != "z-firing" {
+		t.Fatalf("selected %q, want the newly firing alarm at the top", a.Name)
+	}
+}
