@@ -110,6 +110,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sources.AlarmsMsg:
 		m.now = msg.At
 		m.alarmList = msg.Alarms
+		m.alarms.SetNow(msg.At)
 		m.alarms.SetAlarms(msg.Alarms)
 		m.metrics.SetAlarms(msg.Alarms)
 		return m, m.pollDone(sources.FeedAlarms, nil, msg.At)

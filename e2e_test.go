@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession drives the real binary inside a detached tmux session.
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func startTmux(t *testing.T, width, height int, command string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
+			t.Fatal("tmux is required in CI for the end-to-end test")
+		}
+		fmt.Fprintln(os.Stderr, "!!! tmux not installed: SKIPPING the end-to-end test")
+		t.Skip("tmux not installed")
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("watchtrail-e2e-%d", os.Getpid()), name: "wt"}
+	s.run("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	return s
+}
+
+func (s *tmuxSession) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t", s.name) }
+
+func (s *tmuxSession) keys(keys ...string) { s.run(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+
+// waitFor polls the screen until every want appears, or fails after timeout.
+func (s *tmuxSession) waitFor(timeout time.Duration, want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		screen := s.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(screen, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q:\n%s", missing, screen)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (s *tmuxSession) alive() bool {
+	return exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil
+}
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "watchtrail")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
+	bin := buildBinary(t)
+	// HOME is emptied so no real AWS config or credentials are picked up.
+	command := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=/usr/bin:/bin %s --demo-incident-after=3s --refresh=500ms",
+		t.TempDir(), bin)
+	s := startTmux(t, 120, 40, command)
+
+	s.waitFor(15*time.Second, "DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "all clear")
+	s.waitFor(60*time.Second, "firing", "ALARM")
+	s.keys("Enter")
+	s.waitFor(15*time.Second, "Drill-down", "UpdateFunctionConfiguration", "alice", "likely cause")
+	s.keys("Escape")
+	s.waitFor(5*time.Second, "Alarms", "CloudTrail")
+	s.keys("?")
+	s.waitFor(5*time.Second, "Keys")
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for s.alive() && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if s.alive() {
+		t.Fatalf("q did not quit:\n%s", s.screen())
+	}
+}
