@@ -27,7 +27,7 @@ var demoStart = time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 const incidentAfter = 20 * time.Second
 
 // newDemoModel builds a dashboard on the demo account at start+elapsed.
-func newDemoModel(t *testing.T, elapsed time.Duration, width, height int) (*Model, *clock) {
+func newDemoModel(t testing.TB, elapsed time.Duration, width, height int) (*Model, *clock) {
 	t.Helper()
 	c := &clock{demoStart.Add(elapsed)}
 	d := demo.New(demo.Options{Start: demoStart, Now: c.now, IncidentAfter: incidentAfter})
@@ -39,7 +39,7 @@ func newDemoModel(t *testing.T, elapsed time.Duration, width, height int) (*Mode
 
 // pump polls every feed once, synchronously, and delivers the results.
 // Alarms go first so the metrics poll knows the alarms' metrics.
-func pump(t *testing.T, m *Model) {
+func pump(t testing.TB, m *Model) {
 	t.Helper()
 	for _, f := range allFeeds {
 		m.feeds[f].inFlight = false

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"watchtrail/sources"
+)
+
+// benchModel is a demo dashboard mid-incident with full log and trail buffers.
+func benchModel(b *testing.B) *Model {
+	m, _ := newDemoModel(b, incidentAfter+2*time.Minute, 200, 60)
+	pump(b, m)
+	m.logs.Append(syntheticLogs(0, 5000))
+	return m
+}
+
+func syntheticLogs(from, n int) []sources.LogEvent {
+	events := make([]sources.LogEvent, n)
+	at := demoStart
+	for i := range events {
+		events[i] = sources.LogEvent{ID: fmt.Sprint(from + i), Group: "/aws/lambda/bench", Stream: "s",
+			Time: at.Add(time.Duration(from+i) * time.Millisecond), Message: fmt.Sprintf("INFO request %d served in 12 ms", from+i)}
+	}
+	return events
+}
+
+// BenchmarkDashboardView is the cost of one full-screen frame at 200x60.
+func BenchmarkDashboardView(b *testing.B) {
+	m := benchModel(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkDrillDownView is the cost of one drill-down frame at 200x60.
+func BenchmarkDrillDownView(b *testing.B) {
+	m := benchModel(b)
+	m.Update(m.openDrill(m.alarmList[0])())
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+// BenchmarkLogIngest is the throughput of log events through Update, in
+// batches of 500 as a busy poll delivers them.
+func BenchmarkLogIngest(b *testing.B) {
+	m := benchModel(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(sources.LogsMsg{Events: syntheticLogs(10_000+i*500, 500), At: demoStart})
+		i++
+	}
+	b.ReportMetric(float64(b.N*500)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkMemoryFullBuffers reports the heap held by a dashboard whose log
+// ring is full (5000 lines), to catch unbounded growth.
+func BenchmarkMemoryFullBuffers(b *testing.B) {
+	var before, after runtime.MemStats
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		m := benchModel(b)
+		m.logs.Append(syntheticLogs(100_000, 20_000))
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/1e6, "MB-held")
+		runtime.KeepAlive(m)
+	}
+}
