@@ -2,9 +2,13 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"time"
 )
+
+// ErrNoLogGroups means there is nothing to tail yet.
+var ErrNoLogGroups = errors.New("no log groups to tail: pass --log-group or add log-group = … to the config file")
 
 // Tailing by polling: each poll asks for [next-overlap, now) and drops events
 // already delivered, so events that reach AWS late (ingestion or CloudTrail
@@ -54,6 +58,9 @@ func NewLogTail(groups []string, pattern string) *LogTail {
 // fails keeps its position, so the next poll fills the gap; the other groups'
 // events are still returned alongside the first error.
 func (t *LogTail) Poll(ctx context.Context, src LogFetcher, now time.Time) ([]LogEvent, error) {
+	if len(t.Groups) == 0 {
+		return nil, ErrNoLogGroups
+	}
 	var out []LogEvent
 	var firstErr error
 	for _, group := range t.Groups {

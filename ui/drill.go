@@ -14,7 +14,7 @@ import (
 func (m *Model) openDrill(a sources.Alarm) tea.Cmd {
 	m.inDetail = true
 	m.detail.SetLoading(a)
-	src, groups, now := m.cfg.Source, m.cfg.LogGroups, m.cfg.Now
+	src, groups, now := m.cfg.Source, m.logGroups(), m.cfg.Now
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
 		defer cancel()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -80,6 +81,8 @@ func (m *Model) poll(feed sources.Feed) tea.Cmd {
 		})
 	case sources.FeedLogs:
 		tail := m.logTail
+		// Set here, on the UI goroutine, while no logs poll is running.
+		tail.Groups = m.logGroups()
 		return fetch(feed, m.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
 			events, err := tail.Poll(ctx, src, at)
 			if err != nil && len(events) > 0 {
@@ -103,6 +106,19 @@ func (m *Model) poll(feed sources.Feed) tea.Cmd {
 type logsWithError struct {
 	sources.LogsMsg
 	err error
+}
+
+// logGroups is the configured groups, or when none are, the groups AWS
+// writes for the alarms' resources (a Lambda function's /aws/lambda/<name>).
+func (m *Model) logGroups() []string {
+	if len(m.cfg.LogGroups) > 0 {
+		return m.cfg.LogGroups
+	}
+	var groups []string
+	for _, a := range m.alarmList {
+		groups = sources.RelatedLogGroups(a, groups)
+	}
+	return groups
 }
 
 // watchedSpecs is every metric worth a sparkline: the alarms' metrics first,
@@ -143,7 +159,9 @@ func (m *Model) pollDone(feed sources.Feed, err error, at time.Time) tea.Cmd {
 	st := m.feeds[feed]
 	st.inFlight = false
 	if err != nil {
-		st.failures++
+		if !errors.Is(err, sources.ErrNoLogGroups) { // a hint, not a failure to back off from
+			st.failures++
+		}
 		st.lastErr = sources.Explain(feed, err)
 	} else {
 		st.failures = 0

@@ -167,3 +167,22 @@ func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
 }
 
 var throttled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+
+func TestLogGroupsDefaultToTheAlarmsLambdaGroupsAndSayWhenThereAreNone(t *testing.T) {
+	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
+	m.cfg.LogGroups = nil
+	m.Update(m.poll(sources.FeedLogs)())
+	if out := screen(m); !strings.Contains(out, "no log groups to tail") {
+		t.Fatalf("no hint about missing log groups:\n%s", out)
+	}
+	if m.feeds[sources.FeedLogs].failures != 0 {
+		t.Fatal("a missing log group configuration should not back off like a failure")
+	}
+	pump(t, m)
+	if got := m.logTail.Groups; len(got) == 0 || got[0] != "/aws/lambda/checkout-api" {
+		t.Fatalf("tailed groups %v, want the alarms' Lambda groups", got)
+	}
+	if m.logs.Len() == 0 {
+		t.Fatal("no log lines from the derived groups")
+	}
+}
