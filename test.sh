@@ -17,5 +17,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     echo "!!! could not install tmux: the end-to-end test will be SKIPPED (under CI=true it fails)" >&2
 fi
 
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi
 go vet ./...
 go test -count=1 "$@" ./...

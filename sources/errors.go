@@ -49,8 +49,8 @@ func Classify(err error) Problem {
 		return ProblemTimeout
 	case errors.As(err, &opErr), strings.Contains(msg, "connection refused"), strings.Contains(msg, "no such host"):
 		return ProblemUnreachable
-	case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "no EC2 IMDS role found"),
-		strings.Contains(msg, "ExpiredToken"), strings.Contains(msg, "token has expired"):
+	case strings.Contains(msg, "failed to retrieve credentials"), strings.Contains(msg, "failed to refresh cached credentials"),
+		strings.Contains(msg, "no EC2 IMDS role found"), strings.Contains(msg, "ExpiredToken"), strings.Contains(msg, "has expired"):
 		return ProblemCredentials
 	}
 	return ProblemOther
