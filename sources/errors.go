@@ -61,11 +61,15 @@ func Classify(err error) Problem {
 func Explain(feed Feed, err error) string {
 	detail := err.Error()
 	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) {
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &apiErr):
 		detail = apiErr.ErrorCode()
 		if m := apiErr.ErrorMessage(); m != "" {
 			detail += ": " + m
 		}
+	case errors.As(err, &opErr):
+		detail = opErr.Error()
 	}
 	return Sanitize(string(feed) + ": " + string(Classify(err)) + " — " + detail)
 }

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +187,20 @@ func TestLogGroupsDefaultToTheAlarmsLambdaGroupsAndSayWhenThereAreNone(t *testin
 	}
 	if m.logs.Len() == 0 {
 		t.Fatal("no log lines from the derived groups")
+	}
+}
+
+func TestHeaderNeverSaysAllClearBeforeAlarmsLoad(t *testing.T) {
+	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
+	unreachable := fmt.Errorf("operation error CloudWatch: DescribeAlarms: %w",
+		&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")})
+	m.Update(sources.ErrMsg{Feed: sources.FeedAlarms, Err: unreachable, At: m.now})
+	m.Update(sources.ErrMsg{Feed: sources.FeedTrail, Err: throttled, At: m.now})
+	out := screen(m)
+	if strings.Contains(out, "all clear") || !strings.Contains(out, "alarms not loaded yet") {
+		t.Fatalf("header claims a state it does not know:\n%s", out)
+	}
+	if !strings.Contains(out, "[+1 more failing] alarms: endpoint unreachable — dial tcp: connect: connection refused") {
+		t.Fatalf("status line does not lead with the failures:\n%s", out)
 	}
 }

@@ -58,10 +58,14 @@ func (m *Model) header() string {
 		left += theme.DemoBadge.Render("DEMO")
 	}
 	left += " " + m.cfg.Source.Describe()
-	firing := m.alarms.Firing()
-	right := theme.Good.Render("all clear")
-	if firing > 0 {
+	var right string
+	switch firing := m.alarms.Firing(); {
+	case m.feeds[sources.FeedAlarms].lastOK.IsZero():
+		right = theme.Warn.Render("alarms not loaded yet")
+	case firing > 0:
 		right = theme.StatusErr.Render(fmt.Sprintf("%d firing", firing))
+	default:
+		right = theme.Good.Render("all clear")
 	}
 	if !m.now.IsZero() {
 		right += theme.Dim.Render("  " + m.now.UTC().Format("15:04:05") + " UTC")
@@ -80,21 +84,27 @@ func (m *Model) statusLine() string {
 	return spread(hints(m.inDetail), theme.Status.Render("refresh "+m.cfg.Refresh.String()), m.width)
 }
 
-// errorText lists the feeds that are failing, with when they retry.
+// errorText is the first failing feed's error, with when it retries and how
+// many other feeds are failing.
 func (m *Model) errorText() string {
-	var parts []string
+	text, others := "", 0
 	for _, f := range allFeeds {
 		st := m.feeds[f]
-		if st.lastErr == "" {
-			continue
+		switch {
+		case st.lastErr == "":
+		case text != "":
+			others++
+		default:
+			text = st.lastErr
+			if st.failures > 1 {
+				text += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, st.delay(m.cfg.Refresh))
+			}
 		}
-		part := st.lastErr
-		if st.failures > 1 {
-			part += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, st.delay(m.cfg.Refresh))
-		}
-		parts = append(parts, part)
 	}
-	return strings.Join(parts, " │ ")
+	if others > 0 {
+		text = fmt.Sprintf("[+%d more failing] %s", others, text)
+	}
+	return text
 }
 
 // spread puts left and right at the two ends of a width-cell line.
