@@ -94,13 +94,21 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-// open acts on the focused pane's selection: drill into an alarm, or show a
-// CloudTrail event's full JSON.
+// open acts on the focused pane's selection: drill into an alarm (or the
+// alarm on a metric), or show a CloudTrail event's full JSON.
 func (m *Model) open() tea.Cmd {
 	switch m.focus {
 	case paneAlarms:
 		if a, ok := m.alarms.Selected(); ok {
 			return m.openDrill(a)
+		}
+	case paneMetrics:
+		if s, ok := m.metrics.Selected(); ok {
+			for _, a := range m.alarmList {
+				if a.Metric.Key() == s.Spec.Key() {
+					return m.openDrill(a)
+				}
+			}
 		}
 	case paneTrail:
 		if e, ok := m.trail.Selected(); ok {

@@ -204,3 +204,14 @@ func TestHeaderNeverSaysAllClearBeforeAlarmsLoad(t *testing.T) {
 		t.Fatalf("status line does not lead with the failures:\n%s", out)
 	}
 }
+
+func TestEnterOnAnAlarmedMetricOpensItsAlarm(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	press(m, "tab")
+	s, _ := m.metrics.Selected()
+	cmd := press(m, "enter")
+	if !m.inDetail || cmd == nil || m.detail.Alarm().Metric.Key() != s.Spec.Key() {
+		t.Fatalf("enter on metric %s did not open its alarm's drill-down", s.Spec.Label())
+	}
+}
