@@ -265,8 +265,8 @@ func (p *Detail) chart(width, height int) []string {
 		sparkW := width - lipgloss.Width(label) - 1 - lipgloss.Width(tail)
 		return []string{FitLine(label+" "+chartSparkline(s.Values, max(0, sparkW), lineStyle)+tail, width)}
 	}
-	legend := lineStyle.Render("──") + " " + sources.Sanitize(s.Spec.Label()) + " (" + now + ")  " +
-		theme.Error.Render("╌╌ threshold "+fmtCondition(a, true))
+	legend := lineStyle.Render("⠤⠤") + " " + sources.Sanitize(s.Spec.Label()) + " (" + now + ")  " +
+		theme.Error.Render("⠒⠒ threshold "+fmtCondition(a, true))
 	if !a.StateChanged.IsZero() {
 		legend += "  " + theme.Warn.Render("┊ ▲ "+string(a.State)+" at "+fmtClock(a.StateChanged))
 	}

@@ -37,13 +37,16 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	for _, want := range []string{
 		"ALARM  web-cpu-high", "CPUUtilization i-0abc (Average) > 80 %", "window Mar 05 19:05–19:45 UTC",
 		"⚠ logs: AccessDeniedException on /app/secret",
-		"threshold > 80 %", "80┤╌╌", "▲19:35:00", "┴", "19:05", "19:45",
+		"threshold > 80 %", "80┤", "▲19:35:00", "┴", "┊", "19:05", "19:45",
 		"CloudTrail events on i-0abc (4)", "AccessDenied", "mallory", "203.0.113.7",
 		"Log lines (3)", "ERROR worker pool exhausted", "request timed out",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
+	}
+	if line := detailTestLine(out, "80┤"); strings.Count(line, "⠒") < 40 {
+		t.Errorf("the threshold should be a line across the chart: %q", line)
 	}
 	if line := detailTestLine(out, "ModifyInstanceAttribu"); !strings.Contains(line, "← likely cause") || !strings.Contains(line, "◆") || !strings.HasPrefix(strings.TrimLeft(line, "┃"), "›") {
 		t.Errorf("the successful write before the change should be flagged and selected: %q", line)

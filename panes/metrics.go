@@ -129,30 +129,50 @@ func (p *Metrics) View(width, height int, focused bool) string {
 		}
 		rows := max(1, innerH/perRow)
 		p.top = boxScrollTop(p.top, p.sel, rows, len(p.shown))
-		for i := p.top; i < len(p.shown) && i < p.top+rows; i++ {
-			lines = append(lines, p.row(p.shown[i], i == p.sel, focused, innerW, perRow == 2)...)
+		shown := p.shown[p.top:min(len(p.shown), p.top+rows)]
+		// Shared label and condition columns line the sparklines up.
+		labelW, condW := 0, 0
+		for _, s := range shown {
+			labelW = max(labelW, min(metricsLabelMax, max(8, innerW/3), lipgloss.Width(sources.Sanitize(s.Spec.Label()))))
+			cond, _, _ := p.cond(s)
+			condW = max(condW, lipgloss.Width(cond))
+		}
+		for i, s := range shown {
+			lines = append(lines, p.row(s, p.top+i == p.sel, focused, innerW, perRow == 2, labelW, condW)...)
 		}
 	}
 	return Frame("Metrics", note, strings.Join(lines, "\n"), width, height, focused)
 }
 
+// metricsLabelMax caps the label column so the sparkline gets the width.
+const metricsLabelMax = 28
+
+// cond is the alarm condition shown after the value, its style, and whether
+// the alarm is not OK (then the state is named and colours the metric).
+func (p *Metrics) cond(s sources.Series) (string, lipgloss.Style, bool) {
+	a, ok := p.alarms[s.Spec.Key()]
+	if !ok {
+		return "", theme.Dim, false
+	}
+	if a.State == sources.StateOK {
+		return fmtCondition(a, true), theme.Dim, false
+	}
+	return alarmsStateWord(a.State) + " " + fmtCondition(a, true), theme.State(a.State), true
+}
+
 // row renders one metric as one line (label, sparkline, value, threshold)
 // or two (label and threshold; sparkline and value).
-func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLines bool) []string {
+func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLines bool, labelW, condW int) []string {
 	marker := "  "
 	if selected {
 		marker = "› "
 	}
 	label := sources.Sanitize(s.Spec.Label())
 	value := metricsValue(s)
-	cond := ""
-	sparkStyle, valueStyle, condStyle := theme.Info, lipgloss.NewStyle().Bold(true), theme.Dim
-	if a, ok := p.alarms[s.Spec.Key()]; ok {
-		cond = fmtCondition(a, true)
-		if a.State != sources.StateOK {
-			sparkStyle, valueStyle, condStyle = theme.State(a.State), theme.State(a.State), theme.State(a.State)
-			cond = alarmsStateWord(a.State) + " " + cond
-		}
+	cond, condStyle, firing := p.cond(s)
+	sparkStyle, valueStyle := theme.Info, lipgloss.NewStyle().Bold(true)
+	if firing {
+		sparkStyle, valueStyle = condStyle, condStyle
 	}
 	labelStyle := lipgloss.NewStyle()
 	if selected && focused {
@@ -168,10 +188,9 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 		return []string{head, "  " + spark + " " + valueStyle.Render(value)}
 	}
 	tail := valueStyle.Render(fmt.Sprintf("%11s", value))
-	if cond != "" {
-		tail += " " + condStyle.Render(cond)
+	if condW > 0 {
+		tail += " " + condStyle.Render(FitLine(cond, condW))
 	}
-	labelW := min(lipgloss.Width(label), max(8, width*2/5))
 	sparkW := width - 2 - labelW - 1 - lipgloss.Width(tail) - 1
 	if sparkW < 4 { // no room for a sparkline: give the label its cells
 		labelW, sparkW = labelW+sparkW+1, 0

@@ -141,3 +141,25 @@ func TestChartSparklineScales(t *testing.T) {
 		t.Fatalf("empty: %q", got)
 	}
 }
+
+func TestMetricsSparklineUsesSpareWidth(t *testing.T) {
+	fxPlainColors(t)
+	values := make([]float64, 200)
+	for i := range values {
+		values[i] = float64(i % 17)
+	}
+	p := NewMetrics()
+	p.SetSeries([]sources.Series{fxSeries(fxCPU(), "Percent", values...)})
+	out := ansi.Strip(p.View(160, 3, true))
+	if out != ansi.Strip(p.View(160, 3, true)) {
+		t.Fatal("rendering should be deterministic")
+	}
+	line := strings.Split(out, "\n")[1]
+	start := strings.IndexAny(line, "▁▂▃▄▅▆▇█")
+	if start < 0 || len([]rune(line[:start])) > 1+2+28+1 { // border, marker, label, gap
+		t.Fatalf("the label column should be capped at 28 cells:\n%s", out)
+	}
+	if n := len([]rune(strings.TrimSpace(strings.Split(line[start:], "  ")[0]))); n < 100 {
+		t.Fatalf("sparkline %d cells wide, want the spare width:\n%s", n, out)
+	}
+}
