@@ -31,9 +31,7 @@ type Detail struct {
 	sel     [2]int
 	top     [2]int
 
-	full      []string // the open JSON (or log message) view; nil when closed
-	fullTitle string
-	fullTop   int
+	full *Viewer // the open JSON (or log message) view; nil when closed
 }
 
 // NewDetail returns an empty drill-down.
@@ -122,7 +120,7 @@ func detailFirstLog(logs []sources.LogEvent, a sources.Alarm) int {
 // Move moves the selection of the focused list, or scrolls the open JSON.
 func (p *Detail) Move(delta int) {
 	if p.full != nil {
-		p.fullTop = max(0, p.fullTop+delta) // View clamps the bottom
+		p.full.Move(delta)
 		return
 	}
 	n := len(p.events)
@@ -156,13 +154,13 @@ func (p *Detail) ToggleJSON() {
 	}
 	if p.section == detailTrail {
 		if e, ok := p.SelectedEvent(); ok {
-			p.open(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
+			p.full = NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
 		}
 		return
 	}
 	if i := p.sel[detailLogs]; i >= 0 && i < len(p.logs) {
 		l := p.logs[i]
-		p.open(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"))
+		p.full = NewViewer(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"))
 	}
 }
 
@@ -176,7 +174,7 @@ func (p *Detail) CloseJSON() bool {
 // View draws the drill-down into exactly width x height cells.
 func (p *Detail) View(width, height int) string {
 	if p.full != nil {
-		return p.fullView(width, height)
+		return p.full.View(width, height)
 	}
 	innerW, innerH := width-2, height-2
 	title := "Drill-down · " + sources.Sanitize(p.alarm.Name)
