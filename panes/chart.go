@@ -95,6 +95,9 @@ func (c chartPlot) Render(width, height int) []string {
 		timeserieslinechart.WithDataSetStyle("metric", c.Line),
 		timeserieslinechart.WithDataSetStyle("threshold", c.Thresh),
 	)
+	if ts.GraphWidth() < 2 || ts.GraphHeight() < 1 { // Y labels too wide
+		return nil
+	}
 	// Fixed ranges: points outside the window must not stretch the axes.
 	ts.AutoMinX, ts.AutoMaxX, ts.AutoMinY, ts.AutoMaxY = false, false, false, false
 	for i := range min(len(c.Times), len(c.Values)) {

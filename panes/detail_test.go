@@ -45,6 +45,9 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
+	if again := ansi.Strip(p.View(80, 22)); again != out {
+		t.Errorf("rendering should be deterministic:\n%s", again)
+	}
 	if line := detailTestLine(out, "80┤"); strings.Count(line, "⠒") < 40 {
 		t.Errorf("the threshold should be a line across the chart: %q", line)
 	}
@@ -283,5 +286,23 @@ func TestDetailFirstLog(t *testing.T) {
 	}
 	if i := detailFirstLog(nil, a); i != 0 {
 		t.Fatalf("empty: %d", i)
+	}
+}
+
+func TestChartPlotOddValuesAndSizes(t *testing.T) {
+	fxPlainColors(t)
+	for _, values := range [][]float64{{1e20, -1e20}, {0.000123, 0.000125}, {5}, {}} {
+		c := chartPlot{Start: fxChanged.Add(-time.Hour), End: fxChanged, Threshold: 3, HasThresh: true, Mark: fxChanged.Add(-time.Minute)}
+		for i, v := range values {
+			c.Times = append(c.Times, c.Start.Add(time.Duration(i)*time.Minute))
+			c.Values = append(c.Values, v)
+		}
+		for w := 0; w <= 40; w++ {
+			for h := 0; h <= 8; h++ {
+				if rows := c.Render(w, h); rows != nil {
+					fxCheckSize(t, strings.Join(rows, "\n"), w, h)
+				}
+			}
+		}
 	}
 }
