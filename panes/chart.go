@@ -103,12 +103,15 @@ func (c chartPlot) Render(width, height int) []string {
 	for i := range min(len(c.Times), len(c.Values)) {
 		ts.PushDataSet("metric", timeserieslinechart.TimePoint{Time: c.Times[i], Value: c.Values[i]})
 	}
+	// The metric goes last so it wins the cells where the lines cross. An
+	// empty data set ends ntcharts' drawing, so only named ones are listed.
+	sets := []string{"metric"}
 	if c.HasThresh {
 		ts.PushDataSet("threshold", timeserieslinechart.TimePoint{Time: c.Start, Value: c.Threshold})
 		ts.PushDataSet("threshold", timeserieslinechart.TimePoint{Time: c.End, Value: c.Threshold})
+		sets = []string{"threshold", "metric"}
 	}
-	// The metric goes last so it wins the cells where the lines cross.
-	ts.DrawBrailleDataSets([]string{"threshold", "metric"})
+	ts.DrawBrailleDataSets(sets)
 	if c.HasThresh {
 		c.labelThreshold(&ts, lo, hi)
 	}

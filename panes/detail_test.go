@@ -289,6 +289,15 @@ func TestDetailFirstLog(t *testing.T) {
 	}
 }
 
+func TestChartPlotWithoutThresholdStillDrawsTheMetric(t *testing.T) {
+	c := chartPlot{Start: fxChanged.Add(-time.Hour), End: fxChanged,
+		Times: []time.Time{fxChanged.Add(-time.Hour), fxChanged}, Values: []float64{1, 2}}
+	out := strings.Join(c.Render(40, 6), "\n")
+	if !strings.ContainsFunc(out, func(r rune) bool { return r > 0x2800 && r <= 0x28ff }) {
+		t.Fatalf("no line drawn:\n%s", out)
+	}
+}
+
 func TestChartPlotOddValuesAndSizes(t *testing.T) {
 	fxPlainColors(t)
 	for _, values := range [][]float64{{1e20, -1e20}, {0.000123, 0.000125}, {5}, {}} {
