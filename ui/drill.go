@@ -30,20 +30,10 @@ func (m *Model) drillDone(msg sources.DrillMsg) {
 }
 
 func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
-	page := max(1, m.height/3)
+	if m.moveKey(msg, m.detail) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, keys.Up):
-		m.detail.Move(-1)
-	case key.Matches(msg, keys.Down):
-		m.detail.Move(1)
-	case key.Matches(msg, keys.PageUp):
-		m.detail.Move(-page)
-	case key.Matches(msg, keys.PageDown):
-		m.detail.Move(page)
-	case key.Matches(msg, keys.Home):
-		m.detail.Move(-farAway)
-	case key.Matches(msg, keys.End):
-		m.detail.Move(farAway)
 	case key.Matches(msg, keys.NextPane), key.Matches(msg, keys.PrevPane):
 		m.detail.NextSection()
 	case key.Matches(msg, keys.Enter):
@@ -57,8 +47,8 @@ func (m *Model) detailKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) jsonKey(msg tea.KeyMsg) tea.Cmd {
-	if key.Matches(msg, keys.Back) || key.Matches(msg, keys.Enter) {
-		m.jsonEvent = nil
+	if !m.moveKey(msg, m.json) && (key.Matches(msg, keys.Back) || key.Matches(msg, keys.Enter)) {
+		m.json = nil
 	}
 	return nil
 }

@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"fmt"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"watchtrail/panes"
 )
 
 // pane is what every live pane offers the key handler.
@@ -47,7 +51,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, keys.Refresh):
 		return m.refreshNow()
-	case m.jsonEvent != nil:
+	case m.json != nil:
 		return m.jsonKey(msg)
 	case m.inDetail:
 		return m.detailKey(msg)
@@ -55,22 +59,28 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return m.dashboardKey(msg)
 }
 
-func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
-	p := m.pane(m.focus)
+// moveKey applies a movement key to anything that scrolls or selects, and
+// reports whether msg was one.
+func (m *Model) moveKey(msg tea.KeyMsg, target interface{ Move(int) }) bool {
 	page := max(1, m.height/3)
+	deltas := []struct {
+		binding key.Binding
+		delta   int
+	}{{keys.Up, -1}, {keys.Down, 1}, {keys.PageUp, -page}, {keys.PageDown, page}, {keys.Home, -farAway}, {keys.End, farAway}}
+	for _, d := range deltas {
+		if key.Matches(msg, d.binding) {
+			target.Move(d.delta)
+			return true
+		}
+	}
+	return false
+}
+
+func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
+	if m.moveKey(msg, m.pane(m.focus)) {
+		return nil
+	}
 	switch {
-	case key.Matches(msg, keys.Up):
-		p.Move(-1)
-	case key.Matches(msg, keys.Down):
-		p.Move(1)
-	case key.Matches(msg, keys.PageUp):
-		p.Move(-page)
-	case key.Matches(msg, keys.PageDown):
-		p.Move(page)
-	case key.Matches(msg, keys.Home):
-		p.Move(-farAway)
-	case key.Matches(msg, keys.End):
-		p.Move(farAway)
 	case key.Matches(msg, keys.NextPane):
 		m.focus = (m.focus + 1) % paneCount
 	case key.Matches(msg, keys.PrevPane):
@@ -112,7 +122,7 @@ func (m *Model) open() tea.Cmd {
 		}
 	case paneTrail:
 		if e, ok := m.trail.Selected(); ok {
-			m.jsonEvent = &e
+			m.json = panes.NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
 		}
 	}
 	return nil

@@ -45,7 +45,7 @@ type Model struct {
 	filtering bool
 	filter    textinput.Model
 	filters   [paneCount]string
-	jsonEvent *sources.TrailEvent // the live trail event whose JSON is open
+	json      *panes.Viewer // the full JSON of a live trail event, when open
 
 	alarmList []sources.Alarm
 	feeds     map[sources.Feed]*feedState

@@ -215,3 +215,23 @@ func TestEnterOnAnAlarmedMetricOpensItsAlarm(t *testing.T) {
 		t.Fatalf("enter on metric %s did not open its alarm's drill-down", s.Spec.Label())
 	}
 }
+
+func TestEnterOnATrailEventShowsItsJSONAndEscCloses(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	press(m, "tab", "tab", "tab")
+	e, ok := m.trail.Selected()
+	if m.focus != paneTrail || !ok {
+		t.Fatal("no trail event selected")
+	}
+	press(m, "enter")
+	out := screen(m)
+	assertFills(t, out, 120, 40)
+	if !strings.Contains(out, `"eventID": "`+e.ID+`"`) || !strings.Contains(out, "CloudTrail event · "+e.Name) {
+		t.Fatalf("JSON of %s not shown:\n%s", e.ID, out)
+	}
+	press(m, "down", "esc")
+	if m.json != nil || !strings.Contains(screen(m), "Alarms") {
+		t.Fatal("esc did not close the JSON view")
+	}
+}

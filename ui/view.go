@@ -28,8 +28,8 @@ func (m *Model) View() string {
 	switch {
 	case m.showHelp:
 		body = panes.Frame("Help", "any key closes", helpText(), m.width, bodyH, true)
-	case m.jsonEvent != nil:
-		body = m.jsonView(bodyH)
+	case m.json != nil:
+		body = m.json.View(m.width, bodyH)
 	case m.inDetail:
 		body = m.detail.View(m.width, bodyH)
 	case m.zoomed:
@@ -114,11 +114,4 @@ func spread(left, right string, width int) string {
 		return panes.FitLine(left, width)
 	}
 	return left + strings.Repeat(" ", gap) + right
-}
-
-// jsonView shows the full CloudTrail record of the selected live trail event.
-func (m *Model) jsonView(height int) string {
-	e := m.jsonEvent
-	title := fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User)
-	return panes.Frame(title, "esc back", sources.Sanitize(e.ID), m.width, height, true)
 }
