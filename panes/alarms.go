@@ -42,25 +42,9 @@ func (p *Alarms) SetFilter(text string) {
 }
 
 func (p *Alarms) refilter() {
-	name, had := "", false
-	if a, ok := p.Selected(); ok && p.sel > 0 {
-		name, had = a.Name, true
-	}
-	p.shown = p.shown[:0]
-	for _, a := range p.all {
-		if p.filter == "" || boxContains(alarmsRowText(a, p.now), p.filter) {
-			p.shown = append(p.shown, a)
-		}
-	}
-	if had {
-		for i, a := range p.shown {
-			if a.Name == name {
-				p.sel = i
-				return
-			}
-		}
-	}
-	p.sel = boxClamp(p.sel, 0, len(p.shown)-1)
+	p.shown, p.sel = boxRefilter(p.all, p.shown, p.sel,
+		func(a sources.Alarm) bool { return p.filter == "" || boxContains(alarmsRowText(a, p.now), p.filter) },
+		func(a sources.Alarm) string { return a.Name })
 }
 
 // Move moves the selection by delta rows (positive is down).

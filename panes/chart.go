@@ -35,11 +35,11 @@ func chartSparkline(values []float64, width int, style lipgloss.Style) string {
 	}
 	// An eighth of headroom below so the lowest value is a ▁, not a blank.
 	top := hi - floor
-	if top <= 0 {
+	if top <= 0 { // all zero: draw the floor, not full bars
 		top = 1
 	}
 	floor -= top / 7
-	s := sparkline.New(width, 1, sparkline.WithStyle(style), sparkline.WithNoAutoMaxValue(), sparkline.WithMaxValue(hi-floor))
+	s := sparkline.New(width, 1, sparkline.WithStyle(style), sparkline.WithNoAutoMaxValue(), sparkline.WithMaxValue(top*8/7))
 	for _, v := range values {
 		s.Push(v - floor)
 	}

@@ -50,25 +50,9 @@ func (p *Metrics) SetFilter(text string) {
 }
 
 func (p *Metrics) refilter() {
-	key, had := "", false
-	if s, ok := p.Selected(); ok {
-		key, had = s.Spec.Key(), true
-	}
-	p.shown = p.shown[:0]
-	for _, s := range p.all {
-		if p.filter == "" || boxContains(p.rowText(s), p.filter) {
-			p.shown = append(p.shown, s)
-		}
-	}
-	if had {
-		for i, s := range p.shown {
-			if s.Spec.Key() == key {
-				p.sel = i
-				return
-			}
-		}
-	}
-	p.sel = boxClamp(p.sel, 0, len(p.shown)-1)
+	p.shown, p.sel = boxRefilter(p.all, p.shown, p.sel,
+		func(s sources.Series) bool { return p.filter == "" || boxContains(p.rowText(s), p.filter) },
+		func(s sources.Series) string { return s.Spec.Key() })
 }
 
 // Move moves the selection by delta metrics (positive is down).
@@ -144,8 +128,12 @@ func (p *Metrics) View(width, height int, focused bool) string {
 	return Frame("Metrics", note, strings.Join(lines, "\n"), width, height, focused)
 }
 
-// metricsLabelMax caps the label column so the sparkline gets the width.
-const metricsLabelMax = 28
+// metricsLabelMax caps the label column so the sparkline gets the width;
+// metricsSparkMin is the narrowest sparkline worth more than the condition.
+const (
+	metricsLabelMax = 28
+	metricsSparkMin = 12
+)
 
 // cond is the alarm condition shown after the value, its style, and whether
 // the alarm is not OK (then the state is named and colours the metric).
@@ -188,10 +176,13 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 		return []string{head, "  " + spark + " " + valueStyle.Render(value)}
 	}
 	tail := valueStyle.Render(fmt.Sprintf("%11s", value))
-	if condW > 0 {
-		tail += " " + condStyle.Render(FitLine(cond, condW))
-	}
 	sparkW := width - 2 - labelW - 1 - lipgloss.Width(tail) - 1
+	// The condition is also in the alarms pane and the colour says the
+	// state, so on narrow panes the sparkline gets its cells.
+	if condW > 0 && sparkW-condW-1 >= metricsSparkMin {
+		tail += " " + condStyle.Render(FitLine(cond, condW))
+		sparkW -= condW + 1
+	}
 	if sparkW < 4 { // no room for a sparkline: give the label its cells
 		labelW, sparkW = labelW+sparkW+1, 0
 	}

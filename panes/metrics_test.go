@@ -163,3 +163,10 @@ func TestMetricsSparklineUsesSpareWidth(t *testing.T) {
 		t.Fatalf("sparkline %d cells wide, want the spare width:\n%s", n, out)
 	}
 }
+
+func TestMetricsSparklineOfZerosIsLow(t *testing.T) {
+	got := ansi.Strip(chartSparkline([]float64{0, 0, 0, 0}, 4, lipgloss.NewStyle()))
+	if got != "▁▁▁▁" {
+		t.Fatalf("all-zero sparkline is %q, want low bars", got)
+	}
+}

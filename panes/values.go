@@ -223,3 +223,28 @@ func boxScrollTop(top, sel, rows, count int) int {
 func boxContains(text, sub string) bool {
 	return strings.Contains(strings.ToLower(text), strings.ToLower(sub))
 }
+
+// boxRefilter narrows all to the rows keep accepts and returns them with the
+// new selection: the previously selected row (by key) where it is still
+// shown, except that a selection on the first row stays first, so whatever
+// rises to the top (a newly firing alarm) is what is selected.
+func boxRefilter[T any](all, shown []T, sel int, keep func(T) bool, key func(T) string) ([]T, int) {
+	prev, had := "", sel > 0 && sel < len(shown)
+	if had {
+		prev = key(shown[sel])
+	}
+	shown = shown[:0]
+	for _, v := range all {
+		if keep(v) {
+			shown = append(shown, v)
+		}
+	}
+	if had {
+		for i, v := range shown {
+			if key(v) == prev {
+				return shown, i
+			}
+		}
+	}
+	return shown, boxClamp(sel, 0, len(shown)-1)
+}

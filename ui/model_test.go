@@ -100,6 +100,13 @@ func TestDashboardShowsAllFourPanesInDemoMode(t *testing.T) {
 				t.Errorf("%dx%d: screen lacks %q:\n%s", size[0], size[1], want, out)
 			}
 		}
+		header, _, _ := strings.Cut(out, "\n")
+		if !strings.Contains(header, "2 firing") || !strings.Contains(header, "UTC") {
+			t.Errorf("%dx%d: header lacks the firing count or clock: %q", size[0], size[1], header)
+		}
+		if !strings.ContainsAny(out, "▁▂▃▄▅▆▇█") {
+			t.Errorf("%dx%d: no sparklines:\n%s", size[0], size[1], out)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/lipgloss"
 
@@ -107,11 +106,13 @@ func (m *Model) errorText() string {
 	return text
 }
 
-// spread puts left and right at the two ends of a width-cell line.
+// spread puts left and right at the two ends of a width-cell line; left is
+// cut when both do not fit, as right holds the state (firing count, clock).
 func spread(left, right string, width int) string {
-	gap := width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		return panes.FitLine(left, width)
+	room := width - lipgloss.Width(right) - 1
+	if room < 1 {
+		return panes.FitLine(right, width)
 	}
-	return left + strings.Repeat(" ", gap) + right
+	left = panes.FitLine(left, room)
+	return left + " " + right
 }
