@@ -14,6 +14,7 @@ import (
 
 	"watchtrail/sources/awssrc"
 	"watchtrail/sources/demo"
+	"watchtrail/theme"
 	"watchtrail/ui"
 )
 
@@ -35,6 +36,7 @@ type options struct {
 	logGroups     listFlag
 	filter        string
 	incidentAfter time.Duration
+	noColor       bool
 }
 
 func parseFlags() options {
@@ -48,6 +50,7 @@ func parseFlags() options {
 	flag.Var(&o.metrics, "metric", "extra metric to chart, namespace/metric/dim=value:stat (repeatable)")
 	flag.Var(&o.logGroups, "log-group", "log group to tail (repeatable)")
 	flag.StringVar(&o.filter, "filter", "", "CloudWatch Logs filter pattern for the tailed groups")
+	flag.BoolVar(&o.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")
 	flag.DurationVar(&o.incidentAfter, "demo-incident-after", 20*time.Second, "demo: when the scripted incident starts")
 	flag.Parse()
 	return o
@@ -55,6 +58,7 @@ func parseFlags() options {
 
 func run() error {
 	o := parseFlags()
+	theme.UseColor(!o.noColor)
 	path, explicit := o.configPath, o.configPath != ""
 	if !explicit {
 		path = defaultConfigPath()

@@ -3,7 +3,10 @@
 package theme
 
 import (
+	"os"
+
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"watchtrail/sources"
 )
@@ -59,4 +62,19 @@ func StateColor(s sources.AlarmState) lipgloss.TerminalColor {
 		return Amber
 	}
 	return Green
+}
+
+// UseColor picks the colour profile: the terminal's own, or none at all when
+// the user asked (--no-color or NO_COLOR), in which case styles keep bold and
+// reverse video and every state is still spelled out in text.
+func UseColor(enabled bool) {
+	if !enabled {
+		lipgloss.SetColorProfile(termenv.Ascii)
+	}
+}
+
+// ColorWanted reports whether the environment allows colour (NO_COLOR unset).
+func ColorWanted() bool {
+	_, off := os.LookupEnv("NO_COLOR")
+	return !off
 }
