@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -105,7 +106,7 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // open acts on the focused pane's selection: drill into an alarm (or the
-// alarm on a metric), or show a CloudTrail event's full JSON.
+// alarm on a metric), or show a log line or CloudTrail event in full.
 func (m *Model) open() tea.Cmd {
 	switch m.focus {
 	case paneAlarms:
@@ -119,6 +120,11 @@ func (m *Model) open() tea.Cmd {
 					return m.openDrill(a)
 				}
 			}
+		}
+	case paneLogs:
+		if e, ok := m.logs.Selected(); ok {
+			title := fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.UTC().Format("15:04:05.000"))
+			m.json = panes.NewViewer(title, strings.ReplaceAll(e.Message, "⏎", "\n"))
 		}
 	case paneTrail:
 		if e, ok := m.trail.Selected(); ok {

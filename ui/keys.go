@@ -23,7 +23,7 @@ var keys = keyMap{
 	End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last / follow newest")),
 	NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane / section")),
 	PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-	Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "drill into alarm / show event JSON")),
+	Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "drill into alarm / show log line or event in full")),
 	Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear filter")),
 	Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the focused pane")),
 	Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom the focused pane")),

@@ -45,7 +45,7 @@ type Model struct {
 	filtering bool
 	filter    textinput.Model
 	filters   [paneCount]string
-	json      *panes.Viewer // the full JSON of a live trail event, when open
+	json      *panes.Viewer // a live log line or trail event in full, when open
 
 	alarmList []sources.Alarm
 	feeds     map[sources.Feed]*feedState

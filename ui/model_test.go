@@ -242,3 +242,15 @@ func TestEnterOnATrailEventShowsItsJSONAndEscCloses(t *testing.T) {
 		t.Fatal("esc did not close the JSON view")
 	}
 }
+
+func TestEnterOnALogLineShowsItInFull(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	m.Update(sources.LogsMsg{Events: []sources.LogEvent{{ID: "long", Group: "/aws/lambda/checkout-api", Time: m.now,
+		Message: `{"level":"ERROR","msg":"` + strings.Repeat("x", 300) + `","trace":"at handler (index.js:42)"}`}}})
+	press(m, "tab", "tab", "G", "enter")
+	out := screen(m)
+	if m.json == nil || !strings.Contains(out, `"trace": "at handler (index.js:42)"`) {
+		t.Fatalf("the selected log line is not shown in full:\n%s", out)
+	}
+}
