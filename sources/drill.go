@@ -8,8 +8,9 @@ import (
 	"time"
 )
 
-// The drill-down window around an alarm's state change: long enough before it
-// to catch the change that caused it, a little after to see the effect.
+// The drill-down window around an alarm's transition into ALARM: long enough
+// before it to catch the change that caused it, a little after to see the
+// effect.
 const (
 	DrillBefore = 30 * time.Minute
 	DrillAfter  = 10 * time.Minute
@@ -21,17 +22,43 @@ const (
 	drillLogFetch  = 4 * drillLogCap
 )
 
-// DrillWindow is the time window the drill-down looks at for an alarm.
-func DrillWindow(a Alarm, now time.Time) (time.Time, time.Time) {
+// DrillHistory is how far back the drill-down reads the alarm's state
+// history to find its latest transition into ALARM.
+const DrillHistory = 24 * time.Hour
+
+// DrillAnchor is the moment the drill-down centres on: the latest transition
+// into ALARM in history (at or before now), else the alarm's last state change,
+// and now when that is unknown or in the future. For an alarm that has already
+// recovered, the transition into ALARM is what explains it, not the recovery.
+func DrillAnchor(a Alarm, history []StateChange, now time.Time) time.Time {
+	var fired time.Time
+	for _, c := range history {
+		if c.To == StateAlarm && !c.Time.After(now) && c.Time.After(fired) {
+			fired = c.Time
+		}
+	}
 	at := a.StateChanged
+	if !fired.IsZero() {
+		at = fired
+	}
 	if at.IsZero() || at.After(now) {
 		at = now
 	}
-	end := at.Add(DrillAfter)
+	return at
+}
+
+// DrillWindow is the time window the drill-down looks at around anchor (see
+// DrillAnchor): DrillBefore before it, DrillAfter after it but not past now.
+// A zero or future anchor is taken as now.
+func DrillWindow(anchor, now time.Time) (time.Time, time.Time) {
+	if anchor.IsZero() || anchor.After(now) {
+		anchor = now
+	}
+	end := anchor.Add(DrillAfter)
 	if end.After(now) {
 		end = now
 	}
-	return at.Add(-DrillBefore), end
+	return anchor.Add(-DrillBefore), end
 }
 
 // ResourceNames are the names CloudTrail may know the alarm's resource by:
@@ -58,12 +85,27 @@ func RelatedLogGroups(a Alarm, tailed []string) []string {
 	return groups
 }
 
-// Drill gathers everything around an alarm's state change: the metric, the
-// CloudTrail events on the same resource and the log lines mentioning it.
-// What fails is reported in Errors; what succeeded is still returned.
+// Drill gathers everything around an alarm's latest transition into ALARM
+// (see DrillAnchor): its state history, the metric, the CloudTrail events on
+// the same resource and the log lines mentioning it. What fails is reported
+// in Errors; what succeeded is still returned. Without history (it failed,
+// or holds no transition into ALARM) the window centres on Alarm.StateChanged.
 func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now time.Time) DrillMsg {
-	start, end := DrillWindow(a, now)
-	msg := DrillMsg{Alarm: a, Start: start, End: end, Series: Series{Spec: a.Metric}}
+	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-DrillHistory), now)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+		history = nil
+	}
+	anchor := DrillAnchor(a, history, now)
+	start, end := DrillWindow(anchor, now)
+	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: a.Metric}, Errors: errs}
+	for _, c := range history {
+		if !c.Time.Before(start) && !c.Time.After(end) {
+			msg.History = append(msg.History, c)
+		}
+	}
+	sort.SliceStable(msg.History, func(i, j int) bool { return msg.History[i].Time.Before(msg.History[j].Time) })
 	if series, err := src.FetchMetrics(ctx, []MetricSpec{a.Metric}, start, end); err != nil {
 		msg.Errors = append(msg.Errors, err)
 	} else if len(series) > 0 {
@@ -72,12 +114,11 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 	names := ResourceNames(a)
 	trail, errs := drillTrail(ctx, src, names, start, end)
 	msg.Trail, msg.Errors = trail, append(msg.Errors, errs...)
-	changed := start.Add(DrillBefore)
-	logEnd := changed.Add(drillLogAfter)
+	logEnd := anchor.Add(drillLogAfter)
 	if logEnd.After(end) {
 		logEnd = end
 	}
-	logs, errs := drillLogs(ctx, src, a, names, logGroups, changed.Add(-drillLogBefore), logEnd)
+	logs, errs := drillLogs(ctx, src, a, names, logGroups, anchor.Add(-drillLogBefore), logEnd)
 	msg.Logs, msg.Errors = logs, append(msg.Errors, errs...)
 	return msg
 }
@@ -133,7 +174,7 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 }
 
 // LikelyCause is the index of the last write (non read-only) event at or
-// before the alarm's state change, or -1 when there is none.
+// before changed (a drill-down's Anchor), or -1 when there is none.
 func LikelyCause(events []TrailEvent, changed time.Time) int {
 	cause := -1
 	for i, e := range events {

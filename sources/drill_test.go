@@ -2,6 +2,7 @@ package sources_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -28,7 +29,10 @@ func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
 	if len(msg.Errors) > 0 {
 		t.Fatalf("drill errors: %v", msg.Errors)
 	}
-	cause := sources.LikelyCause(msg.Trail, alarm.StateChanged)
+	if !msg.Anchor.Equal(alarm.StateChanged) {
+		t.Errorf("anchored at %v, want the firing at %v", msg.Anchor, alarm.StateChanged)
+	}
+	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
 	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
 		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
 	}
@@ -43,5 +47,124 @@ func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
 	}
 	if len(msg.Series.Values) == 0 {
 		t.Fatal("no metric data in the drill-down")
+	}
+}
+
+// demoAlarm is the demo's alarm of that name as of now.
+func demoAlarm(t *testing.T, d *demo.Source, name string) sources.Alarm {
+	t.Helper()
+	alarms, err := d.ListAlarms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(alarms, func(a sources.Alarm) bool { return a.Name == name })
+	if i < 0 {
+		t.Fatalf("no alarm %q in %v", name, alarms)
+	}
+	return alarms[i]
+}
+
+func TestDrillAfterRecoveryAnchorsOnTheTransitionIntoAlarm(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	var now time.Time
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	now = d.ChangeTime().Add(time.Minute)
+	fired := demoAlarm(t, d, "checkout-api-errors")
+	now = d.ChangeTime().Add(8 * time.Minute)
+	alarm := demoAlarm(t, d, "checkout-api-errors")
+	if fired.State != sources.StateAlarm || alarm.State != sources.StateOK || !alarm.StateChanged.After(fired.StateChanged) {
+		t.Fatalf("want the alarm fired then recovered, got %+v then %+v", fired, alarm)
+	}
+
+	msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
+	if len(msg.Errors) > 0 {
+		t.Fatalf("drill errors: %v", msg.Errors)
+	}
+	if !msg.Anchor.Equal(fired.StateChanged) {
+		t.Fatalf("anchored at %v, want the transition into ALARM at %v (not the recovery at %v)", msg.Anchor, fired.StateChanged, alarm.StateChanged)
+	}
+	if !msg.Alarm.StateChanged.Equal(alarm.StateChanged) || msg.Alarm.State != sources.StateOK {
+		t.Errorf("the alarm itself was changed: %+v", msg.Alarm)
+	}
+	if !msg.Start.Equal(msg.Anchor.Add(-sources.DrillBefore)) || !msg.End.Equal(now) {
+		t.Errorf("window %v..%v, want %v before the anchor %v until now", msg.Start, msg.End, sources.DrillBefore, msg.Anchor)
+	}
+	if len(msg.History) != 2 || msg.History[0].To != sources.StateAlarm || !msg.History[0].Time.Equal(fired.StateChanged) ||
+		msg.History[1].To != sources.StateOK || !msg.History[1].Time.Equal(alarm.StateChanged) {
+		t.Errorf("history %+v, want the firing and the recovery", msg.History)
+	}
+	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
+	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
+		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
+	}
+	timedOut := 0
+	for _, e := range msg.Logs {
+		if strings.Contains(e.Message, "Task timed out") {
+			timedOut++
+		}
+	}
+	if timedOut == 0 {
+		t.Fatalf("no timeouts among %d log lines", len(msg.Logs))
+	}
+}
+
+// noHistory is a source whose alarm history cannot be read.
+type noHistory struct{ *demo.Source }
+
+func (noHistory) AlarmHistory(context.Context, string, time.Time, time.Time) ([]sources.StateChange, error) {
+	return nil, errors.New("history unavailable")
+}
+
+func TestDrillWithoutHistoryFallsBackToTheLastStateChange(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	now := start.Add(3 * time.Minute)
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	alarm := demoAlarm(t, d, "checkout-api-errors")
+	msg := sources.Drill(context.Background(), noHistory{d}, alarm, d.LogGroups(), now)
+	if len(msg.Errors) != 1 || msg.Errors[0].Error() != "history unavailable" {
+		t.Fatalf("errors %v, want just the history failure", msg.Errors)
+	}
+	if !msg.Anchor.Equal(alarm.StateChanged) || msg.History != nil {
+		t.Errorf("anchor %v history %+v, want the state change %v and no history", msg.Anchor, msg.History, alarm.StateChanged)
+	}
+	if len(msg.Trail) == 0 || len(msg.Logs) == 0 || len(msg.Series.Values) == 0 {
+		t.Errorf("the rest of the drill-down is missing: %d events, %d lines, %d points", len(msg.Trail), len(msg.Logs), len(msg.Series.Values))
+	}
+}
+
+func TestDrillAnchorAndWindow(t *testing.T) {
+	now := time.Date(2026, 1, 2, 12, 0, 0, 0, time.UTC)
+	a := sources.Alarm{Name: "x", State: sources.StateOK, StateChanged: now.Add(-time.Hour)}
+	history := []sources.StateChange{
+		{Time: now.Add(-5 * time.Hour), From: sources.StateOK, To: sources.StateAlarm},
+		{Time: now.Add(-3 * time.Hour), From: sources.StateOK, To: sources.StateAlarm},
+		{Time: now.Add(-2 * time.Hour), From: sources.StateAlarm, To: sources.StateInsufficient},
+		{Time: now.Add(-time.Hour), From: sources.StateInsufficient, To: sources.StateOK},
+		{Time: now.Add(time.Hour), From: sources.StateOK, To: sources.StateAlarm}, // a clock skewed into the future
+	}
+	for _, tc := range []struct {
+		name    string
+		alarm   sources.Alarm
+		history []sources.StateChange
+		want    time.Time
+	}{
+		{"latest into ALARM", a, history, now.Add(-3 * time.Hour)},
+		{"no history", a, nil, a.StateChanged},
+		{"no transition into ALARM", a, history[2:4], a.StateChanged},
+		{"unknown state change", sources.Alarm{}, nil, now},
+		{"state change in the future", sources.Alarm{StateChanged: now.Add(time.Minute)}, history[3:], now},
+	} {
+		if got := sources.DrillAnchor(tc.alarm, tc.history, now); !got.Equal(tc.want) {
+			t.Errorf("%s: anchor %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if s, e := sources.DrillWindow(now.Add(-time.Hour), now); !s.Equal(now.Add(-time.Hour-sources.DrillBefore)) || !e.Equal(now.Add(-time.Hour+sources.DrillAfter)) {
+		t.Errorf("window %v..%v", s, e)
+	}
+	if s, e := sources.DrillWindow(now.Add(-time.Minute), now); !s.Equal(now.Add(-time.Minute-sources.DrillBefore)) || !e.Equal(now) {
+		t.Errorf("window near now %v..%v, want to end at now", s, e)
+	}
+	if s, e := sources.DrillWindow(time.Time{}, now); !s.Equal(now.Add(-sources.DrillBefore)) || !e.Equal(now) {
+		t.Errorf("window of a zero anchor %v..%v", s, e)
 	}
 }

@@ -53,4 +53,10 @@ type DrillMsg struct {
 	Trail  []TrailEvent
 	Logs   []LogEvent
 	Errors []error // partial failures: what could be fetched is still shown
+	// Anchor is the moment the window is centred on: the alarm's latest
+	// transition into ALARM when its history has one, else its last state
+	// change (or now, when that is unknown or in the future).
+	Anchor time.Time
+	// History is the alarm's state transitions within [Start, End], oldest first.
+	History []StateChange
 }

@@ -26,6 +26,12 @@ type TrailFetcher interface {
 	FetchTrail(ctx context.Context, q TrailQuery) ([]TrailEvent, error)
 }
 
+// AlarmHistorian returns an alarm's state transitions in [start, end],
+// oldest first.
+type AlarmHistorian interface {
+	AlarmHistory(ctx context.Context, name string, start, end time.Time) ([]StateChange, error)
+}
+
 // Source is everything the dashboard reads. The demo and AWS sources both
 // implement it, so the UI never knows which one it talks to.
 type Source interface {
@@ -33,6 +39,7 @@ type Source interface {
 	MetricFetcher
 	LogFetcher
 	TrailFetcher
+	AlarmHistorian
 	// Describe names the source for the header, e.g. "demo" or "aws prod/eu-west-1".
 	Describe() string
 }

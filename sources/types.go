@@ -209,3 +209,11 @@ type TrailQuery struct {
 	ResourceName string
 	Limit        int // 0 means the source's default
 }
+
+// StateChange is one alarm state transition from the alarm's history.
+// Summary is sanitised.
+type StateChange struct {
+	Time     time.Time
+	From, To AlarmState
+	Summary  string // e.g. "Alarm updated from OK to ALARM"
+}
