@@ -62,10 +62,10 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	slices.SortStableFunc(p.events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
 	p.logs = slices.Clone(msg.Logs)
 	slices.SortStableFunc(p.logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
-	p.cause = detailLikelyCause(p.events, p.alarm)
+	p.cause = sources.LikelyCause(p.events, p.anchor())
 	if !refresh {
 		p.section, p.top = detailTrail, [2]int{}
-		p.sel = [2]int{max(p.cause, 0), detailFirstLog(p.logs, p.alarm)}
+		p.sel = [2]int{max(p.cause, 0), detailFirstLog(p.logs, p.anchor())}
 		return
 	}
 	p.sel[detailTrail] = boxClamp(p.sel[detailTrail], 0, len(p.events)-1)
@@ -77,31 +77,16 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	}
 }
 
-// detailLikelyCause is the last successful write event at or before the
-// alarm's state change: the change most likely to have set it off.
-func detailLikelyCause(events []sources.TrailEvent, a sources.Alarm) int {
-	best := -1
-	if a.StateChanged.IsZero() {
-		return best
-	}
-	for i, e := range events {
-		if !e.ReadOnly && !e.Failed() && !e.Time.After(a.StateChanged) {
-			best = i
-		}
-	}
-	return best
-}
-
 // detailFirstLog picks the log line to start on: the failure nearest the
 // state change, else the last line before it, so the list opens where the
 // incident is rather than at the oldest line of the window.
-func detailFirstLog(logs []sources.LogEvent, a sources.Alarm) int {
+func detailFirstLog(logs []sources.LogEvent, anchor time.Time) int {
 	best, bestGap := -1, time.Duration(0)
 	for i, l := range logs {
 		if !detailIsErrorLine(l.Message) {
 			continue
 		}
-		gap := l.Time.Sub(a.StateChanged).Abs()
+		gap := l.Time.Sub(anchor).Abs()
 		if best < 0 || gap < bestGap {
 			best, bestGap = i, gap
 		}
@@ -110,11 +95,32 @@ func detailFirstLog(logs []sources.LogEvent, a sources.Alarm) int {
 		return best
 	}
 	for i, l := range logs {
-		if !l.Time.After(a.StateChanged) {
+		if !l.Time.After(anchor) {
 			best = i
 		}
 	}
 	return max(best, 0)
+}
+
+// anchor is the moment the drill-down centres on: when the alarm last went
+// into ALARM (from its history), else its latest state change.
+func (p *Detail) anchor() time.Time {
+	if p.drill != nil && !p.drill.Anchor.IsZero() {
+		return p.drill.Anchor
+	}
+	return p.alarm.StateChanged
+}
+
+// anchorState names the state entered at the anchor.
+func (p *Detail) anchorState() sources.AlarmState {
+	if p.drill != nil {
+		for _, h := range p.drill.History {
+			if h.Time.Equal(p.anchor()) {
+				return h.To
+			}
+		}
+	}
+	return p.alarm.State
 }
 
 // Move moves the selection of the focused list, or scrolls the open JSON.
@@ -229,7 +235,21 @@ func (p *Detail) header(width int, tall bool) []string {
 		second = "window " + detailWindow(p.drill) + " · "
 	}
 	second += sources.Sanitize(a.Reason)
-	return append(lines, theme.Dim.Render(FitLine(second, width)))
+	lines = append(lines, theme.Dim.Render(FitLine(second, width)))
+	if p.drill != nil && len(p.drill.History) > 0 {
+		lines = append(lines, FitLine(detailHistory(p.drill.History), width))
+	}
+	return lines
+}
+
+// detailHistory prints the state changes in the window, each state coloured:
+// "history  19:00:50 OK→ALARM  19:07:20 ALARM→OK".
+func detailHistory(history []sources.StateChange) string {
+	parts := []string{theme.Dim.Render("history")}
+	for _, h := range history {
+		parts = append(parts, fmtClock(h.Time)+" "+theme.State(h.From).Render(string(h.From))+"→"+theme.State(h.To).Render(string(h.To)))
+	}
+	return strings.Join(parts, "  ")
 }
 
 // detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC".
@@ -265,13 +285,13 @@ func (p *Detail) chart(width, height int) []string {
 	}
 	legend := lineStyle.Render("⠤⠤") + " " + sources.Sanitize(s.Spec.Label()) + " (" + now + ")  " +
 		theme.Error.Render("⠒⠒ threshold "+fmtCondition(a, true))
-	if !a.StateChanged.IsZero() {
-		legend += "  " + theme.Warn.Render("┊ ▲ "+string(a.State)+" at "+fmtClock(a.StateChanged))
+	if anchor := p.anchor(); !anchor.IsZero() {
+		legend += "  " + theme.Warn.Render("┊ ▲ "+string(p.anchorState())+" at "+fmtClock(anchor))
 	}
 	plot := chartPlot{
 		Times: s.Times, Values: s.Values, Start: p.drill.Start, End: p.drill.End,
 		Threshold: a.Threshold, HasThresh: !strings.HasSuffix(fmtComparison(a.Comparison), "band"),
-		Mark: a.StateChanged, Line: lineStyle, Thresh: theme.Error, MarkStyle: theme.Warn, Axis: theme.Dim,
+		Mark: p.anchor(), Line: lineStyle, Thresh: theme.Error, MarkStyle: theme.Warn, Axis: theme.Dim,
 	}
 	if !plot.End.After(plot.Start) && len(s.Times) > 0 {
 		plot.Start, plot.End = s.Times[0], s.Times[len(s.Times)-1]

@@ -64,10 +64,10 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 
 func TestDetailLikelyCauseSkipsReadsFailuresAndLaterEvents(t *testing.T) {
 	events := fxDrill().Trail
-	if i := detailLikelyCause(events, fxAlarms()[0]); i != 1 {
+	if i := sources.LikelyCause(events, fxAlarms()[0].StateChanged); i != 1 {
 		t.Fatalf("likely cause %d, want 1 (ModifyInstanceAttribute)", i)
 	}
-	if i := detailLikelyCause(events[:1], fxAlarms()[0]); i != -1 {
+	if i := sources.LikelyCause(events[:1], fxAlarms()[0].StateChanged); i != -1 {
 		t.Fatalf("read-only events are never the cause, got %d", i)
 	}
 }
@@ -277,14 +277,14 @@ func TestDetailEventNameDropsAPIVersion(t *testing.T) {
 func TestDetailFirstLog(t *testing.T) {
 	a := fxAlarms()[0]
 	logs := fxDrill().Logs
-	if i := detailFirstLog(logs, a); i != 2 {
+	if i := detailFirstLog(logs, a.StateChanged); i != 2 {
 		t.Fatalf("want the timeout at the state change, got %d", i)
 	}
 	calm := []sources.LogEvent{{Time: a.StateChanged.Add(-2 * time.Minute)}, {Time: a.StateChanged.Add(-time.Minute)}, {Time: a.StateChanged.Add(time.Minute)}}
-	if i := detailFirstLog(calm, a); i != 1 {
+	if i := detailFirstLog(calm, a.StateChanged); i != 1 {
 		t.Fatalf("without failures, want the last line before the change, got %d", i)
 	}
-	if i := detailFirstLog(nil, a); i != 0 {
+	if i := detailFirstLog(nil, a.StateChanged); i != 0 {
 		t.Fatalf("empty: %d", i)
 	}
 }

@@ -173,12 +173,15 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 	return out, errs
 }
 
-// LikelyCause is the index of the last write (non read-only) event at or
-// before changed (a drill-down's Anchor), or -1 when there is none.
-func LikelyCause(events []TrailEvent, changed time.Time) int {
+// LikelyCause is the index of the last successful write (not read-only, not
+// failed) event at or before the moment the alarm fired, or -1 when none is.
+func LikelyCause(events []TrailEvent, fired time.Time) int {
 	cause := -1
+	if fired.IsZero() {
+		return cause
+	}
 	for i, e := range events {
-		if !e.ReadOnly && !e.Time.After(changed) {
+		if !e.ReadOnly && !e.Failed() && !e.Time.After(fired) {
 			cause = i
 		}
 	}

@@ -254,3 +254,27 @@ func TestEnterOnALogLineShowsItInFull(t *testing.T) {
 		t.Fatalf("the selected log line is not shown in full:\n%s", out)
 	}
 }
+
+func TestDrillDownOfARecoveredAlarmStillBlamesTheChangeThatFiredIt(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+9*time.Minute, 160, 50)
+	pump(t, m)
+	if m.alarms.Firing() != 0 {
+		t.Fatal("the demo incident should have recovered by now")
+	}
+	press(m, "/", "c", "h", "e", "c", "k", "o", "u", "t", "-", "a", "p", "i", "-", "e", "r", "r", "enter")
+	a, ok := m.alarms.Selected()
+	if !ok || a.Name != "checkout-api-errors" {
+		t.Fatalf("filter selected %+v", a)
+	}
+	m.Update(press(m, "enter")())
+	out := screen(m)
+	cause := ""
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "likely cause") {
+			cause = line
+		}
+	}
+	if !strings.Contains(cause, "alice") || !strings.Contains(out, "OK→ALARM") || !strings.Contains(out, "ALARM→OK") {
+		t.Fatalf("want alice's change as the likely cause and the alarm's history:\n%s", out)
+	}
+}
