@@ -3,7 +3,6 @@ package awssrc
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 	"time"
 
@@ -33,29 +32,20 @@ func (s *Source) AlarmHistory(ctx context.Context, name string, start, end time.
 	if !end.IsZero() {
 		in.EndDate = aws.Time(end)
 	}
-	var changes []sources.StateChange
-	for len(changes) < maxHistoryItems {
-		in.MaxRecords = aws.Int32(int32(maxHistoryItems - len(changes)))
+	return collectPages(maxHistoryItems, func(token *string, want int) ([]sources.StateChange, *string, error) {
+		in.NextToken, in.MaxRecords = token, aws.Int32(int32(want))
 		out, err := s.cw.DescribeAlarmHistory(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		var page []sources.StateChange
 		for _, item := range out.AlarmHistoryItems {
-			if item.HistoryItemType != "" && item.HistoryItemType != types.HistoryItemTypeStateUpdate {
-				continue
+			if item.HistoryItemType == "" || item.HistoryItemType == types.HistoryItemTypeStateUpdate {
+				page = append(page, stateChangeOf(item))
 			}
-			changes = append(changes, stateChangeOf(item))
 		}
-		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	if len(changes) > maxHistoryItems {
-		changes = changes[:maxHistoryItems]
-	}
-	sort.SliceStable(changes, func(i, j int) bool { return changes[i].Time.Before(changes[j].Time) })
-	return changes, nil
+		return page, out.NextToken, nil
+	}, func(c sources.StateChange) time.Time { return c.Time })
 }
 
 // historyData is the part of a StateUpdate item's HistoryData document used

@@ -2,7 +2,6 @@ package awssrc
 
 import (
 	"context"
-	"sort"
 	"strings"
 	"time"
 
@@ -22,15 +21,15 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 		limit = defaultLogLimit
 	}
 	in := filterInput(q)
-	var events []sources.LogEvent
-	for len(events) < limit {
-		in.Limit = aws.Int32(int32(min(limit-len(events), defaultLogLimit)))
+	return collectPages(limit, func(token *string, want int) ([]sources.LogEvent, *string, error) {
+		in.NextToken, in.Limit = token, aws.Int32(int32(min(want, defaultLogLimit)))
 		out, err := s.logs.FilterLogEvents(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		page := make([]sources.LogEvent, 0, len(out.Events))
 		for _, e := range out.Events {
-			events = append(events, sources.LogEvent{
+			page = append(page, sources.LogEvent{
 				ID:      aws.ToString(e.EventId),
 				Group:   q.Group,
 				Stream:  sources.Sanitize(aws.ToString(e.LogStreamName)),
@@ -38,16 +37,8 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 				Message: sources.Sanitize(aws.ToString(e.Message)),
 			})
 		}
-		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	if len(events) > limit {
-		events = events[:limit]
-	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
-	return events, nil
+		return page, out.NextToken, nil
+	}, func(e sources.LogEvent) time.Time { return e.Time })
 }
 
 func filterInput(q sources.LogQuery) *cloudwatchlogs.FilterLogEventsInput {

@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
@@ -39,27 +39,19 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 			AttributeValue: aws.String(q.ResourceName),
 		}}
 	}
-	var events []sources.TrailEvent
-	for len(events) < limit {
-		in.MaxResults = aws.Int32(int32(min(limit-len(events), maxLookupResults)))
+	// LookupEvents returns newest first; collectPages sorts oldest first.
+	return collectPages(limit, func(token *string, want int) ([]sources.TrailEvent, *string, error) {
+		in.NextToken, in.MaxResults = token, aws.Int32(int32(min(want, maxLookupResults)))
 		out, err := s.trail.LookupEvents(ctx, in)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
+		page := make([]sources.TrailEvent, 0, len(out.Events))
 		for _, e := range out.Events {
-			events = append(events, trailEventOf(e))
+			page = append(page, trailEventOf(e))
 		}
-		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	if len(events) > limit {
-		events = events[:limit]
-	}
-	// LookupEvents returns newest first.
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
-	return events, nil
+		return page, out.NextToken, nil
+	}, func(e sources.TrailEvent) time.Time { return e.Time })
 }
 
 // record is the part of a CloudTrailEvent document the UI shows.
