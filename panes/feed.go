@@ -54,6 +54,15 @@ func newFeed[T any](capacity int, key, text func(T) string) *feed[T] {
 	}
 }
 
+// Len is the number of events held (filtered or not).
+func (f *feed[T]) Len() int { return f.ring.Len() }
+
+// Home selects the oldest row.
+func (f *feed[T]) Home() { f.Move(-len(f.rows)) }
+
+// End selects the newest row and follows new events.
+func (f *feed[T]) End() { f.follow = true }
+
 func (f *feed[T]) add(events []T) {
 	for _, e := range events {
 		if k := f.key(e); k != "" {
@@ -82,7 +91,8 @@ func (f *feed[T]) matches(e T) bool {
 	return f.lower == "" || strings.Contains(strings.ToLower(f.text(e)), f.lower)
 }
 
-func (f *feed[T]) setFilter(text string) {
+// SetFilter keeps only rows containing text, ignoring case; "" shows all.
+func (f *feed[T]) SetFilter(text string) {
 	f.filter, f.lower = text, strings.ToLower(text)
 	f.rows = f.rows[:0]
 	oldest := f.next - int64(f.ring.Len())
@@ -109,7 +119,8 @@ func (f *feed[T]) cursorPos() int {
 	return min(f.pos(f.cursor), len(f.rows)-1)
 }
 
-func (f *feed[T]) selected() (T, bool) {
+// Selected is the event under the cursor.
+func (f *feed[T]) Selected() (T, bool) {
 	var zero T
 	p := f.cursorPos()
 	if p < 0 {
@@ -118,7 +129,8 @@ func (f *feed[T]) selected() (T, bool) {
 	return f.ring.At(int(f.rows[p] - (f.next - int64(f.ring.Len())))), true
 }
 
-func (f *feed[T]) move(delta int) {
+// Move moves the cursor by delta rows; reaching the last row resumes following.
+func (f *feed[T]) Move(delta int) {
 	n := len(f.rows)
 	if n == 0 {
 		return

@@ -18,7 +18,7 @@ const logGroupMax = 24
 
 // Logs is the live CloudWatch Logs pane, newest line at the bottom.
 type Logs struct {
-	feed   *feed[sources.LogEvent]
+	*feed[sources.LogEvent] // Len, Move, Home, End, SetFilter, Selected
 	groupW int // widest short group name seen, so the column does not jiggle
 }
 
@@ -52,24 +52,6 @@ func (l *Logs) Append(events []sources.LogEvent) {
 	}
 	l.feed.add(events)
 }
-
-// Len is the number of events held (filtered or not).
-func (l *Logs) Len() int { return l.feed.ring.Len() }
-
-// Move moves the cursor by delta rows; reaching the last row resumes following.
-func (l *Logs) Move(delta int) { l.feed.move(delta) }
-
-// Home selects the oldest row.
-func (l *Logs) Home() { l.feed.move(-len(l.feed.rows)) }
-
-// End selects the newest row and follows new events.
-func (l *Logs) End() { l.feed.follow = true }
-
-// SetFilter keeps only rows containing text, ignoring case; "" shows all.
-func (l *Logs) SetFilter(text string) { l.feed.setFilter(text) }
-
-// Selected is the event under the cursor.
-func (l *Logs) Selected() (sources.LogEvent, bool) { return l.feed.selected() }
 
 // View draws the pane in exactly width x height cells.
 func (l *Logs) View(width, height int, focused bool) string {

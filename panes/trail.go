@@ -21,7 +21,7 @@ const (
 // Trail is the live CloudTrail pane, newest event at the bottom. Failed calls
 // are red, read-only calls dimmed, so writes and errors stand out.
 type Trail struct {
-	feed         *feed[sources.TrailEvent]
+	*feed[sources.TrailEvent] // Len, Move, Home, End, SetFilter, Selected
 	userW, nameW int // widest seen, so the columns do not jiggle
 }
 
@@ -45,24 +45,6 @@ func (t *Trail) Append(events []sources.TrailEvent) {
 	}
 	t.feed.add(events)
 }
-
-// Len is the number of events held (filtered or not).
-func (t *Trail) Len() int { return t.feed.ring.Len() }
-
-// Move moves the cursor by delta rows; reaching the last row resumes following.
-func (t *Trail) Move(delta int) { t.feed.move(delta) }
-
-// Home selects the oldest row.
-func (t *Trail) Home() { t.feed.move(-len(t.feed.rows)) }
-
-// End selects the newest row and follows new events.
-func (t *Trail) End() { t.feed.follow = true }
-
-// SetFilter keeps only rows containing text, ignoring case; "" shows all.
-func (t *Trail) SetFilter(text string) { t.feed.setFilter(text) }
-
-// Selected is the event under the cursor.
-func (t *Trail) Selected() (sources.TrailEvent, bool) { return t.feed.selected() }
 
 // View draws the pane in exactly width x height cells.
 func (t *Trail) View(width, height int, focused bool) string {
