@@ -18,8 +18,8 @@ const logGroupMax = 24
 
 // Logs is the live CloudWatch Logs pane, newest line at the bottom.
 type Logs struct {
-	*feed[sources.LogEvent] // Len, Move, Home, End, SetFilter, Selected
-	groupW int // widest short group name seen, so the column does not jiggle
+	*feed[sources.LogEvent]     // Len, Move, Home, End, SetFilter, Selected
+	groupW                  int // widest short group name seen, so the column does not jiggle
 }
 
 // NewLogs returns an empty pane keeping the newest capacity events.

@@ -21,8 +21,8 @@ const (
 // Trail is the live CloudTrail pane, newest event at the bottom. Failed calls
 // are red, read-only calls dimmed, so writes and errors stand out.
 type Trail struct {
-	*feed[sources.TrailEvent] // Len, Move, Home, End, SetFilter, Selected
-	userW, nameW int // widest seen, so the columns do not jiggle
+	*feed[sources.TrailEvent]     // Len, Move, Home, End, SetFilter, Selected
+	userW, nameW              int // widest seen, so the columns do not jiggle
 }
 
 // NewTrail returns an empty pane keeping the newest capacity events.
