@@ -1,6 +1,6 @@
 module watchtrail
 
-go 1.26.8
+go 1.24.2
 
 require (
 	github.com/NimbleMarkets/ntcharts v0.4.0
