@@ -97,6 +97,11 @@ func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
 	s.waitFor(15*time.Second, "Drill-down", "UpdateFunctionConfiguration", "alice", "likely cause")
 	s.keys("Escape")
 	s.waitFor(5*time.Second, "Alarms", "CloudTrail")
+	s.run("resize-window", "-t", s.name, "-x", "80", "-y", "24")
+	screen := s.waitFor(5*time.Second, "firing", "Alarms", "Metrics", "Logs", "CloudTrail")
+	if lines := strings.Split(strings.TrimRight(screen, "\n"), "\n"); len(lines) != 24 {
+		t.Fatalf("after resizing to 80x24 the screen has %d lines:\n%s", len(lines), screen)
+	}
 	s.keys("?")
 	s.waitFor(5*time.Second, "Keys")
 	s.keys("q")
