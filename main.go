@@ -30,6 +30,7 @@ type options struct {
 	profile       string
 	region        string
 	endpointURL   string
+	trailBucket   string
 	refresh       time.Duration
 	configPath    string
 	metrics       listFlag
@@ -45,6 +46,7 @@ func parseFlags() options {
 	flag.StringVar(&o.profile, "profile", "", "AWS shared config profile (default: the standard credential chain)")
 	flag.StringVar(&o.region, "region", "", "AWS region (default: from the profile or AWS_REGION)")
 	flag.StringVar(&o.endpointURL, "endpoint-url", "", "send every AWS call to this endpoint (e.g. a local emulator)")
+	flag.StringVar(&o.trailBucket, "trail-bucket", "", "read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
 	flag.DurationVar(&o.refresh, "refresh", 0, "poll interval (default 15s for AWS, 2s for the demo)")
 	flag.StringVar(&o.configPath, "config", "", "config file (default "+defaultConfigPath()+" if it exists)")
 	flag.Var(&o.metrics, "metric", "extra metric to chart, namespace/metric/dim=value:stat (repeatable)")
@@ -94,15 +96,22 @@ func chooseSource(cfg *ui.Config, o options) error {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		awsCfg, err := awssrc.LoadConfig(ctx, awssrc.Options{Profile: o.profile, Region: o.region, EndpointURL: o.endpointURL})
-		if err != nil && (o.profile != "" || o.region != "" || o.endpointURL != "") {
+		asked := o.profile != "" || o.endpointURL != "" || o.trailBucket != ""
+		if err != nil && (asked || o.region != "") {
 			return fmt.Errorf("loading AWS config: %w", err)
 		}
 		if err == nil && awssrc.HasCredentials(ctx, awsCfg) {
-			cfg.Source = awssrc.New(awsCfg, o.endpointURL)
+			src := awssrc.New(awsCfg, o.endpointURL)
+			if o.trailBucket != "" {
+				if err := src.UseTrailBucket(o.trailBucket); err != nil {
+					return fmt.Errorf("--trail-bucket: %w", err)
+				}
+			}
+			cfg.Source = src
 			cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
 			return nil
 		}
-		if o.profile != "" || o.endpointURL != "" {
+		if asked {
 			return fmt.Errorf("no AWS credentials found (profile %q); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "+
 				"(any values work for a local emulator), or run with --demo", o.profile)
 		}

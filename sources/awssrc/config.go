@@ -61,6 +61,10 @@ type Source struct {
 	logs     *cloudwatchlogs.Client
 	trail    *cloudtrail.Client
 	describe string
+
+	cfg         aws.Config
+	endpointURL string
+	s3trail     *S3Trail // set by UseTrailBucket: read the trail from S3
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -68,7 +72,7 @@ var _ sources.Source = (*Source)(nil)
 // New builds the service clients. endpointURL, when set, overrides the
 // endpoint of every service (e.g. a moto or LocalStack URL).
 func New(cfg aws.Config, endpointURL string) *Source {
-	s := &Source{describe: describe(cfg, endpointURL)}
+	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL}
 	base := func(p **string) {
 		if endpointURL != "" {
 			*p = aws.String(endpointURL)
@@ -99,6 +103,19 @@ func New(cfg aws.Config, endpointURL string) *Source {
 		})
 	})
 	return s
+}
+
+// UseTrailBucket makes FetchTrail read the log files the trail delivers to
+// the S3 bucket named by url ("s3://bucket" or "s3://bucket/prefix", the
+// trail's S3 key prefix) instead of calling LookupEvents. See S3Trail.
+func (s *Source) UseTrailBucket(url string) error {
+	t, err := NewS3Trail(s.cfg, s.endpointURL, url)
+	if err != nil {
+		return err
+	}
+	s.s3trail = t
+	s.describe += ", trail from " + t.URL()
+	return nil
 }
 
 func capAttempts(n int) int {

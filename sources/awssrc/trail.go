@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,7 +22,11 @@ const (
 
 // FetchTrail returns management events in [q.Start, q.End], oldest first.
 // Every LookupEvents call waits on the Source's rate limiter (see New).
+// With UseTrailBucket it reads the trail's S3 log files instead.
 func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	if s.s3trail != nil {
+		return s.s3trail.FetchTrail(ctx, q)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultTrailLimit
@@ -54,50 +59,105 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	}, func(e sources.TrailEvent) time.Time { return e.Time })
 }
 
-// record is the part of a CloudTrailEvent document the UI shows.
+func trailEventOf(e types.Event) sources.TrailEvent {
+	doc := aws.ToString(e.CloudTrailEvent)
+	// A bad document still leaves LookupEvents' summary fields.
+	ev, r, _ := recordEvent([]byte(doc))
+	// The summary fields are authoritative where LookupEvents sets them.
+	if e.EventId != nil {
+		ev.ID = sources.Sanitize(*e.EventId)
+	}
+	if e.EventTime != nil {
+		ev.Time = *e.EventTime
+	}
+	if e.EventName != nil {
+		ev.Name = sources.Sanitize(*e.EventName)
+	}
+	if e.EventSource != nil {
+		ev.Source = sources.Sanitize(*e.EventSource)
+	}
+	ev.User = sources.Sanitize(r.user(aws.ToString(e.Username)))
+	if len(bytes.Trim(r.ReadOnly, `"`)) == 0 {
+		ev.ReadOnly = aws.ToString(e.ReadOnly) == "true"
+	}
+	ev.Resources = nil
+	for _, res := range e.Resources {
+		if res.ResourceName != nil {
+			ev.Resources = append(ev.Resources, sources.Sanitize(*res.ResourceName))
+		}
+	}
+	return ev
+}
+
+// record is the part of a CloudTrail record (a LookupEvents CloudTrailEvent
+// document, or one element of a log file's "Records") that the UI shows.
 type record struct {
+	EventID         string          `json:"eventID"`
+	EventTime       string          `json:"eventTime"`
+	EventName       string          `json:"eventName"`
+	EventSource     string          `json:"eventSource"`
 	SourceIPAddress string          `json:"sourceIPAddress"`
 	ErrorCode       string          `json:"errorCode"`
 	ErrorMessage    string          `json:"errorMessage"`
 	ReadOnly        json.RawMessage `json:"readOnly"` // a bool, but be lenient
 	UserIdentity    struct {
-		UserName string `json:"userName"`
-		ARN      string `json:"arn"`
+		Type      string `json:"type"`
+		UserName  string `json:"userName"`
+		ARN       string `json:"arn"`
+		InvokedBy string `json:"invokedBy"`
 	} `json:"userIdentity"`
+	Resources []struct {
+		ARN string `json:"ARN"`
+	} `json:"resources"`
 }
 
-func trailEventOf(e types.Event) sources.TrailEvent {
-	doc := aws.ToString(e.CloudTrailEvent)
+// user names the caller: the IAM user name, else the last part of the ARN
+// (an assumed role's session name), else fallback, else the calling service.
+func (r record) user(fallback string) string {
+	id := r.UserIdentity
+	switch {
+	case id.UserName != "":
+		return id.UserName
+	case id.ARN != "":
+		return id.ARN[strings.LastIndex(id.ARN, "/")+1:]
+	case fallback != "":
+		return fallback
+	case id.InvokedBy != "":
+		return id.InvokedBy
+	}
+	return id.Type
+}
+
+// recordEvent maps one CloudTrail record document to a TrailEvent; JSON is
+// the document itself and the text fields are sanitised. On a JSON error the
+// event holds what could be read (possibly nothing) and the error is returned
+// too. Used for LookupEvents' CloudTrailEvent documents and for the records
+// of the log files a trail delivers to S3.
+func recordEvent(doc []byte) (sources.TrailEvent, record, error) {
 	var r record
-	_ = json.Unmarshal([]byte(doc), &r) // a bad document still leaves the summary fields
-	user := r.UserIdentity.UserName
-	if user == "" && r.UserIdentity.ARN != "" {
-		user = r.UserIdentity.ARN[strings.LastIndex(r.UserIdentity.ARN, "/")+1:]
-	}
-	if user == "" {
-		user = aws.ToString(e.Username)
-	}
-	readOnly := aws.ToString(e.ReadOnly) == "true"
-	if ro := bytes.Trim(r.ReadOnly, `"`); len(ro) > 0 {
-		readOnly = string(ro) == "true"
-	}
-	var resources []string
-	for _, res := range e.Resources {
-		if res.ResourceName != nil {
-			resources = append(resources, sources.Sanitize(*res.ResourceName))
-		}
-	}
-	return sources.TrailEvent{
-		ID:           sources.Sanitize(aws.ToString(e.EventId)),
-		Time:         aws.ToTime(e.EventTime),
-		Name:         sources.Sanitize(aws.ToString(e.EventName)),
-		Source:       sources.Sanitize(aws.ToString(e.EventSource)),
-		User:         sources.Sanitize(user),
+	err := json.Unmarshal(doc, &r)
+	ev := sources.TrailEvent{
+		ID:           sources.Sanitize(r.EventID),
+		Name:         sources.Sanitize(r.EventName),
+		Source:       sources.Sanitize(r.EventSource),
+		User:         sources.Sanitize(r.user("")),
 		SourceIP:     sources.Sanitize(r.SourceIPAddress),
-		Resources:    resources,
 		ErrorCode:    sources.Sanitize(r.ErrorCode),
 		ErrorMessage: sources.Sanitize(r.ErrorMessage),
-		ReadOnly:     readOnly,
-		JSON:         doc,
+		ReadOnly:     string(bytes.Trim(r.ReadOnly, `"`)) == "true",
+		JSON:         string(doc),
 	}
+	if r.EventTime != "" {
+		at, terr := time.Parse(time.RFC3339, r.EventTime)
+		if terr != nil && err == nil {
+			err = fmt.Errorf("eventTime: %w", terr)
+		}
+		ev.Time = at
+	}
+	for _, res := range r.Resources {
+		if res.ARN != "" {
+			ev.Resources = append(ev.Resources, sources.Sanitize(res.ARN))
+		}
+	}
+	return ev, r, err
 }

@@ -1,0 +1,515 @@
+package awssrc
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"watchtrail/sources"
+)
+
+const (
+	// trailFileSlack: a log file is named for the minute it was delivered and
+	// holds records from before then, so files named before q.Start cannot
+	// hold events in the window; files named up to this long before it are
+	// read all the same, to be safe against clock skew.
+	trailFileSlack = 15 * time.Minute
+	// trailDeliveryLag: CloudTrail delivers a record about 5 minutes after the
+	// call (not guaranteed), so files named up to this long after q.End are
+	// read too.
+	trailDeliveryLag = 30 * time.Minute
+	// defaultS3TrailWindow is the window before q.End when q.Start is unset.
+	defaultS3TrailWindow = time.Hour
+
+	maxCachedTrailFiles = 500       // parsed log files kept between calls
+	maxCachedTrailBytes = 128 << 20 // and their records' JSON, at most
+	trailDownloads      = 8         // log files downloaded at once
+	maxTrailFileBytes   = 256 << 20 // decompressed; more is a bad file
+
+	trailStampLayout = "20060102T1504Z"
+)
+
+// S3Trail reads CloudTrail events from the log files a trail delivers to its
+// S3 bucket, instead of LookupEvents (2 requests a second, management events
+// only). The files are gzipped JSON documents {"Records": [...]} under
+//
+//	<prefix>/AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/
+//	  <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz
+//
+// where the time is when the file was delivered. Every account folder under
+// the prefix is read (organisation trails too), for the configured region
+// only. A file is downloaded and parsed once and its events are kept (the
+// newest maxCachedTrailFiles files, up to maxCachedTrailBytes of JSON), so the
+// live feed's polls only download new files.
+type S3Trail struct {
+	client *s3.Client
+	bucket string
+	prefix string // the trail's key prefix, without slashes at either end
+	region string // whose log files are read
+	now    func() time.Time
+
+	mu          sync.Mutex
+	regionKnown bool                // HeadBucket said where the bucket is
+	bucketOpts  []func(*s3.Options) // the bucket's region when it differs
+	accounts    []string            // account folders: ".../AWSLogs/[o-…/]<account>/"
+	files       map[string]trailFile
+}
+
+// trailFile is one parsed log file.
+type trailFile struct {
+	at     time.Time // from the name: when it was delivered
+	events []sources.TrailEvent
+	size   int  // bytes of JSON in events
+	bad    bool // unreadable: reported once, then skipped
+}
+
+var _ sources.TrailFetcher = (*S3Trail)(nil)
+
+// ParseTrailBucket splits "s3://bucket/prefix" into the bucket and the key
+// prefix (without slashes at either end; empty for "s3://bucket").
+func ParseTrailBucket(url string) (bucket, prefix string, err error) {
+	rest, ok := strings.CutPrefix(url, "s3://")
+	if !ok {
+		return "", "", fmt.Errorf("trail bucket %q: want s3://bucket or s3://bucket/prefix", url)
+	}
+	bucket, prefix, _ = strings.Cut(rest, "/")
+	if len(bucket) < 3 || len(bucket) > 63 || strings.Trim(bucket, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") != "" {
+		return "", "", fmt.Errorf("trail bucket %q: %q is not an S3 bucket name", url, bucket)
+	}
+	return bucket, strings.Trim(prefix, "/"), nil
+}
+
+// NewS3Trail reads the trail whose bucket and prefix url names
+// ("s3://bucket/prefix"), for cfg's region. endpointURL, when set, overrides
+// the S3 endpoint and selects path-style addressing (for emulators).
+func NewS3Trail(cfg aws.Config, endpointURL, url string) (*S3Trail, error) {
+	bucket, prefix, err := ParseTrailBucket(url)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("reading the trail from S3 needs a region (--region or AWS_REGION): the log files are kept per region")
+	}
+	client := s3.NewFromConfig(cfg, func(o *s3.Options) {
+		if endpointURL != "" {
+			o.BaseEndpoint = aws.String(endpointURL)
+		}
+		if o.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_S3") != "" {
+			o.UsePathStyle = true // emulators rarely serve bucket subdomains
+		}
+		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
+		// The SDK logs to stderr, under the dashboard, when an object has
+		// no checksum to validate, as emulators' objects (and maybe the
+		// trail's) do not.
+		o.DisableLogOutputChecksumValidationSkipped = true
+	})
+	return &S3Trail{client: client, bucket: bucket, prefix: prefix, region: cfg.Region,
+		now: time.Now, files: map[string]trailFile{}}, nil
+}
+
+// URL is the trail location as given: s3://bucket[/prefix].
+func (t *S3Trail) URL() string {
+	if t.prefix == "" {
+		return "s3://" + t.bucket
+	}
+	return "s3://" + t.bucket + "/" + t.prefix
+}
+
+// FetchTrail returns the events in [q.Start, q.End] (an unset Start is an
+// hour before End; an unset End is now), oldest first, at most q.Limit
+// (default 200) of them: the newest, as the live feed wants the latest.
+//
+// With q.ResourceName set, an event is kept when one of its resources' ARNs
+// is the name or ends in "/name" or ":name", or when a string anywhere in its
+// requestParameters does (so "checkout-api" matches both
+// arn:aws:lambda:…:function:checkout-api and {"functionName":"checkout-api"}).
+//
+// A log file that is not gzipped CloudTrail JSON does not stop the others:
+// the events of the good files are returned together with an error naming
+// the bad file's key. It is reported by that one call only and skipped
+// afterwards, so one bad file cannot stall the live feed (whose poll drops a
+// failed call's events and repeats the window).
+func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultTrailLimit
+	}
+	end := q.End
+	if end.IsZero() {
+		end = t.now()
+	}
+	start := q.Start
+	if start.IsZero() {
+		start = end.Add(-defaultS3TrailWindow)
+	}
+	if err := t.locateBucket(ctx); err != nil {
+		return nil, err
+	}
+	accounts, err := t.accountFolders(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := t.listFiles(ctx, accounts, start, end)
+	if err != nil {
+		return nil, err
+	}
+	files, problems := t.load(ctx, keys)
+
+	var out []sources.TrailEvent
+	seen := map[string]bool{} // CloudTrail may deliver an event twice
+	for _, k := range keys {
+		for _, e := range files[k.key].events {
+			if e.Time.Before(start) || e.Time.After(end) || seen[e.ID] {
+				continue
+			}
+			if q.ResourceName != "" && !touches(e, q.ResourceName) {
+				continue
+			}
+			if e.ID != "" {
+				seen[e.ID] = true
+			}
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, errors.Join(problems...)
+}
+
+// opts are the per-call options: the bucket's region when it is not cfg's.
+func (t *S3Trail) opts() []func(*s3.Options) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.bucketOpts
+}
+
+// locateBucket asks once where the bucket is, so that a central logging
+// bucket in another region than the one watched still works.
+func (t *S3Trail) locateBucket(ctx context.Context) error {
+	t.mu.Lock()
+	known := t.regionKnown
+	t.mu.Unlock()
+	if known {
+		return nil
+	}
+	var region string
+	out, err := t.client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(t.bucket)})
+	if err == nil {
+		region = aws.ToString(out.BucketRegion)
+	} else {
+		// A bucket in another region answers 301 and names its region.
+		var re *smithyhttp.ResponseError
+		if !errors.As(err, &re) || re.Response == nil || re.Response.Header.Get("X-Amz-Bucket-Region") == "" {
+			return fmt.Errorf("trail bucket s3://%s: %w", t.bucket, err)
+		}
+		region = re.Response.Header.Get("X-Amz-Bucket-Region")
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.regionKnown = true
+	if region != "" && region != t.client.Options().Region {
+		t.bucketOpts = []func(*s3.Options){func(o *s3.Options) { o.Region = region }}
+	}
+	return nil
+}
+
+// root is the key prefix of the AWSLogs folder.
+func (t *S3Trail) root() string {
+	if t.prefix == "" {
+		return "AWSLogs/"
+	}
+	return t.prefix + "/AWSLogs/"
+}
+
+// accountFolders lists the account folders under AWSLogs/ once (and again
+// while there are none), looking one level deeper into organisation folders.
+func (t *S3Trail) accountFolders(ctx context.Context) ([]string, error) {
+	t.mu.Lock()
+	accounts := t.accounts
+	t.mu.Unlock()
+	if accounts != nil {
+		return accounts, nil
+	}
+	root := t.root()
+	top, err := t.folders(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	for _, folder := range top {
+		if strings.HasPrefix(strings.TrimPrefix(folder, root), "o-") {
+			inner, err := t.folders(ctx, folder)
+			if err != nil {
+				return nil, err
+			}
+			accounts = append(accounts, inner...)
+		} else {
+			accounts = append(accounts, folder)
+		}
+	}
+	if len(accounts) == 0 {
+		return nil, fmt.Errorf("no CloudTrail logs under s3://%s/%s: is %s the trail's bucket and prefix?", t.bucket, root, t.URL())
+	}
+	t.mu.Lock()
+	t.accounts = accounts
+	t.mu.Unlock()
+	return accounts, nil
+}
+
+// folders lists the "subfolders" (common prefixes) directly under prefix.
+func (t *S3Trail) folders(ctx context.Context, prefix string) ([]string, error) {
+	var out []string
+	p := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(t.bucket), Prefix: aws.String(prefix), Delimiter: aws.String("/"),
+	}, func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, t.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, prefix, err)
+		}
+		for _, cp := range page.CommonPrefixes {
+			out = append(out, aws.ToString(cp.Prefix))
+		}
+	}
+	return out, nil
+}
+
+// trailKey is a log file's key and the time in its name.
+type trailKey struct {
+	key string
+	at  time.Time
+}
+
+// listFiles lists, in key order, the log files that may hold events in
+// [start, end]: those named from trailFileSlack before start to
+// trailDeliveryLag after end, in the day folders of that span.
+func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end time.Time) ([]trailKey, error) {
+	from := start.Add(-trailFileSlack).UTC()
+	to := end.Add(trailDeliveryLag).UTC()
+	firstDay := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	var keys []trailKey
+	for _, account := range accounts {
+		id := path.Base(account)
+		for day := firstDay; !day.After(to); day = day.AddDate(0, 0, 1) {
+			folder := account + "CloudTrail/" + t.region + "/" + day.Format("2006/01/02") + "/"
+			in := &s3.ListObjectsV2Input{Bucket: aws.String(t.bucket), Prefix: aws.String(folder)}
+			if day.Equal(firstDay) {
+				// Names sort by time within a day: skip the older files.
+				in.StartAfter = aws.String(folder + id + "_CloudTrail_" + t.region + "_" + from.Format(trailStampLayout))
+			}
+			p := s3.NewListObjectsV2Paginator(t.client, in,
+				func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+		pages:
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, t.opts()...)
+				if err != nil {
+					return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, folder, err)
+				}
+				for _, obj := range page.Contents {
+					key := aws.ToString(obj.Key)
+					at, ok := trailFileTime(key)
+					switch {
+					case !ok || at.Before(from):
+						continue // not a CloudTrail log file, or too old
+					case at.After(to):
+						break pages // the rest of the day is newer still
+					}
+					keys = append(keys, trailKey{key, at})
+				}
+			}
+		}
+	}
+	return keys, nil
+}
+
+// trailFileTime reads the delivery time from a log file's name,
+// <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz.
+func trailFileTime(key string) (time.Time, bool) {
+	parts := strings.Split(path.Base(key), "_")
+	if len(parts) < 5 || parts[1] != "CloudTrail" {
+		return time.Time{}, false
+	}
+	at, err := time.Parse(trailStampLayout, parts[3])
+	return at, err == nil
+}
+
+// load returns the parsed files for keys, from the cache or downloaded
+// (several at once), and the errors of those that could not be read. Files
+// that failed to download are tried again next time; files that are not
+// CloudTrail logs are remembered as bad.
+func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFile, []error) {
+	files := make(map[string]trailFile, len(keys))
+	var todo []trailKey
+	t.mu.Lock()
+	for _, k := range keys {
+		if f, ok := t.files[k.key]; ok {
+			files[k.key] = f
+		} else {
+			todo = append(todo, k)
+		}
+	}
+	t.mu.Unlock()
+
+	results := make([]trailFile, len(todo))
+	errs := make([]error, len(todo))
+	slots := make(chan struct{}, trailDownloads)
+	var wg sync.WaitGroup
+	for i, k := range todo {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			results[i], errs[i] = t.download(ctx, k)
+		}()
+	}
+	wg.Wait()
+
+	var problems []error
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i, k := range todo {
+		if errs[i] != nil {
+			problems = append(problems, errs[i])
+			if !results[i].bad {
+				continue
+			}
+		}
+		files[k.key] = results[i]
+		t.files[k.key] = results[i]
+	}
+	t.evict()
+	return files, problems
+}
+
+// evict drops the files named longest ago until at most
+// maxCachedTrailFiles files with maxCachedTrailBytes of JSON are cached. The
+// live feed reads the newest files; a drill-down into an old incident may
+// read its files again. t.mu is held.
+func (t *S3Trail) evict() {
+	size := 0
+	keys := make([]string, 0, len(t.files))
+	for k, f := range t.files {
+		keys = append(keys, k)
+		size += f.size
+	}
+	if len(keys) <= maxCachedTrailFiles && size <= maxCachedTrailBytes {
+		return
+	}
+	sort.Slice(keys, func(i, j int) bool { return t.files[keys[i]].at.Before(t.files[keys[j]].at) })
+	for _, k := range keys {
+		if len(t.files) <= maxCachedTrailFiles && size <= maxCachedTrailBytes {
+			break
+		}
+		size -= t.files[k].size
+		delete(t.files, k)
+	}
+}
+
+// download reads and parses one log file. A failed request is an error with
+// bad unset (worth retrying); content that is not a CloudTrail log sets bad.
+func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
+	f := trailFile{at: k.at}
+	where := "CloudTrail log s3://" + t.bucket + "/" + k.key
+	out, err := t.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(t.bucket), Key: aws.String(k.key)}, t.opts()...)
+	if err != nil {
+		return f, fmt.Errorf("reading %s: %w", where, err)
+	}
+	defer out.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(out.Body, maxTrailFileBytes))
+	if err != nil {
+		return f, fmt.Errorf("reading %s: %w", where, err)
+	}
+	f.events, err = parseTrailFile(data)
+	if err != nil {
+		f.bad = true
+		return f, fmt.Errorf("skipping %s: %w", where, err)
+	}
+	for _, e := range f.events {
+		f.size += len(e.JSON)
+	}
+	return f, nil
+}
+
+// parseTrailFile reads a gzipped {"Records": [...]} document. Records
+// without a readable eventTime cannot be placed in a window and are dropped.
+func parseTrailFile(data []byte) ([]sources.TrailEvent, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("not gzipped: %w", err)
+	}
+	var doc struct {
+		Records *[]json.RawMessage `json:"Records"`
+	}
+	if err := json.NewDecoder(io.LimitReader(zr, maxTrailFileBytes)).Decode(&doc); err != nil {
+		return nil, fmt.Errorf("not CloudTrail JSON: %w", err)
+	}
+	if doc.Records == nil {
+		return nil, errors.New(`not CloudTrail JSON: no "Records"`)
+	}
+	events := make([]sources.TrailEvent, 0, len(*doc.Records))
+	for _, raw := range *doc.Records {
+		if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() {
+			events = append(events, ev)
+		}
+	}
+	return events, nil
+}
+
+// touches reports whether e concerns the resource called name: one of its
+// resource ARNs, or a string in its requestParameters, is name or ends in
+// "/name" or ":name".
+func touches(e sources.TrailEvent, name string) bool {
+	for _, r := range e.Resources {
+		if names(r, name) {
+			return true
+		}
+	}
+	var doc struct {
+		RequestParameters any `json:"requestParameters"`
+	}
+	if json.Unmarshal([]byte(e.JSON), &doc) != nil {
+		return false
+	}
+	return mentions(doc.RequestParameters, name)
+}
+
+func names(value, name string) bool {
+	return value == name || strings.HasSuffix(value, "/"+name) || strings.HasSuffix(value, ":"+name)
+}
+
+// mentions walks a decoded JSON value for a string that names name.
+func mentions(v any, name string) bool {
+	switch v := v.(type) {
+	case string:
+		return names(v, name)
+	case []any:
+		for _, x := range v {
+			if mentions(x, name) {
+				return true
+			}
+		}
+	case map[string]any:
+		for _, x := range v {
+			if mentions(x, name) {
+				return true
+			}
+		}
+	}
+	return false
+}
