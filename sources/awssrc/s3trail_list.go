@@ -1,0 +1,131 @@
+package awssrc
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+)
+
+// root is the key prefix of the AWSLogs folder.
+func (t *S3Trail) root() string {
+	if t.prefix == "" {
+		return "AWSLogs/"
+	}
+	return t.prefix + "/AWSLogs/"
+}
+
+// accountFolders lists the account folders under AWSLogs/ once (and again
+// while there are none), looking one level deeper into organisation folders.
+func (t *S3Trail) accountFolders(ctx context.Context) ([]string, error) {
+	t.mu.Lock()
+	accounts := t.accounts
+	t.mu.Unlock()
+	if accounts != nil {
+		return accounts, nil
+	}
+	root := t.root()
+	top, err := t.folders(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	for _, folder := range top {
+		if strings.HasPrefix(strings.TrimPrefix(folder, root), "o-") {
+			inner, err := t.folders(ctx, folder)
+			if err != nil {
+				return nil, err
+			}
+			accounts = append(accounts, inner...)
+		} else {
+			accounts = append(accounts, folder)
+		}
+	}
+	if len(accounts) == 0 {
+		return nil, fmt.Errorf("no CloudTrail logs under s3://%s/%s: is %s the trail's bucket and prefix?", t.bucket, root, t.URL())
+	}
+	t.mu.Lock()
+	t.accounts = accounts
+	t.mu.Unlock()
+	return accounts, nil
+}
+
+// folders lists the "subfolders" (common prefixes) directly under prefix.
+func (t *S3Trail) folders(ctx context.Context, prefix string) ([]string, error) {
+	var out []string
+	p := s3.NewListObjectsV2Paginator(t.client, &s3.ListObjectsV2Input{
+		Bucket: aws.String(t.bucket), Prefix: aws.String(prefix), Delimiter: aws.String("/"),
+	}, func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, t.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, prefix, err)
+		}
+		for _, cp := range page.CommonPrefixes {
+			out = append(out, aws.ToString(cp.Prefix))
+		}
+	}
+	return out, nil
+}
+
+// trailKey is a log file's key and the time in its name.
+type trailKey struct {
+	key string
+	at  time.Time
+}
+
+// listFiles lists, in key order, the log files that may hold events in
+// [start, end]: those named from trailFileSlack before start to
+// trailDeliveryLag after end, in the day folders of that span.
+func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end time.Time) ([]trailKey, error) {
+	from := start.Add(-trailFileSlack).UTC()
+	to := end.Add(trailDeliveryLag).UTC()
+	firstDay := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	var keys []trailKey
+	for _, account := range accounts {
+		id := path.Base(account)
+		for day := firstDay; !day.After(to); day = day.AddDate(0, 0, 1) {
+			folder := account + "CloudTrail/" + t.region + "/" + day.Format("2006/01/02") + "/"
+			in := &s3.ListObjectsV2Input{Bucket: aws.String(t.bucket), Prefix: aws.String(folder)}
+			if day.Equal(firstDay) {
+				// Names sort by time within a day: skip the older files.
+				in.StartAfter = aws.String(folder + id + "_CloudTrail_" + t.region + "_" + from.Format(trailStampLayout))
+			}
+			p := s3.NewListObjectsV2Paginator(t.client, in,
+				func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+		pages:
+			for p.HasMorePages() {
+				page, err := p.NextPage(ctx, t.opts()...)
+				if err != nil {
+					return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, folder, err)
+				}
+				for _, obj := range page.Contents {
+					key := aws.ToString(obj.Key)
+					at, ok := trailFileTime(key)
+					switch {
+					case !ok || at.Before(from):
+						continue // not a CloudTrail log file, or too old
+					case at.After(to):
+						break pages // the rest of the day is newer still
+					}
+					keys = append(keys, trailKey{key, at})
+				}
+			}
+		}
+	}
+	return keys, nil
+}
+
+// trailFileTime reads the delivery time from a log file's name,
+// <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz.
+func trailFileTime(key string) (time.Time, bool) {
+	parts := strings.Split(path.Base(key), "_")
+	if len(parts) < 5 || parts[1] != "CloudTrail" {
+		return time.Time{}, false
+	}
+	at, err := time.Parse(trailStampLayout, parts[3])
+	return at, err == nil
+}
