@@ -10,10 +10,11 @@ import (
 	"io"
 	"sort"
 	"sync"
-	"watchtrail/sources"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"watchtrail/sources"
 )
 
 // load returns the parsed files for keys, from the cache or downloaded
