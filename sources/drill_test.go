@@ -32,19 +32,7 @@ func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
 	if !msg.Anchor.Equal(alarm.StateChanged) {
 		t.Errorf("anchored at %v, want the firing at %v", msg.Anchor, alarm.StateChanged)
 	}
-	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
-	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
-		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
-	}
-	timedOut := 0
-	for _, e := range msg.Logs {
-		if strings.Contains(e.Message, "Task timed out") {
-			timedOut++
-		}
-	}
-	if timedOut == 0 || len(msg.Logs) > 500 {
-		t.Fatalf("got %d log lines with %d timeouts; want the incident's timeouts within the cap", len(msg.Logs), timedOut)
-	}
+	assertBlamesAlice(t, msg)
 	if len(msg.Series.Values) == 0 {
 		t.Fatal("no metric data in the drill-down")
 	}
@@ -93,19 +81,7 @@ func TestDrillAfterRecoveryAnchorsOnTheTransitionIntoAlarm(t *testing.T) {
 		msg.History[1].To != sources.StateOK || !msg.History[1].Time.Equal(alarm.StateChanged) {
 		t.Errorf("history %+v, want the firing and the recovery", msg.History)
 	}
-	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
-	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
-		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
-	}
-	timedOut := 0
-	for _, e := range msg.Logs {
-		if strings.Contains(e.Message, "Task timed out") {
-			timedOut++
-		}
-	}
-	if timedOut == 0 {
-		t.Fatalf("no timeouts among %d log lines", len(msg.Logs))
-	}
+	assertBlamesAlice(t, msg)
 }
 
 // noHistory is a source whose alarm history cannot be read.
@@ -166,5 +142,24 @@ func TestDrillAnchorAndWindow(t *testing.T) {
 	}
 	if s, e := sources.DrillWindow(time.Time{}, now); !s.Equal(now.Add(-sources.DrillBefore)) || !e.Equal(now) {
 		t.Errorf("window of a zero anchor %v..%v", s, e)
+	}
+}
+
+// assertBlamesAlice checks the drill-down names alice's configuration change
+// as the likely cause and holds the incident's timeouts, within the line cap.
+func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
+	t.Helper()
+	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
+	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
+		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
+	}
+	timedOut := 0
+	for _, e := range msg.Logs {
+		if strings.Contains(e.Message, "Task timed out") {
+			timedOut++
+		}
+	}
+	if timedOut == 0 || len(msg.Logs) > 500 {
+		t.Fatalf("got %d log lines with %d timeouts; want the incident's timeouts within the cap", len(msg.Logs), timedOut)
 	}
 }
