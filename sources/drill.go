@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -62,15 +63,32 @@ func DrillWindow(anchor, now time.Time) (time.Time, time.Time) {
 }
 
 // ResourceNames are the names CloudTrail may know the alarm's resource by:
-// its dimension values (InstanceId, FunctionName, TableName, LoadBalancer, ...).
+// its dimension values (InstanceId, FunctionName, TableName, ...), and for
+// load balancers and target groups, whose events name them by ARN, that ARN
+// built from the alarm's own region and account.
 func ResourceNames(a Alarm) []string {
 	var names []string
 	for _, d := range a.Metric.Dims {
-		if d.Value != "" {
-			names = append(names, d.Value)
+		if d.Value == "" || d.Name == "AvailabilityZone" || d.Name == "Region" { // places, not resources
+			continue
+		}
+		names = append(names, d.Value)
+		if arn := elbARN(a.ARN, d); arn != "" {
+			names = append(names, arn)
 		}
 	}
 	return names
+}
+
+// elbARN is the ARN of the load balancer or target group a dimension names
+// ("app/prod-web/50dc6c495c0c9188"), or "" for other dimensions.
+func elbARN(alarmARN string, d Dimension) string {
+	kind := map[string]string{"LoadBalancer": "loadbalancer", "TargetGroup": "targetgroup"}[d.Name]
+	parts := strings.Split(alarmARN, ":") // arn:aws:cloudwatch:region:account:alarm:name
+	if kind == "" || len(parts) < 5 {
+		return ""
+	}
+	return fmt.Sprintf("arn:%s:elasticloadbalancing:%s:%s:%s/%s", parts[1], parts[3], parts[4], kind, d.Value)
 }
 
 // RelatedLogGroups adds the log groups AWS writes for the alarm's resource

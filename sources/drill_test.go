@@ -163,3 +163,17 @@ func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
 		t.Fatalf("got %d log lines with %d timeouts; want the incident's timeouts within the cap", len(msg.Logs), timedOut)
 	}
 }
+
+func TestResourceNamesIncludeLoadBalancerARNs(t *testing.T) {
+	a := sources.Alarm{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:alb-5xx", Metric: sources.MetricSpec{
+		Dims: []sources.Dimension{{Name: "LoadBalancer", Value: "app/prod-web/50dc6c495c0c9188"}, {Name: "AvailabilityZone", Value: "eu-west-1a"}}}}
+	got := strings.Join(sources.ResourceNames(a), " ")
+	want := "app/prod-web/50dc6c495c0c9188 arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/prod-web/50dc6c495c0c9188"
+	if got != want {
+		t.Fatalf("ResourceNames = %q\nwant            %q", got, want)
+	}
+	a.ARN = ""
+	if got := sources.ResourceNames(a); len(got) != 1 {
+		t.Fatalf("without the alarm ARN only the dimension values can be used, got %v", got)
+	}
+}

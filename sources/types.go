@@ -148,6 +148,7 @@ type Alarm struct {
 	Threshold    float64
 	Comparison   string // GreaterThanThreshold, LessThanThreshold, ...
 	StateChanged time.Time
+	ARN          string // arn:aws:cloudwatch:<region>:<account>:alarm:<name>, when known
 }
 
 // SortAlarms orders alarms ALARM first, then INSUFFICIENT_DATA, then OK;

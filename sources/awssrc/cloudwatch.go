@@ -72,6 +72,7 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 		Threshold:    aws.ToFloat64(a.Threshold),
 		Comparison:   string(a.ComparisonOperator),
 		StateChanged: aws.ToTime(a.StateUpdatedTimestamp),
+		ARN:          aws.ToString(a.AlarmArn),
 	}
 }
 
