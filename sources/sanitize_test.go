@@ -3,6 +3,7 @@ package sources
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSanitizeNeutralisesTerminalControl(t *testing.T) {
@@ -54,4 +55,27 @@ func BenchmarkSanitize(b *testing.B) {
 	for b.Loop() {
 		Sanitize(line)
 	}
+}
+
+// FuzzSanitize checks, for any bytes (binary log lines included), that the
+// output is valid UTF-8 with no control character and a bounded length.
+// Run longer with: go test -fuzz FuzzSanitize ./sources/
+func FuzzSanitize(f *testing.F) {
+	for _, seed := range []string{"", "plain", "\x1b[31mred", "\x1b]0;t\x07", "\xff\xfe\x00\x01", "\u009b2J", strings.Repeat("é", 3000)} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := Sanitize(in)
+		if !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 from %q", in)
+		}
+		for _, r := range out {
+			if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+				t.Fatalf("control rune %U from %q", r, in)
+			}
+		}
+		if len(out) > MaxLineBytes+64 {
+			t.Fatalf("%d bytes out", len(out))
+		}
+	})
 }
