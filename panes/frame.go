@@ -79,3 +79,25 @@ func blank(width, height int) string {
 	line := strings.Repeat(" ", width)
 	return strings.TrimSuffix(strings.Repeat(line+"\n", height), "\n")
 }
+
+// WithFooter writes note into the bottom border of a view drawn by Frame, so
+// the UI can flag a pane (e.g. its feed is failing) without the pane knowing.
+func WithFooter(view, note string, focused bool) string {
+	i := strings.LastIndex(view, "\n")
+	if i < 0 || note == "" {
+		return view
+	}
+	width := lipgloss.Width(view[i+1:])
+	style := theme.Pane
+	if focused {
+		style = theme.PaneFocused
+	}
+	b := style.GetBorderStyle()
+	color := lipgloss.NewStyle().Foreground(style.GetBorderBottomForeground())
+	label := " " + note + " "
+	if lipgloss.Width(label) > width-3 {
+		label = ansi.Truncate(label, max(0, width-3), "…")
+	}
+	fill := max(0, width-3-lipgloss.Width(label))
+	return view[:i+1] + color.Render(b.BottomLeft+b.Bottom) + label + color.Render(strings.Repeat(b.Bottom, fill)+b.BottomRight)
+}

@@ -27,3 +27,16 @@ func TestFrameIsExactlyTheGivenSize(t *testing.T) {
 		}
 	}
 }
+
+func TestWithFooterWritesIntoTheBottomBorder(t *testing.T) {
+	view := Frame("Logs", "", "a\nb", 40, 5, false)
+	out := WithFooter(view, "⚠ throttled · data from 19:50:01", false)
+	lines := strings.Split(out, "\n")
+	last := lines[len(lines)-1]
+	if len(lines) != 5 || lipgloss.Width(last) != 40 || !strings.Contains(last, "throttled") || !strings.HasPrefix(last, "╰") {
+		t.Fatalf("footer not in the bottom border:\n%s", out)
+	}
+	if got := WithFooter(view, strings.Repeat("x", 100), false); lipgloss.Width(got[strings.LastIndex(got, "\n")+1:]) != 40 {
+		t.Fatal("a long footer changed the width")
+	}
+}

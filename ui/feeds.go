@@ -28,6 +28,7 @@ type pollMsg struct {
 type feedState struct {
 	failures int
 	lastErr  string
+	problem  sources.Problem
 	lastOK   time.Time
 	inFlight bool
 	gen      int
@@ -162,10 +163,10 @@ func (m *Model) pollDone(feed sources.Feed, err error, at time.Time) tea.Cmd {
 		if !errors.Is(err, sources.ErrNoLogGroups) { // a hint, not a failure to back off from
 			st.failures++
 		}
-		st.lastErr = sources.Explain(feed, err)
+		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
 	} else {
 		st.failures = 0
-		st.lastErr = ""
+		st.lastErr, st.problem = "", ""
 		st.lastOK = at
 	}
 	st.gen++

@@ -1,5 +1,7 @@
 package ui
 
+import "watchtrail/sources"
+
 // rect is a pane's place on screen, in cells.
 type rect struct{ x, y, w, h int }
 
@@ -13,6 +15,11 @@ const (
 	paneTrail
 	paneCount
 )
+
+// feed is the feed that fills the pane.
+func (p paneID) feed() sources.Feed {
+	return [...]sources.Feed{sources.FeedAlarms, sources.FeedMetrics, sources.FeedLogs, sources.FeedTrail}[p]
+}
 
 func (p paneID) String() string {
 	return [...]string{"alarms", "metrics", "logs", "trail"}[p]

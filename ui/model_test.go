@@ -170,6 +170,9 @@ func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
 	if m.alarms.Firing() != before || !strings.Contains(out, "checkout-api") {
 		t.Fatal("the alarms pane lost its data after an error")
 	}
+	if !strings.Contains(out, "⚠ throttled · data from "+m.feeds[sources.FeedAlarms].lastOK.UTC().Format("15:04:05")) {
+		t.Fatalf("the alarms pane does not say its data is stale:\n%s", out)
+	}
 	pump(t, m)
 	if strings.Contains(screen(m), "throttled") {
 		t.Fatal("the error stayed after the feed recovered")

@@ -32,7 +32,7 @@ func (m *Model) View() string {
 	case m.inDetail:
 		body = m.detail.View(m.width, bodyH)
 	case m.zoomed:
-		body = m.pane(m.focus).View(m.width, bodyH, true)
+		body = m.paneView(m.focus, m.width, bodyH)
 	default:
 		body = m.dashboard(bodyH)
 	}
@@ -41,7 +41,7 @@ func (m *Model) View() string {
 
 func (m *Model) dashboard(height int) string {
 	r := layout(m.width, height)
-	view := func(id paneID) string { return m.pane(id).View(r[id].w, r[id].h, id == m.focus) }
+	view := func(id paneID) string { return m.paneView(id, r[id].w, r[id].h) }
 	if m.width >= wideLayoutMin {
 		left := lipgloss.JoinVertical(lipgloss.Left, view(paneAlarms), view(paneMetrics))
 		right := lipgloss.JoinVertical(lipgloss.Left, view(paneLogs), view(paneTrail))
@@ -49,6 +49,22 @@ func (m *Model) dashboard(height int) string {
 	}
 	top := lipgloss.JoinHorizontal(lipgloss.Top, view(paneAlarms), view(paneMetrics))
 	return lipgloss.JoinVertical(lipgloss.Left, top, view(paneLogs), view(paneTrail))
+}
+
+// paneView draws a pane, flagged in its bottom border while its feed fails:
+// the data shown is then the last that arrived, and says from when.
+func (m *Model) paneView(id paneID, width, height int) string {
+	focused := id == m.focus
+	view := m.pane(id).View(width, height, focused)
+	st := m.feeds[id.feed()]
+	if st.lastErr == "" {
+		return view
+	}
+	note := "⚠ " + string(st.problem) + " · no data yet"
+	if !st.lastOK.IsZero() {
+		note = "⚠ " + string(st.problem) + " · data from " + st.lastOK.UTC().Format("15:04:05")
+	}
+	return panes.WithFooter(view, theme.StatusErr.Render(note), focused)
 }
 
 func (m *Model) header() string {
