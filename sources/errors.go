@@ -3,10 +3,12 @@ package sources
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // Problem is a failure sorted by what the on-call engineer should do about it.
@@ -18,6 +20,7 @@ const (
 	ProblemCredentials Problem = "credentials expired or missing"
 	ProblemUnreachable Problem = "endpoint unreachable"
 	ProblemTimeout     Problem = "timed out"
+	ProblemService     Problem = "AWS service error"
 	ProblemOther       Problem = "error"
 )
 
@@ -37,6 +40,10 @@ func Classify(err error) Problem {
 			code == "SignatureDoesNotMatch", code == "MissingAuthenticationToken":
 			return ProblemCredentials
 		}
+	}
+	var respErr *smithyhttp.ResponseError
+	if errors.As(err, &respErr) && respErr.HTTPStatusCode() >= 500 {
+		return ProblemService
 	}
 	var netErr net.Error
 	var opErr *net.OpError
@@ -62,6 +69,7 @@ func Explain(feed Feed, err error) string {
 	detail := err.Error()
 	var apiErr smithy.APIError
 	var opErr *net.OpError
+	var respErr *smithyhttp.ResponseError
 	switch {
 	case errors.As(err, &apiErr):
 		detail = apiErr.ErrorCode()
@@ -70,6 +78,11 @@ func Explain(feed Feed, err error) string {
 		}
 	case errors.As(err, &opErr):
 		detail = opErr.Error()
+	case errors.As(err, &respErr):
+		detail = fmt.Sprintf("HTTP %d", respErr.HTTPStatusCode())
+		if r := respErr.Response; r != nil && r.Response != nil && r.Request != nil {
+			detail += " from " + r.Request.URL.Host
+		}
 	}
 	return Sanitize(string(feed) + ": " + string(Classify(err)) + " — " + detail)
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 func TestClassifySortsErrorsByWhatToDo(t *testing.T) {
@@ -42,5 +44,12 @@ func TestExplainIsOneSafeLine(t *testing.T) {
 	got := Explain(FeedTrail, err)
 	if !strings.HasPrefix(got, "trail: access denied — AccessDeniedException: User:") || strings.ContainsAny(got, "\x1b\n") {
 		t.Fatalf("Explain = %q", got)
+	}
+}
+
+func TestServerErrorsAreNamedWithTheirStatus(t *testing.T) {
+	err := fmt.Errorf("operation error: %w", &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 503}}, Err: errors.New("boom")})
+	if Classify(err) != ProblemService || Explain(FeedLogs, err) != "logs: AWS service error — HTTP 503" {
+		t.Fatalf("got %q, %q", Classify(err), Explain(FeedLogs, err))
 	}
 }
