@@ -9,6 +9,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"watchtrail/internal/motoserver"
 )
 
 // tmuxSession drives the real binary inside a detached tmux session.
@@ -71,6 +76,19 @@ func (s *tmuxSession) waitFor(timeout time.Duration, want ...string) string {
 	}
 }
 
+// quit presses q and fails unless the program ends within a few seconds.
+func (s *tmuxSession) quit() {
+	s.t.Helper()
+	s.keys("q")
+	deadline := time.Now().Add(5 * time.Second)
+	for s.alive() && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if s.alive() {
+		s.t.Fatalf("q did not quit:\n%s", s.screen())
+	}
+}
+
 func (s *tmuxSession) alive() bool {
 	return exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil
 }
@@ -104,12 +122,26 @@ func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
 	}
 	s.keys("?")
 	s.waitFor(5*time.Second, "Keys")
-	s.keys("q")
-	deadline := time.Now().Add(5 * time.Second)
-	for s.alive() && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if s.alive() {
-		t.Fatalf("q did not quit:\n%s", s.screen())
-	}
+	s.quit()
+}
+
+func TestEndToEndAgainstMoto(t *testing.T) {
+	endpoint := motoserver.Start(t)
+	now := time.Now().UTC()
+	seed := motoserver.NewSeeder(t, endpoint)
+	dims := []cwtypes.Dimension{{Name: aws.String("InstanceId"), Value: aws.String("i-0e2e")}}
+	seed.Metric("AWS/EC2", "CPUUtilization", dims, now, 20, 25, 90, 97)
+	seed.Alarm("e2e-cpu-high", "AWS/EC2", "CPUUtilization", dims, 80, cwtypes.StateValueAlarm)
+	seed.Logs("/e2e/app", now, "ERROR disk full on /var (i-0e2e)", "INFO retrying")
+
+	bin := buildBinary(t)
+	command := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=/usr/bin:/bin AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "+
+		"AWS_REGION=us-east-1 %s --endpoint-url %s --log-group /e2e/app --refresh 1s", t.TempDir(), bin, endpoint)
+	s := startTmux(t, 140, 40, command)
+	s.waitFor(20*time.Second, "aws us-east-1 @ "+endpoint, "1 firing", "e2e-cpu-high", "CPUUtilization i-0e2e", "disk full on /var")
+	s.keys("Enter")
+	s.waitFor(15*time.Second, "Drill-down · e2e-cpu-high", "disk full")
+	s.keys("Escape") // alone: ESC followed at once by q would read as alt+q
+	s.waitFor(5*time.Second, "Alarms", "Logs")
+	s.quit()
 }

@@ -198,7 +198,7 @@ func (p *Detail) View(width, height int) string {
 		errs = errs[:room]
 	}
 	for i, err := range errs {
-		text := "⚠ " + sources.Sanitize(err.Error())
+		text := "⚠ " + sources.Summary(err)
 		if i == len(errs)-1 && len(errs) < len(p.drill.Errors) {
 			text += fmt.Sprintf(" (+%d more)", len(p.drill.Errors)-len(errs))
 		}

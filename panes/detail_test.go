@@ -36,7 +36,7 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	out := ansi.Strip(p.View(80, 22))
 	for _, want := range []string{
 		"ALARM  web-cpu-high", "CPUUtilization i-0abc (Average) > 80 %", "window Mar 05 19:05–19:45 UTC",
-		"⚠ logs: AccessDeniedException on /app/secret",
+		"⚠ error — logs: AccessDeniedException on /app/secret",
 		"threshold > 80 %", "80┤", "▲19:35:00", "┴", "┊", "19:05", "19:45",
 		"CloudTrail events on i-0abc (4)", "AccessDenied", "mallory", "203.0.113.7",
 		"Log lines (3)", "ERROR worker pool exhausted", "request timed out",

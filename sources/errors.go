@@ -63,12 +63,16 @@ func Classify(err error) Problem {
 	return ProblemOther
 }
 
-// Explain is a one-line status message for an error: the problem first, then
-// the detail, without the SDK's long operation/request-id preamble.
-func Explain(feed Feed, err error) string {
+// Explain is a one-line status message for a feed's error:
+// "trail: throttled — CloudTrail LookupEvents: ThrottlingException: Rate exceeded".
+func Explain(feed Feed, err error) string { return string(feed) + ": " + Summary(err) }
+
+// Summary is an error in one safe line: the problem first, then the failing
+// call and the detail, without the SDK's long preamble.
+func Summary(err error) string {
 	detail := err.Error()
 	var apiErr smithy.APIError
-	var opErr *net.OpError
+	var netErr *net.OpError
 	var respErr *smithyhttp.ResponseError
 	switch {
 	case errors.As(err, &apiErr):
@@ -76,13 +80,17 @@ func Explain(feed Feed, err error) string {
 		if m := apiErr.ErrorMessage(); m != "" {
 			detail += ": " + m
 		}
-	case errors.As(err, &opErr):
-		detail = opErr.Error()
+	case errors.As(err, &netErr):
+		detail = netErr.Error()
 	case errors.As(err, &respErr):
 		detail = fmt.Sprintf("HTTP %d", respErr.HTTPStatusCode())
 		if r := respErr.Response; r != nil && r.Response != nil && r.Request != nil {
 			detail += " from " + r.Request.URL.Host
 		}
 	}
-	return Sanitize(string(feed) + ": " + string(Classify(err)) + " — " + detail)
+	var call *smithy.OperationError
+	if errors.As(err, &call) && detail != err.Error() {
+		detail = call.Service() + " " + call.Operation() + ": " + detail
+	}
+	return Sanitize(string(Classify(err)) + " — " + detail)
 }

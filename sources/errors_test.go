@@ -53,3 +53,11 @@ func TestServerErrorsAreNamedWithTheirStatus(t *testing.T) {
 		t.Fatalf("got %q, %q", Classify(err), Explain(FeedLogs, err))
 	}
 }
+
+func TestExplainNamesTheFailingCall(t *testing.T) {
+	err := &smithy.OperationError{ServiceID: "CloudTrail", OperationName: "LookupEvents",
+		Err: &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}}
+	if got := Explain(FeedTrail, err); got != "trail: throttled — CloudTrail LookupEvents: ThrottlingException: Rate exceeded" {
+		t.Fatalf("Explain = %q", got)
+	}
+}
