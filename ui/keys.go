@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 
+	"watchtrail/panes"
 	"watchtrail/theme"
 )
 
@@ -56,18 +57,11 @@ func helpText() string {
 	b.WriteString("Keys\n\n")
 	for _, k := range all {
 		h := k.Help()
-		b.WriteString("  " + theme.Key.Render(padRight(h.Key, 10)) + " " + h.Desc + "\n")
+		b.WriteString("  " + theme.Key.Render(panes.FitLine(h.Key, 10)) + " " + h.Desc + "\n")
 	}
 	b.WriteString("\nAlarms are sorted ALARM first. Enter on an alarm opens the drill-down:\n")
 	b.WriteString("the metric around the state change with its threshold, the CloudTrail\n")
 	b.WriteString("events on the same resource, and the matching log lines.\n")
 	b.WriteString("Logs and trail follow the newest line; move up to pause, G to resume.")
 	return b.String()
-}
-
-func padRight(s string, n int) string {
-	if len(s) >= n {
-		return s
-	}
-	return s + strings.Repeat(" ", n-len(s))
 }

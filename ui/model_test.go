@@ -281,3 +281,16 @@ func TestDrillDownOfARecoveredAlarmStillBlamesTheChangeThatFiredIt(t *testing.T)
 		t.Fatalf("want alice's change as the likely cause and the alarm's history:\n%s", out)
 	}
 }
+
+func TestHelpListsTheKeysInAColumn(t *testing.T) {
+	m, _ := newDemoModel(t, time.Minute, 100, 30)
+	press(m, "?")
+	out := screen(m)
+	if !strings.Contains(out, "↑/k        move up") || !strings.Contains(out, "shift+tab  previous pane") {
+		t.Fatalf("help keys are not aligned:\n%s", out)
+	}
+	press(m, "esc")
+	if m.showHelp {
+		t.Fatal("esc did not close help")
+	}
+}
