@@ -101,6 +101,9 @@ func chooseSource(cfg *ui.Config, o options) error {
 			return fmt.Errorf("loading AWS config: %w", err)
 		}
 		if err == nil && awssrc.HasCredentials(ctx, awsCfg) {
+			if awsCfg.Region == "" {
+				return fmt.Errorf("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
+			}
 			src := awssrc.New(awsCfg, o.endpointURL)
 			if o.trailBucket != "" {
 				if err := src.UseTrailBucket(o.trailBucket); err != nil {
