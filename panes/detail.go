@@ -32,6 +32,16 @@ type Detail struct {
 	top     [2]int
 
 	full *Viewer // the open JSON (or log message) view; nil when closed
+
+	// The chart is the costly part of a frame and only changes with the data
+	// or the size, so the last one drawn is kept.
+	chartFor   detailChartKey
+	chartLines []string
+}
+
+type detailChartKey struct {
+	drill         *sources.DrillMsg
+	width, height int
 }
 
 // NewDetail returns an empty drill-down.
@@ -214,7 +224,10 @@ func (p *Detail) View(width, height int) string {
 	case rem >= 5:
 		chartH = 1
 	}
-	lines = append(lines, p.chart(innerW, chartH)...)
+	if key := (detailChartKey{p.drill, innerW, chartH}); key != p.chartFor {
+		p.chartFor, p.chartLines = key, p.chart(innerW, chartH)
+	}
+	lines = append(lines, p.chartLines...)
 	lines = append(lines, p.lists(innerW, rem-chartH)...)
 	return Frame(title, note, strings.Join(lines, "\n"), width, height, true)
 }
