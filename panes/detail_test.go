@@ -315,3 +315,18 @@ func TestChartPlotOddValuesAndSizes(t *testing.T) {
 		}
 	}
 }
+
+func TestDetailChartFollowsNewData(t *testing.T) {
+	fxPlainColors(t)
+	p := NewDetail()
+	msg := fxDrill()
+	p.SetDrill(msg)
+	before := ansi.Strip(p.View(120, 40))
+	msg.Series.Values = append([]float64(nil), msg.Series.Values...)
+	msg.Series.Values[len(msg.Series.Values)-1] = 42
+	p.SetDrill(msg)
+	after := ansi.Strip(p.View(120, 40))
+	if before == after || !strings.Contains(after, "now 42 %") {
+		t.Fatalf("the chart did not redraw with the new data:\n%s", after)
+	}
+}
