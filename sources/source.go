@@ -43,3 +43,15 @@ type Source interface {
 	// Describe names the source for the header, e.g. "demo" or "aws prod/eu-west-1".
 	Describe() string
 }
+
+// LogStreamer is optionally implemented by a Source that can push log events
+// as they are ingested (CloudWatch Logs Live Tail) instead of being polled.
+//
+// StreamLogs returns once streaming has started, or with the error that kept
+// it from starting. Each batch on events is oldest first, with messages
+// sanitised. Streaming stops when ctx ends or on the first error; either
+// way events is then closed, and an error is sent on errs (buffered) before
+// that. A LogStreamer restarts sessions that end normally by itself.
+type LogStreamer interface {
+	StreamLogs(ctx context.Context, groups []string, pattern string) (events <-chan []LogEvent, errs <-chan error, err error)
+}
