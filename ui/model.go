@@ -22,6 +22,7 @@ type Config struct {
 	LogFilter   string
 	Metrics     []sources.MetricSpec
 	LogCapacity int
+	LiveTail    bool             // stream LogGroups when the Source is a sources.LogStreamer
 	Now         func() time.Time // the clock; tests set a fixed one
 }
 
@@ -51,6 +52,8 @@ type Model struct {
 	feeds     map[sources.Feed]*feedState
 	logTail   *sources.LogTail
 	trailTail *sources.TrailTail
+	live      *liveStream // the logs feed's stream, while it runs
+	liveOff   bool        // live tail failed: the logs feed polls
 	drillErr  string
 	now       time.Time
 }
@@ -88,11 +91,11 @@ func New(cfg Config) *Model {
 	return m
 }
 
-// Init starts every feed's first poll.
+// Init starts every feed's first poll (or the logs feed's live tail).
 func (m *Model) Init() tea.Cmd {
 	cmds := make([]tea.Cmd, 0, len(allFeeds)+1)
 	for _, f := range allFeeds {
-		cmds = append(cmds, m.startPoll(f, 0))
+		cmds = append(cmds, m.startFeed(f))
 	}
 	return tea.Batch(append(cmds, tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()))...)
 }
@@ -118,7 +121,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.now = msg.At
 		m.metrics.SetSeries(msg.Series)
 		return m, m.pollDone(sources.FeedMetrics, nil, msg.At)
+	case liveStartedMsg:
+		return m, m.liveStarted(msg)
 	case sources.LogsMsg:
+		if m.live != nil {
+			return m, m.liveBatch(msg)
+		}
 		m.logs.Append(msg.Events)
 		return m, m.pollDone(sources.FeedLogs, nil, msg.At)
 	case logsWithError:
@@ -128,6 +136,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.trail.Append(msg.Events)
 		return m, m.pollDone(sources.FeedTrail, nil, msg.At)
 	case sources.ErrMsg:
+		if msg.Feed == sources.FeedLogs && m.live != nil {
+			return m, m.liveFailed(msg)
+		}
 		return m, m.pollDone(msg.Feed, msg.Err, msg.At)
 	case sources.DrillMsg:
 		m.drillDone(msg)
