@@ -36,6 +36,7 @@ type options struct {
 	metrics       listFlag
 	logGroups     listFlag
 	filter        string
+	liveTail      bool
 	incidentAfter time.Duration
 	noColor       bool
 }
@@ -52,6 +53,7 @@ func parseFlags() options {
 	flag.Var(&o.metrics, "metric", "extra metric to chart, namespace/metric/dim=value:stat (repeatable)")
 	flag.Var(&o.logGroups, "log-group", "log group to tail (repeatable)")
 	flag.StringVar(&o.filter, "filter", "", "CloudWatch Logs filter pattern for the tailed groups")
+	flag.BoolVar(&o.liveTail, "live-tail", false, "stream log groups with CloudWatch Logs Live Tail (StartLiveTail; billed per minute) instead of polling; falls back to polling if unavailable")
 	flag.BoolVar(&o.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")
 	flag.DurationVar(&o.incidentAfter, "demo-incident-after", 20*time.Second, "demo: when the scripted incident starts")
 	flag.Parse()
@@ -78,6 +80,7 @@ func run() error {
 		Metrics:   metrics,
 		LogGroups: append(fc.LogGroups, o.logGroups...),
 		LogFilter: o.filter,
+		LiveTail:  o.liveTail,
 	}
 	if cfg.LogFilter == "" {
 		cfg.LogFilter = fc.Filter
