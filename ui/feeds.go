@@ -34,6 +34,11 @@ type feedState struct {
 	gen      int
 }
 
+// succeeded clears the feed's failures: its data is fresh as of at.
+func (f *feedState) succeeded(at time.Time) {
+	f.failures, f.lastErr, f.problem, f.lastOK = 0, "", "", at
+}
+
 // delay is how long to wait before the next poll: the refresh interval, doubled
 // for each consecutive failure up to maxBackoff.
 func (f *feedState) delay(refresh time.Duration) time.Duration {
@@ -165,9 +170,7 @@ func (m *Model) pollDone(feed sources.Feed, err error, at time.Time) tea.Cmd {
 		}
 		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
 	} else {
-		st.failures = 0
-		st.lastErr, st.problem = "", ""
-		st.lastOK = at
+		st.succeeded(at)
 	}
 	st.gen++
 	return scheduleAfter(st.delay(m.cfg.Refresh), feed, st.gen)

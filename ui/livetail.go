@@ -106,20 +106,15 @@ func (m *Model) liveStarted(msg liveStartedMsg) tea.Cmd {
 		return nil
 	}
 	m.live.events, m.live.errs = msg.events, msg.errs
-	m.liveOK(msg.at)
+	m.feeds[sources.FeedLogs].succeeded(msg.at)
 	return waitLive(m.live, m.cfg.Now)
 }
 
 // liveBatch shows a streamed batch and waits for the next.
 func (m *Model) liveBatch(msg sources.LogsMsg) tea.Cmd {
 	m.logs.Append(msg.Events)
-	m.liveOK(msg.At)
+	m.feeds[sources.FeedLogs].succeeded(msg.At)
 	return waitLive(m.live, m.cfg.Now)
-}
-
-func (m *Model) liveOK(at time.Time) {
-	st := m.feeds[sources.FeedLogs]
-	st.failures, st.lastErr, st.problem, st.lastOK = 0, "", "", at
 }
 
 // liveFailed gives the stream up and hands the feed to polling, which
