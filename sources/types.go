@@ -208,7 +208,10 @@ type TrailQuery struct {
 	Start        time.Time
 	End          time.Time
 	ResourceName string
-	Limit        int // 0 means the source's default
+	// WriteOnly asks for write events only (LookupEvents' ReadOnly=false
+	// attribute, server-side where the reader can).
+	WriteOnly bool
+	Limit     int // 0 means the source's default
 }
 
 // StateChange is one alarm state transition from the alarm's history.
