@@ -1,0 +1,72 @@
+package demo
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"watchtrail/sources"
+)
+
+func TestDemoLogsInsights(t *testing.T) {
+	s, c := newDemo(t)
+	c.t = s.ChangeTime().Add(2 * time.Minute) // mid-incident
+	lambda := "/aws/lambda/" + checkoutFn
+	q := sources.InsightsQuery{Groups: []string{lambda}, Start: c.t.Add(-10 * time.Minute), End: c.t,
+		Query: "fields @timestamp, @message, level | filter @message like /timed out/ | sort @timestamp desc | limit 5"}
+	id, err := s.StartQuery(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.QueryResults(context.Background(), id)
+	if err != nil || res.Status != sources.QueryRunning || len(res.Rows) != 0 || res.Stats.RecordsScanned == 0 {
+		t.Fatalf("first poll = %+v, %v; want Running with statistics", res, err)
+	}
+	c.t = c.t.Add(2 * time.Second)
+	res, err = s.QueryResults(context.Background(), id)
+	if err != nil || res.Status != sources.QueryComplete || len(res.Rows) != 5 {
+		t.Fatalf("later poll = %+v, %v; want 5 rows", res, err)
+	}
+	prev := "9999"
+	for _, row := range res.Rows {
+		msg, _ := row.Get("@message")
+		at, _ := row.Get("@timestamp")
+		if !strings.Contains(msg, "timed out") || at > prev {
+			t.Errorf("row %v: not a timeout, or not newest first", row)
+		}
+		prev = at
+	}
+
+	q.Query = "stats count(*) by level"
+	res, err = sources.RunQuery(context.Background(), s, q, func(sources.QueryResult) { c.t = c.t.Add(time.Second) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]string{}
+	for _, row := range res.Rows {
+		lvl, _ := row.Get("level")
+		levels[lvl], _ = row.Get("count(*)")
+	}
+	if levels["ERROR"] == "" || levels["INFO"] == "" {
+		t.Errorf("stats by level = %v, want ERROR and INFO counts", levels)
+	}
+
+	for _, bad := range []string{"parse @message 'x=*' as x", "filter level = 'ERROR'", "limit many"} {
+		if _, err := s.StartQuery(context.Background(), sources.InsightsQuery{Groups: []string{lambda}, Query: bad}); err == nil {
+			t.Errorf("query %q: want a clear error", bad)
+		}
+	}
+	if _, err := s.StartQuery(context.Background(), sources.InsightsQuery{Groups: []string{"/nope"}, Query: "fields @message"}); err == nil {
+		t.Error("unknown group: want an error")
+	}
+	saved, _ := s.SavedQueries(context.Background())
+	for _, sq := range saved {
+		if _, err := s.StartQuery(context.Background(), sources.InsightsQuery{Groups: sq.Groups, Query: sq.Query}); err != nil {
+			t.Errorf("saved query %q does not run: %v", sq.Name, err)
+		}
+	}
+	if groups, _ := s.ListLogGroups(context.Background(), "/aws/"); len(groups) != 2 {
+		t.Errorf("groups under /aws/: %v", groups)
+	}
+}
