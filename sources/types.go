@@ -149,6 +149,14 @@ type Alarm struct {
 	Comparison   string // GreaterThanThreshold, LessThanThreshold, ...
 	StateChanged time.Time
 	ARN          string // arn:aws:cloudwatch:<region>:<account>:alarm:<name>, when known
+	// Composite alarms have no metric: Rule is their AlarmRule and Children
+	// the alarms it names (see ParseAlarmRule).
+	Composite bool
+	Rule      string
+	Children  []string
+	// Source labels the account/region the alarm came from when several
+	// are watched at once ("prod/eu-west-1"; see Multi); "" otherwise.
+	Source string
 }
 
 // SortAlarms orders alarms ALARM first, then INSUFFICIENT_DATA, then OK;

@@ -70,3 +70,53 @@ func TestDemoLogsInsights(t *testing.T) {
 		t.Errorf("groups under /aws/: %v", groups)
 	}
 }
+
+func TestDemoCompositeAlarmFollowsItsChildren(t *testing.T) {
+	s, c := newDemo(t)
+	composite := func() sources.Alarm {
+		alarms, _ := s.ListAlarms(context.Background())
+		for _, a := range alarms {
+			if a.Composite {
+				return a
+			}
+		}
+		t.Fatal("no composite alarm")
+		return sources.Alarm{}
+	}
+	if a := composite(); a.State != sources.StateOK || a.Name != compositeAlarm {
+		t.Errorf("before the incident: %+v", a)
+	}
+	c.t = s.ChangeTime().Add(2 * time.Minute)
+	a := composite()
+	children, err := sources.ParseAlarmRule(a.Rule)
+	if err != nil || strings.Join(children, ",") != strings.Join(a.Children, ",") || len(children) != 2 {
+		t.Fatalf("rule %q parses to %v, %v; children %v", a.Rule, children, err, a.Children)
+	}
+	alarms, _ := s.ListAlarms(context.Background())
+	firing := sources.FiringChildren(a, alarms)
+	if a.State != sources.StateAlarm || len(firing) != 2 || !a.StateChanged.Equal(firing[0].StateChanged) {
+		t.Errorf("mid-incident: %+v firing %v", a, firing)
+	}
+	d, err := s.GetDashboard(context.Background(), demoDashboard)
+	if err != nil || len(d.Widgets) != 7 || d.Widgets[3].Alarms[0] != compositeAlarm || d.Widgets[6].Unsupported != sources.NotSupported {
+		t.Fatalf("demo dashboard = %+v, %v", d, err)
+	}
+	var specs []sources.MetricSpec
+	for _, w := range d.Widgets {
+		for _, m := range w.Metrics {
+			specs = append(specs, m.Spec)
+		}
+	}
+	series, err := s.FetchMetrics(context.Background(), specs, c.t.Add(-time.Hour), c.t)
+	if err != nil || len(series) != 6 {
+		t.Fatalf("dashboard metrics: %d series, %v", len(series), err)
+	}
+	for _, sr := range series {
+		if len(sr.Values) == 0 {
+			t.Errorf("%s has no data", sr.Spec.Key())
+		}
+	}
+	if got := d.Widgets[4].Groups; len(got) != 1 || got[0] != "/aws/lambda/"+checkoutFn {
+		t.Errorf("log widget groups %v", got)
+	}
+}
