@@ -20,7 +20,9 @@ func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
 	for _, def := range alarmDefs {
 		alarms = append(alarms, s.alarmAt(def, now))
 	}
-	alarms = s.withComposite(alarms)
+	if s.composite {
+		alarms = s.withComposite(alarms)
+	}
 	sources.SortAlarms(alarms)
 	return alarms, nil
 }

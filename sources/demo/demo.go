@@ -26,14 +26,18 @@ type Options struct {
 	Start         time.Time        // when the demo begins; default time.Now()
 	Now           func() time.Time // the clock; default time.Now
 	IncidentAfter time.Duration    // delay from Start to alice's change; default 20s (negative: already happened)
+	// Composite adds the composite alarm checkout-api-health (ALARM while
+	// either checkout-api alarm is) to ListAlarms.
+	Composite bool
 }
 
 // Source is the simulated account. It is immutable after New and safe for
 // concurrent use.
 type Source struct {
-	start time.Time
-	now   func() time.Time
-	story timeline
+	start     time.Time
+	now       func() time.Time
+	story     timeline
+	composite bool
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -49,7 +53,7 @@ func New(opts Options) *Source {
 	if opts.IncidentAfter == 0 {
 		opts.IncidentAfter = 20 * time.Second
 	}
-	return &Source{start: opts.Start, now: opts.Now, story: newTimeline(opts.Start.Add(opts.IncidentAfter))}
+	return &Source{start: opts.Start, now: opts.Now, story: newTimeline(opts.Start.Add(opts.IncidentAfter)), composite: opts.Composite}
 }
 
 // Describe names the source for the header.

@@ -60,8 +60,8 @@ func TestBeforeIncident(t *testing.T) {
 	s, c := newDemo(t)
 	c.t = start.Add(10 * time.Second)
 	alarms, _ := s.ListAlarms(context.Background())
-	if len(alarms) < 6 || len(alarms) > 9 {
-		t.Fatalf("%d alarms, want 6-9", len(alarms))
+	if len(alarms) < 6 || len(alarms) > 8 {
+		t.Fatalf("%d alarms, want 6-8", len(alarms))
 	}
 	states := map[sources.AlarmState]int{}
 	for _, a := range alarms {

@@ -73,6 +73,7 @@ func TestDemoLogsInsights(t *testing.T) {
 
 func TestDemoCompositeAlarmFollowsItsChildren(t *testing.T) {
 	s, c := newDemo(t)
+	s.composite = true
 	composite := func() sources.Alarm {
 		alarms, _ := s.ListAlarms(context.Background())
 		for _, a := range alarms {
