@@ -17,10 +17,12 @@ import (
 // maxQueries is GetMetricData's limit of MetricDataQueries per request.
 const maxQueries = 500
 
-// ListAlarms returns every metric alarm, ALARM first.
+// ListAlarms returns every metric and composite alarm, ALARM first.
 func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
 	var alarms []sources.Alarm
-	pages := cloudwatch.NewDescribeAlarmsPaginator(s.cw, &cloudwatch.DescribeAlarmsInput{})
+	pages := cloudwatch.NewDescribeAlarmsPaginator(s.cw, &cloudwatch.DescribeAlarmsInput{
+		AlarmTypes: []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm},
+	})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
@@ -28,6 +30,9 @@ func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
 		}
 		for _, a := range page.MetricAlarms {
 			alarms = append(alarms, alarmOf(a))
+		}
+		for _, a := range page.CompositeAlarms {
+			alarms = append(alarms, compositeOf(a))
 		}
 	}
 	sources.SortAlarms(alarms)
