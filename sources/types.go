@@ -24,10 +24,19 @@ type MetricSpec struct {
 	Stat      string        // Average, Sum, Maximum, p99, ...
 	Period    time.Duration // defaults to one minute
 	Unit      string        // display unit when known ("Percent", "Milliseconds"); not part of Key
+	// Source is the label of the account/region the metric lives in when
+	// several are watched (see Multi); it prefixes Key as "label|".
+	Source string
 }
 
-// Key is a canonical identity for the spec: "namespace/metric/d=v,d2=v2:stat".
+// Key is a canonical identity for the spec: "namespace/metric/d=v,d2=v2:stat",
+// prefixed by "source|" when Source is set.
 func (s MetricSpec) Key() string {
+	if s.Source != "" {
+		src := s
+		src.Source = ""
+		return s.Source + "|" + src.Key()
+	}
 	dims := make([]string, len(s.Dims))
 	for i, d := range s.Dims {
 		dims[i] = d.Name + "=" + d.Value
@@ -190,6 +199,10 @@ type LogQuery struct {
 	Start   time.Time
 	End     time.Time
 	Limit   int // stop after this many events; 0 means the source's default
+
+	// Source, with several sources (see Multi), is the label of the one to
+	// ask; "" asks all.
+	Source string
 }
 
 // TrailEvent is one CloudTrail management event. Text fields are sanitised.
@@ -220,6 +233,10 @@ type TrailQuery struct {
 	// attribute, server-side where the reader can).
 	WriteOnly bool
 	Limit     int // 0 means the source's default
+
+	// Source, with several sources (see Multi), is the label of the one to
+	// ask; "" asks all.
+	Source string
 }
 
 // StateChange is one alarm state transition from the alarm's history.
