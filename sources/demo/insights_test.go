@@ -121,3 +121,36 @@ func TestDemoCompositeAlarmFollowsItsChildren(t *testing.T) {
 		t.Errorf("log widget groups %v", got)
 	}
 }
+
+func TestDemoLogContextStaysInTheStream(t *testing.T) {
+	s, c := newDemo(t)
+	c.t = s.ChangeTime().Add(3 * time.Minute)
+	lambda := "/aws/lambda/" + checkoutFn
+	events, err := s.FetchLogs(context.Background(), sources.LogQuery{Group: lambda, Pattern: "ERROR", Start: c.t.Add(-2 * time.Minute), End: c.t})
+	if err != nil || len(events) == 0 {
+		t.Fatalf("no error lines: %v", err)
+	}
+	e := events[len(events)/2]
+	got, err := s.LogContext(context.Background(), e, 5, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := -1
+	for i, g := range got {
+		if g.Stream != e.Stream {
+			t.Errorf("line from stream %s, want %s", g.Stream, e.Stream)
+		}
+		if i > 0 && g.Time.Before(got[i-1].Time) {
+			t.Errorf("out of order at %d", i)
+		}
+		if g.ID == e.ID {
+			at = i
+		}
+	}
+	if at != 5 || len(got) != 11 {
+		t.Errorf("event at %d of %d lines, want the middle of 11", at, len(got))
+	}
+	if parsed := sources.ParseLogLine(e.Message); parsed.Level != "ERROR" {
+		t.Errorf("level of %q = %q", e.Message, parsed.Level)
+	}
+}
