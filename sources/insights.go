@@ -163,3 +163,13 @@ func RunQuery(ctx context.Context, lq LogQuerier, q InsightsQuery, progress func
 		timer.Reset(delay)
 	}
 }
+
+// DefaultInsightsQuery is the query a new query view starts with: the
+// newest lines, as the CloudWatch console starts.
+const DefaultInsightsQuery = "fields @timestamp, @message, @logStream | sort @timestamp desc | limit 100"
+
+// QueryAround pre-fills a query for a drill-down: its window, and the log
+// groups of the alarm's resource (see RelatedLogGroups) plus those tailed.
+func QueryAround(d DrillMsg, tailed []string) InsightsQuery {
+	return InsightsQuery{Groups: RelatedLogGroups(d.Alarm, tailed), Query: DefaultInsightsQuery, Start: d.Start, End: d.End}
+}

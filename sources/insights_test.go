@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // scriptedQuerier answers polls from a script of statuses (the last one
@@ -197,5 +198,15 @@ func TestFuzzyFilter(t *testing.T) {
 	}
 	if got := FuzzyFilter("", groups); len(got) != 4 || got[2].Item != "/ecs/prod-web" {
 		t.Errorf("empty pattern gave %+v", got)
+	}
+}
+
+func TestQueryAroundUsesTheDrillWindowAndGroups(t *testing.T) {
+	start := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	d := DrillMsg{Alarm: Alarm{Name: "fn-errors", Metric: MetricSpec{Namespace: "AWS/Lambda", Metric: "Errors",
+		Dims: []Dimension{{Name: "FunctionName", Value: "pay"}}}}, Start: start, End: start.Add(40 * time.Minute)}
+	q := QueryAround(d, []string{"/ecs/web"})
+	if strings.Join(q.Groups, ",") != "/ecs/web,/aws/lambda/pay" || !q.Start.Equal(d.Start) || !q.End.Equal(d.End) || q.Query != DefaultInsightsQuery {
+		t.Errorf("query = %+v", q)
 	}
 }
