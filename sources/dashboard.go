@@ -42,7 +42,7 @@ type Widget struct {
 
 	Metrics []DashboardMetric // metric widgets
 	View    string            // timeSeries, singleValue, gauge, bar, pie, table
-	Alarms  []string          // alarm widgets: alarm names
+	Alarms  []string          // alarm widgets, and metric widgets of an alarm: alarm names
 	Query   string            // log widgets: the query without its SOURCE clauses
 	Groups  []string          // log widgets: the SOURCE log groups
 	Text    string            // text widgets: the markdown
@@ -113,15 +113,20 @@ type widgetJSON struct {
 }
 
 type propsJSON struct {
-	Title    string            `json:"title"`
-	View     string            `json:"view"`
-	Stat     string            `json:"stat"`
-	Period   int               `json:"period"`
-	Region   string            `json:"region"`
-	Metrics  []json.RawMessage `json:"metrics"`
-	Alarms   []string          `json:"alarms"`
-	Query    string            `json:"query"`
-	Markdown string            `json:"markdown"`
+	Title   string            `json:"title"`
+	View    string            `json:"view"`
+	Stat    string            `json:"stat"`
+	Period  int               `json:"period"`
+	Region  string            `json:"region"`
+	Metrics []json.RawMessage `json:"metrics"`
+	Alarms  []string          `json:"alarms"`
+	// A metric widget made from an alarm ("add to dashboard") names the
+	// alarm here and may have no metrics of its own.
+	Annotations struct {
+		Alarms []string `json:"alarms"`
+	} `json:"annotations"`
+	Query    string `json:"query"`
+	Markdown string `json:"markdown"`
 }
 
 // ParseDashboard reads a DashboardBody. A body that is not a JSON object
@@ -185,13 +190,12 @@ func parseWidget(wj widgetJSON) (Widget, error) {
 	w.Title, w.View = Sanitize(p.Title), Sanitize(p.View)
 	switch w.Type {
 	case WidgetMetric:
+		w.Alarms = alarmNames(p.Annotations.Alarms)
 		metrics, err := parseMetricRows(p)
 		w.Metrics = metrics
 		return w, err
 	case WidgetAlarm:
-		for _, a := range p.Alarms {
-			w.Alarms = append(w.Alarms, Sanitize(alarmNameOf(a)))
-		}
+		w.Alarms = alarmNames(p.Alarms)
 	case WidgetLog:
 		w.Groups, w.Query = splitSources(p.Query)
 	case WidgetText:
@@ -200,6 +204,14 @@ func parseWidget(wj widgetJSON) (Widget, error) {
 		w.Unsupported = NotSupported
 	}
 	return w, nil
+}
+
+func alarmNames(arns []string) []string {
+	var names []string
+	for _, a := range arns {
+		names = append(names, Sanitize(alarmNameOf(a)))
+	}
+	return names
 }
 
 // alarmNameOf returns the name in an alarm ARN, or the text itself.

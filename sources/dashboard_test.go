@@ -23,6 +23,8 @@ const sampleBody = `{
     {"type": "log", "x": 12, "y": 3, "width": 12, "height": 3, "properties": {
       "title": "Errors", "query": "SOURCE '/aws/lambda/checkout-api' | SOURCE \"/ecs/web\" | fields @timestamp, @message | limit 20"}},
     {"type": "text", "x": 0, "y": 6, "width": 24, "height": 2, "properties": {"markdown": "# Runbook\nsee wiki"}},
+    {"type": "metric", "x": 8, "y": 8, "width": 8, "height": 4, "properties": {
+      "title": "checkout-api-errors", "annotations": {"alarms": ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:checkout-api-errors"]}}},
     {"type": "explorer", "x": 0, "y": 8, "width": 8, "height": 4, "properties": {"title": "Explorer \u001b[31mred"}}
   ]}`
 
@@ -31,7 +33,7 @@ func TestParseDashboard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "prod" || d.Range != 3*time.Hour || len(d.Widgets) != 5 {
+	if d.Name != "prod" || d.Range != 3*time.Hour || len(d.Widgets) != 6 {
 		t.Fatalf("dashboard %q range %v with %d widgets", d.Name, d.Range, len(d.Widgets))
 	}
 	m := d.Widgets[0]
@@ -67,7 +69,10 @@ func TestParseDashboard(t *testing.T) {
 	if txt := d.Widgets[3]; txt.Text != "# Runbook⏎see wiki" {
 		t.Errorf("text widget = %q", txt.Text)
 	}
-	if x := d.Widgets[4]; x.Unsupported != NotSupported || x.Title != "Explorer red" {
+	if aw := d.Widgets[4]; aw.Type != WidgetMetric || len(aw.Metrics) != 0 || strings.Join(aw.Alarms, ",") != "checkout-api-errors" || aw.Unsupported != "" {
+		t.Errorf("alarm graph widget = %+v", aw)
+	}
+	if x := d.Widgets[5]; x.Unsupported != NotSupported || x.Title != "Explorer red" {
 		t.Errorf("explorer widget = %+v, want title kept and %q", x, NotSupported)
 	}
 }
@@ -79,7 +84,7 @@ func TestDashboardLayoutScalesTheGrid(t *testing.T) {
 	}
 	// 12 grid rows on 24 terminal rows: 2 rows a unit; 24 columns on 120: 5 a column.
 	got := d.Layout(120, 24)
-	want := []Rect{{0, 0, 60, 12}, {60, 0, 60, 6}, {60, 6, 60, 6}, {0, 12, 120, 4}, {0, 16, 40, 8}}
+	want := []Rect{{0, 0, 60, 12}, {60, 0, 60, 6}, {60, 6, 60, 6}, {0, 12, 120, 4}, {40, 16, 40, 8}, {0, 16, 40, 8}}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("widget %d at %+v, want %+v", i, got[i], want[i])
