@@ -65,7 +65,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 		end = now.Add(time.Nanosecond) // [Start, End) but Now itself is fine
 	}
 	start := later(q.Start, now.Add(-logRetention))
-	f := parseFilter(q.Pattern)
+	f := sources.ParseFilterPattern(q.Pattern)
 	type found struct {
 		event      sources.LogEvent
 		slot, line int64
@@ -83,7 +83,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 				continue
 			}
 			msg := sources.Sanitize(l.text)
-			if !f.match(msg) {
+			if !f.Match(msg) {
 				continue
 			}
 			id := fmt.Sprintf("%014d%03d%06d", slot*every, i, hash(g.name, 0)%1e6)

@@ -1,19 +1,23 @@
-package demo
+package sources
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
-// filter is a CloudWatch Logs filter pattern, simplified: every term must
-// appear, none of the "-term"s may, and at least one "?term" when any are
-// given. "Quoted phrases" are one term. Matching is case-sensitive, as in
+// FilterPattern is a CloudWatch Logs filter pattern, simplified: every term
+// must appear, none of the "-term"s may, and at least one "?term" when any
+// are given. "Quoted phrases" are one term. Matching is case-sensitive, as in
 // CloudWatch. JSON ({ $.x = ... }) and space-delimited ([a, b]) patterns keep
 // only their quoted strings as required terms.
-type filter struct {
+type FilterPattern struct {
 	all, any, none []string
 }
 
-func parseFilter(pattern string) filter {
+// ParseFilterPattern reads a filter pattern; any text is accepted.
+func ParseFilterPattern(pattern string) FilterPattern {
 	pattern = strings.TrimSpace(pattern)
-	var f filter
+	var f FilterPattern
 	structured := strings.HasPrefix(pattern, "{") || strings.HasPrefix(pattern, "[")
 	for _, tok := range tokenize(pattern) {
 		if structured {
@@ -35,7 +39,8 @@ func parseFilter(pattern string) filter {
 	return f
 }
 
-func (f filter) match(text string) bool {
+// Match reports whether text matches the pattern.
+func (f FilterPattern) Match(text string) bool {
 	for _, t := range f.all {
 		if !strings.Contains(text, t) {
 			return false
@@ -97,4 +102,33 @@ func tokenize(s string) []token {
 		i = j
 	}
 	return out
+}
+
+// Highlights returns the byte ranges [start, end) of text where the
+// pattern's terms (required or alternative) occur, in order and not
+// overlapping: what to highlight in a matching line.
+func (f FilterPattern) Highlights(text string) [][2]int {
+	var spans [][2]int
+	for _, term := range append(append([]string(nil), f.all...), f.any...) {
+		for from := 0; term != "" && from < len(text); {
+			i := strings.Index(text[from:], term)
+			if i < 0 {
+				break
+			}
+			spans = append(spans, [2]int{from + i, from + i + len(term)})
+			from += i + len(term)
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool {
+		return spans[i][0] < spans[j][0] || spans[i][0] == spans[j][0] && spans[i][1] > spans[j][1]
+	})
+	var merged [][2]int
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s[0] < merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], s[1])
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
 }
