@@ -3,6 +3,8 @@ package sources
 import (
 	"context"
 	"fmt"
+	"slices"
+	"sort"
 	"time"
 )
 
@@ -172,4 +174,35 @@ const DefaultInsightsQuery = "fields @timestamp, @message, @logStream | sort @ti
 // groups of the alarm's resource (see RelatedLogGroups) plus those tailed.
 func QueryAround(d DrillMsg, tailed []string) InsightsQuery {
 	return InsightsQuery{Groups: RelatedLogGroups(d.Alarm, tailed), Query: DefaultInsightsQuery, Start: d.Start, End: d.End}
+}
+
+// LogRecordReader is optionally implemented by a LogQuerier that can read
+// the whole log record behind a result row's @ptr.
+type LogRecordReader interface {
+	LogRecord(ctx context.Context, ptr string) (QueryRow, error)
+}
+
+// recordOrder puts a record's usual fields first.
+var recordOrder = []string{"@timestamp", "@message", "@logStream", "@log", "@ingestionTime"}
+
+// RecordRow orders a log record's fields: the usual @ fields first, then the
+// others by name. Values are sanitised.
+func RecordRow(record map[string]string) QueryRow {
+	var row QueryRow
+	for _, name := range recordOrder {
+		if v, ok := record[name]; ok {
+			row = append(row, QueryField{Name: name, Value: Sanitize(v)})
+		}
+	}
+	var rest []string
+	for name := range record {
+		if !slices.Contains(recordOrder, name) {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		row = append(row, QueryField{Name: Sanitize(name), Value: Sanitize(record[name])})
+	}
+	return row
 }

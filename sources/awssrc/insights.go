@@ -124,3 +124,14 @@ func sanitizeLines(text string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+var _ sources.LogRecordReader = (*Source)(nil)
+
+// LogRecord reads the whole record behind a result row's @ptr.
+func (s *Source) LogRecord(ctx context.Context, ptr string) (sources.QueryRow, error) {
+	out, err := s.logs.GetLogRecord(ctx, &cloudwatchlogs.GetLogRecordInput{LogRecordPointer: aws.String(ptr)})
+	if err != nil {
+		return nil, err
+	}
+	return sources.RecordRow(out.LogRecord), nil
+}

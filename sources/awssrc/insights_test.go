@@ -115,6 +115,8 @@ func (f *fakeInsights) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "Logs_20140328.StopQuery":
 		f.stopped = append(f.stopped, in["queryId"].(string))
 		io.WriteString(w, `{"success":true}`)
+	case "Logs_20140328.GetLogRecord":
+		io.WriteString(w, `{"logRecord":{"zeta":"z","@message":"boom\u001b[2J","@timestamp":"2026-01-02 03:04:05.000","alpha":"a","@logStream":"s1"}}`)
 	case "Logs_20140328.DescribeQueryDefinitions":
 		token, _ := in["nextToken"].(string)
 		f.tokens = append(f.tokens, token)
@@ -171,5 +173,20 @@ func TestSavedQueriesPages(t *testing.T) {
 	}
 	if saved[1].Name != "slow queries" || saved[1].Query != "stats count()" {
 		t.Errorf("second = %+v (escape sequences must be gone)", saved[1])
+	}
+}
+
+func TestLogRecordOrdersAndSanitisesFields(t *testing.T) {
+	_, s := newFakeInsights(t)
+	row, err := s.LogRecord(ctxFor(t), "ptr-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range row {
+		got = append(got, f.Name+"="+f.Value)
+	}
+	if strings.Join(got, " ") != "@timestamp=2026-01-02 03:04:05.000 @message=boom @logStream=s1 alpha=a zeta=z" {
+		t.Errorf("record = %q", got)
 	}
 }

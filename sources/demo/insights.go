@@ -112,12 +112,41 @@ func (s *Source) SavedQueries(ctx context.Context) ([]sources.SavedQuery, error)
 	}, checkCtx(ctx)
 }
 
+var _ sources.LogRecordReader = (*Source)(nil)
+
+// recordPtr points at one event: its group, time and id.
+func recordPtr(e sources.LogEvent) string {
+	return e.Group + "|" + e.Time.UTC().Format(time.RFC3339Nano) + "|" + e.ID
+}
+
+// LogRecord returns every field of the event a result row's @ptr names.
+func (s *Source) LogRecord(ctx context.Context, ptr string) (sources.QueryRow, error) {
+	group, rest, _ := strings.Cut(ptr, "|")
+	stamp, id, _ := strings.Cut(rest, "|")
+	at, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %q is not a log record pointer", ptr)
+	}
+	events, err := s.FetchLogs(ctx, sources.LogQuery{Group: group, Start: at, End: at.Add(time.Millisecond)})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		if e.ID == id {
+			r := recordOf(e)
+			delete(r, sources.PtrField)
+			return sources.RecordRow(r), nil
+		}
+	}
+	return nil, fmt.Errorf("demo: log record %q not found", ptr)
+}
+
 // record is one log event's fields as Logs Insights discovers them.
 type record map[string]string
 
 func recordOf(e sources.LogEvent) record {
 	r := record{"@timestamp": e.Time.UTC().Format("2006-01-02 15:04:05.000"), "@message": e.Message,
-		"@logStream": e.Stream, "@log": accountID + ":" + e.Group, sources.PtrField: e.Group + "/" + e.ID}
+		"@logStream": e.Stream, "@log": accountID + ":" + e.Group, sources.PtrField: recordPtr(e)}
 	parsed := sources.ParseLogLine(e.Message)
 	for _, f := range parsed.Fields {
 		r[f.Name] = f.Value

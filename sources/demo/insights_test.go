@@ -38,6 +38,19 @@ func TestDemoLogsInsights(t *testing.T) {
 		prev = at
 	}
 
+	ptr, _ := res.Rows[0].Get(sources.PtrField)
+	record, err := s.LogRecord(context.Background(), ptr)
+	msg, _ := res.Rows[0].Get("@message")
+	if got, _ := record.Get("@message"); err != nil || got != msg || record[0].Name != "@timestamp" {
+		t.Errorf("record behind %q = %+v, %v", ptr, record, err)
+	}
+	if _, ok := record.Get("@logStream"); !ok {
+		t.Errorf("record lacks @logStream: %+v", record)
+	}
+	if _, err := s.LogRecord(context.Background(), "nonsense"); err == nil {
+		t.Error("bad pointer: want an error")
+	}
+
 	q.Query = "stats count(*) by level"
 	res, err = sources.RunQuery(context.Background(), s, q, func(sources.QueryResult) { c.t = c.t.Add(time.Second) })
 	if err != nil {
