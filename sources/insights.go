@@ -2,9 +2,11 @@ package sources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -31,6 +33,19 @@ type InsightsQuery struct {
 	Start  time.Time
 	End    time.Time
 	Limit  int // rows to return; 0 means the query's own limit or the service default
+}
+
+// Validate reports what keeps the query from running.
+func (q InsightsQuery) Validate() error {
+	switch {
+	case len(q.Groups) == 0:
+		return errors.New("logs insights: choose at least one log group")
+	case strings.TrimSpace(q.Query) == "":
+		return errors.New("logs insights: the query is empty")
+	case q.Start.IsZero() || !q.End.After(q.Start):
+		return fmt.Errorf("logs insights: the time range %s to %s is empty", q.Start.UTC().Format(time.RFC3339), q.End.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // QueryField is one field of a result row. Value is sanitised.
@@ -120,9 +135,12 @@ const stopTimeout = 5 * time.Second
 // RunQuery starts q and polls its results with backoff until it is done,
 // passing every poll's result to progress (which may be nil). It returns
 // the final result; a query that ends Failed, Cancelled, Timeout or Unknown
-// is an error. When ctx ends first the query is stopped (StopQuery) and
+// is an error, and so is an invalid query (see Validate). When ctx ends first the query is stopped (StopQuery) and
 // ctx's error returned with the last result seen.
 func RunQuery(ctx context.Context, lq LogQuerier, q InsightsQuery, progress func(QueryResult)) (QueryResult, error) {
+	if err := q.Validate(); err != nil {
+		return QueryResult{}, err
+	}
 	id, err := lq.StartQuery(ctx, q)
 	if err != nil {
 		return QueryResult{}, err

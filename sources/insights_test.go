@@ -58,7 +58,7 @@ func (q *scriptedQuerier) SavedQueries(context.Context) ([]SavedQuery, error)   
 func TestRunQueryReportsProgressUntilComplete(t *testing.T) {
 	lq := &scriptedQuerier{statuses: []QueryStatus{QueryScheduled, QueryRunning, QueryComplete}}
 	var seen []QueryStatus
-	res, err := RunQuery(context.Background(), lq, InsightsQuery{Query: "stats count() by level"}, func(r QueryResult) {
+	res, err := RunQuery(context.Background(), lq, validQuery("stats count() by level"), func(r QueryResult) {
 		seen = append(seen, r.Status)
 	})
 	if err != nil {
@@ -82,7 +82,7 @@ func statusNames(s []QueryStatus) []string {
 
 func TestRunQueryFailedIsAnError(t *testing.T) {
 	lq := &scriptedQuerier{statuses: []QueryStatus{QueryRunning, QueryFailed}}
-	res, err := RunQuery(context.Background(), lq, InsightsQuery{}, nil)
+	res, err := RunQuery(context.Background(), lq, validQuery("fields @message"), nil)
 	if err == nil || !strings.Contains(err.Error(), "Failed") || res.Status != QueryFailed {
 		t.Fatalf("got %+v, %v; want a Failed error", res, err)
 	}
@@ -96,7 +96,7 @@ func TestRunQueryCancelStopsTheQuery(t *testing.T) {
 			cancel()
 		}
 	}
-	res, err := RunQuery(ctx, lq, InsightsQuery{}, nil)
+	res, err := RunQuery(ctx, lq, validQuery("fields @message"), nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -208,5 +208,32 @@ func TestQueryAroundUsesTheDrillWindowAndGroups(t *testing.T) {
 	q := QueryAround(d, []string{"/ecs/web"})
 	if strings.Join(q.Groups, ",") != "/ecs/web,/aws/lambda/pay" || !q.Start.Equal(d.Start) || !q.End.Equal(d.End) || q.Query != DefaultInsightsQuery {
 		t.Errorf("query = %+v", q)
+	}
+}
+
+func validQuery(query string) InsightsQuery {
+	end := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
+	return InsightsQuery{Groups: []string{"/g"}, Query: query, Start: end.Add(-time.Hour), End: end}
+}
+
+func TestRunQueryRefusesAnInvalidQuery(t *testing.T) {
+	lq := &scriptedQuerier{statuses: []QueryStatus{QueryComplete}}
+	for _, c := range []struct {
+		edit func(*InsightsQuery)
+		want string
+	}{
+		{func(q *InsightsQuery) { q.Groups = nil }, "at least one log group"},
+		{func(q *InsightsQuery) { q.Query = "  " }, "query is empty"},
+		{func(q *InsightsQuery) { q.End = q.Start }, "time range"},
+		{func(q *InsightsQuery) { q.Start = time.Time{} }, "time range"},
+	} {
+		q := validQuery("fields @message")
+		c.edit(&q)
+		if _, err := RunQuery(context.Background(), lq, q, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("err = %v, want %q", err, c.want)
+		}
+	}
+	if lq.polls != 0 {
+		t.Errorf("an invalid query was run")
 	}
 }

@@ -143,7 +143,8 @@ func TestRunQueryCancelCallsStopQuery(t *testing.T) {
 	f, s := newFakeInsights(t)
 	ctx, cancel := context.WithCancel(ctxFor(t))
 	var last sources.QueryResult
-	res, err := sources.RunQuery(ctx, s, sources.InsightsQuery{Groups: []string{"g"}, Query: "fields @message"}, func(r sources.QueryResult) {
+	res, err := sources.RunQuery(ctx, s, sources.InsightsQuery{Groups: []string{"g"}, Query: "fields @message",
+		Start: time.Now().Add(-time.Hour), End: time.Now()}, func(r sources.QueryResult) {
 		last = r
 		cancel() // Esc after the first progress report
 	})
