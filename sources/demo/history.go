@@ -10,24 +10,29 @@ import (
 // AlarmHistory returns the alarm's state transitions in [start, end] that
 // have happened by Now, oldest first: for the steady alarms the one change
 // into their state long ago, for the incident alarms also the scripted
-// OK→ALARM and ALARM→OK. An unknown alarm has no history, as in CloudWatch.
+// OK→ALARM and ALARM→OK, and the composite alarm's follow its children's.
+// An unknown alarm has no history, as in CloudWatch.
 func (s *Source) AlarmHistory(ctx context.Context, name string, start, end time.Time) ([]sources.StateChange, error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
 	}
+	var all []sources.StateChange
+	for _, def := range alarmDefs {
+		if def.name == name {
+			all = s.history(def)
+		}
+	}
+	if s.composite && name == compositeAlarm {
+		all = s.compositeHistory()
+	}
 	now := s.now()
 	var out []sources.StateChange
-	for _, def := range alarmDefs {
-		if def.name != name {
-			continue
+	for _, c := range all {
+		if c.Time.After(now) {
+			break
 		}
-		for _, c := range s.history(def) {
-			if c.Time.After(now) {
-				break
-			}
-			if !c.Time.Before(start) && !c.Time.After(end) {
-				out = append(out, c)
-			}
+		if !c.Time.Before(start) && !c.Time.After(end) {
+			out = append(out, c)
 		}
 	}
 	return out, nil

@@ -111,6 +111,18 @@ func TestDemoCompositeAlarmFollowsItsChildren(t *testing.T) {
 	if a.State != sources.StateAlarm || len(firing) != 2 || !a.StateChanged.Equal(firing[0].StateChanged) {
 		t.Errorf("mid-incident: %+v firing %v", a, firing)
 	}
+	history, err := s.AlarmHistory(context.Background(), compositeAlarm, c.t.Add(-time.Hour), c.t)
+	if err != nil || len(history) != 1 || history[0].To != sources.StateAlarm || !history[0].Time.Equal(a.StateChanged) {
+		t.Errorf("composite history %+v, %v; want its one transition into ALARM at %v", history, err, a.StateChanged)
+	}
+	c.t = s.ChangeTime().Add(10 * time.Minute) // after bob's rollback
+	if a := composite(); a.State != sources.StateOK {
+		t.Errorf("after the rollback: %+v", a)
+	}
+	history, _ = s.AlarmHistory(context.Background(), compositeAlarm, c.t.Add(-time.Hour), c.t)
+	if len(history) != 2 || history[1].From != sources.StateAlarm || history[1].To != sources.StateOK {
+		t.Errorf("history after recovery: %+v", history)
+	}
 	d, err := s.GetDashboard(context.Background(), demoDashboard)
 	if err != nil || len(d.Widgets) != 7 || d.Widgets[3].Alarms[0] != compositeAlarm || d.Widgets[6].Unsupported != sources.NotSupported {
 		t.Fatalf("demo dashboard = %+v, %v", d, err)
