@@ -218,6 +218,12 @@ type TrailEvent struct {
 	ErrorMessage string
 	ReadOnly     bool
 	JSON         string // the full CloudTrailEvent document
+	// Kind tells management, data and Insights events apart ("" reads as
+	// management: LookupEvents without a category returns only those).
+	Kind          EventKind
+	AccessKeyID   string   // userIdentity.accessKeyId
+	UserARN       string   // userIdentity.arn
+	ResourceTypes []string // e.g. AWS::EC2::Instance, when the record says
 }
 
 // Failed reports whether the API call was refused or errored.
@@ -237,6 +243,12 @@ type TrailQuery struct {
 	// Source, with several sources (see Multi), is the label of the one to
 	// ask; "" asks all.
 	Source string
+	// Lookup is one LookupEvents lookup attribute, sent to the server where
+	// the reader can and applied client-side elsewhere (see MatchesQuery).
+	Lookup LookupAttr
+	// Insights asks for Insights events only (LookupEvents' insight
+	// category) instead of management events.
+	Insights bool
 }
 
 // StateChange is one alarm state transition from the alarm's history.

@@ -1,0 +1,334 @@
+package sources
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+)
+
+// TrailFilter narrows CloudTrail events. It is parsed from a small query
+// syntax (see ParseTrailFilter); the zero value matches every event. Text
+// fields hold patterns where * is any run of characters and ? one character;
+// without either they match exactly (case-sensitive, as CloudTrail stores
+// names).
+type TrailFilter struct {
+	WriteOnly    bool // -ro
+	ReadOnly     bool // ro
+	ErrorsOnly   bool // err: refused or failed calls
+	Kind         EventKind
+	User         string // user name, session name or principal ARN
+	Name         string // event name, e.g. Delete*
+	Source       string // event source, e.g. ec2.amazonaws.com
+	Resource     string // resource name or ARN
+	ResourceType string // e.g. AWS::EC2::Instance
+	SourceIP     string // address, pattern or CIDR block (10.0.0.0/8)
+	AccessKey    string // access key id
+	Words        []string
+}
+
+// filterField is one field:value term of the syntax.
+type filterField struct {
+	names []string // first is canonical
+	label string   // in Describe
+	get   func(*TrailFilter) *string
+}
+
+var filterFields = []filterField{
+	{[]string{"user", "principal"}, "user", func(f *TrailFilter) *string { return &f.User }},
+	{[]string{"name", "event"}, "name", func(f *TrailFilter) *string { return &f.Name }},
+	{[]string{"src", "source", "service"}, "src", func(f *TrailFilter) *string { return &f.Source }},
+	{[]string{"res", "resource"}, "resource", func(f *TrailFilter) *string { return &f.Resource }},
+	{[]string{"type"}, "type", func(f *TrailFilter) *string { return &f.ResourceType }},
+	{[]string{"ip"}, "ip", func(f *TrailFilter) *string { return &f.SourceIP }},
+	{[]string{"key"}, "key", func(f *TrailFilter) *string { return &f.AccessKey }},
+}
+
+// Flag words of the syntax.
+var (
+	writeWords = []string{"-ro", "write"}
+	readWords  = []string{"ro", "read"}
+	errorWords = []string{"err", "errors", "failed"}
+)
+
+const filterHelp = "user: name: src: res: type: ip: key: kind: -ro ro err"
+
+// ParseTrailFilter reads a space-separated query such as
+//
+//	user:alice name:Delete* -ro err src:ec2 res:i-0abc ip:10.0.0.0/8 key:AKIA… kind:insight
+//
+// Terms are ANDed. -ro (or write) keeps write calls, ro (or read) read-only
+// ones, err (errors, failed) refused or failed calls. src: takes a service's
+// short name (ec2 is ec2.amazonaws.com). kind: is management, data or
+// insight. A word without a colon must appear (case-insensitively) in the
+// event's name, source, user, IP, resources or error code. An error names
+// the bad term.
+func ParseTrailFilter(query string) (TrailFilter, error) {
+	var f TrailFilter
+	for _, tok := range strings.Fields(query) {
+		lower := strings.ToLower(tok)
+		switch {
+		case slices.Contains(writeWords, lower):
+			f.WriteOnly = true
+		case slices.Contains(readWords, lower):
+			f.ReadOnly = true
+		case slices.Contains(errorWords, lower):
+			f.ErrorsOnly = true
+		case strings.Contains(tok, ":"):
+			if err := f.setField(tok); err != nil {
+				return TrailFilter{}, err
+			}
+		default:
+			f.Words = append(f.Words, tok)
+		}
+	}
+	if f.WriteOnly && f.ReadOnly {
+		return TrailFilter{}, fmt.Errorf("filter: -ro (write calls) and ro (read-only calls) exclude each other")
+	}
+	return f, nil
+}
+
+func (f *TrailFilter) setField(tok string) error {
+	key, value, _ := strings.Cut(tok, ":")
+	key = strings.ToLower(key)
+	if value == "" {
+		return fmt.Errorf("filter: %q needs a value after the colon", tok)
+	}
+	if key == "kind" {
+		kind, ok := parseKind(value)
+		if !ok {
+			return fmt.Errorf("filter: %q: kind is management, data or insight", tok)
+		}
+		if f.Kind != "" {
+			return fmt.Errorf("filter: %q: kind: given twice", tok)
+		}
+		f.Kind = kind
+		return nil
+	}
+	for _, field := range filterFields {
+		if !slices.Contains(field.names, key) {
+			continue
+		}
+		slot := field.get(f)
+		if *slot != "" {
+			return fmt.Errorf("filter: %q: %s: given twice", tok, field.names[0])
+		}
+		switch field.names[0] {
+		case "src":
+			value = serviceHost(value)
+		case "ip":
+			if strings.Contains(value, "/") {
+				if _, err := netip.ParsePrefix(value); err != nil {
+					return fmt.Errorf("filter: %q: not an address block like 10.0.0.0/8", tok)
+				}
+			}
+		}
+		*slot = value
+		return nil
+	}
+	return fmt.Errorf("filter: %q: unknown field %q (known: %s)", tok, key, filterHelp)
+}
+
+// serviceHost expands a service's short name: ec2 → ec2.amazonaws.com.
+func serviceHost(v string) string {
+	if strings.ContainsAny(v, ".*?") {
+		return v
+	}
+	return strings.ToLower(v) + ".amazonaws.com"
+}
+
+func parseKind(v string) (EventKind, bool) {
+	switch strings.ToLower(v) {
+	case "management", "mgmt":
+		return KindManagement, true
+	case "data":
+		return KindData, true
+	case "insight", "insights":
+		return KindInsight, true
+	}
+	return "", false
+}
+
+// IsZero reports whether the filter keeps every event.
+func (f TrailFilter) IsZero() bool { return f.String() == "" }
+
+// String is the filter in the query syntax, in a fixed order.
+func (f TrailFilter) String() string {
+	var terms []string
+	if f.Kind != "" {
+		terms = append(terms, "kind:"+string(f.Kind))
+	}
+	if f.WriteOnly {
+		terms = append(terms, "-ro")
+	}
+	if f.ReadOnly {
+		terms = append(terms, "ro")
+	}
+	if f.ErrorsOnly {
+		terms = append(terms, "err")
+	}
+	for _, field := range filterFields {
+		if v := *field.get(&f); v != "" {
+			terms = append(terms, field.names[0]+":"+v)
+		}
+	}
+	return strings.Join(append(terms, f.Words...), " ")
+}
+
+// Describe says what is filtered, for a pane title: "write-only · user alice".
+// It is empty for the zero filter.
+func (f TrailFilter) Describe() string {
+	var parts []string
+	if f.Kind != "" {
+		parts = append(parts, string(f.Kind)+" events")
+	}
+	if f.WriteOnly {
+		parts = append(parts, "write-only")
+	}
+	if f.ReadOnly {
+		parts = append(parts, "read-only")
+	}
+	if f.ErrorsOnly {
+		parts = append(parts, "errors")
+	}
+	for _, field := range filterFields {
+		if v := *field.get(&f); v != "" {
+			parts = append(parts, field.label+" "+v)
+		}
+	}
+	for _, w := range f.Words {
+		parts = append(parts, fmt.Sprintf("%q", w))
+	}
+	return Sanitize(strings.Join(parts, " · "))
+}
+
+// Lookup picks the one condition LookupEvents should apply server-side:
+// the most selective one that is an exact value (patterns cannot be sent).
+// The zero LookupAttr means none fits.
+func (f TrailFilter) Lookup() LookupAttr {
+	exact := func(v string) bool { return v != "" && !isPattern(v) }
+	switch {
+	case exact(f.AccessKey):
+		return LookupAttr{AttrAccessKeyID, f.AccessKey}
+	case exact(f.Resource):
+		return LookupAttr{AttrResourceName, f.Resource}
+	case exact(f.User) && !strings.HasPrefix(f.User, "arn:"):
+		return LookupAttr{AttrUsername, f.User}
+	case exact(f.Name):
+		return LookupAttr{AttrEventName, f.Name}
+	case exact(f.ResourceType):
+		return LookupAttr{AttrResourceType, f.ResourceType}
+	case exact(f.Source):
+		return LookupAttr{AttrEventSource, f.Source}
+	case f.WriteOnly:
+		return LookupAttr{AttrReadOnly, "false"}
+	case f.ReadOnly:
+		return LookupAttr{AttrReadOnly, "true"}
+	}
+	return LookupAttr{}
+}
+
+// Query is q asking for what the filter can have the server do: its Lookup
+// attribute, and the Insights category for kind:insight. The events that
+// come back still need Match for the rest.
+func (f TrailFilter) Query(q TrailQuery) TrailQuery {
+	q.Lookup = f.Lookup()
+	q.Insights = f.Kind == KindInsight
+	return q
+}
+
+// Match reports whether e passes every term of the filter.
+func (f TrailFilter) Match(e TrailEvent) bool {
+	switch {
+	case f.Kind != "" && e.EffectiveKind() != f.Kind,
+		f.WriteOnly && e.ReadOnly,
+		f.ReadOnly && !e.ReadOnly,
+		f.ErrorsOnly && !e.Failed(),
+		f.User != "" && !glob(f.User, e.User) && !glob(f.User, e.UserARN),
+		f.Name != "" && !glob(f.Name, e.Name),
+		f.Source != "" && !glob(f.Source, e.Source),
+		f.ResourceType != "" && !anyGlob(f.ResourceType, e.ResourceTypes),
+		f.AccessKey != "" && !glob(f.AccessKey, e.AccessKeyID),
+		f.SourceIP != "" && !matchIP(f.SourceIP, e.SourceIP),
+		f.Resource != "" && !matchResource(f.Resource, e):
+		return false
+	}
+	for _, w := range f.Words {
+		if !mentionsWord(e, strings.ToLower(w)) {
+			return false
+		}
+	}
+	return true
+}
+
+// Filter returns the events that Match, in order.
+func (f TrailFilter) Filter(events []TrailEvent) []TrailEvent {
+	var out []TrailEvent
+	for _, e := range events {
+		if f.Match(e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func matchResource(pattern string, e TrailEvent) bool {
+	if !isPattern(pattern) {
+		return Touches(e, pattern)
+	}
+	return anyGlob(pattern, e.Resources)
+}
+
+func matchIP(pattern, ip string) bool {
+	if prefix, err := netip.ParsePrefix(pattern); err == nil {
+		addr, err := netip.ParseAddr(ip)
+		return err == nil && prefix.Contains(addr)
+	}
+	return glob(pattern, ip)
+}
+
+func mentionsWord(e TrailEvent, word string) bool {
+	for _, s := range append([]string{e.Name, e.Source, e.User, e.SourceIP, e.ErrorCode}, e.Resources...) {
+		if strings.Contains(strings.ToLower(s), word) {
+			return true
+		}
+	}
+	return false
+}
+
+func isPattern(s string) bool { return strings.ContainsAny(s, "*?") }
+
+func anyGlob(pattern string, values []string) bool {
+	for _, v := range values {
+		if glob(pattern, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// glob matches s against pattern, where * is any run of characters
+// (slashes included, unlike path.Match, as ARNs have them) and ? is one.
+func glob(pattern, s string) bool {
+	// Iterative matching with one backtrack point: linear in practice.
+	p, i, star, mark := 0, 0, -1, 0
+	for i < len(s) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
+			p++
+			i++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, i
+			p++
+		case star >= 0:
+			p, mark = star+1, mark+1
+			i = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
+}

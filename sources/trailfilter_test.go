@@ -1,0 +1,226 @@
+package sources
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseTrailFilter(t *testing.T) {
+	f, err := ParseTrailFilter("user:alice name:Delete* -ro err src:ec2 res:i-0abc ip:10.0.0.0/8 key:AKIAEXAMPLE kind:insight type:AWS::EC2::Instance boom")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := TrailFilter{WriteOnly: true, ErrorsOnly: true, Kind: KindInsight, User: "alice", Name: "Delete*",
+		Source: "ec2.amazonaws.com", Resource: "i-0abc", ResourceType: "AWS::EC2::Instance", SourceIP: "10.0.0.0/8",
+		AccessKey: "AKIAEXAMPLE", Words: []string{"boom"}}
+	if !reflect.DeepEqual(f, want) {
+		t.Errorf("got %+v\nwant %+v", f, want)
+	}
+	again, err := ParseTrailFilter(f.String())
+	if err != nil || !reflect.DeepEqual(again, f) {
+		t.Errorf("String %q does not round-trip: %+v, %v", f.String(), again, err)
+	}
+	if got := f.Describe(); got != `insight events · write-only · errors · user alice · name Delete* · src ec2.amazonaws.com · resource i-0abc · type AWS::EC2::Instance · ip 10.0.0.0/8 · key AKIAEXAMPLE · "boom"` {
+		t.Errorf("Describe = %q", got)
+	}
+	if z, err := ParseTrailFilter("  "); err != nil || !z.IsZero() || z.Describe() != "" {
+		t.Errorf("empty query = %+v, %v", z, err)
+	}
+	for query, want := range map[string]string{"src:s3.amazonaws.com": "s3.amazonaws.com", "SOURCE:Lambda": "lambda.amazonaws.com", "src:ec2*": "ec2*"} {
+		if f, err := ParseTrailFilter(query); err != nil || f.Source != want {
+			t.Errorf("%q: source %q (%v), want %q", query, f.Source, err, want)
+		}
+	}
+}
+
+func TestParseTrailFilterErrors(t *testing.T) {
+	for query, bad := range map[string]string{
+		"user:alice usr:bob":  `"usr:bob"`,
+		"name:":               `"name:"`,
+		"kind:weird":          `"kind:weird"`,
+		"user:a principal:b":  `"principal:b"`,
+		"ip:10.0.0.0/99":      `"ip:10.0.0.0/99"`,
+		"-ro ro":              "-ro",
+		"kind:data kind:data": `"kind:data"`,
+		"err name:x key:":     `"key:"`,
+	} {
+		_, err := ParseTrailFilter(query)
+		if err == nil || !strings.Contains(err.Error(), bad) {
+			t.Errorf("ParseTrailFilter(%q) = %v, want an error naming %s", query, err, bad)
+		}
+	}
+}
+
+func sampleEvents() []TrailEvent {
+	return []TrailEvent{
+		{ID: "1", Name: "DeleteBucket", Source: "s3.amazonaws.com", User: "alice", UserARN: "arn:aws:iam::1:user/alice",
+			SourceIP: "10.1.2.3", Resources: []string{"arn:aws:s3:::logs"}, ErrorCode: "AccessDenied", AccessKeyID: "AKIA1"},
+		{ID: "2", Name: "DescribeInstances", Source: "ec2.amazonaws.com", User: "bob", SourceIP: "192.0.2.1",
+			ReadOnly: true, Resources: []string{"i-0abc"}, ResourceTypes: []string{"AWS::EC2::Instance"}, AccessKeyID: "AKIA2"},
+		{ID: "3", Name: "TerminateInstances", Source: "ec2.amazonaws.com", User: "github-actions",
+			UserARN: "arn:aws:sts::1:assumed-role/Deployer/github-actions", SourceIP: "ec2.amazonaws.com",
+			JSON: `{"requestParameters":{"instancesSet":{"items":[{"instanceId":"i-0abc"}]}}}`, AccessKeyID: "ASIA3"},
+		{ID: "4", Name: "DeleteBucket", Source: "s3.amazonaws.com", Kind: KindInsight},
+		{ID: "5", Name: "GetObject", Source: "s3.amazonaws.com", User: "alice", ReadOnly: true, Kind: KindData, SourceIP: "10.9.9.9"},
+	}
+}
+
+func TestTrailFilterMatch(t *testing.T) {
+	events := sampleEvents()
+	for query, want := range map[string]string{
+		"":                            "1 2 3 4 5",
+		"-ro":                         "1 3 4",
+		"ro":                          "2 5",
+		"err":                         "1",
+		"user:alice":                  "1 5",
+		"user:*Deployer*":             "3",
+		"name:Delete*":                "1 4",
+		"name:Describe?nstances":      "2",
+		"src:ec2":                     "2 3",
+		"res:i-0abc":                  "2 3", // a resource, or a request parameter
+		"res:arn:aws:s3:::*":          "1",
+		"type:AWS::EC2::*":            "2",
+		"ip:10.0.0.0/8":               "1 5",
+		"ip:192.0.2.*":                "2",
+		"key:ASIA*":                   "3",
+		"kind:insight":                "4",
+		"kind:data":                   "5",
+		"kind:management":             "1 2 3",
+		"-ro user:alice name:Delete*": "1",
+		"terminate":                   "3",
+		"accessdenied s3":             "1",
+	} {
+		f, err := ParseTrailFilter(query)
+		if err != nil {
+			t.Fatalf("%q: %v", query, err)
+		}
+		var ids []string
+		for _, e := range f.Filter(events) {
+			ids = append(ids, e.ID)
+		}
+		if got := strings.Join(ids, " "); got != want {
+			t.Errorf("%q kept %q, want %q", query, got, want)
+		}
+	}
+}
+
+func TestTrailFilterLookup(t *testing.T) {
+	for query, want := range map[string]LookupAttr{
+		"":                                {},
+		"name:Delete*":                    {},
+		"ip:10.0.0.1 err":                 {},
+		"-ro":                             {AttrReadOnly, "false"},
+		"ro":                              {AttrReadOnly, "true"},
+		"-ro src:ec2":                     {AttrEventSource, "ec2.amazonaws.com"},
+		"src:ec2 type:AWS::EC2::Instance": {AttrResourceType, "AWS::EC2::Instance"},
+		"type:X name:RunInstances":        {AttrEventName, "RunInstances"},
+		"name:RunInstances user:alice":    {AttrUsername, "alice"},
+		"user:arn:aws:iam::1:user/alice":  {},
+		"user:alice res:i-0abc":           {AttrResourceName, "i-0abc"},
+		"res:i-0abc key:AKIAEXAMPLE -ro":  {AttrAccessKeyID, "AKIAEXAMPLE"},
+		"res:i-* user:alice":              {AttrUsername, "alice"},
+	} {
+		f, err := ParseTrailFilter(query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.Lookup(); got != want {
+			t.Errorf("%q: Lookup = %+v, want %+v", query, got, want)
+		}
+	}
+	// Whatever goes to the server, the events it returns still pass Match
+	// only when they meet everything.
+	f, _ := ParseTrailFilter("kind:insight name:DeleteBucket")
+	q := f.Query(TrailQuery{Limit: 5})
+	if !q.Insights || q.Lookup != (LookupAttr{AttrEventName, "DeleteBucket"}) || q.Limit != 5 {
+		t.Errorf("Query = %+v", q)
+	}
+}
+
+func TestLookupAttrMatchesAgreesWithFilter(t *testing.T) {
+	for _, query := range []string{"-ro", "ro", "src:ec2", "type:AWS::EC2::Instance", "name:DeleteBucket",
+		"user:alice", "res:i-0abc", "key:AKIA2"} {
+		f, _ := ParseTrailFilter(query)
+		for _, e := range sampleEvents() {
+			if e.Kind == KindInsight {
+				continue
+			}
+			if got, want := f.Lookup().Matches(e), f.Match(e); got != want {
+				t.Errorf("%q on event %s: LookupAttr says %v, filter %v", query, e.ID, got, want)
+			}
+		}
+	}
+}
+
+func TestMatchesQuery(t *testing.T) {
+	events := sampleEvents()
+	keep := func(q TrailQuery) string {
+		var ids []string
+		for _, e := range events {
+			if MatchesQuery(q, e) {
+				ids = append(ids, e.ID)
+			}
+		}
+		return strings.Join(ids, " ")
+	}
+	for _, tc := range []struct {
+		q    TrailQuery
+		want string
+	}{
+		{TrailQuery{}, "1 2 3 5"},
+		{TrailQuery{Insights: true}, "4"},
+		{TrailQuery{WriteOnly: true}, "1 3"},
+		{TrailQuery{ResourceName: "i-0abc"}, "2 3"},
+		{TrailQuery{ResourceName: "i-0abc", Lookup: LookupAttr{AttrReadOnly, "false"}}, "3"},
+		{TrailQuery{Lookup: LookupAttr{"Bogus", "x"}}, ""},
+	} {
+		if got := keep(tc.q); got != tc.want {
+			t.Errorf("%+v kept %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestCompleteTrailFilter(t *testing.T) {
+	seen := sampleEvents()
+	terms := func(cs []Completion) string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Term)
+		}
+		return strings.Join(out, " ")
+	}
+	for query, want := range map[string]string{
+		"-ro user:":   "user:alice user:bob user:github-actions",
+		"-ro user:AL": "user:alice",
+		"name:De":     "name:DeleteBucket name:DescribeInstances",
+		"src:":        "src:s3 src:ec2", // most frequent first
+		"kind:i":      "kind:insight",
+		"us":          "user:",
+		"e":           "err",
+		"user:alice":  "",
+		"nope:x":      "",
+	} {
+		if got := terms(CompleteTrailFilter(query, seen)); got != want {
+			t.Errorf("complete %q = %q, want %q", query, got, want)
+		}
+	}
+	cs := CompleteTrailFilter("-ro name:Del", seen)
+	if len(cs) != 1 || cs[0].Line != "-ro name:DeleteBucket" || cs[0].Count != 2 {
+		t.Errorf("completions %+v", cs)
+	}
+}
+
+func TestGlob(t *testing.T) {
+	for _, tc := range []struct {
+		p, s string
+		ok   bool
+	}{
+		{"*", "", true}, {"a*b*c", "axxbyyc", true}, {"a*b", "a/b/c/b", true}, {"a?c", "abc", true},
+		{"a?c", "ac", false}, {"*x", "abc", false}, {"abc", "abcd", false}, {"**a", "ba", true},
+	} {
+		if glob(tc.p, tc.s) != tc.ok {
+			t.Errorf("glob(%q, %q) != %v", tc.p, tc.s, tc.ok)
+		}
+	}
+}
