@@ -38,11 +38,10 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if !q.End.IsZero() {
 		in.EndTime = aws.Time(q.End)
 	}
-	if q.ResourceName != "" {
-		in.LookupAttributes = []types.LookupAttribute{{
-			AttributeKey:   types.LookupAttributeKeyResourceName,
-			AttributeValue: aws.String(q.ResourceName),
-		}}
+	var rest sources.TrailQuery
+	in.LookupAttributes, rest = lookupAttributes(q)
+	if q.Insights {
+		in.EventCategory = types.EventCategoryInsight
 	}
 	// LookupEvents returns newest first; collectPages sorts oldest first.
 	return collectPages(limit, func(token *string, want int) ([]sources.TrailEvent, *string, error) {
@@ -53,7 +52,13 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 		}
 		page := make([]sources.TrailEvent, 0, len(out.Events))
 		for _, e := range out.Events {
-			page = append(page, trailEventOf(e))
+			ev := trailEventOf(e)
+			if q.Insights {
+				ev.Kind = sources.KindInsight // whatever the document says
+			}
+			if sources.MatchesQuery(rest, ev) {
+				page = append(page, ev)
+			}
 		}
 		return page, out.NextToken, nil
 	}, func(e sources.TrailEvent) time.Time { return e.Time })
@@ -80,10 +85,13 @@ func trailEventOf(e types.Event) sources.TrailEvent {
 	if len(bytes.Trim(r.ReadOnly, `"`)) == 0 {
 		ev.ReadOnly = aws.ToString(e.ReadOnly) == "true"
 	}
-	ev.Resources = nil
+	ev.Resources, ev.ResourceTypes = nil, nil
 	for _, res := range e.Resources {
 		if res.ResourceName != nil {
 			ev.Resources = append(ev.Resources, sources.Sanitize(*res.ResourceName))
+		}
+		if res.ResourceType != nil {
+			ev.ResourceTypes = append(ev.ResourceTypes, sources.Sanitize(*res.ResourceType))
 		}
 	}
 	return ev
@@ -101,14 +109,17 @@ type record struct {
 	ErrorMessage    string          `json:"errorMessage"`
 	ReadOnly        json.RawMessage `json:"readOnly"` // a bool, but be lenient
 	UserIdentity    struct {
-		Type      string `json:"type"`
-		UserName  string `json:"userName"`
-		ARN       string `json:"arn"`
-		InvokedBy string `json:"invokedBy"`
+		Type        string `json:"type"`
+		AccessKeyID string `json:"accessKeyId"`
+		UserName    string `json:"userName"`
+		ARN         string `json:"arn"`
+		InvokedBy   string `json:"invokedBy"`
 	} `json:"userIdentity"`
 	Resources []struct {
-		ARN string `json:"ARN"`
+		ARN  string `json:"ARN"`
+		Type string `json:"type"`
 	} `json:"resources"`
+	recordExtra
 }
 
 // user names the caller: the IAM user name, else the last part of the ARN
@@ -159,5 +170,6 @@ func recordEvent(doc []byte) (sources.TrailEvent, record, error) {
 			ev.Resources = append(ev.Resources, sources.Sanitize(res.ARN))
 		}
 	}
+	r.fillExtra(&ev)
 	return ev, r, err
 }

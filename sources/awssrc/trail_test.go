@@ -26,6 +26,7 @@ type lookupRequest struct {
 	MaxResults       int
 	NextToken        string
 	LookupAttributes []struct{ AttributeKey, AttributeValue string }
+	EventCategory    string
 }
 
 // fakeTrail serves LookupEvents over the JSON 1.1 protocol: respond gets the
