@@ -64,7 +64,8 @@ type Source struct {
 
 	cfg         aws.Config
 	endpointURL string
-	s3trail     *S3Trail // set by UseTrailBucket: read the trail from S3
+	s3trail     *S3Trail       // set by UseTrailBucket: read the trail from S3
+	trailLogs   *TrailLogGroup // set by UseTrailLogGroup: read it from CloudWatch Logs
 }
 
 var _ sources.Source = (*Source)(nil)

@@ -27,6 +27,9 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if s.s3trail != nil {
 		return s.s3trail.FetchTrail(ctx, q)
 	}
+	if s.trailLogs != nil {
+		return s.trailLogs.FetchTrail(ctx, q)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultTrailLimit

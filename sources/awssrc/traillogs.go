@@ -1,0 +1,134 @@
+package awssrc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+
+	"watchtrail/sources"
+)
+
+const (
+	// trailLogSlack widens the log query around the window: a record's log
+	// timestamp need not be its eventTime to the second.
+	trailLogSlack = 5 * time.Minute
+	// maxTrailLogRecords bounds one FetchTrail: past it the call stops and
+	// says so, keeping what it read.
+	maxTrailLogRecords = 100_000
+	// maxReported bounds the bad records named in one error.
+	maxReported = 5
+)
+
+// TrailLogGroup reads CloudTrail events from the CloudWatch Logs group a
+// trail delivers to, where each log event's message is one CloudTrail record
+// (management, data and Insights events alike, as the trail records them).
+type TrailLogGroup struct {
+	logs  *cloudwatchlogs.Client
+	group string
+	now   func() time.Time
+}
+
+var _ sources.TrailFetcher = (*TrailLogGroup)(nil)
+
+// UseTrailLogGroup makes FetchTrail read the trail's CloudWatch Logs group
+// (its name or ARN) instead of calling LookupEvents. Needs
+// logs:FilterLogEvents on the group.
+func (s *Source) UseTrailLogGroup(group string) error {
+	if group == "" {
+		return errors.New("trail log group: empty name")
+	}
+	s.trailLogs = &TrailLogGroup{logs: s.logs, group: group, now: time.Now}
+	s.describe += ", trail from log group " + group
+	return nil
+}
+
+// FetchTrail returns the events in [q.Start, q.End] (an unset Start is an
+// hour before End; an unset End is now) that meet q, oldest first, at most
+// q.Limit (default 200) of them: the newest. Every condition of q is applied
+// client-side. A message that is not a CloudTrail record is left out and
+// named, by log event id, in the error returned with the good events.
+func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultTrailLimit
+	}
+	end := q.End
+	if end.IsZero() {
+		end = t.now()
+	}
+	start := q.Start
+	if start.IsZero() {
+		start = end.Add(-defaultS3TrailWindow)
+	}
+	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack)})
+	var out []sources.TrailEvent
+	var bad badRecords
+	seen := map[string]bool{}
+	read := 0
+	p := cloudwatchlogs.NewFilterLogEventsPaginator(t.logs, in,
+		func(o *cloudwatchlogs.FilterLogEventsPaginatorOptions) { o.StopOnDuplicateToken = true })
+	for p.HasMorePages() {
+		if read >= maxTrailLogRecords {
+			bad.note(fmt.Errorf("stopped after %d records; narrow the window", read))
+			break
+		}
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("trail log group %s: %w", t.group, err)
+		}
+		for _, le := range page.Events {
+			read++
+			ev, _, err := recordEvent([]byte(aws.ToString(le.Message)))
+			if err == nil && ev.Time.IsZero() {
+				err = errors.New("no eventTime")
+			}
+			if err != nil {
+				bad.add(fmt.Sprintf("log event %s", sources.Sanitize(aws.ToString(le.EventId))), err)
+				continue
+			}
+			if ev.Time.Before(start) || ev.Time.After(end) || seen[ev.ID] || !sources.MatchesQuery(q, ev) {
+				continue
+			}
+			if ev.ID != "" {
+				seen[ev.ID] = true
+			}
+			out = append(out, ev)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, bad.err("trail log group " + t.group)
+}
+
+// badRecords collects what could not be read, naming the first few.
+type badRecords struct {
+	count int
+	errs  []error
+}
+
+func (b *badRecords) add(what string, err error) {
+	b.count++
+	if len(b.errs) < maxReported {
+		b.errs = append(b.errs, fmt.Errorf("%s: not a CloudTrail record: %w", what, err))
+	}
+}
+
+func (b *badRecords) note(err error) { b.errs = append(b.errs, err) }
+
+// err is nil when all went well; otherwise it says where, and how many.
+func (b *badRecords) err(where string) error {
+	if len(b.errs) == 0 {
+		return nil
+	}
+	if b.count > maxReported {
+		b.errs = append(b.errs, fmt.Errorf("%s: %d more bad records", where, b.count-maxReported))
+	}
+	return fmt.Errorf("%s: %w", where, errors.Join(b.errs...))
+}
