@@ -63,11 +63,14 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	}
 	now := s.now()
 	start, end := later(q.Start, now.Add(-trailRetention)), earlier(q.End, now)
+	if q.Insights {
+		return s.insightEvents(start, end), nil
+	}
 	wanted := func(c call) bool {
 		return !c.at.Before(start) && !c.at.After(end) && (q.ResourceName == "" || slices.Contains(c.resources, q.ResourceName))
 	}
 	var calls []call
-	for _, c := range s.scriptedCalls() {
+	for _, c := range append(s.scriptedCalls(), s.deniedCalls()...) {
 		if wanted(c) {
 			calls = append(calls, c)
 		}
@@ -87,7 +90,9 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	})
 	out := make([]sources.TrailEvent, 0, min(len(calls), limit))
 	for _, c := range calls[:min(len(calls), limit)] {
-		out = append(out, c.event())
+		if e := c.event(); sources.MatchesQuery(q, e) {
+			out = append(out, e)
+		}
 	}
 	return out, nil
 }
@@ -203,6 +208,7 @@ func (c call) event() sources.TrailEvent {
 		User: sources.Sanitize(c.who.name), SourceIP: sources.Sanitize(c.who.ip), Resources: resources,
 		ErrorCode: sources.Sanitize(c.errCode), ErrorMessage: sources.Sanitize(c.errMsg), ReadOnly: c.readOnly,
 		JSON: string(bytes.TrimSpace(buf.Bytes())),
+		Kind: sources.KindManagement, AccessKeyID: doc.UserIdentity.AccessKeyID, UserARN: doc.UserIdentity.ARN,
 	}
 }
 
