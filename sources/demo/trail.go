@@ -52,7 +52,9 @@ type call struct {
 }
 
 // FetchTrail returns management events in [Start, End] (never past Now),
-// only those touching ResourceName when set, oldest first, at most Limit.
+// only those touching ResourceName and matching Lookup and WriteOnly when
+// set, oldest first, at most Limit: the newest. With Insights set, the
+// Insights events instead.
 func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	if err := checkCtx(ctx); err != nil {
 		return nil, err
@@ -66,8 +68,12 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if q.Insights {
 		return s.insightEvents(start, end), nil
 	}
+	// Lookup attributes and WriteOnly need the rendered event: only then
+	// is it rendered for every candidate.
+	narrowed := q.WriteOnly || !q.Lookup.IsZero()
 	wanted := func(c call) bool {
-		return !c.at.Before(start) && !c.at.After(end) && (q.ResourceName == "" || slices.Contains(c.resources, q.ResourceName))
+		return !c.at.Before(start) && !c.at.After(end) && (q.ResourceName == "" || slices.Contains(c.resources, q.ResourceName)) &&
+			(!narrowed || sources.MatchesQuery(q, c.event()))
 	}
 	var calls []call
 	for _, c := range append(s.scriptedCalls(), s.deniedCalls()...) {
@@ -76,7 +82,9 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 		}
 	}
 	noise := 0
-	for n := floorDiv(start.Unix(), int64(trailSlot.Seconds())); noise < limit && !time.Unix(n*int64(trailSlot.Seconds()), 0).After(end); n++ {
+	// Newest first, as LookupEvents pages: a limited query gets the latest.
+	slot := int64(trailSlot.Seconds())
+	for n := floorDiv(end.Unix(), slot); noise < limit && time.Unix((n+1)*slot, 0).After(start); n-- {
 		if c, ok := noiseCall(n); ok && wanted(c) {
 			calls = append(calls, c)
 			noise++
@@ -89,10 +97,8 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 		return calls[i].id < calls[j].id
 	})
 	out := make([]sources.TrailEvent, 0, min(len(calls), limit))
-	for _, c := range calls[:min(len(calls), limit)] {
-		if e := c.event(); sources.MatchesQuery(q, e) {
-			out = append(out, e)
-		}
+	for _, c := range calls[max(0, len(calls)-limit):] {
+		out = append(out, c.event())
 	}
 	return out, nil
 }

@@ -1,0 +1,135 @@
+package sources_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"watchtrail/sources"
+	"watchtrail/sources/demo"
+)
+
+func demoAt(now time.Time) *demo.Source {
+	return demo.New(demo.Options{Start: now.Add(-2 * time.Hour), Now: func() time.Time { return now }, IncidentAfter: time.Hour})
+}
+
+func TestSearchTrail(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	src := demoAt(now)
+	var steps []sources.SearchProgress
+	all, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Limit: 100_000},
+		func(p sources.SearchProgress) { steps = append(steps, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Six hours of demo noise is more than one request's worth: the search
+	// goes on from the oldest event of each full batch.
+	if len(all) < 1000 || len(steps) < 3 {
+		t.Fatalf("%d events in %d requests", len(all), len(steps))
+	}
+	ids := map[string]bool{}
+	for i, e := range all {
+		if ids[e.ID] {
+			t.Fatalf("event %s twice", e.ID)
+		}
+		ids[e.ID] = true
+		if i > 0 && e.Time.Before(all[i-1].Time) {
+			t.Fatal("not oldest first")
+		}
+	}
+	if first := all[0].Time; first.After(now.Add(-6*time.Hour + time.Minute)) {
+		t.Errorf("oldest event %v: the start of the range was not reached", first)
+	}
+	last := steps[len(steps)-1]
+	if last.Fraction() != 1 || last.Found != len(all) || last.Requests != len(steps) || steps[0].Fraction() >= 1 {
+		t.Errorf("progress %+v … %+v", steps[0], last)
+	}
+	for i := 1; i < len(steps); i++ {
+		if steps[i].Through.After(steps[i-1].Through) {
+			t.Errorf("progress went back: %v then %v", steps[i-1].Through, steps[i].Through)
+		}
+	}
+
+	f, _ := sources.ParseTrailFilter("user:svc-reports -ro")
+	writes, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-3 * 24 * time.Hour), Filter: f}, nil)
+	if err != nil || len(writes) == 0 {
+		t.Fatalf("%d events, %v", len(writes), err)
+	}
+	for _, e := range writes {
+		if e.User != "svc-reports" || e.ReadOnly {
+			t.Errorf("%+v does not match %s", e, f)
+		}
+	}
+
+	limited, _ := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Limit: 10}, nil)
+	if len(limited) != 10 || !limited[9].Time.Equal(all[len(all)-1].Time) {
+		t.Errorf("limit 10 gave %d events, want the newest", len(limited))
+	}
+}
+
+func TestSearchTrailCancel(t *testing.T) {
+	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	found, err := sources.SearchTrail(ctx, demoAt(now), sources.TrailSearch{Since: now.Add(-48 * time.Hour), Limit: 100_000},
+		func(sources.SearchProgress) {
+			calls++
+			cancel() // as Esc does
+		})
+	if !errors.Is(err, context.Canceled) || calls != 1 || len(found) == 0 {
+		t.Errorf("after cancel: %d events, %d progress calls, %v", len(found), calls, err)
+	}
+	if _, err := sources.SearchTrail(context.Background(), demoAt(now), sources.TrailSearch{Since: now.Add(time.Hour), Until: now}, nil); err == nil {
+		t.Error("a range ending before it starts: no error")
+	}
+}
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	for text, want := range map[string]time.Time{
+		"3d": now.Add(-72 * time.Hour), "2w": now.Add(-14 * 24 * time.Hour), "90m": now.Add(-90 * time.Minute),
+		"1.5d": now.Add(-36 * time.Hour), "2025-03-01": time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
+		"2025-03-01T08:30:00Z": time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC),
+	} {
+		if got, err := sources.ParseSince(text, now); err != nil || !got.Equal(want) {
+			t.Errorf("ParseSince(%q) = %v, %v; want %v", text, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "3", "-3d", "d", "yesterday", "3x"} {
+		if _, err := sources.ParseSince(bad, now); err == nil || !strings.Contains(err.Error(), "3d") {
+			t.Errorf("ParseSince(%q): %v, want a clear error", bad, err)
+		}
+	}
+}
+
+func TestTrailLineAndJSON(t *testing.T) {
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := sources.TrailEvent{ID: "1", Time: at, Name: "DeleteBucket", Source: "s3.amazonaws.com", User: "alice",
+		SourceIP: "10.0.0.1", ErrorCode: "AccessDenied", Resources: []string{"logs"},
+		JSON: "{\"eventName\": \"DeleteBucket\",\n \"x\": \"\u009b31m\"}"}
+	if got := sources.TrailLine(e); got != "2025-03-01T12:00:00Z   W  DeleteBucket  s3  alice  10.0.0.1  AccessDenied  logs" {
+		t.Errorf("line %q", got)
+	}
+	out := sources.TrailJSON(e)
+	var doc map[string]string
+	if err := json.Unmarshal(out, &doc); err != nil || doc["x"] != "\u009b31m" || strings.ContainsRune(string(out), 0x9b) || strings.Contains(string(out), "\n") {
+		t.Errorf("JSON %q (%v)", out, err)
+	}
+	var buf strings.Builder
+	if err := sources.WriteTrail(&buf, []sources.TrailEvent{e, e}, "json"); err != nil || strings.Count(buf.String(), "\n") != 2 {
+		t.Errorf("WriteTrail json: %q, %v", buf.String(), err)
+	}
+	if err := sources.WriteTrail(&buf, nil, "yaml"); err == nil || !strings.Contains(err.Error(), "text or json") {
+		t.Errorf("WriteTrail yaml: %v", err)
+	}
+	e.JSON, e.Kind, e.ReadOnly = "{truncated", sources.KindInsight, false
+	if !strings.HasPrefix(sources.TrailLine(e), "2025-03-01T12:00:00Z  I   DeleteBucket") {
+		t.Errorf("insight line %q", sources.TrailLine(e))
+	}
+	if err := json.Unmarshal(sources.TrailJSON(e), &map[string]any{}); err != nil || !strings.Contains(string(sources.TrailJSON(e)), `"kind":"insight"`) {
+		t.Errorf("fallback JSON %s: %v", sources.TrailJSON(e), err)
+	}
+}
