@@ -1,6 +1,7 @@
 package awssrc
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -92,5 +93,44 @@ func TestFetchTrailInsights(t *testing.T) {
 	if len(events) != 1 || events[0].Kind != sources.KindInsight || events[0].Name != "AttachRolePolicy" ||
 		events[0].Source != "lambda.amazonaws.com" || events[0].Failed() {
 		t.Errorf("events %+v", events)
+	}
+}
+
+func TestRecordEventBadInput(t *testing.T) {
+	huge := `{"blob":"` + strings.Repeat("é", 1<<20) + `"}`
+	for name, doc := range map[string]string{
+		"unknown fields":   `{"eventID":"u1","eventTime":"2025-03-01T12:00:00Z","brandNew":{"x":[1,2]},"managementEvent":false,"eventCategory":"Data"}`,
+		"huge parameters":  `{"eventID":"h1","eventTime":"2025-03-01T12:00:00Z","requestParameters":` + huge + `}`,
+		"wrong types":      `{"eventID":"w1","eventTime":"2025-03-01T12:00:00Z","readOnly":"yes","userIdentity":"root","resources":{}}`,
+		"bad time":         `{"eventID":"t1","eventTime":"yesterday"}`,
+		"truncated":        `{"eventID":"x1","eventTime":"2025-03-01T12:00:00Z","userIdentity":{"accessKeyId":"AKIA`,
+		"not json":         "\x1b[2Jhello",
+		"null":             `null`,
+		"insight, no name": `{"eventID":"i1","eventTime":"2025-03-01T12:00:00Z","eventType":"AwsCloudTrailInsight","insightDetails":null}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ev, _, err := recordEvent([]byte(doc)) // must not panic
+			if ev.JSON != doc {
+				t.Error("the document was not kept as it came")
+			}
+			switch name {
+			case "unknown fields":
+				if err != nil || ev.Kind != sources.KindData {
+					t.Errorf("%+v, %v", ev, err)
+				}
+			case "huge parameters":
+				if err != nil || ev.ID != "h1" || sources.Touches(ev, "nothing") {
+					t.Errorf("%v", err)
+				}
+			case "insight, no name":
+				if ev.Kind != sources.KindInsight {
+					t.Errorf("kind %q", ev.Kind)
+				}
+			case "bad time", "truncated", "not json", "wrong types":
+				if err == nil {
+					t.Errorf("no error for %q", doc)
+				}
+			}
+		})
 	}
 }
