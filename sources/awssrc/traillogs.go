@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -65,7 +66,8 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 	if start.IsZero() {
 		start = end.Add(-defaultS3TrailWindow)
 	}
-	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack)})
+	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack),
+		Pattern: trailLogPattern(q)})
 	var out []sources.TrailEvent
 	var bad badRecords
 	seen := map[string]bool{}
@@ -105,6 +107,38 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 		out = out[len(out)-limit:]
 	}
 	return out, bad.err("trail log group " + t.group)
+}
+
+// trailLogPattern is a CloudWatch Logs JSON filter pattern for the parts
+// of q that map onto one record field exactly, so that the service drops
+// most records of a narrowed query; "" when none does. What it cannot say
+// (users, resources) is left to the client-side check.
+func trailLogPattern(q sources.TrailQuery) string {
+	var terms []string
+	is := func(field, value string) {
+		if !strings.ContainsAny(value, `"\`) {
+			terms = append(terms, fmt.Sprintf(`($.%s = "%s")`, field, value))
+		}
+	}
+	switch q.Lookup.Key {
+	case sources.AttrEventName:
+		is("eventName", q.Lookup.Value)
+	case sources.AttrEventSource:
+		is("eventSource", q.Lookup.Value)
+	case sources.AttrAccessKeyID:
+		is("userIdentity.accessKeyId", q.Lookup.Value)
+	case sources.AttrReadOnly:
+		terms = append(terms, map[bool]string{true: "($.readOnly IS TRUE)", false: "($.readOnly IS FALSE)"}[q.Lookup.Value == "true"])
+	}
+	if q.Insights {
+		is("eventType", "AwsCloudTrailInsight")
+	} else if q.WriteOnly {
+		terms = append(terms, "($.readOnly IS FALSE)")
+	}
+	if len(terms) == 0 {
+		return ""
+	}
+	return "{ " + strings.Join(terms, " && ") + " }"
 }
 
 // badRecords collects what could not be read, naming the first few.

@@ -118,3 +118,25 @@ func TestMotoTrailLogGroup(t *testing.T) {
 		t.Errorf("%d LookupEvents calls; the log group replaces them", n)
 	}
 }
+
+func TestTrailLogPattern(t *testing.T) {
+	attr := func(k, v string) sources.LookupAttr { return sources.LookupAttr{Key: k, Value: v} }
+	for _, tc := range []struct {
+		q    sources.TrailQuery
+		want string
+	}{
+		{sources.TrailQuery{}, ""},
+		{sources.TrailQuery{ResourceName: "x", Lookup: attr(sources.AttrUsername, "alice")}, ""},
+		{sources.TrailQuery{Lookup: attr(sources.AttrEventName, "DeleteBucket")}, `{ ($.eventName = "DeleteBucket") }`},
+		{sources.TrailQuery{Lookup: attr(sources.AttrEventSource, "s3.amazonaws.com"), WriteOnly: true},
+			`{ ($.eventSource = "s3.amazonaws.com") && ($.readOnly IS FALSE) }`},
+		{sources.TrailQuery{Lookup: attr(sources.AttrAccessKeyID, "AKIAX")}, `{ ($.userIdentity.accessKeyId = "AKIAX") }`},
+		{sources.TrailQuery{Lookup: attr(sources.AttrReadOnly, "true")}, `{ ($.readOnly IS TRUE) }`},
+		{sources.TrailQuery{Lookup: attr(sources.AttrEventName, `a"b`)}, ""},
+		{sources.TrailQuery{Insights: true, WriteOnly: true}, `{ ($.eventType = "AwsCloudTrailInsight") }`},
+	} {
+		if got := trailLogPattern(tc.q); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
