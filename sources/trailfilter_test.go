@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -222,5 +223,31 @@ func TestGlob(t *testing.T) {
 		if glob(tc.p, tc.s) != tc.ok {
 			t.Errorf("glob(%q, %q) != %v", tc.p, tc.s, tc.ok)
 		}
+	}
+}
+
+// BenchmarkTrailFilter: one filter over a pane's worth of events.
+func BenchmarkTrailFilter(b *testing.B) {
+	events := make([]TrailEvent, 0, 10_000)
+	for len(events) < cap(events) {
+		events = append(events, sampleEvents()...)
+	}
+	f, _ := ParseTrailFilter("user:*a* name:De* -ro ip:10.0.0.0/8 res:i-0abc s3")
+	b.ResetTimer()
+	for range b.N {
+		f.Filter(events)
+	}
+}
+
+func BenchmarkDeniedTally(b *testing.B) {
+	events := make([]TrailEvent, 10_000)
+	for i := range events {
+		events[i] = TrailEvent{ID: fmt.Sprint(i), User: fmt.Sprint("u", i%50), SourceIP: fmt.Sprint("10.0.0.", i%200), ErrorCode: "AccessDenied", Name: "ListBuckets"}
+	}
+	b.ResetTimer()
+	for range b.N {
+		var t DeniedTally
+		t.Add(events)
+		t.ByIP()
 	}
 }

@@ -42,6 +42,8 @@ func (p SearchProgress) Fraction() float64 {
 const (
 	defaultSearchLimit = 1000
 	searchBatch        = 500 // events asked of the source per request
+	searchFirstSpan    = time.Hour
+	searchMaxSpan      = 32 * 24 * time.Hour
 )
 
 // SearchTrail walks [Since, Until] from the newest end back, one FetchTrail
@@ -50,6 +52,10 @@ const (
 // events are found. It returns the events found, oldest first. When ctx
 // ends it returns what it found so far with ctx's error; a source's partial
 // errors (a bad file) are returned, joined, alongside the events.
+//
+// Each request covers a span that starts at an hour and grows fourfold
+// after every short answer, so a quiet range takes few requests while
+// readers of files (S3, log groups) are never asked for months at once.
 func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress func(SearchProgress)) ([]TrailEvent, error) {
 	limit := s.Limit
 	if limit <= 0 {
@@ -66,12 +72,13 @@ func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress 
 	var found []TrailEvent
 	var warnings []error
 	seen := map[string]bool{}
-	end := until
+	end, span := until, searchFirstSpan
 	for len(found) < limit && end.After(s.Since) {
 		if err := ctx.Err(); err != nil {
 			return sortedByTime(found), err
 		}
-		batch, err := src.FetchTrail(ctx, s.Filter.Query(TrailQuery{Start: s.Since, End: end, Limit: searchBatch}))
+		start := later(end.Add(-span), s.Since)
+		batch, err := src.FetchTrail(ctx, s.Filter.Query(TrailQuery{Start: start, End: end, Limit: searchBatch}))
 		p.Requests++
 		if err != nil {
 			if len(batch) == 0 || ctx.Err() != nil {
@@ -86,14 +93,12 @@ func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress 
 				found = append(found, e)
 			}
 		}
-		// A short batch holds everything left; a full one stops at its
+		// A short batch holds all of its span; a full one stops at its
 		// oldest event, from where the next request goes on.
-		end = s.Since
-		if len(batch) >= searchBatch {
-			end = batch[0].Time
-			if !end.Before(p.Through) {
-				end = p.Through.Add(-time.Second) // a whole batch in one second: step past it
-			}
+		if len(batch) < searchBatch {
+			end, span = start, min(4*span, searchMaxSpan)
+		} else if end = batch[0].Time; !end.Before(p.Through) {
+			end = p.Through.Add(-time.Second) // a whole batch in one second: step past it
 		}
 		p.Through, p.Found = later(end, s.Since), len(found)
 		if progress != nil {

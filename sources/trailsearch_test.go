@@ -20,7 +20,7 @@ func TestSearchTrail(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	src := demoAt(now)
 	var steps []sources.SearchProgress
-	all, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Limit: 100_000},
+	all, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 100_000},
 		func(p sources.SearchProgress) { steps = append(steps, p) })
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,7 @@ func TestSearchTrail(t *testing.T) {
 	}
 
 	f, _ := sources.ParseTrailFilter("user:svc-reports -ro")
-	writes, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-3 * 24 * time.Hour), Filter: f}, nil)
+	writes, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-3 * 24 * time.Hour), Until: now, Filter: f}, nil)
 	if err != nil || len(writes) == 0 {
 		t.Fatalf("%d events, %v", len(writes), err)
 	}
@@ -64,7 +64,7 @@ func TestSearchTrail(t *testing.T) {
 		}
 	}
 
-	limited, _ := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Limit: 10}, nil)
+	limited, _ := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 10}, nil)
 	if len(limited) != 10 || !limited[9].Time.Equal(all[len(all)-1].Time) {
 		t.Errorf("limit 10 gave %d events, want the newest", len(limited))
 	}
@@ -74,7 +74,7 @@ func TestSearchTrailCancel(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	found, err := sources.SearchTrail(ctx, demoAt(now), sources.TrailSearch{Since: now.Add(-48 * time.Hour), Limit: 100_000},
+	found, err := sources.SearchTrail(ctx, demoAt(now), sources.TrailSearch{Since: now.Add(-48 * time.Hour), Until: now, Limit: 100_000},
 		func(sources.SearchProgress) {
 			calls++
 			cancel() // as Esc does
