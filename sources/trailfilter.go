@@ -152,54 +152,47 @@ func parseKind(v string) (EventKind, bool) {
 // IsZero reports whether the filter keeps every event.
 func (f TrailFilter) IsZero() bool { return f.String() == "" }
 
-// String is the filter in the query syntax, in a fixed order.
-func (f TrailFilter) String() string {
-	var terms []string
-	if f.Kind != "" {
-		terms = append(terms, "kind:"+string(f.Kind))
-	}
-	if f.WriteOnly {
-		terms = append(terms, "-ro")
-	}
-	if f.ReadOnly {
-		terms = append(terms, "ro")
-	}
-	if f.ErrorsOnly {
-		terms = append(terms, "err")
-	}
-	for _, field := range filterFields {
-		if v := *field.get(&f); v != "" {
-			terms = append(terms, field.names[0]+":"+v)
+// term is one condition of a filter, as typed and as described.
+type term struct{ syntax, label string }
+
+func (f TrailFilter) terms() []term {
+	var ts []term
+	flag := func(on bool, syntax, label string) {
+		if on {
+			ts = append(ts, term{syntax, label})
 		}
 	}
-	return strings.Join(append(terms, f.Words...), " ")
+	flag(f.Kind != "", "kind:"+string(f.Kind), string(f.Kind)+" events")
+	flag(f.WriteOnly, "-ro", "write-only")
+	flag(f.ReadOnly, "ro", "read-only")
+	flag(f.ErrorsOnly, "err", "errors")
+	for _, field := range filterFields {
+		v := *field.get(&f)
+		flag(v != "", field.names[0]+":"+v, field.label+" "+v)
+	}
+	for _, w := range f.Words {
+		flag(true, w, fmt.Sprintf("%q", w))
+	}
+	return ts
+}
+
+// String is the filter in the query syntax, in a fixed order.
+func (f TrailFilter) String() string {
+	var out []string
+	for _, t := range f.terms() {
+		out = append(out, t.syntax)
+	}
+	return strings.Join(out, " ")
 }
 
 // Describe says what is filtered, for a pane title: "write-only · user alice".
 // It is empty for the zero filter.
 func (f TrailFilter) Describe() string {
-	var parts []string
-	if f.Kind != "" {
-		parts = append(parts, string(f.Kind)+" events")
+	var out []string
+	for _, t := range f.terms() {
+		out = append(out, t.label)
 	}
-	if f.WriteOnly {
-		parts = append(parts, "write-only")
-	}
-	if f.ReadOnly {
-		parts = append(parts, "read-only")
-	}
-	if f.ErrorsOnly {
-		parts = append(parts, "errors")
-	}
-	for _, field := range filterFields {
-		if v := *field.get(&f); v != "" {
-			parts = append(parts, field.label+" "+v)
-		}
-	}
-	for _, w := range f.Words {
-		parts = append(parts, fmt.Sprintf("%q", w))
-	}
-	return Sanitize(strings.Join(parts, " · "))
+	return Sanitize(strings.Join(out, " · "))
 }
 
 // Lookup picks the one condition LookupEvents should apply server-side:
