@@ -112,8 +112,8 @@ func Touches(e TrailEvent, name string) bool {
 			return true
 		}
 	}
-	if !strings.Contains(e.JSON, name) {
-		return false // cheap test before decoding
+	if plainASCII(name) && !strings.Contains(e.JSON, name) {
+		return false // cheap test before decoding: JSON escapes none of it
 	}
 	var doc struct {
 		RequestParameters any `json:"requestParameters"`
@@ -122,6 +122,15 @@ func Touches(e TrailEvent, name string) bool {
 		return false
 	}
 	return mentions(doc.RequestParameters, name)
+}
+
+func plainASCII(s string) bool {
+	for _, r := range s {
+		if r < ' ' || r > '~' || strings.ContainsRune(`"\<>&`, r) {
+			return false
+		}
+	}
+	return true
 }
 
 func names(value, name string) bool {

@@ -2,7 +2,6 @@ package awssrc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -172,7 +171,7 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 			if e.Time.Before(start) || e.Time.After(end) || seen[e.ID] {
 				continue
 			}
-			if q.ResourceName != "" && !touches(e, q.ResourceName) {
+			if q.ResourceName != "" && !sources.Touches(e, q.ResourceName) {
 				continue
 			}
 			if e.ID != "" {
@@ -223,47 +222,4 @@ func (t *S3Trail) locateBucket(ctx context.Context) error {
 		t.bucketOpts = []func(*s3.Options){func(o *s3.Options) { o.Region = region }}
 	}
 	return nil
-}
-
-// touches reports whether e concerns the resource called name: one of its
-// resource ARNs, or a string in its requestParameters, is name or ends in
-// "/name" or ":name".
-func touches(e sources.TrailEvent, name string) bool {
-	for _, r := range e.Resources {
-		if names(r, name) {
-			return true
-		}
-	}
-	var doc struct {
-		RequestParameters any `json:"requestParameters"`
-	}
-	if json.Unmarshal([]byte(e.JSON), &doc) != nil {
-		return false
-	}
-	return mentions(doc.RequestParameters, name)
-}
-
-func names(value, name string) bool {
-	return value == name || strings.HasSuffix(value, "/"+name) || strings.HasSuffix(value, ":"+name)
-}
-
-// mentions walks a decoded JSON value for a string that names name.
-func mentions(v any, name string) bool {
-	switch v := v.(type) {
-	case string:
-		return names(v, name)
-	case []any:
-		for _, x := range v {
-			if mentions(x, name) {
-				return true
-			}
-		}
-	case map[string]any:
-		for _, x := range v {
-			if mentions(x, name) {
-				return true
-			}
-		}
-	}
-	return false
 }
