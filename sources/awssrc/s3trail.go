@@ -139,18 +139,7 @@ func (t *S3Trail) URL() string {
 // afterwards, so one bad file cannot stall the live feed (whose poll drops a
 // failed call's events and repeats the window).
 func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultTrailLimit
-	}
-	end := q.End
-	if end.IsZero() {
-		end = t.now()
-	}
-	start := q.Start
-	if start.IsZero() {
-		start = end.Add(-defaultS3TrailWindow)
-	}
+	start, end, limit := deliveredWindow(q, t.now())
 	if err := t.locateBucket(ctx); err != nil {
 		return nil, err
 	}

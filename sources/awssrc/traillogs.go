@@ -54,18 +54,7 @@ func (s *Source) UseTrailLogGroup(group string) error {
 // client-side. A message that is not a CloudTrail record is left out and
 // named, by log event id, in the error returned with the good events.
 func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultTrailLimit
-	}
-	end := q.End
-	if end.IsZero() {
-		end = t.now()
-	}
-	start := q.Start
-	if start.IsZero() {
-		start = end.Add(-defaultS3TrailWindow)
-	}
+	start, end, limit := deliveredWindow(q, t.now())
 	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack),
 		Pattern: trailLogPattern(q)})
 	var out []sources.TrailEvent
@@ -139,6 +128,23 @@ func trailLogPattern(q sources.TrailQuery) string {
 		return ""
 	}
 	return "{ " + strings.Join(terms, " && ") + " }"
+}
+
+// deliveredWindow is the window and limit of q for readers of the files or
+// log events a trail delivers: an unset End is now, an unset Start an hour
+// before End, an unset Limit the default.
+func deliveredWindow(q sources.TrailQuery, now time.Time) (start, end time.Time, limit int) {
+	start, end, limit = q.Start, q.End, q.Limit
+	if limit <= 0 {
+		limit = defaultTrailLimit
+	}
+	if end.IsZero() {
+		end = now
+	}
+	if start.IsZero() {
+		start = end.Add(-defaultS3TrailWindow)
+	}
+	return start, end, limit
 }
 
 // badRecords collects what could not be read, naming the first few.
