@@ -134,3 +134,30 @@ func TestRecordEventBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestMotoS3TrailAppliesQuery(t *testing.T) {
+	s, _, bucket := motoTrail(t, "")
+	at := time.Now().UTC().Add(-20 * time.Minute).Truncate(time.Minute)
+	putObject(t, s, bucket, trailKeyFor("AWSLogs/", "us-east-1", at.Add(5*time.Minute), "Q000000000000000"), gzipRecords(t,
+		trailRecord("read", at, "DescribeInstances", "ec2.amazonaws.com", nil),
+		trailRecord("write", at.Add(time.Second), "TerminateInstances", "ec2.amazonaws.com", map[string]any{"readOnly": false}),
+		trailRecord("data", at.Add(2*time.Second), "GetObject", "s3.amazonaws.com", map[string]any{"managementEvent": false})))
+	window := sources.TrailQuery{Start: at.Add(-time.Minute), End: at.Add(time.Minute)}
+	for _, tc := range []struct {
+		q    func(sources.TrailQuery) sources.TrailQuery
+		want string
+	}{
+		{func(q sources.TrailQuery) sources.TrailQuery { return q }, "read write data"},
+		{func(q sources.TrailQuery) sources.TrailQuery { q.WriteOnly = true; return q }, "write"},
+		{func(q sources.TrailQuery) sources.TrailQuery {
+			q.Lookup = sources.LookupAttr{Key: sources.AttrEventSource, Value: "s3.amazonaws.com"}
+			return q
+		}, "data"},
+		{func(q sources.TrailQuery) sources.TrailQuery { q.Insights = true; return q }, ""},
+	} {
+		events, err := s.FetchTrail(ctxFor(t), tc.q(window))
+		if got := strings.Join(ids(events), " "); err != nil || got != tc.want {
+			t.Errorf("%+v: %q (%v), want %q", tc.q(window), got, err, tc.want)
+		}
+	}
+}

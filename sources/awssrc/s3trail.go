@@ -132,6 +132,9 @@ func (t *S3Trail) URL() string {
 // is the name or ends in "/name" or ":name", or when a string anywhere in its
 // requestParameters does (so "checkout-api" matches both
 // arn:aws:lambda:…:function:checkout-api and {"functionName":"checkout-api"}).
+// q.Lookup and q.WriteOnly are applied the same way (sources.MatchesQuery);
+// Insights events are delivered elsewhere and not read, so q.Insights finds
+// none.
 //
 // A log file that is not gzipped CloudTrail JSON does not stop the others:
 // the events of the good files are returned together with an error naming
@@ -160,7 +163,7 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 			if e.Time.Before(start) || e.Time.After(end) || seen[e.ID] {
 				continue
 			}
-			if q.ResourceName != "" && !sources.Touches(e, q.ResourceName) {
+			if !sources.MatchesQuery(q, e) {
 				continue
 			}
 			if e.ID != "" {
