@@ -69,8 +69,9 @@ func (s *Source) deniedCalls() []call {
 }
 
 // insightEvents are the Insights events (start and, once past, end) of the
-// burst's GetSecretValue error rate within [start, end], oldest first.
-func (s *Source) insightEvents(start, end time.Time) []sources.TrailEvent {
+// burst's GetSecretValue error rate within [start, end] that meet q, oldest
+// first.
+func (s *Source) insightEvents(q sources.TrailQuery, start, end time.Time) []sources.TrailEvent {
 	begin := s.story.change.Add(deniedAfter)
 	shared := uuid("insight", 0)
 	var out []sources.TrailEvent
@@ -95,8 +96,11 @@ func (s *Source) insightEvents(start, end time.Time) []sources.TrailEvent {
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
 		_ = enc.Encode(doc) // plain data: cannot fail
-		out = append(out, sources.TrailEvent{ID: doc["eventID"].(string), Time: at, Name: "GetSecretValue",
-			Source: "secretsmanager.amazonaws.com", Kind: sources.KindInsight, JSON: string(bytes.TrimSpace(buf.Bytes()))})
+		e := sources.TrailEvent{ID: doc["eventID"].(string), Time: at, Name: "GetSecretValue",
+			Source: "secretsmanager.amazonaws.com", Kind: sources.KindInsight, JSON: string(bytes.TrimSpace(buf.Bytes()))}
+		if sources.MatchesQuery(q, e) {
+			out = append(out, e)
+		}
 	}
 	return out
 }

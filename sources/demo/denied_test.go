@@ -72,6 +72,11 @@ func TestDeniedBurstAndInsights(t *testing.T) {
 			t.Errorf("insight event %+v", e)
 		}
 	}
+	other, _ := s.FetchTrail(ctx, sources.TrailQuery{End: c.t, Insights: true,
+		Lookup: sources.LookupAttr{Key: sources.AttrEventName, Value: "RunInstances"}})
+	if len(other) != 0 {
+		t.Errorf("Insights events for another API: %+v", other)
+	}
 	c.t = s.ChangeTime().Add(deniedAfter + 90*time.Second)
 	if started, _ := s.FetchTrail(ctx, sources.TrailQuery{End: c.t, Insights: true}); len(started) != 1 {
 		t.Errorf("%d Insights events while the burst goes on, want the start only", len(started))

@@ -66,7 +66,7 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	now := s.now()
 	start, end := later(q.Start, now.Add(-trailRetention)), earlier(q.End, now)
 	if q.Insights {
-		return s.insightEvents(start, end), nil
+		return s.insightEvents(q, start, end), nil
 	}
 	// Lookup attributes and WriteOnly need the rendered event: only then
 	// is it rendered for every candidate.
