@@ -74,42 +74,99 @@ func (s MetricSpec) WithDefaults() MetricSpec {
 	return s
 }
 
-// ParseMetricSpec reads "namespace/metric/dim=value[,dim=value]:stat".
-// Namespaces may themselves contain a slash ("AWS/EC2"), so the metric is the
-// second-to-last slash-separated part when dimensions are present.
+// ParseMetricSpec reads "namespace/metric/dim=value[,dim=value][:stat]".
+//
+// Namespaces may contain slashes ("AWS/EC2") and dimension values may contain
+// slashes, colons and equals signs (ARNs, "app/prod-web/50dc..."), so the
+// dimensions start at the first slash-separated part that holds a "=", the
+// metric is the part before it, and a text after the last ":" is the
+// statistic when it is one CloudWatch knows (see ParseStat). A value that
+// itself ends in ":<statistic>" needs the statistic given explicitly.
 func ParseMetricSpec(text string) (MetricSpec, error) {
+	fail := func(format string, args ...any) (MetricSpec, error) {
+		return MetricSpec{}, fmt.Errorf("metric %q: "+format, append([]any{text}, args...)...)
+	}
 	spec := MetricSpec{}
-	body := text
-	if i := strings.LastIndex(text, ":"); i >= 0 {
-		body, spec.Stat = text[:i], text[i+1:]
-	}
+	body, stat := splitStat(text)
+	spec.Stat = stat
 	parts := strings.Split(body, "/")
-	if len(parts) < 2 {
-		return spec, fmt.Errorf("metric %q: want namespace/metric/dim=value:stat", text)
-	}
-	last := parts[len(parts)-1]
-	if strings.Contains(last, "=") || last == "" {
-		for _, pair := range strings.Split(last, ",") {
-			if pair == "" {
-				continue
-			}
-			name, value, ok := strings.Cut(pair, "=")
-			if !ok || name == "" {
-				return spec, fmt.Errorf("metric %q: dimension %q is not name=value", text, pair)
-			}
-			spec.Dims = append(spec.Dims, Dimension{Name: name, Value: value})
+	names := len(parts)
+	for i, p := range parts {
+		if strings.Contains(p, "=") {
+			names = i
+			break
 		}
-		parts = parts[:len(parts)-1]
 	}
-	if len(parts) < 2 {
-		return spec, fmt.Errorf("metric %q: want namespace/metric/dim=value:stat", text)
+	if names < 2 {
+		return fail("want namespace/metric/dim=value[,dim=value][:stat]")
 	}
-	spec.Metric = parts[len(parts)-1]
-	spec.Namespace = strings.Join(parts[:len(parts)-1], "/")
+	spec.Namespace = strings.Join(parts[:names-1], "/")
+	spec.Metric = parts[names-1]
 	if spec.Namespace == "" || spec.Metric == "" {
-		return spec, fmt.Errorf("metric %q: namespace and metric name are required", text)
+		return fail("namespace and metric name are required")
+	}
+	if names < len(parts) {
+		dims, err := parseDims(strings.Join(parts[names:], "/"))
+		if err != nil {
+			return fail("%v", err)
+		}
+		spec.Dims = dims
+	}
+	// Only an ARN may end in ":word"; anywhere else that word was meant
+	// as the statistic.
+	last := spec.Metric
+	if len(spec.Dims) > 0 {
+		last = spec.Dims[len(spec.Dims)-1].Value
+	}
+	if i := strings.LastIndex(last, ":"); spec.Stat == "" && i >= 0 && !strings.HasPrefix(last, "arn:") {
+		return fail("unknown statistic %q (%s)", last[i+1:], statHelp)
 	}
 	return spec.WithDefaults(), nil
+}
+
+// splitStat cuts a known statistic off the end of text: after the last ":",
+// or before the "(" of a range statistic such as "TM(10%:90%)".
+func splitStat(text string) (body, stat string) {
+	end := text
+	if strings.HasSuffix(text, ")") {
+		end = text[:max(strings.LastIndex(text, "("), 0)]
+	}
+	i := strings.LastIndex(end, ":")
+	if i < 0 {
+		return text, ""
+	}
+	if stat, ok := ParseStat(text[i+1:]); ok {
+		return text[:i], stat
+	}
+	return text, ""
+}
+
+// parseDims reads "name=value,name=value". A comma followed by text without
+// "=" belongs to the value before it.
+func parseDims(text string) ([]Dimension, error) {
+	var dims []Dimension
+	seen := map[string]bool{}
+	for _, piece := range strings.Split(text, ",") {
+		name, value, ok := strings.Cut(piece, "=")
+		if !ok && len(dims) > 0 {
+			dims[len(dims)-1].Value += "," + piece
+			continue
+		}
+		if !ok || name == "" {
+			return nil, fmt.Errorf("dimension %q is not name=value", piece)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("dimension %q given twice", name)
+		}
+		seen[name] = true
+		dims = append(dims, Dimension{Name: name, Value: value})
+	}
+	for _, d := range dims {
+		if d.Value == "" {
+			return nil, fmt.Errorf("dimension %q has an empty value", d.Name)
+		}
+	}
+	return dims, nil
 }
 
 // Series is the data of one metric over a window, oldest point first.

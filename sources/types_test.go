@@ -1,6 +1,8 @@
 package sources
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,6 +26,68 @@ func TestParseMetricSpec(t *testing.T) {
 	for _, bad := range []string{"", "justone", "NS/Metric/=x:Sum", "/Metric"} {
 		if _, err := ParseMetricSpec(bad); err == nil {
 			t.Errorf("ParseMetricSpec(%q) accepted", bad)
+		}
+	}
+}
+
+func TestParseMetricSpecKeepsSlashesAndColonsInValues(t *testing.T) {
+	cases := []struct {
+		text, namespace, metric, stat string
+		dims                          []Dimension
+	}{
+		{"AWS/ApplicationELB/TargetResponseTime/LoadBalancer=app/prod-web/50dc6c495c0c9188:p99",
+			"AWS/ApplicationELB", "TargetResponseTime", "p99", []Dimension{{"LoadBalancer", "app/prod-web/50dc6c495c0c9188"}}},
+		{"AWS/ApplicationELB/HTTPCode_Target_5XX_Count/LoadBalancer=app/web/1,TargetGroup=targetgroup/tg/2:Sum",
+			"AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum",
+			[]Dimension{{"LoadBalancer", "app/web/1"}, {"TargetGroup", "targetgroup/tg/2"}}},
+		{"AWS/States/ExecutionsFailed/StateMachineArn=arn:aws:states:eu-west-1:123456789012:stateMachine:orders",
+			"AWS/States", "ExecutionsFailed", "Average",
+			[]Dimension{{"StateMachineArn", "arn:aws:states:eu-west-1:123456789012:stateMachine:orders"}}},
+		{"AWS/States/ExecutionsFailed/StateMachineArn=arn:aws:states:eu-west-1:1:stateMachine:orders:Maximum",
+			"AWS/States", "ExecutionsFailed", "Maximum",
+			[]Dimension{{"StateMachineArn", "arn:aws:states:eu-west-1:1:stateMachine:orders"}}},
+		{"MyApp/Latency:TM(10%:90%)", "MyApp", "Latency", "TM(10%:90%)", nil},
+		{"MyApp/Latency/Query=a=b,c:maximum", "MyApp", "Latency", "Maximum", []Dimension{{"Query", "a=b,c"}}},
+	}
+	for _, c := range cases {
+		spec, err := ParseMetricSpec(c.text)
+		if err != nil {
+			t.Errorf("ParseMetricSpec(%q): %v", c.text, err)
+			continue
+		}
+		if spec.Namespace != c.namespace || spec.Metric != c.metric || spec.Stat != c.stat || fmt.Sprint(spec.Dims) != fmt.Sprint(c.dims) {
+			t.Errorf("ParseMetricSpec(%q) = %+v", c.text, spec)
+		}
+	}
+}
+
+func TestParseMetricSpecNamesWhatIsWrong(t *testing.T) {
+	for text, want := range map[string]string{
+		"a/b/c=": `dimension "c" has an empty value`,
+		"AWS/EC2/CPUUtilization/InstanceId=i-1:Bogus": `unknown statistic "Bogus"`,
+		"MyApp/Latency:Bogus":                         `unknown statistic "Bogus"`,
+		"MyApp/Latency/A=1,A=2":                       `dimension "A" given twice`,
+	} {
+		if _, err := ParseMetricSpec(text); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseMetricSpec(%q) = %v, want %s", text, err, want)
+		}
+	}
+}
+
+func TestParseStatKnowsCloudWatchStatistics(t *testing.T) {
+	for in, want := range map[string]string{
+		"Average": "Average", "sum": "Sum", "SampleCount": "SampleCount", "IQM": "IQM", "p99": "p99", "P99.9": "p99.9",
+		"p0.0": "p0.0", "p100": "p100", "tm90": "tm90", "wm98": "wm98", "tc90": "tc90", "ts90": "ts90",
+		"TM(2%:98%)": "TM(2%:98%)", "TM(150:1000)": "TM(150:1000)", "tc(0.005:0.030)": "TC(0.005:0.030)",
+		"TS(80%:)": "TS(80%:)", "PR(:300)": "PR(:300)", "PR(100:2000)": "PR(100:2000)",
+	} {
+		if got, ok := ParseStat(in); !ok || got != want {
+			t.Errorf("ParseStat(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"", "Bogus", "Max", "p101", "p", "p-1", "TM()", "TM(:)", "TM(10%:190%)", "PR(10%:)", "x99", "p99.12345678901"} {
+		if got, ok := ParseStat(bad); ok {
+			t.Errorf("ParseStat(%q) accepted as %q", bad, got)
 		}
 	}
 }
