@@ -73,6 +73,7 @@ var _ sources.Source = (*Source)(nil)
 // New builds the service clients. endpointURL, when set, overrides the
 // endpoint of every service (e.g. a moto or LocalStack URL).
 func New(cfg aws.Config, endpointURL string) *Source {
+	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], classifyErrors)
 	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL}
 	base := func(p **string) {
 		if endpointURL != "" {

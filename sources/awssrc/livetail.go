@@ -177,7 +177,7 @@ func (t *liveTail) run(ctx context.Context, stream *cloudwatchlogs.StartLiveTail
 		}
 		var timeout *types.SessionTimeoutException
 		if err != nil && !errors.As(err, &timeout) {
-			return fmt.Errorf("live tail: %w", err)
+			return fmt.Errorf("live tail: %w", classify(err))
 		}
 		// The session ended normally (or reached its three hours): start
 		// another.
