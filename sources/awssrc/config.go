@@ -4,15 +4,22 @@ package awssrc
 
 import (
 	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
 
@@ -22,19 +29,55 @@ import (
 // maxAttempts caps the SDK's own retries so the UI's backoff takes over soon.
 const maxAttempts = 3
 
+// Connection timeouts: an endpoint that accepts a connection and never
+// answers fails the call after responseTimeout, not after the UI's poll
+// timeout, and a timed-out call is not retried (the next poll is the retry).
+const (
+	dialTimeout     = 5 * time.Second
+	responseTimeout = 10 * time.Second
+)
+
 // Options selects the AWS account, region and endpoint. Empty fields fall
 // back to the standard AWS configuration chain.
 type Options struct {
 	Profile     string
 	Region      string
 	EndpointURL string
+	// Log receives the SDK's own log lines (retries, warnings such as
+	// "failed to discard remaining HTTP response body"). Nil drops them:
+	// they must never reach the terminal the dashboard draws on.
+	Log io.Writer
+	// ResponseTimeout bounds the wait for an answer's headers; 0 means
+	// responseTimeout.
+	ResponseTimeout time.Duration
 }
 
 // LoadConfig loads the standard AWS configuration (environment, shared files,
 // SSO, IMDS, ...) with the profile and region overridden when set.
 // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK.
 func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
-	var fns []func(*config.LoadOptions) error
+	var logger logging.Logger = logging.Nop{}
+	if opts.Log != nil {
+		logger = logging.NewStandardLogger(opts.Log)
+	}
+	wait := opts.ResponseTimeout
+	if wait <= 0 {
+		wait = responseTimeout
+	}
+	fns := []func(*config.LoadOptions) error{
+		config.WithLogger(logger),
+		config.WithHTTPClient(awshttp.NewBuildableClient().
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = dialTimeout }).
+			WithTransportOptions(func(t *http.Transport) {
+				t.TLSHandshakeTimeout = dialTimeout
+				t.ResponseHeaderTimeout = wait
+			})),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.Retryables = append([]retry.IsErrorRetryable{retry.IsErrorRetryableFunc(timeoutsAreFinal)}, o.Retryables...)
+			})
+		}),
+	}
 	if opts.Profile != "" {
 		fns = append(fns, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -42,6 +85,16 @@ func LoadConfig(ctx context.Context, opts Options) (aws.Config, error) {
 		fns = append(fns, config.WithRegion(opts.Region))
 	}
 	return config.LoadDefaultConfig(ctx, fns...)
+}
+
+// timeoutsAreFinal stops the SDK from retrying a call that timed out: three
+// silent attempts would keep the screen empty for three timeouts.
+func timeoutsAreFinal(err error) aws.Ternary {
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return aws.FalseTernary
+	}
+	return aws.UnknownTernary
 }
 
 // HasCredentials reports whether cfg yields credentials within a short time.
