@@ -16,10 +16,11 @@ import (
 	"github.com/aws/smithy-go/middleware"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/internal/offline"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := offline.Main(m)
 	motoserver.Stop()
 	os.Exit(code)
 }
