@@ -14,6 +14,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/internal/offline"
 )
 
 // tmuxSession drives the real binary inside a detached tmux session.
@@ -93,20 +94,46 @@ func (s *tmuxSession) alive() bool {
 	return exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil
 }
 
-func buildBinary(t *testing.T) string {
+func buildBinary(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "watchtrail")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), ".")...)
+	// The go command may fetch modules: it is not the program under test.
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasSuffix(strings.ToLower(k), "_proxy") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
 }
 
+// cleanEnv is the whole environment of a binary under test: an empty home,
+// no AWS settings but extra, no instance-metadata probing, and any request
+// beyond 127.0.0.1 refused and reported.
+func cleanEnv(t *testing.T, extra ...string) string {
+	home := t.TempDir()
+	env := append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + home + "/.config", "XDG_STATE_HOME=" + home + "/.local/state",
+		"TERM=xterm-256color", "PATH=/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED=true"}, offline.Env()...)
+	return "env -i " + strings.Join(append(env, extra...), " ")
+}
+
+func TestVersionOfTheBuiltBinary(t *testing.T) {
+	bin := buildBinary(t, "-ldflags", "-X main.version=v9.8.7")
+	for _, arg := range []string{"version", "--version"} {
+		out, err := exec.Command(bin, arg).CombinedOutput()
+		if err != nil || string(out) != "watchtrail v9.8.7\n" {
+			t.Errorf("watchtrail %s: %q, %v", arg, out, err)
+		}
+	}
+}
+
 func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
 	bin := buildBinary(t)
 	// HOME is emptied so no real AWS config or credentials are picked up.
-	command := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=/usr/bin:/bin %s --demo-incident-after=3s --refresh=500ms",
-		t.TempDir(), bin)
+	command := cleanEnv(t) + " " + bin + " --demo-incident-after=3s --refresh=1s"
 	s := startTmux(t, 120, 40, command)
 
 	s.waitFor(15*time.Second, "DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "all clear")
@@ -135,8 +162,8 @@ func TestEndToEndAgainstMoto(t *testing.T) {
 	seed.Logs("/e2e/app", now, "ERROR disk full on /var (i-0e2e)", "INFO retrying")
 
 	bin := buildBinary(t)
-	command := fmt.Sprintf("env -i HOME=%s TERM=xterm-256color PATH=/usr/bin:/bin AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test "+
-		"AWS_REGION=us-east-1 %s --endpoint-url %s --log-group /e2e/app --refresh 1s", t.TempDir(), bin, endpoint)
+	command := cleanEnv(t, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1") +
+		fmt.Sprintf(" %s --endpoint-url %s --log-group /e2e/app --refresh 1s", bin, endpoint)
 	s := startTmux(t, 140, 40, command)
 	s.waitFor(20*time.Second, "aws us-east-1 @ "+endpoint, "1 firing", "e2e-cpu-high", "CPUUtilization i-0e2e", "disk full on /var")
 	s.keys("Enter")

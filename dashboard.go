@@ -1,0 +1,76 @@
+package main
+
+import (
+	"log"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"watchtrail/sources"
+	"watchtrail/sources/demo"
+	"watchtrail/ui"
+)
+
+// dashboardFlags are the flags of the dashboard (watchtrail with no
+// subcommand).
+type dashboardFlags struct {
+	refresh   time.Duration
+	metrics   []sources.MetricSpec
+	logGroups []string
+	filter    string
+	liveTail  bool
+}
+
+func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
+	fs.Var(durationAtLeast{&d.refresh, minRefresh}, "refresh", "poll interval, at least 1s (default 15s for AWS, 2s for the demo)")
+	fs.Var(newList(&d.metrics, "metric", sources.ParseMetricSpec), "metric",
+		"extra metric to chart, namespace/metric/dim=value[,dim=value][:stat] (repeatable)")
+	fs.Var(newList(&d.logGroups, "group", parseLogGroup), "log-group", "log group to tail (repeatable)")
+	fs.Var(checkedString{&d.filter, "pattern", checkFilter}, "filter", "CloudWatch Logs filter pattern for the tailed groups")
+	fs.BoolVar(&d.liveTail, "live-tail", false, "stream log groups with CloudWatch Logs Live Tail (StartLiveTail; billed per minute) "+
+		"instead of polling; falls back to polling if unavailable")
+}
+
+// runDashboard runs the TUI; tests replace it to see the configuration.
+var runDashboard = func(cfg ui.Config) error {
+	_, err := tea.NewProgram(ui.New(cfg), tea.WithAltScreen()).Run()
+	return err
+}
+
+func (d *dashboardFlags) run(cmd *cobra.Command, g *globals) error {
+	src, err := g.openSource(cmd.Context(), cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	cfg := ui.Config{
+		Source:    src,
+		Refresh:   d.refresh,
+		Metrics:   d.metrics,
+		LogGroups: d.logGroups,
+		LogFilter: d.filter,
+		LiveTail:  d.liveTail,
+	}
+	if dm, ok := src.(*demo.Source); ok {
+		cfg.Demo = true
+		cfg.Refresh = orDefault(cfg.Refresh, 2*time.Second)
+		if len(cfg.LogGroups) == 0 {
+			cfg.LogGroups = dm.LogGroups()
+		}
+		cfg.Metrics = append(dm.WatchedMetrics(), cfg.Metrics...)
+	}
+	cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
+	// Anything logged through the standard logger while the screen is
+	// drawn would scroll it: send it to the log file as well.
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(g.sdkLog())
+	return runDashboard(cfg)
+}
+
+func orDefault(d, fallback time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return fallback
+}
