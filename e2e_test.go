@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,5 +171,37 @@ func TestEndToEndAgainstMoto(t *testing.T) {
 	s.waitFor(15*time.Second, "Drill-down · e2e-cpu-high", "disk full")
 	s.keys("Escape") // alone: ESC followed at once by q would read as alt+q
 	s.waitFor(5*time.Second, "Alarms", "Logs")
+	s.quit()
+}
+
+// An endpoint that accepts connections and never answers is named as timed
+// out on the screen after the SDK's response timeout (10 s), not left blank
+// until the poll's own deadline.
+func TestEndToEndSilentEndpointTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn // never answered, closed with the listener's test
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	bin := buildBinary(t)
+	command := cleanEnv(t, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1") +
+		fmt.Sprintf(" %s --endpoint-url http://%s --log-group /app", bin, ln.Addr())
+	s := startTmux(t, 160, 30, command)
+	s.waitFor(30*time.Second, "timed out", "CloudWatch DescribeAlarms: the endpoint accepted the connection but sent no answer in time")
 	s.quit()
 }

@@ -119,9 +119,19 @@ func checkTrailBucket(s string) error {
 // logGroupName is CloudWatch Logs' rule for log group names.
 var logGroupName = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)
 
+// parseLogGroup takes a log group name or ARN
+// (arn:aws:logs:<region>:<account>:log-group:<name>[:*]).
 func parseLogGroup(s string) (string, error) {
-	if !logGroupName.MatchString(s) {
-		return "", fmt.Errorf("%q is not a log group name (1-512 of a-z A-Z 0-9 . - _ / #)", s)
+	name := s
+	if strings.HasPrefix(s, "arn:") {
+		_, after, ok := strings.Cut(s, ":log-group:")
+		if !ok {
+			return "", fmt.Errorf("%q is not a log group ARN (arn:aws:logs:<region>:<account>:log-group:<name>)", s)
+		}
+		name = strings.TrimSuffix(after, ":*")
+	}
+	if !logGroupName.MatchString(name) {
+		return "", fmt.Errorf("%q is not a log group name (1-512 of a-z A-Z 0-9 . - _ / #)", name)
 	}
 	return s, nil
 }

@@ -172,6 +172,7 @@ func TestBadInputIsRefusedNamingWhatIsWrong(t *testing.T) {
 		{[]string{"--endpoint-url", "localhost:4566"}, `is not an absolute http:// or https:// URL`},
 		{[]string{"--trail-bucket", "bucket"}, `"--trail-bucket" flag`},
 		{[]string{"--log-group", "has space"}, `"has space" is not a log group name`},
+		{[]string{"--log-group", "arn:aws:logs:eu-west-1:1:function:x"}, `is not a log group ARN`},
 		{[]string{"--filter", strings.Repeat("x", 1025)}, "CloudWatch Logs takes at most 1024"},
 		{[]string{"--no-such-flag"}, "unknown flag: --no-such-flag"},
 		{[]string{"extra"}, `unknown command "extra"`},
@@ -188,13 +189,14 @@ func TestBadInputIsRefusedNamingWhatIsWrong(t *testing.T) {
 
 func TestGoodInputIsAccepted(t *testing.T) {
 	noAWS(t)
-	r := run(t, "--demo", "--refresh", "1s", "--log-group", "/aws/lambda/x", "--filter", "?ERROR ?timeout",
+	r := run(t, "--demo", "--refresh", "1s", "--log-group", "/aws/lambda/x", "--log-group", "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*",
+		"--filter", "?ERROR ?timeout",
 		"--metric", "AWS/ApplicationELB/TargetResponseTime/LoadBalancer=app/prod-web/50dc6c495c0c9188:p99")
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
 	last := r.cfg.Metrics[len(r.cfg.Metrics)-1]
-	if r.cfg.Refresh != time.Second || r.cfg.LogGroups[0] != "/aws/lambda/x" || r.cfg.LogFilter != "?ERROR ?timeout" ||
+	if r.cfg.Refresh != time.Second || fmt.Sprint(r.cfg.LogGroups) != "[/aws/lambda/x arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web:*]" || r.cfg.LogFilter != "?ERROR ?timeout" ||
 		last.Dims[0].Value != "app/prod-web/50dc6c495c0c9188" || last.Stat != "p99" {
 		t.Fatalf("got %+v", r.cfg)
 	}
