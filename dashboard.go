@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"io"
 	"log"
 	"time"
 
@@ -40,9 +42,23 @@ var runDashboard = func(cfg ui.Config) error {
 }
 
 func (d *dashboardFlags) run(cmd *cobra.Command, g *globals) error {
-	src, err := g.openSource(cmd.Context(), cmd.ErrOrStderr())
+	cfg, err := d.uiConfig(cmd.Context(), g, cmd.ErrOrStderr())
 	if err != nil {
 		return err
+	}
+	// Anything logged through the standard logger while the screen is
+	// drawn would scroll it: send it to the log file as well.
+	defer log.SetOutput(log.Writer())
+	log.SetOutput(g.sdkLog())
+	return runDashboard(cfg)
+}
+
+// uiConfig opens the source and fills in the defaults that depend on it;
+// any command that shows the dashboard (e.g. over SSH) starts from it.
+func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writer) (ui.Config, error) {
+	src, err := g.openSource(ctx, notes)
+	if err != nil {
+		return ui.Config{}, err
 	}
 	cfg := ui.Config{
 		Source:    src,
@@ -61,11 +77,7 @@ func (d *dashboardFlags) run(cmd *cobra.Command, g *globals) error {
 		cfg.Metrics = append(dm.WatchedMetrics(), cfg.Metrics...)
 	}
 	cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
-	// Anything logged through the standard logger while the screen is
-	// drawn would scroll it: send it to the log file as well.
-	defer log.SetOutput(log.Writer())
-	log.SetOutput(g.sdkLog())
-	return runDashboard(cfg)
+	return cfg, nil
 }
 
 func orDefault(d, fallback time.Duration) time.Duration {

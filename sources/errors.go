@@ -58,12 +58,17 @@ func Classify(err error) Problem {
 // "trail: throttled — CloudTrail LookupEvents: ThrottlingException: Rate exceeded".
 func Explain(feed Feed, err error) string { return string(feed) + ": " + Summary(err) }
 
-// Summary is an error in one safe line: the problem first, then the detail.
+// Summary is an error in one safe line: the problem first, then the
+// source's detail (or the network error, without the layers around it).
 func Summary(err error) string {
 	detail := err.Error()
 	var sorted *Error
-	if errors.As(err, &sorted) && sorted.Detail != "" {
+	var netErr *net.OpError
+	switch {
+	case errors.As(err, &sorted) && sorted.Detail != "":
 		detail = sorted.Detail
+	case errors.As(err, &netErr):
+		detail = netErr.Error()
 	}
 	return Sanitize(string(Classify(err)) + " — " + detail)
 }

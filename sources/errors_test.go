@@ -36,4 +36,9 @@ func TestExplainIsOneSafeLineWithTheSourcesDetail(t *testing.T) {
 	if got := Explain(FeedLogs, errors.New("plain\nerror")); strings.Contains(got, "\n") || !strings.HasPrefix(got, "logs: error — plain") {
 		t.Fatalf("Explain = %q", got)
 	}
+	refused := fmt.Errorf("operation error CloudWatch: DescribeAlarms: %w",
+		&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")})
+	if got := Explain(FeedAlarms, refused); got != "alarms: endpoint unreachable — dial tcp: connect: connection refused" {
+		t.Fatalf("Explain = %q", got)
+	}
 }
