@@ -51,6 +51,9 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 }
 
 func newRoot() *cobra.Command {
+	// A subcommand's own PersistentPreRun must not replace the root's,
+	// which applies the config file.
+	cobra.EnableTraverseRunHooks = true
 	g := &globals{}
 	d := &dashboardFlags{}
 	root := &cobra.Command{
