@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/spf13/cobra"
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/internal/offline"
@@ -321,5 +322,33 @@ func TestOldConfigErrorsNameFileAndLine(t *testing.T) {
 		if r := run(t); r.err == nil || !strings.Contains(r.err.Error(), want) {
 			t.Errorf("config %.40q: got %v, want %q", text, r.err, want)
 		}
+	}
+}
+
+// A subcommand added the way other files add theirs gets the config file
+// applied to its own flags and opens the same source as the dashboard.
+func TestSubcommandsShareConfigAndSource(t *testing.T) {
+	noAWS(t)
+	var limit int
+	var described string
+	saved := commands
+	defer func() { commands = saved }()
+	commands = append(commands, func(g *globals) *cobra.Command {
+		cmd := &cobra.Command{Use: "probe", RunE: func(cmd *cobra.Command, _ []string) error {
+			src, err := g.openSource(cmd.Context(), cmd.ErrOrStderr())
+			if err == nil {
+				described = src.Describe()
+			}
+			return err
+		}}
+		cmd.Flags().IntVar(&limit, "probe-limit", 1, "")
+		return cmd
+	})
+	writeFile(t, defaultConfigPath(), "probe-limit: 7\ndemo: true\n")
+	if r := run(t, "probe"); r.err != nil || limit != 7 || !strings.HasPrefix(described, "demo") {
+		t.Fatalf("probe: %v, limit %d, source %q", r.err, limit, described)
+	}
+	if r := run(t, "probe", "--probe-limit", "3"); r.err != nil || limit != 3 {
+		t.Fatalf("the flag must win: %v, limit %d", r.err, limit)
 	}
 }
