@@ -2,11 +2,11 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/smithy-go"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/sources"
@@ -98,7 +98,8 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 		t.Fatalf("logs pane holds %d lines, want only the 3 streamed", m.logs.Len())
 	}
 
-	s.errs <- &smithy.GenericAPIError{Code: "SessionStreamingException", Message: "internal failure"}
+	s.errs <- &sources.Error{Problem: sources.ProblemService, Detail: "SessionStreamingException: internal failure",
+		Err: errors.New("api error SessionStreamingException: internal failure")}
 	tick := deliver(t, m, wait)
 	if m.live != nil || s.ctx.Err() == nil {
 		t.Fatal("the stream was not given up (or its context not cancelled) after an error")
@@ -134,7 +135,8 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 
 func TestLiveTailThatCannotStartFallsBackToPolling(t *testing.T) {
 	m, s, _ := newLiveModel(t, nil)
-	s.startErr = &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized to perform: logs:StartLiveTail"}
+	s.startErr = &sources.Error{Problem: sources.ProblemAccess, Detail: "AccessDeniedException: not authorized to perform: logs:StartLiveTail",
+		Err: errors.New("api error AccessDeniedException: not authorized to perform: logs:StartLiveTail")}
 	tick := deliver(t, m, m.startFeed(sources.FeedLogs))
 	if m.live != nil || !m.liveOff || tick == nil {
 		t.Fatalf("live %v, off %v, tick %v: want polling scheduled", m.live, m.liveOff, tick != nil)

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/smithy-go"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -179,7 +178,8 @@ func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
 	}
 }
 
-var throttled = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+var throttled = &sources.Error{Problem: sources.ProblemThrottled, Detail: "ThrottlingException: Rate exceeded",
+	Err: errors.New("api error ThrottlingException: Rate exceeded")}
 
 func TestLogGroupsDefaultToTheAlarmsLambdaGroupsAndSayWhenThereAreNone(t *testing.T) {
 	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
