@@ -11,59 +11,50 @@ import (
 
 // Alarms lists every CloudWatch alarm, firing ones first.
 type Alarms struct {
-	all    []sources.Alarm
-	shown  []sources.Alarm // all, narrowed by the filter
-	filter string
-	sel    int // index into shown
-	top    int // first visible row
-	loaded bool
-	now    time.Time
+	list          *List[sources.Alarm]
+	loaded        bool
+	now           time.Time
+	width, height int
 }
 
 // NewAlarms returns an empty alarms pane.
-func NewAlarms() *Alarms { return &Alarms{} }
+func NewAlarms() *Alarms {
+	p := &Alarms{}
+	p.list = NewList(func(a sources.Alarm) string { return a.Name },
+		func(a sources.Alarm) string { return alarmsRowText(a, p.now) })
+	return p
+}
 
 // SetNow sets the time "today" is judged by when printing state changes.
 func (p *Alarms) SetNow(now time.Time) { p.now = now }
+
+// SetSize sets the cells the pane draws into.
+func (p *Alarms) SetSize(width, height int) {
+	p.width, p.height = width, height
+	p.list.SetRows(height - 2)
+}
 
 // SetAlarms replaces the list, which arrives sorted; the selection stays on
 // the same alarm when it is still there, except on the first row, which stays
 // first so a newly firing alarm is the one selected.
 func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
-	p.all = append([]sources.Alarm(nil), alarms...)
 	p.loaded = true
-	p.refilter()
+	p.list.SetItems(alarms)
 }
 
 // SetFilter keeps only alarms whose row text contains text, ignoring case.
-func (p *Alarms) SetFilter(text string) {
-	p.filter = text
-	p.refilter()
-}
-
-func (p *Alarms) refilter() {
-	p.shown, p.sel = boxRefilter(p.all, p.shown, p.sel,
-		func(a sources.Alarm) bool { return p.filter == "" || boxContains(alarmsRowText(a, p.now), p.filter) },
-		func(a sources.Alarm) string { return a.Name })
-}
+func (p *Alarms) SetFilter(text string) { p.list.SetFilter(text) }
 
 // Move moves the selection by delta rows (positive is down).
-func (p *Alarms) Move(delta int) {
-	p.sel = boxClamp(p.sel+delta, 0, len(p.shown)-1)
-}
+func (p *Alarms) Move(delta int) { p.list.Move(delta) }
 
 // Selected returns the selected alarm.
-func (p *Alarms) Selected() (sources.Alarm, bool) {
-	if p.sel < 0 || p.sel >= len(p.shown) {
-		return sources.Alarm{}, false
-	}
-	return p.shown[p.sel], true
-}
+func (p *Alarms) Selected() (sources.Alarm, bool) { return p.list.Selected() }
 
 // Firing counts alarms in the ALARM state, whatever the filter.
 func (p *Alarms) Firing() int {
 	n := 0
-	for _, a := range p.all {
+	for _, a := range p.list.All() {
 		if a.State == sources.StateAlarm {
 			n++
 		}
@@ -71,26 +62,27 @@ func (p *Alarms) Firing() int {
 	return n
 }
 
-// View draws the pane into exactly width x height cells.
-func (p *Alarms) View(width, height int, focused bool) string {
-	note := boxJoinNote(fmt.Sprintf("%d firing", p.Firing()), boxFilterNote(len(p.shown), len(p.all), p.filter))
-	innerW, rows := width-2, height-2
+// View draws the pane into exactly its size.
+func (p *Alarms) View(focused bool) string {
+	note := boxJoinNote(fmt.Sprintf("%d firing", p.Firing()), p.list.Note())
+	innerW := p.width - 2
+	shown := p.list.Shown()
 	var lines []string
 	switch {
 	case !p.loaded:
 		lines = []string{theme.Dim.Render("waiting for data…")}
-	case len(p.all) == 0:
+	case len(p.list.All()) == 0:
 		lines = []string{theme.Dim.Render("no alarms")}
-	case len(p.shown) == 0:
-		lines = []string{theme.Dim.Render("no alarms match /" + sources.Sanitize(p.filter))}
+	case len(shown) == 0:
+		lines = []string{theme.Dim.Render("no alarms match /" + p.list.Filter())}
 	default:
-		cols := alarmsColumns(p.shown, innerW, p.now)
-		p.top = boxScrollTop(p.top, p.sel, rows, len(p.shown))
-		for i := p.top; i < len(p.shown) && i < p.top+rows; i++ {
-			lines = append(lines, cols.row(p.shown[i], i == p.sel, focused, innerW, p.now))
+		cols := alarmsColumns(shown, innerW, p.now)
+		from, to := p.list.Visible()
+		for i := from; i < to; i++ {
+			lines = append(lines, cols.row(shown[i], i == p.list.Index(), focused, innerW, p.now))
 		}
 	}
-	return Frame("Alarms", note, strings.Join(lines, "\n"), width, height, focused)
+	return Frame("Alarms", note, strings.Join(lines, "\n"), p.width, p.height, focused)
 }
 
 // alarmsRowText is the plain text of a row, for filtering.

@@ -12,7 +12,7 @@ import (
 func alarmsTestNames(t *testing.T, p *Alarms, w, h int) []string {
 	t.Helper()
 	var names []string
-	for _, line := range strings.Split(ansi.Strip(p.View(w, h, true)), "\n") {
+	for _, line := range strings.Split(ansi.Strip(fxDrawPane(p, w, h, true)), "\n") {
 		for _, a := range fxAlarms() {
 			if strings.Contains(line, a.Name) {
 				names = append(names, a.Name)
@@ -30,7 +30,7 @@ func TestAlarmsKeepOrderAndRows(t *testing.T) {
 	if got != "web-cpu-high,checkout-errors,queue-depth,checkout-latency" {
 		t.Fatalf("order %s", got)
 	}
-	out := ansi.Strip(p.View(120, 10, true))
+	out := ansi.Strip(fxDrawPane(p, 120, 10, true))
 	for _, want := range []string{"2 firing", "› ALARM  web-cpu-high", "CPUUtilization i-0abc", "> 80", "≥ 5", "INSUFF", "Mar 05 19:35"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
@@ -40,7 +40,7 @@ func TestAlarmsKeepOrderAndRows(t *testing.T) {
 		t.Errorf("Firing() = %d", p.Firing())
 	}
 	p.SetNow(fxChanged)
-	if out := ansi.Strip(p.View(120, 10, true)); !strings.Contains(out, "19:35:00") || !strings.Contains(out, "Mar 03 19:35") {
+	if out := ansi.Strip(fxDrawPane(p, 120, 10, true)); !strings.Contains(out, "19:35:00") || !strings.Contains(out, "Mar 03 19:35") {
 		t.Errorf("today's changes should show the time of day, older ones the date:\n%s", out)
 	}
 }
@@ -84,7 +84,7 @@ func TestAlarmsFilter(t *testing.T) {
 	if got := strings.Join(alarmsTestNames(t, p, 100, 10), ","); got != "checkout-errors,checkout-latency" {
 		t.Fatalf("filtered rows %s", got)
 	}
-	if out := ansi.Strip(p.View(100, 10, true)); !strings.Contains(out, "2/4 · /CHECKOUT") {
+	if out := ansi.Strip(fxDrawPane(p, 100, 10, true)); !strings.Contains(out, "2/4 · /CHECKOUT") {
 		t.Fatalf("note missing:\n%s", out)
 	}
 	p.SetFilter("cpuutil") // matches the metric column
@@ -95,7 +95,7 @@ func TestAlarmsFilter(t *testing.T) {
 	if _, ok := p.Selected(); ok {
 		t.Fatal("nothing should be selected")
 	}
-	if out := ansi.Strip(p.View(60, 5, true)); !strings.Contains(out, "no alarms match") {
+	if out := ansi.Strip(fxDrawPane(p, 60, 5, true)); !strings.Contains(out, "no alarms match") {
 		t.Fatalf("empty filter state:\n%s", out)
 	}
 	p.SetFilter("")
@@ -107,11 +107,11 @@ func TestAlarmsFilter(t *testing.T) {
 func TestAlarmsEmptyStatesAndSizes(t *testing.T) {
 	fxPlainColors(t)
 	p := NewAlarms()
-	if out := p.View(40, 5, false); !strings.Contains(out, "waiting for data") {
+	if out := fxDrawPane(p, 40, 5, false); !strings.Contains(out, "waiting for data") {
 		t.Fatalf("before data:\n%s", out)
 	}
 	p.SetAlarms(nil)
-	if out := p.View(40, 5, false); !strings.Contains(out, "no alarms") {
+	if out := fxDrawPane(p, 40, 5, false); !strings.Contains(out, "no alarms") {
 		t.Fatalf("no alarms:\n%s", out)
 	}
 	if _, ok := p.Selected(); ok {
@@ -126,11 +126,11 @@ func TestAlarmsEmptyStatesAndSizes(t *testing.T) {
 	p.Move(25)
 	for _, size := range fxSizes {
 		for _, focused := range []bool{true, false} {
-			fxCheckSize(t, p.View(size[0], size[1], focused), size[0], size[1])
+			fxCheckSize(t, fxDrawPane(p, size[0], size[1], focused), size[0], size[1])
 		}
 	}
 	// The selection scrolls into view.
-	if out := ansi.Strip(p.View(80, 6, true)); !strings.Contains(out, "› OK     "+strings.Repeat("x", 22)) {
+	if out := ansi.Strip(fxDrawPane(p, 80, 6, true)); !strings.Contains(out, "› OK     "+strings.Repeat("x", 22)) {
 		t.Fatalf("selection not visible:\n%s", out)
 	}
 }

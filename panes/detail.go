@@ -21,42 +21,46 @@ const (
 // Detail is the drill-down of one alarm: its metric around the state change,
 // the CloudTrail events on its resource and the matching log lines.
 type Detail struct {
-	alarm   sources.Alarm
-	loading bool
-	drill   *sources.DrillMsg
-	events  []sources.TrailEvent // oldest first
-	logs    []sources.LogEvent   // oldest first
-	cause   int                  // index of the likely-cause event, or -1
-	section int
-	sel     [2]int
-	top     [2]int
-
-	full *Viewer // the open JSON (or log message) view; nil when closed
+	alarm         sources.Alarm
+	loading       bool
+	drill         *sources.DrillMsg
+	events        *List[sources.TrailEvent] // oldest first
+	logs          *List[sources.LogEvent]   // oldest first
+	section       int
+	width, height int
 
 	// The chart is the costly part of a frame and only changes with the data
-	// or the size, so the last one drawn is kept.
-	chartFor   detailChartKey
+	// or the size, so it is drawn when they change.
 	chartLines []string
 }
 
-type detailChartKey struct {
-	drill         *sources.DrillMsg
-	width, height int
-}
-
 // NewDetail returns an empty drill-down.
-func NewDetail() *Detail { return &Detail{cause: -1} }
+func NewDetail() *Detail {
+	return &Detail{
+		events: NewList[sources.TrailEvent](func(e sources.TrailEvent) string { return e.ID }, nil),
+		logs:   NewList[sources.LogEvent](func(l sources.LogEvent) string { return l.Group + "\x00" + l.ID }, nil),
+	}
+}
 
 // Alarm returns the alarm being drilled into.
 func (p *Detail) Alarm() sources.Alarm { return p.alarm }
+
+// SetSize sets the cells the drill-down draws into.
+func (p *Detail) SetSize(width, height int) {
+	p.width, p.height = width, height
+	p.relayout()
+}
 
 // SetLoading starts a drill-down of a. Refreshing the same alarm keeps its
 // current data on screen until the new data arrives.
 func (p *Detail) SetLoading(a sources.Alarm) {
 	if a.Name != p.alarm.Name {
-		*p = Detail{cause: -1}
+		w, h := p.width, p.height
+		*p = *NewDetail()
+		p.width, p.height = w, h
 	}
 	p.alarm, p.loading = a, true
+	p.relayout()
 }
 
 // SetDrill shows the gathered data. The selection starts on the likely
@@ -68,22 +72,21 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	if msg.Alarm.Name != "" {
 		p.alarm = msg.Alarm
 	}
-	p.events = slices.Clone(msg.Trail)
-	slices.SortStableFunc(p.events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
-	p.logs = slices.Clone(msg.Logs)
-	slices.SortStableFunc(p.logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
-	p.cause = sources.LikelyCause(p.events, p.anchor())
+	events := slices.Clone(msg.Trail)
+	slices.SortStableFunc(events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
+	logs := slices.Clone(msg.Logs)
+	slices.SortStableFunc(logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
+	p.events.SetItems(events)
+	p.logs.SetItems(logs)
+	p.relayout()
 	if !refresh {
-		p.section, p.top = detailTrail, [2]int{}
-		p.sel = [2]int{max(p.cause, 0), detailFirstLog(p.logs, p.anchor())}
+		p.section = detailTrail
+		p.events.Select(max(slices.IndexFunc(events, func(e sources.TrailEvent) bool { return e.ID == msg.Cause && e.ID != "" }), 0))
+		p.logs.Select(detailFirstLog(logs, p.anchor()))
 		return
 	}
-	p.sel[detailTrail] = boxClamp(p.sel[detailTrail], 0, len(p.events)-1)
-	p.sel[detailLogs] = boxClamp(p.sel[detailLogs], 0, len(p.logs)-1)
 	if hadEvent {
-		if i := slices.IndexFunc(p.events, func(e sources.TrailEvent) bool { return e.ID == prevEvent.ID }); i >= 0 {
-			p.sel[detailTrail] = i
-		}
+		p.events.SelectKey(prevEvent.ID)
 	}
 }
 
@@ -93,7 +96,7 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 func detailFirstLog(logs []sources.LogEvent, anchor time.Time) int {
 	best, bestGap := -1, time.Duration(0)
 	for i, l := range logs {
-		if !detailIsErrorLine(l.Message) {
+		if !sources.IsErrorLine(l.Message) {
 			continue
 		}
 		gap := l.Time.Sub(anchor).Abs()
@@ -133,75 +136,52 @@ func (p *Detail) anchorState() sources.AlarmState {
 	return p.alarm.State
 }
 
-// Move moves the selection of the focused list, or scrolls the open JSON.
+// Move moves the selection of the focused list.
 func (p *Detail) Move(delta int) {
-	if p.full != nil {
-		p.full.Move(delta)
-		return
-	}
-	n := len(p.events)
 	if p.section == detailLogs {
-		n = len(p.logs)
+		p.logs.Move(delta)
+	} else {
+		p.events.Move(delta)
 	}
-	p.sel[p.section] = boxClamp(p.sel[p.section]+delta, 0, n-1)
 }
 
 // NextSection moves the focus between the CloudTrail and log lists.
-func (p *Detail) NextSection() {
-	if p.full == nil {
-		p.section = 1 - p.section
-	}
-}
+func (p *Detail) NextSection() { p.section = 1 - p.section }
 
 // SelectedEvent returns the selected CloudTrail event.
-func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) {
-	i := p.sel[detailTrail]
-	if i < 0 || i >= len(p.events) {
-		return sources.TrailEvent{}, false
-	}
-	return p.events[i], true
-}
+func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) { return p.events.Selected() }
 
-// ToggleJSON opens the selected CloudTrail event's full JSON record (or, in
-// the log list, the whole log message), or closes the open one.
-func (p *Detail) ToggleJSON() {
-	if p.CloseJSON() {
-		return
-	}
+// Open is a viewer of the selected CloudTrail event's full JSON record (or,
+// in the log list, the whole log message).
+func (p *Detail) Open() (*Viewer, bool) {
 	if p.section == detailTrail {
 		if e, ok := p.SelectedEvent(); ok {
-			p.full = NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
+			return NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON), true
 		}
-		return
+		return nil, false
 	}
-	if i := p.sel[detailLogs]; i >= 0 && i < len(p.logs) {
-		l := p.logs[i]
-		p.full = NewViewer(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"))
+	if l, ok := p.logs.Selected(); ok {
+		return NewViewer(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n")), true
 	}
+	return nil, false
 }
 
-// CloseJSON closes the JSON view and reports whether one was open.
-func (p *Detail) CloseJSON() bool {
-	open := p.full != nil
-	p.full = nil
-	return open
+// detailLayout is how the drill-down's height is shared: the header, the
+// errors, the chart and the two lists.
+type detailLayout struct {
+	header, errs []string
+	chartH       int
+	trail, logs  int // rows of each list
+	listsH       int
 }
 
-// View draws the drill-down into exactly width x height cells.
-func (p *Detail) View(width, height int) string {
-	if p.full != nil {
-		return p.full.View(width, height)
-	}
-	innerW, innerH := width-2, height-2
-	title := "Drill-down · " + sources.Sanitize(p.alarm.Name)
-	note := ""
-	if p.loading {
-		note = "loading…"
-	}
-	lines := p.header(innerW, innerH >= 12)
+// layout shares the height between the parts for the current data.
+func (p *Detail) layout() detailLayout {
+	innerW, innerH := p.width-2, p.height-2
+	var l detailLayout
+	l.header = p.header(innerW, innerH >= 12)
 	if p.drill == nil {
-		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+fmtClock(p.alarm.StateChanged)))
-		return Frame(title, note, strings.Join(lines, "\n"), width, height, true)
+		return l
 	}
 	errs := p.drill.Errors
 	if room := max(1, innerH/8); len(errs) > room {
@@ -212,24 +192,58 @@ func (p *Detail) View(width, height int) string {
 		if i == len(errs)-1 && len(errs) < len(p.drill.Errors) {
 			text += fmt.Sprintf(" (+%d more)", len(p.drill.Errors)-len(errs))
 		}
-		lines = append(lines, theme.Error.Render(FitLine(text, innerW)))
+		l.errs = append(l.errs, theme.Error.Render(FitLine(text, innerW)))
 	}
-	rem := innerH - len(lines)
-	chartH := 0
+	rem := innerH - len(l.header) - len(l.errs)
 	switch {
 	case rem >= 12:
 		// The chart gets what the lists do not need, within limits.
-		need := 2 + max(1, len(p.events)) + max(1, len(p.logs))
-		chartH = boxClamp(max(rem*2/5, rem-need), 6, 20)
+		need := 2 + max(1, len(p.events.All())) + max(1, len(p.logs.All()))
+		l.chartH = boxClamp(max(rem*2/5, rem-need), 6, 20)
 	case rem >= 5:
-		chartH = 1
+		l.chartH = 1
 	}
-	if key := (detailChartKey{p.drill, innerW, chartH}); key != p.chartFor {
-		p.chartFor, p.chartLines = key, p.chart(innerW, chartH)
+	l.listsH = rem - l.chartH
+	rows := max(0, l.listsH-2)
+	l.trail = (rows + 1) / 2
+	l.logs = rows - l.trail
+	if need := max(1, len(p.events.All())); need < l.trail {
+		l.logs, l.trail = l.logs+l.trail-need, need
+	} else if need := max(1, len(p.logs.All())); need < l.logs {
+		l.trail, l.logs = l.trail+l.logs-need, need
 	}
+	return l
+}
+
+// relayout sizes the lists and draws the chart after the data or the size
+// changed.
+func (p *Detail) relayout() {
+	l := p.layout()
+	p.events.SetRows(l.trail)
+	p.logs.SetRows(l.logs)
+	p.chartLines = nil
+	if p.drill != nil {
+		p.chartLines = p.chart(p.width-2, l.chartH)
+	}
+}
+
+// View draws the drill-down into exactly its size.
+func (p *Detail) View() string {
+	title := "Drill-down · " + sources.Sanitize(p.alarm.Name)
+	note := ""
+	if p.loading {
+		note = "loading…"
+	}
+	l := p.layout()
+	lines := l.header
+	if p.drill == nil {
+		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+fmtClock(p.alarm.StateChanged)))
+		return Frame(title, note, strings.Join(lines, "\n"), p.width, p.height, true)
+	}
+	lines = append(lines, l.errs...)
 	lines = append(lines, p.chartLines...)
-	lines = append(lines, p.lists(innerW, rem-chartH)...)
-	return Frame(title, note, strings.Join(lines, "\n"), width, height, true)
+	lines = append(lines, p.lists(p.width-2, l)...)
+	return Frame(title, note, strings.Join(lines, "\n"), p.width, p.height, true)
 }
 
 // header is the alarm's state, name, metric and condition, then (when tall

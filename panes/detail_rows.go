@@ -12,30 +12,21 @@ import (
 	"watchtrail/theme"
 )
 
-// lists draws the CloudTrail and log sections in height lines, sharing the
-// rows between them and giving one's spare rows to the other.
-func (p *Detail) lists(width, height int) []string {
-	if height <= 0 {
+// lists draws the CloudTrail and log sections in the rows l gives them.
+func (p *Detail) lists(width int, l detailLayout) []string {
+	if l.listsH <= 0 {
 		return nil
-	}
-	rows := max(0, height-2)
-	trailRows := (rows + 1) / 2
-	logRows := rows - trailRows
-	if need := max(1, len(p.events)); need < trailRows {
-		logRows, trailRows = logRows+trailRows-need, need
-	} else if need := max(1, len(p.logs)); need < logRows {
-		trailRows, logRows = trailRows+logRows-need, need
 	}
 	res := strings.Join(sources.ResourceNames(p.alarm), ", ")
 	if res == "" {
 		res = "the resource"
 	}
 	var lines []string
-	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", sources.Sanitize(res), len(p.events)), width))
-	lines = append(lines, p.trailRows(width, trailRows)...)
-	if height >= 2 {
-		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs)), width))
-		lines = append(lines, p.logRows(width, logRows)...)
+	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", sources.Sanitize(res), len(p.events.All())), width))
+	lines = append(lines, p.trailRows(width, l.trail)...)
+	if l.listsH >= 2 {
+		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs.All())), width))
+		lines = append(lines, p.logRows(width, l.logs)...)
 	}
 	return lines
 }
@@ -47,14 +38,8 @@ func (p *Detail) sectionTitle(section int, text string, width int) string {
 	return theme.Dim.Render(FitLine("  "+text, width))
 }
 
-// visible returns the range of rows of a section to draw.
-func (p *Detail) visible(section, count, rows int) (int, int) {
-	p.top[section] = boxScrollTop(p.top[section], p.sel[section], rows, count)
-	return p.top[section], min(count, p.top[section]+rows)
-}
-
-func (p *Detail) marker(section, i int) (string, bool) {
-	if i != p.sel[section] {
+func (p *Detail) marker(section, i, sel int) (string, bool) {
+	if i != sel {
 		return "  ", false
 	}
 	return "› ", p.section == section
@@ -64,11 +49,12 @@ func (p *Detail) trailRows(width, rows int) []string {
 	if rows <= 0 {
 		return nil
 	}
-	if len(p.events) == 0 {
+	events := p.events.All()
+	if len(events) == 0 {
 		return []string{theme.Dim.Render("  no CloudTrail events in the window (CloudTrail can lag up to 15 minutes)")}
 	}
 	nameW, userW := 0, 0
-	for _, e := range p.events {
+	for _, e := range events {
 		nameW = max(nameW, lipgloss.Width(detailEventName(e)))
 		userW = max(userW, lipgloss.Width(sources.Sanitize(e.User)))
 	}
@@ -78,10 +64,10 @@ func (p *Detail) trailRows(width, rows int) []string {
 	}
 	nameW, userW = min(nameW, capName), min(userW, capUser)
 	var lines []string
-	from, to := p.visible(detailTrail, len(p.events), rows)
+	from, to := p.events.Visible()
 	for i := from; i < to; i++ {
-		e := p.events[i]
-		marker, highlight := p.marker(detailTrail, i)
+		e := events[i]
+		marker, highlight := p.marker(detailTrail, i, p.events.Index())
 		flag, nameStyle := "  ", theme.Dim
 		if !e.ReadOnly {
 			flag, nameStyle = "◆ ", lipgloss.NewStyle().Bold(true)
@@ -90,7 +76,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 		if e.Failed() {
 			extra = append(extra, theme.Error.Render(sources.Sanitize(e.ErrorCode)))
 		}
-		if i == p.cause {
+		if e.ID != "" && e.ID == p.drill.Cause {
 			extra = append(extra, theme.Warn.Bold(true).Render("← likely cause"))
 		}
 		if e.SourceIP != "" {
@@ -110,21 +96,22 @@ func (p *Detail) logRows(width, rows int) []string {
 	if rows <= 0 {
 		return nil
 	}
-	if len(p.logs) == 0 {
+	logs := p.logs.All()
+	if len(logs) == 0 {
 		return []string{theme.Dim.Render("  no log lines in the window")}
 	}
 	srcW := 0
-	for _, l := range p.logs {
+	for _, l := range logs {
 		srcW = max(srcW, lipgloss.Width(detailShortGroup(l)))
 	}
 	srcW = min(srcW, 20, max(6, width/6))
 	var lines []string
-	from, to := p.visible(detailLogs, len(p.logs), rows)
+	from, to := p.logs.Visible()
 	for i := from; i < to; i++ {
-		l := p.logs[i]
-		marker, highlight := p.marker(detailLogs, i)
+		l := logs[i]
+		marker, highlight := p.marker(detailLogs, i, p.logs.Index())
 		msg := sources.Sanitize(l.Message)
-		if detailIsErrorLine(msg) {
+		if sources.IsErrorLine(msg) {
 			msg = theme.Error.Render(msg)
 		}
 		line := fmtClock(l.Time) + " " + theme.Info.Render(FitLine(detailShortGroup(l), srcW)) + " " + msg
@@ -151,20 +138,10 @@ func detailEventName(e sources.TrailEvent) string {
 	return detailAPIVersion.ReplaceAllString(sources.Sanitize(e.Name), "$1")
 }
 
-// detailIsErrorLine reports whether a log message reads like a failure.
-func detailIsErrorLine(msg string) bool {
-	lower := strings.ToLower(msg)
-	return strings.Contains(msg, "ERROR") || strings.Contains(msg, "FATAL") ||
-		strings.Contains(lower, "exception") || strings.Contains(lower, "timed out")
-}
-
 // detailShortGroup names a log line's source briefly: the last part of its
 // group ("/aws/lambda/checkout" → "checkout"), else its stream.
 func detailShortGroup(l sources.LogEvent) string {
-	name := l.Group
-	if i := strings.LastIndex(strings.TrimRight(name, "/"), "/"); i >= 0 {
-		name = strings.TrimRight(name, "/")[i+1:]
-	}
+	name := sources.ShortGroup(l.Group)
 	if name == "" {
 		name = l.Stream
 	}

@@ -33,7 +33,7 @@ func detailTestLine(out, text string) string {
 func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	fxPlainColors(t)
 	p := detailTestPane()
-	out := ansi.Strip(p.View(80, 22))
+	out := ansi.Strip(fxDraw(p, 80, 22))
 	for _, want := range []string{
 		"ALARM  web-cpu-high", "CPUUtilization i-0abc (Average) > 80 %", "window Mar 05 19:05–19:45 UTC",
 		"⚠ error — logs: AccessDeniedException on /app/secret",
@@ -45,7 +45,7 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
 	}
-	if again := ansi.Strip(p.View(80, 22)); again != out {
+	if again := ansi.Strip(fxDraw(p, 80, 22)); again != out {
 		t.Errorf("rendering should be deterministic:\n%s", again)
 	}
 	if line := detailTestLine(out, "80┤"); strings.Count(line, "⠒") < 40 {
@@ -84,22 +84,23 @@ func TestDetailSizes(t *testing.T) {
 		p := NewDetail()
 		p.SetLoading(drill.Alarm)
 		for _, size := range fxSizes {
-			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+			fxCheckSize(t, fxDraw(p, size[0], size[1]), size[0], size[1])
 		}
 		p.SetDrill(drill)
 		p.Move(7)
 		for _, size := range append(fxSizes, [2]int{80, 22}, [2]int{100, 14}, [2]int{120, 8}) {
-			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+			fxCheckSize(t, fxDraw(p, size[0], size[1]), size[0], size[1])
 		}
-		p.ToggleJSON()
-		p.Move(3)
-		for _, size := range fxSizes {
-			fxCheckSize(t, p.View(size[0], size[1]), size[0], size[1])
+		if v, ok := p.Open(); ok {
+			v.Move(3)
+			for _, size := range fxSizes {
+				fxCheckSize(t, fxDraw(v, size[0], size[1]), size[0], size[1])
+			}
 		}
 	}
 	p := NewDetail()
 	p.SetDrill(sources.DrillMsg{Alarm: fxAlarms()[1]})
-	out := ansi.Strip(p.View(80, 22))
+	out := ansi.Strip(fxDraw(p, 80, 22))
 	for _, want := range []string{"no datapoints", "no CloudTrail events", "no log lines"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("empty drill-down missing %q:\n%s", want, out)
@@ -110,7 +111,7 @@ func TestDetailSizes(t *testing.T) {
 func TestDetailSmallHeightFallsBackToSparkline(t *testing.T) {
 	fxPlainColors(t)
 	p := detailTestPane()
-	out := ansi.Strip(p.View(100, 14))
+	out := ansi.Strip(fxDraw(p, 100, 14))
 	if !strings.Contains(out, "threshold > 80 %") || !strings.ContainsAny(out, "▁█") || !strings.Contains(out, "Log lines") {
 		t.Fatalf("compact layout:\n%s", out)
 	}
@@ -120,7 +121,7 @@ func TestDetailLoadingAndRefresh(t *testing.T) {
 	fxPlainColors(t)
 	p := NewDetail()
 	p.SetLoading(fxAlarms()[0])
-	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "loading…") || !strings.Contains(out, "web-cpu-high") {
+	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "loading…") || !strings.Contains(out, "web-cpu-high") {
 		t.Fatalf("loading view:\n%s", out)
 	}
 	if p.Alarm().Name != "web-cpu-high" {
@@ -129,7 +130,7 @@ func TestDetailLoadingAndRefresh(t *testing.T) {
 	p.SetDrill(fxDrill())
 	p.Move(-1) // onto DescribeInstances
 	p.SetLoading(fxAlarms()[0])
-	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "DescribeInstances") {
+	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "DescribeInstances") {
 		t.Fatalf("a refresh keeps the old data on screen:\n%s", out)
 	}
 	p.SetDrill(fxDrill())
@@ -145,46 +146,38 @@ func TestDetailLoadingAndRefresh(t *testing.T) {
 func TestDetailSectionsAndJSON(t *testing.T) {
 	fxPlainColors(t)
 	p := detailTestPane()
-	if p.CloseJSON() {
-		t.Fatal("no JSON view was open")
+	v, ok := p.Open()
+	if !ok {
+		t.Fatal("the selected event should open")
 	}
-	p.ToggleJSON()
-	out := ansi.Strip(p.View(80, 22))
+	out := ansi.Strip(fxDraw(v, 80, 22))
 	if !strings.Contains(out, `"userName": "alice"`) || !strings.Contains(out, "CloudTrail event · ModifyInstanceAttribute by alice") {
 		t.Fatalf("JSON view:\n%s", out)
 	}
-	p.Move(100)
-	if out := ansi.Strip(p.View(80, 6)); !strings.Contains(out, "}") || strings.Contains(out, `"eventName"`) {
+	v.SetSize(80, 6)
+	v.Move(100)
+	if out := ansi.Strip(v.View()); !strings.Contains(out, "}") || strings.Contains(out, `"eventName"`) {
 		t.Fatalf("JSON view should scroll to the end:\n%s", out)
-	}
-	if !p.CloseJSON() || p.CloseJSON() {
-		t.Fatal("CloseJSON should report the open view once")
-	}
-	p.ToggleJSON()
-	p.ToggleJSON()
-	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "Log lines") {
-		t.Fatalf("ToggleJSON twice should be back on the drill-down:\n%s", out)
 	}
 
 	p.NextSection()
-	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(detailTestLine(out, "request timed out"), "›") {
+	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(detailTestLine(out, "request timed out"), "›") {
 		t.Fatalf("the log list should open on the failure nearest the state change:\n%s", out)
 	}
 	p.Move(-1)
 	if e, _ := p.SelectedEvent(); e.ID != "e2" {
 		t.Fatalf("moving in the log list changed the event to %q", e.ID)
 	}
-	out = ansi.Strip(p.View(80, 22))
+	out = ansi.Strip(fxDraw(p, 80, 22))
 	if !strings.Contains(out, "▸ Log lines") || !strings.Contains(detailTestLine(out, "worker pool"), "›") {
 		t.Fatalf("log section should be focused with the worker pool line selected:\n%s", out)
 	}
-	p.ToggleJSON()
-	if out := ansi.Strip(p.View(80, 10)); !strings.Contains(out, "Log line · web") || !strings.Contains(out, "worker pool exhausted") {
+	v, _ = p.Open()
+	if out := ansi.Strip(fxDraw(v, 80, 10)); !strings.Contains(out, "Log line · web") || !strings.Contains(out, "worker pool exhausted") {
 		t.Fatalf("log line view:\n%s", out)
 	}
-	p.CloseJSON()
 	p.NextSection()
-	if out := ansi.Strip(p.View(80, 22)); !strings.Contains(out, "▸ CloudTrail") {
+	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "▸ CloudTrail") {
 		t.Fatalf("NextSection should cycle back:\n%s", out)
 	}
 }
@@ -203,39 +196,27 @@ func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	drill.Errors = append(drill.Errors, errors.New(fxEvil))
 	p := NewDetail()
 	p.SetLoading(drill.Alarm)
-	fxNoInjectedEscapes(t, p.View(120, 40))
+	fxNoInjectedEscapes(t, fxDraw(p, 120, 40))
 	p.SetDrill(drill)
-	fxNoInjectedEscapes(t, p.View(120, 40))
+	fxNoInjectedEscapes(t, fxDraw(p, 120, 40))
 	p.Move(100) // the event whose JSON carries raw escapes
-	p.ToggleJSON()
-	out := p.View(120, 40)
+	v, _ := p.Open()
+	out := fxDraw(v, 120, 40)
 	fxNoInjectedEscapes(t, out)
 	if !strings.Contains(ansi.Strip(out), "not json pwned") {
 		t.Fatalf("the text around the escapes should still show:\n%s", ansi.Strip(out))
 	}
-	p.CloseJSON()
 	p.NextSection()
 	p.Move(-1)
-	p.ToggleJSON()
-	fxNoInjectedEscapes(t, p.View(120, 40))
+	v, _ = p.Open()
+	fxNoInjectedEscapes(t, fxDraw(v, 120, 40))
 
 	a := NewAlarms()
 	a.SetAlarms([]sources.Alarm{drill.Alarm})
 	a.SetFilter(fxEvil)
-	fxNoInjectedEscapes(t, a.View(80, 10, true))
+	fxNoInjectedEscapes(t, fxDrawPane(a, 80, 10, true))
 	a.SetFilter("")
-	fxNoInjectedEscapes(t, a.View(80, 10, true))
-}
-
-func TestDetailErrorLines(t *testing.T) {
-	for msg, want := range map[string]bool{
-		"ERROR db down": true, "java.lang.NullPointerException": true, "Task timed out after 3.00 seconds": true,
-		"GET /health 200": false, "0 errors today": false,
-	} {
-		if detailIsErrorLine(msg) != want {
-			t.Errorf("detailIsErrorLine(%q) != %v", msg, want)
-		}
-	}
+	fxNoInjectedEscapes(t, fxDrawPane(a, 80, 10, true))
 }
 
 func TestPanesEverySmallSize(t *testing.T) {
@@ -248,15 +229,15 @@ func TestPanesEverySmallSize(t *testing.T) {
 	m.SetAlarms(fxAlarms())
 	for w := 0; w <= 90; w++ {
 		for h := 0; h <= 30; h++ {
-			fxCheckSize(t, d.View(w, h), w, h)
-			fxCheckSize(t, a.View(w, h, true), w, h)
-			fxCheckSize(t, m.View(w, h, false), w, h)
+			fxCheckSize(t, fxDraw(d, w, h), w, h)
+			fxCheckSize(t, fxDrawPane(a, w, h, true), w, h)
+			fxCheckSize(t, fxDrawPane(m, w, h, false), w, h)
 		}
 	}
-	d.ToggleJSON()
+	v, _ := d.Open()
 	for w := 0; w <= 40; w++ {
 		for h := 0; h <= 12; h++ {
-			fxCheckSize(t, d.View(w, h), w, h)
+			fxCheckSize(t, fxDraw(v, w, h), w, h)
 		}
 	}
 }
@@ -321,11 +302,11 @@ func TestDetailChartFollowsNewData(t *testing.T) {
 	p := NewDetail()
 	msg := fxDrill()
 	p.SetDrill(msg)
-	before := ansi.Strip(p.View(120, 40))
+	before := ansi.Strip(fxDraw(p, 120, 40))
 	msg.Series.Values = append([]float64(nil), msg.Series.Values...)
 	msg.Series.Values[len(msg.Series.Values)-1] = 42
 	p.SetDrill(msg)
-	after := ansi.Strip(p.View(120, 40))
+	after := ansi.Strip(fxDraw(p, 120, 40))
 	if before == after || !strings.Contains(after, "now 42 %") {
 		t.Fatalf("the chart did not redraw with the new data:\n%s", after)
 	}

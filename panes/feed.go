@@ -8,7 +8,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"watchtrail/sources"
 	"watchtrail/theme"
 )
 
@@ -36,9 +35,11 @@ type feed[T any] struct {
 	filter   string  // as typed, for the note
 	lower    string  // lower-cased filter
 	follow   bool
-	cursor   int64 // selected event while paused
-	top      int64 // first event on screen, remembered by body
-	pausedAt int64 // value of next when the user paused: later rows are "new"
+	cursor   int64  // selected event while paused
+	top      int64  // first event on screen, kept in range by clampTop
+	height   int    // rows on screen
+	size     [2]int // the pane's width and height
+	pausedAt int64  // value of next when the user paused: later rows are "new"
 }
 
 func newFeed[T any](capacity int, key, text func(T) string) *feed[T] {
@@ -57,11 +58,20 @@ func newFeed[T any](capacity int, key, text func(T) string) *feed[T] {
 // Len is the number of events held (filtered or not).
 func (f *feed[T]) Len() int { return f.ring.Len() }
 
+// SetSize sets the cells the pane draws into.
+func (f *feed[T]) SetSize(width, height int) {
+	f.size = [2]int{width, height}
+	f.setRows(height - 2)
+}
+
 // Home selects the oldest row.
 func (f *feed[T]) Home() { f.Move(-len(f.rows)) }
 
 // End selects the newest row and follows new events.
-func (f *feed[T]) End() { f.follow = true }
+func (f *feed[T]) End() {
+	f.follow = true
+	f.clampTop()
+}
 
 func (f *feed[T]) add(events []T) {
 	for _, e := range events {
@@ -85,6 +95,34 @@ func (f *feed[T]) add(events []T) {
 		drop++
 	}
 	f.rows = f.rows[drop:]
+	f.clampTop()
+}
+
+// setRows sets how many rows are on screen.
+func (f *feed[T]) setRows(height int) {
+	f.height = max(0, height)
+	f.clampTop()
+}
+
+// start is the index in rows of the first row on screen: the newest page
+// while following, else the page around the cursor nearest to top.
+func (f *feed[T]) start() int {
+	n, h := len(f.rows), f.height
+	if f.follow {
+		return max(0, n-h)
+	}
+	c := f.cursorPos()
+	s := min(f.pos(f.top), c)
+	s = max(s, c-h+1, 0)
+	return min(s, max(0, n-h))
+}
+
+// clampTop remembers the first row on screen after the rows, the cursor or
+// the height changed, so the view stays put while paused.
+func (f *feed[T]) clampTop() {
+	if len(f.rows) > 0 {
+		f.top = f.rows[min(f.start(), len(f.rows)-1)]
+	}
 }
 
 func (f *feed[T]) matches(e T) bool {
@@ -104,6 +142,7 @@ func (f *feed[T]) SetFilter(text string) {
 	if !f.follow && f.pos(f.cursor) >= len(f.rows)-1 {
 		f.follow = true
 	}
+	f.clampTop()
 }
 
 // pos is the index in rows of the first row at or after sequence number seq.
@@ -138,12 +177,13 @@ func (f *feed[T]) Move(delta int) {
 	p := max(0, min(n-1, f.cursorPos()+delta))
 	if p == n-1 {
 		f.follow = true
-		return
+	} else {
+		if f.follow {
+			f.pausedAt = f.next
+		}
+		f.follow, f.cursor = false, f.rows[p]
 	}
-	if f.follow {
-		f.pausedAt = f.next
-	}
-	f.follow, f.cursor = false, f.rows[p]
+	f.clampTop()
 }
 
 func (f *feed[T]) newCount() int {
@@ -166,29 +206,23 @@ func (f *feed[T]) note(unit string, extra ...string) string {
 	}
 	parts = append(parts, extra...)
 	if f.filter != "" {
-		parts = append(parts, "/"+sources.Sanitize(f.filter))
+		parts = append(parts, "/"+f.filter)
 	}
 	return strings.Join(parts, " · ")
 }
 
-// body renders the rows that fit in a w x h area. row gives an event's plain
+// body renders the rows on screen, w cells wide. row gives an event's plain
 // text and its style; the selected row is shown reversed when focused.
-func (f *feed[T]) body(w, h int, focused bool, empty string, row func(T) (string, lipgloss.Style)) string {
-	n := len(f.rows)
+func (f *feed[T]) body(w int, focused bool, empty string, row func(T) (string, lipgloss.Style)) string {
+	n, h := len(f.rows), f.height
 	if n == 0 || w <= 0 || h <= 0 {
 		if f.ring.Len() > 0 {
-			empty = "no rows match /" + sources.Sanitize(f.filter)
+			empty = "no rows match /" + f.filter
 		}
 		return theme.Dim.Render(ansi.Truncate(empty, max(w, 0), "…"))
 	}
 	c := f.cursorPos()
-	start := max(0, n-h)
-	if !f.follow {
-		start = min(f.pos(f.top), c)
-		start = max(start, c-h+1, 0)
-		start = min(start, max(0, n-h))
-	}
-	f.top = f.rows[start]
+	start := f.start()
 	oldest := f.next - int64(f.ring.Len())
 	lines := make([]string, 0, h)
 	for p := start; p < min(n, start+h); p++ {

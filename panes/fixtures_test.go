@@ -85,6 +85,7 @@ func fxDrill() sources.DrillMsg {
 			{ID: "l3", Group: "/app/web", Time: fxChanged, Message: "request timed out after 30s"},
 		},
 		Errors: []error{errors.New("logs: AccessDeniedException on /app/secret")},
+		Cause:  "e2",
 	}
 }
 
@@ -127,4 +128,22 @@ func fxNoInjectedEscapes(t *testing.T, out string) {
 			t.Fatalf("output contains %q from the data:\n%q", bad, out)
 		}
 	}
+}
+
+// fxDraw sizes a view and draws it, as the root model does.
+func fxDraw(v interface {
+	SetSize(int, int)
+	View() string
+}, width, height int) string {
+	v.SetSize(width, height)
+	return v.View()
+}
+
+// fxDrawPane sizes a dashboard pane and draws it.
+func fxDrawPane(p interface {
+	SetSize(int, int)
+	View(bool) string
+}, width, height int, focused bool) string {
+	p.SetSize(width, height)
+	return p.View(focused)
 }

@@ -1,8 +1,6 @@
 package panes
 
 import (
-	"strings"
-
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -39,11 +37,7 @@ func logText(e sources.LogEvent) string {
 	return e.Time.UTC().Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
 }
 
-// logGroupName is the last path element: /aws/lambda/checkout-api -> checkout-api.
-func logGroupName(group string) string {
-	group = strings.TrimRight(group, "/")
-	return sources.Sanitize(group[strings.LastIndex(group, "/")+1:])
-}
+func logGroupName(group string) string { return sources.Sanitize(sources.ShortGroup(group)) }
 
 // Append adds events, dropping those already held and the oldest when full.
 func (l *Logs) Append(events []sources.LogEvent) {
@@ -53,11 +47,11 @@ func (l *Logs) Append(events []sources.LogEvent) {
 	l.feed.add(events)
 }
 
-// View draws the pane in exactly width x height cells.
-func (l *Logs) View(width, height int, focused bool) string {
-	inner := width - 2
+// View draws the pane in exactly its size.
+func (l *Logs) View(focused bool) string {
+	inner := l.size[0] - 2
 	groupW := min(l.groupW, max(0, inner/4))
-	body := l.feed.body(inner, height-2, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
+	body := l.feed.body(inner, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
 		msg := sources.Sanitize(e.Message)
 		text := e.Time.UTC().Format(feedClock) + " "
 		if groupW > 0 {
@@ -65,18 +59,16 @@ func (l *Logs) View(width, height int, focused bool) string {
 		}
 		return text + msg, logStyle(msg)
 	})
-	return Frame("Logs", l.feed.note("lines"), body, width, height, focused)
+	return Frame("Logs", l.feed.note("lines"), body, l.size[0], l.size[1], focused)
 }
 
 var feedPlain = lipgloss.NewStyle()
 
 func logStyle(msg string) lipgloss.Style {
-	for _, word := range []string{"ERROR", "Error", "Exception", "panic", "timed out", "FATAL"} {
-		if strings.Contains(msg, word) {
-			return theme.Error
-		}
-	}
-	if strings.Contains(msg, "WARN") {
+	switch sources.LineSeverity(msg) {
+	case sources.SeverityError:
+		return theme.Error
+	case sources.SeverityWarn:
 		return theme.Warn
 	}
 	return feedPlain

@@ -12,23 +12,44 @@ import (
 
 // Metrics shows one sparkline per watched metric, red when its alarm fires.
 type Metrics struct {
-	all    []sources.Series
-	shown  []sources.Series
-	alarms map[string]sources.Alarm // by MetricSpec.Key, the worst state wins
-	filter string
-	sel    int
-	top    int
-	loaded bool
+	list          *List[sources.Series]
+	alarms        map[string]sources.Alarm // by MetricSpec.Key, the worst state wins
+	loaded        bool
+	width, height int
 }
 
 // NewMetrics returns an empty metrics pane.
-func NewMetrics() *Metrics { return &Metrics{alarms: map[string]sources.Alarm{}} }
+func NewMetrics() *Metrics {
+	p := &Metrics{alarms: map[string]sources.Alarm{}}
+	p.list = NewList(func(s sources.Series) string { return s.Spec.Key() }, p.rowText)
+	return p
+}
+
+// SetSize sets the cells the pane draws into.
+func (p *Metrics) SetSize(width, height int) {
+	p.width, p.height = width, height
+	p.fit()
+}
+
+// fit gives each metric a label line and a sparkline line when all of them
+// fit that way, else one line.
+func (p *Metrics) fit() {
+	innerH := p.height - 2
+	p.list.SetRows(max(1, innerH/p.linesPerRow()))
+}
+
+func (p *Metrics) linesPerRow() int {
+	if p.height-2 >= 2*len(p.list.Shown()) {
+		return 2
+	}
+	return 1
+}
 
 // SetSeries replaces the data; the selection stays on the same metric.
 func (p *Metrics) SetSeries(series []sources.Series) {
-	p.all = append([]sources.Series(nil), series...)
 	p.loaded = true
-	p.refilter()
+	p.list.SetItems(series)
+	p.fit()
 }
 
 // SetAlarms tells the pane which metrics have alarms, and in which state.
@@ -40,33 +61,21 @@ func (p *Metrics) SetAlarms(alarms []sources.Alarm) {
 			p.alarms[key] = a
 		}
 	}
-	p.refilter()
+	p.list.Refilter()
+	p.fit()
 }
 
 // SetFilter keeps only metrics whose row text contains text, ignoring case.
 func (p *Metrics) SetFilter(text string) {
-	p.filter = text
-	p.refilter()
-}
-
-func (p *Metrics) refilter() {
-	p.shown, p.sel = boxRefilter(p.all, p.shown, p.sel,
-		func(s sources.Series) bool { return p.filter == "" || boxContains(p.rowText(s), p.filter) },
-		func(s sources.Series) string { return s.Spec.Key() })
+	p.list.SetFilter(text)
+	p.fit()
 }
 
 // Move moves the selection by delta metrics (positive is down).
-func (p *Metrics) Move(delta int) {
-	p.sel = boxClamp(p.sel+delta, 0, len(p.shown)-1)
-}
+func (p *Metrics) Move(delta int) { p.list.Move(delta) }
 
 // Selected returns the selected series.
-func (p *Metrics) Selected() (sources.Series, bool) {
-	if p.sel < 0 || p.sel >= len(p.shown) {
-		return sources.Series{}, false
-	}
-	return p.shown[p.sel], true
-}
+func (p *Metrics) Selected() (sources.Series, bool) { return p.list.Selected() }
 
 func (p *Metrics) rowText(s sources.Series) string {
 	text := s.Spec.Label() + " " + metricsValue(s)
@@ -84,36 +93,30 @@ func metricsValue(s sources.Series) string {
 	return fmtMetricValue(v, fmtSeriesUnit(s))
 }
 
-// View draws the pane into exactly width x height cells. Each metric takes a
-// label line and a sparkline line when all of them fit that way, else one.
-func (p *Metrics) View(width, height int, focused bool) string {
+// View draws the pane into exactly its size.
+func (p *Metrics) View(focused bool) string {
 	breaching := 0
-	for _, s := range p.all {
+	for _, s := range p.list.All() {
 		if a, ok := p.alarms[s.Spec.Key()]; ok && a.State == sources.StateAlarm {
 			breaching++
 		}
 	}
-	note := boxFilterNote(len(p.shown), len(p.all), p.filter)
+	note := p.list.Note()
 	if breaching > 0 {
 		note = boxJoinNote(fmt.Sprintf("%d breaching", breaching), note)
 	}
-	innerW, innerH := width-2, height-2
+	innerW := p.width - 2
 	var lines []string
 	switch {
 	case !p.loaded:
 		lines = []string{theme.Dim.Render("waiting for data…")}
-	case len(p.all) == 0:
+	case len(p.list.All()) == 0:
 		lines = []string{theme.Dim.Render("no metrics watched (use -metric)")}
-	case len(p.shown) == 0:
-		lines = []string{theme.Dim.Render("no metrics match /" + sources.Sanitize(p.filter))}
+	case len(p.list.Shown()) == 0:
+		lines = []string{theme.Dim.Render("no metrics match /" + p.list.Filter())}
 	default:
-		perRow := 1
-		if innerH >= 2*len(p.shown) {
-			perRow = 2
-		}
-		rows := max(1, innerH/perRow)
-		p.top = boxScrollTop(p.top, p.sel, rows, len(p.shown))
-		shown := p.shown[p.top:min(len(p.shown), p.top+rows)]
+		from, to := p.list.Visible()
+		shown := p.list.Shown()[from:to]
 		// Shared label and condition columns line the sparklines up.
 		labelW, condW := 0, 0
 		for _, s := range shown {
@@ -122,10 +125,10 @@ func (p *Metrics) View(width, height int, focused bool) string {
 			condW = max(condW, lipgloss.Width(cond))
 		}
 		for i, s := range shown {
-			lines = append(lines, p.row(s, p.top+i == p.sel, focused, innerW, perRow == 2, labelW, condW)...)
+			lines = append(lines, p.row(s, from+i == p.list.Index(), focused, innerW, p.linesPerRow() == 2, labelW, condW)...)
 		}
 	}
-	return Frame("Metrics", note, strings.Join(lines, "\n"), width, height, focused)
+	return Frame("Metrics", note, strings.Join(lines, "\n"), p.width, p.height, focused)
 }
 
 // metricsLabelMax caps the label column so the sparkline gets the width;

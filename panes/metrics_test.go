@@ -17,7 +17,7 @@ func TestMetricsRowsShowValueUnitSparklineAndThreshold(t *testing.T) {
 	p.SetSeries(fxAllSeries())
 	p.SetAlarms(fxAlarms())
 	for _, size := range [][2]int{{100, 5}, {60, 12}} { // one line each, two lines each
-		out := ansi.Strip(p.View(size[0], size[1], true))
+		out := ansi.Strip(fxDrawPane(p, size[0], size[1], true))
 		for _, want := range []string{"CPUUtilization i-0abc", "87.3 %", "1.2k Count", "2.91 s", "ALARM > 80 %", "> 3 s", "▇", "2 breaching"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%v: missing %q in\n%s", size, want, out)
@@ -27,7 +27,7 @@ func TestMetricsRowsShowValueUnitSparklineAndThreshold(t *testing.T) {
 			t.Errorf("%v: no sparkline in\n%s", size, out)
 		}
 	}
-	two := strings.Split(ansi.Strip(p.View(60, 12, true)), "\n")
+	two := strings.Split(ansi.Strip(fxDrawPane(p, 60, 12, true)), "\n")
 	if !strings.Contains(two[1], "› CPUUtilization") || !strings.Contains(two[2], "87.3 %") {
 		t.Errorf("want label line then sparkline line:\n%s", strings.Join(two, "\n"))
 	}
@@ -39,9 +39,9 @@ func TestMetricsBreachingSparklineIsColoured(t *testing.T) {
 	defer lipgloss.SetColorProfile(prev)
 	p := NewMetrics()
 	p.SetSeries(fxAllSeries()[:1])
-	plain := p.View(80, 4, false)
+	plain := fxDrawPane(p, 80, 4, false)
 	p.SetAlarms(fxAlarms())
-	alarmed := p.View(80, 4, false)
+	alarmed := fxDrawPane(p, 80, 4, false)
 	if plain == alarmed {
 		t.Fatal("a firing alarm should change how its metric is drawn")
 	}
@@ -65,13 +65,13 @@ func TestMetricsSelectionFilterAndScroll(t *testing.T) {
 		t.Fatalf("selection did not follow the metric: %s", s.Spec.Metric)
 	}
 	p.SetFilter("duration")
-	out := ansi.Strip(p.View(80, 6, true))
+	out := ansi.Strip(fxDrawPane(p, 80, 6, true))
 	if !strings.Contains(out, "1/3 · /duration") || strings.Contains(out, "CPUUtilization") {
 		t.Fatalf("filter:\n%s", out)
 	}
 	p.SetFilter("")
 	p.Move(100)
-	out = ansi.Strip(p.View(80, 4, true)) // room for two one-line rows
+	out = ansi.Strip(fxDrawPane(p, 80, 4, true)) // room for two one-line rows
 	if !strings.Contains(out, "› Duration") {
 		t.Fatalf("selection scrolled out of view:\n%s", out)
 	}
@@ -80,21 +80,21 @@ func TestMetricsSelectionFilterAndScroll(t *testing.T) {
 func TestMetricsEmptyStatesAndSizes(t *testing.T) {
 	fxPlainColors(t)
 	p := NewMetrics()
-	if out := p.View(40, 4, true); !strings.Contains(out, "waiting for data") {
+	if out := fxDrawPane(p, 40, 4, true); !strings.Contains(out, "waiting for data") {
 		t.Fatalf("before data:\n%s", out)
 	}
 	p.SetSeries(nil)
-	if out := p.View(60, 4, true); !strings.Contains(out, "no metrics") {
+	if out := fxDrawPane(p, 60, 4, true); !strings.Contains(out, "no metrics") {
 		t.Fatalf("no metrics:\n%s", out)
 	}
 	p.SetSeries(append(fxAllSeries(), sources.Series{Spec: fxCPU()}))
 	p.SetAlarms(fxAlarms())
-	if out := ansi.Strip(p.View(80, 10, true)); !strings.Contains(out, "no data") {
+	if out := ansi.Strip(fxDrawPane(p, 80, 10, true)); !strings.Contains(out, "no data") {
 		t.Fatalf("a series without points should say so:\n%s", out)
 	}
 	for _, size := range fxSizes {
-		fxCheckSize(t, p.View(size[0], size[1], true), size[0], size[1])
-		fxCheckSize(t, p.View(size[0], size[1], false), size[0], size[1])
+		fxCheckSize(t, fxDrawPane(p, size[0], size[1], true), size[0], size[1])
+		fxCheckSize(t, fxDrawPane(p, size[0], size[1], false), size[0], size[1])
 	}
 }
 
@@ -150,8 +150,8 @@ func TestMetricsSparklineUsesSpareWidth(t *testing.T) {
 	}
 	p := NewMetrics()
 	p.SetSeries([]sources.Series{fxSeries(fxCPU(), "Percent", values...)})
-	out := ansi.Strip(p.View(160, 3, true))
-	if out != ansi.Strip(p.View(160, 3, true)) {
+	out := ansi.Strip(fxDrawPane(p, 160, 3, true))
+	if out != ansi.Strip(fxDrawPane(p, 160, 3, true)) {
 		t.Fatal("rendering should be deterministic")
 	}
 	line := strings.Split(out, "\n")[1]

@@ -46,9 +46,9 @@ func (t *Trail) Append(events []sources.TrailEvent) {
 	t.feed.add(events)
 }
 
-// View draws the pane in exactly width x height cells.
-func (t *Trail) View(width, height int, focused bool) string {
-	body := t.feed.body(width-2, height-2, focused, "waiting for CloudTrail events…", t.row)
+// View draws the pane in exactly its size.
+func (t *Trail) View(focused bool) string {
+	body := t.feed.body(t.size[0]-2, focused, "waiting for CloudTrail events…", t.row)
 	errors := 0
 	for _, e := range t.feed.ring.All() {
 		if e.Failed() {
@@ -60,7 +60,7 @@ func (t *Trail) View(width, height int, focused bool) string {
 		plural = ""
 	}
 	note := t.feed.note("events", fmt.Sprintf("%d error%s", errors, plural))
-	return Frame("CloudTrail", note, body, width, height, focused)
+	return Frame("CloudTrail", note, body, t.size[0], t.size[1], focused)
 }
 
 // row is: time, mark, user, eventName, source IP, [errorCode], resources.

@@ -41,7 +41,7 @@ func TestTrailRowColumnsAndStyles(t *testing.T) {
 	events[2].ErrorCode, events[2].ErrorMessage = "AccessDenied", "not authorized"
 	tr.Append(events)
 
-	body := feedTestBody(feedTestLines(t, tr.View, 200, 8))
+	body := feedTestBody(feedTestLines(t, tr, 200, 8))
 	for i, want := range [][]string{
 		{"09:00:00", "deploy-bot", "GetFunction", "10.0.0.1", "fn-0"},
 		{"09:00:01", "✎", "alice", "UpdateFunctionConfiguration", "checkout-api, arn:aws:iam::123:role/exec"},
@@ -75,12 +75,12 @@ func TestTrailNoteCountsErrors(t *testing.T) {
 	events[3].ErrorCode = "ThrottlingException"
 	events[7].ErrorCode = "AccessDenied"
 	tr.Append(events)
-	lines := feedTestLines(t, tr.View, 80, 12)
+	lines := feedTestLines(t, tr, 80, 12)
 	if !strings.Contains(lines[0], "10 events · 2 errors") {
 		t.Fatalf("note %q", lines[0])
 	}
 	tr.SetFilter("accessdenied")
-	lines = feedTestLines(t, tr.View, 80, 12)
+	lines = feedTestLines(t, tr, 80, 12)
 	if !strings.Contains(lines[0], "1/10 · 2 errors · /accessdenied") {
 		t.Fatalf("filtered note %q", lines[0])
 	}
@@ -94,7 +94,7 @@ func TestTrailSelectedAndDedupe(t *testing.T) {
 	if _, ok := tr.Selected(); ok {
 		t.Fatal("Selected on an empty pane should be false")
 	}
-	if lines := feedTestLines(t, tr.View, 80, 12); !strings.Contains(lines[1], "waiting for CloudTrail events…") {
+	if lines := feedTestLines(t, tr, 80, 12); !strings.Contains(lines[1], "waiting for CloudTrail events…") {
 		t.Fatalf("empty pane shows %q", lines[1])
 	}
 	tr.Append(trailTestEvents(0, 2))
@@ -115,7 +115,7 @@ func TestTrailSelectedAndDedupe(t *testing.T) {
 	if e, _ := tr.Selected(); e.ID != "ev-3" {
 		t.Fatalf("paused selection moved to %q", e.ID)
 	}
-	if lines := feedTestLines(t, tr.View, 80, 12); !strings.Contains(lines[0], "paused · 1 new ↓") {
+	if lines := feedTestLines(t, tr, 80, 12); !strings.Contains(lines[0], "paused · 1 new ↓") {
 		t.Fatalf("note %q", lines[0])
 	}
 	tr.End()
@@ -135,7 +135,7 @@ func TestTrailExactSizesAndSafeText(t *testing.T) {
 
 	tr := NewTrail(5000)
 	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {1, 1}} {
-		feedTestLines(t, tr.View, size[0], size[1])
+		feedTestLines(t, tr, size[0], size[1])
 	}
 	events := trailTestEvents(0, 5000)
 	events[4999].User = "mallory\x1b]0;pwned\x07\r\x00\xff"
@@ -143,9 +143,9 @@ func TestTrailExactSizesAndSafeText(t *testing.T) {
 	events[4999].ErrorCode = "Denied\x1b[31m"
 	tr.Append(events)
 	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {3, 2}} {
-		feedTestLines(t, tr.View, size[0], size[1])
+		feedTestLines(t, tr, size[0], size[1])
 	}
-	out := tr.View(200, 40, true)
+	out := fxDrawPane(tr, 200, 40, true)
 	if i := strings.IndexAny(out, "\x1b\x07\r\x00"); i >= 0 {
 		t.Fatalf("control byte %q in %q", out[i], out)
 	}

@@ -15,10 +15,11 @@ import (
 // Viewer is a scrollable full-screen view of a text, such as a CloudTrail
 // event's JSON record or a whole log message.
 type Viewer struct {
-	title string
-	lines []string
-	top   int
-	count int // lines after wrapping at the last View's width
+	title         string
+	lines         []string
+	wrapped       []string // lines wrapped at the width
+	top           int
+	width, height int
 }
 
 // NewViewer returns a viewer of text, pretty-printed when it is JSON. Every
@@ -33,7 +34,7 @@ func NewViewer(title, text string) *Viewer {
 			v.lines = append(v.lines, sources.Sanitize(line))
 		}
 	}
-	v.count = len(v.lines)
+	v.wrapped = v.lines
 	return v
 }
 
@@ -46,26 +47,30 @@ func viewerIndentJSON(text string) string {
 	return buf.String()
 }
 
-// Move scrolls by delta lines (positive is down), within the text.
-func (v *Viewer) Move(delta int) {
-	v.top = boxClamp(v.top+delta, 0, v.count-1) // View clamps to a full page
-}
-
-// View draws the text into exactly width x height cells, long lines
-// wrapped, with the lines shown and "esc closes" in the border.
-func (v *Viewer) View(width, height int) string {
-	innerW, innerH := width-2, height-2
-	var lines []string
+// SetSize sets the cells the viewer draws into; long lines wrap at its width.
+func (v *Viewer) SetSize(width, height int) {
+	v.width, v.height = width, height
+	innerW := width - 2
+	v.wrapped = nil
 	for _, line := range v.lines {
 		if innerW > 0 && ansi.StringWidth(line) > innerW {
-			lines = append(lines, strings.Split(ansi.Hardwrap(line, innerW, true), "\n")...)
+			v.wrapped = append(v.wrapped, strings.Split(ansi.Hardwrap(line, innerW, true), "\n")...)
 		} else {
-			lines = append(lines, line)
+			v.wrapped = append(v.wrapped, line)
 		}
 	}
-	v.count = len(lines)
-	v.top = boxClamp(v.top, 0, len(lines)-max(1, innerH))
-	end := min(len(lines), v.top+max(0, innerH))
-	note := fmt.Sprintf("%d–%d/%d · esc closes", v.top+1, end, len(lines))
-	return Frame(v.title, note, strings.Join(lines[v.top:end], "\n"), width, height, true)
+	v.Move(0)
+}
+
+// Move scrolls by delta lines (positive is down), stopping at the last page.
+func (v *Viewer) Move(delta int) {
+	v.top = boxClamp(v.top+delta, 0, len(v.wrapped)-max(1, v.height-2))
+}
+
+// View draws the text into exactly its size, with the lines shown and
+// "esc closes" in the border.
+func (v *Viewer) View() string {
+	end := min(len(v.wrapped), v.top+max(0, v.height-2))
+	note := fmt.Sprintf("%d–%d/%d · esc closes", v.top+1, end, len(v.wrapped))
+	return Frame(v.title, note, strings.Join(v.wrapped[v.top:end], "\n"), v.width, v.height, true)
 }

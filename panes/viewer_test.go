@@ -10,12 +10,12 @@ import (
 func TestViewer(t *testing.T) {
 	fxPlainColors(t)
 	v := NewViewer("event "+fxEvil, `{"eventName":"RunInstances","userIdentity":{"userName":"alice"},"n":[1,2,3,4,5,6,7,8,9,10]}`)
-	out := v.View(60, 8)
+	out := fxDraw(v, 60, 8)
 	fxCheckSize(t, out, 60, 8)
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("escape sequences from the data must not reach the screen: %q", out)
 	}
-	if raw := NewViewer("log", "ERROR "+fxEvil+"\nnext").View(60, 8); strings.Contains(raw, "\x1b") || !strings.Contains(raw, "ERROR ") {
+	if raw := fxDraw(NewViewer("log", "ERROR "+fxEvil+"\nnext"), 60, 8); strings.Contains(raw, "\x1b") || !strings.Contains(raw, "ERROR ") {
 		t.Fatalf("escape sequences in a log line must not reach the screen: %q", raw)
 	}
 	plain := ansi.Strip(out)
@@ -26,24 +26,24 @@ func TestViewer(t *testing.T) {
 	}
 
 	v.Move(-5)
-	if !strings.Contains(ansi.Strip(v.View(60, 8)), "1–6/") {
+	if !strings.Contains(ansi.Strip(fxDraw(v, 60, 8)), "1–6/") {
 		t.Fatal("scrolling up from the top should stay at the top")
 	}
 	v.Move(1000)
-	bottom := ansi.Strip(v.View(60, 8))
+	bottom := ansi.Strip(fxDraw(v, 60, 8))
 	if !strings.Contains(bottom, "}") || strings.Contains(bottom, `"eventName"`) {
 		t.Fatalf("scrolling down should stop at the last page:\n%s", bottom)
 	}
 	v.Move(-1)
-	if up := ansi.Strip(v.View(60, 8)); up == bottom {
+	if up := ansi.Strip(fxDraw(v, 60, 8)); up == bottom {
 		t.Fatalf("one line up from the bottom should scroll at once:\n%s", up)
 	}
 
 	long := NewViewer("log", strings.Repeat("x", 100))
-	if out := ansi.Strip(long.View(30, 6)); strings.Count(out, "x") != 100 {
+	if out := ansi.Strip(fxDraw(long, 30, 6)); strings.Count(out, "x") != 100 {
 		t.Fatalf("long lines should wrap, not be cut:\n%s", out)
 	}
 	for _, size := range fxSizes {
-		fxCheckSize(t, NewViewer("empty", "").View(size[0], size[1]), size[0], size[1])
+		fxCheckSize(t, fxDraw(NewViewer("empty", ""), size[0], size[1]), size[0], size[1])
 	}
 }

@@ -132,6 +132,9 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 	names := ResourceNames(a)
 	trail, errs := drillTrail(ctx, src, names, start, end)
 	msg.Trail, msg.Errors = trail, append(msg.Errors, errs...)
+	if i := LikelyCause(msg.Trail, anchor); i >= 0 {
+		msg.Cause = msg.Trail[i].ID
+	}
 	logEnd := anchor.Add(drillLogAfter)
 	if logEnd.After(end) {
 		logEnd = end

@@ -59,4 +59,7 @@ type DrillMsg struct {
 	Anchor time.Time
 	// History is the alarm's state transitions within [Start, End], oldest first.
 	History []StateChange
+	// Cause is the ID of the likely-cause CloudTrail event (see LikelyCause),
+	// "" when there is none.
+	Cause string
 }

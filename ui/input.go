@@ -6,13 +6,12 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-
-	"watchtrail/panes"
 )
 
 // pane is what every live pane offers the key handler.
 type pane interface {
-	View(width, height int, focused bool) string
+	SetSize(width, height int)
+	View(focused bool) string
 	Move(delta int)
 	SetFilter(text string)
 }
@@ -32,30 +31,27 @@ func (m *Model) pane(id paneID) pane {
 // farAway moves a selection to the first or last row; panes clamp it.
 const farAway = 1 << 30
 
+// handleKey gives a key to the filter prompt when it is open, else applies
+// the keys that work everywhere, else gives it to the top view.
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
+	top := m.top()
+	switch top.(type) {
+	case filterView, helpView:
+		return top.update(m, msg)
+	}
 	switch {
-	case m.filtering:
-		return m.filterKey(msg)
-	case m.showHelp:
-		if key.Matches(msg, keys.Quit) && msg.String() == "q" {
-			return tea.Quit
-		}
-		m.showHelp = false // any other key closes help
-		return nil
 	case key.Matches(msg, keys.Quit):
 		return tea.Quit
 	case key.Matches(msg, keys.Help):
-		m.showHelp = true
+		m.push(helpView{})
 		return nil
 	case key.Matches(msg, keys.Refresh):
 		return m.refreshNow()
-	case m.json != nil:
-		return m.jsonKey(msg)
-	case m.inDetail:
-		return m.detailKey(msg)
+	case top != nil:
+		return top.update(m, msg)
 	}
 	return m.dashboardKey(msg)
 }
@@ -87,18 +83,13 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.PrevPane):
 		m.focus = (m.focus + paneCount - 1) % paneCount
 	case key.Matches(msg, keys.Zoom):
-		m.zoomed = !m.zoomed
+		m.push(zoomView{})
 	case key.Matches(msg, keys.Filter):
-		m.filtering = true
-		m.filter.SetValue(m.filters[m.focus])
-		m.filter.CursorEnd()
-		return m.filter.Focus()
+		v, cmd := newFilterView(m.filters[m.focus])
+		m.push(v)
+		return cmd
 	case key.Matches(msg, keys.Back):
-		if m.zoomed {
-			m.zoomed = false
-		} else {
-			m.setFilter("")
-		}
+		m.setFilter("")
 	case key.Matches(msg, keys.Enter):
 		return m.open()
 	}
@@ -123,33 +114,14 @@ func (m *Model) open() tea.Cmd {
 		}
 	case paneLogs:
 		if e, ok := m.logs.Selected(); ok {
-			title := fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.UTC().Format("15:04:05.000"))
-			m.json = panes.NewViewer(title, strings.ReplaceAll(e.Message, "⏎", "\n"))
+			m.openViewer(logViewerTitle(e), strings.ReplaceAll(e.Message, "⏎", "\n"))
 		}
 	case paneTrail:
 		if e, ok := m.trail.Selected(); ok {
-			m.json = panes.NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
+			m.openViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON)
 		}
 	}
 	return nil
-}
-
-func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.Type {
-	case tea.KeyEnter:
-		m.filtering = false
-		m.filter.Blur()
-		return nil
-	case tea.KeyEsc:
-		m.filtering = false
-		m.filter.Blur()
-		m.setFilter("")
-		return nil
-	}
-	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
-	m.setFilter(m.filter.Value())
-	return cmd
 }
 
 func (m *Model) setFilter(text string) {
@@ -157,18 +129,11 @@ func (m *Model) setFilter(text string) {
 	m.pane(m.focus).SetFilter(text)
 }
 
-// refreshNow polls every idle feed at once, replacing its pending tick.
+// refreshNow polls every idle feed at once, and the open drill-down.
 func (m *Model) refreshNow() tea.Cmd {
-	var cmds []tea.Cmd
-	for _, f := range allFeeds {
-		st := m.feeds[f]
-		if !st.inFlight {
-			st.gen++
-			cmds = append(cmds, m.startPoll(f, st.gen))
-		}
+	cmd := m.sched.RefreshNow()
+	if _, ok := inStack[detailView](m); ok {
+		cmd = tea.Batch(cmd, m.drill(m.detail.Alarm()))
 	}
-	if m.inDetail {
-		cmds = append(cmds, m.openDrill(m.detail.Alarm()))
-	}
-	return tea.Batch(cmds...)
+	return cmd
 }

@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"strings"
-
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
 
-	"watchtrail/panes"
 	"watchtrail/theme"
 )
 
@@ -24,7 +23,7 @@ var keys = keyMap{
 	End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "last / follow newest")),
 	NextPane: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane / section")),
 	PrevPane: key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
-	Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "drill into alarm / show log line or event in full")),
+	Enter:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open: alarm drill-down, line in full")),
 	Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back / clear filter")),
 	Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter the focused pane")),
 	Zoom:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom the focused pane")),
@@ -33,35 +32,50 @@ var keys = keyMap{
 	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 }
 
-// hints is the one-line reminder in the status bar.
-func hints(inDetail bool) string {
-	if inDetail {
-		return hintLine("↑↓", "move", "tab", "section", "enter", "JSON", "esc", "back", "?", "help")
-	}
-	return hintLine("tab", "pane", "↑↓", "move", "enter", "drill", "/", "filter", "?", "help", "q", "quit")
+// hint is b with a short description, for the footer: the keys stay b's.
+func hint(b key.Binding, keyText, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(keyText, desc))
 }
 
-func hintLine(pairs ...string) string {
-	parts := make([]string, 0, len(pairs)/2)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		parts = append(parts, theme.Key.Render(pairs[i])+" "+pairs[i+1])
+// moveHint stands for the movement keys in the footer.
+var moveHint = key.NewBinding(key.WithKeys(append(keys.Up.Keys(), keys.Down.Keys()...)...), key.WithHelp("↑↓", "move"))
+
+// FullHelp is every key, in two columns: movement, then the rest.
+func (k keyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit},
 	}
-	return strings.Join(parts, "  ")
 }
 
-// helpText is the full key reference shown by '?'.
-func helpText() string {
-	all := []key.Binding{keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.Home, keys.End,
-		keys.NextPane, keys.PrevPane, keys.Enter, keys.Back, keys.Filter, keys.Zoom, keys.Refresh, keys.Help, keys.Quit}
-	var b strings.Builder
-	b.WriteString("Keys\n\n")
-	for _, k := range all {
-		h := k.Help()
-		b.WriteString("  " + theme.Key.Render(panes.FitLine(h.Key, 10)) + " " + h.Desc + "\n")
-	}
-	b.WriteString("\nAlarms are sorted ALARM first. Enter on an alarm opens the drill-down:\n")
-	b.WriteString("the metric around the state change with its threshold, the CloudTrail\n")
-	b.WriteString("events on the same resource, and the matching log lines.\n")
-	b.WriteString("Logs and trail follow the newest line; move up to pause, G to resume.")
-	return b.String()
+// ShortHelp is the dashboard's footer.
+func (k keyMap) ShortHelp() []key.Binding {
+	return []key.Binding{hint(k.NextPane, "tab", "pane"), moveHint, hint(k.Enter, "enter", "drill"),
+		hint(k.Filter, "/", "filter"), hint(k.Help, "?", "help"), hint(k.Quit, "q", "quit")}
+}
+
+// shortHelp is a footer made of bindings.
+type shortHelp []key.Binding
+
+func (s shortHelp) ShortHelp() []key.Binding  { return s }
+func (s shortHelp) FullHelp() [][]key.Binding { return keys.FullHelp() }
+
+var (
+	detailHelp = shortHelp{moveHint, hint(keys.NextPane, "tab", "section"), hint(keys.Enter, "enter", "JSON"),
+		hint(keys.Back, "esc", "back"), hint(keys.Help, "?", "help")}
+	viewerHelp = shortHelp{moveHint, hint(keys.Back, "esc", "close"), hint(keys.Help, "?", "help")}
+	filterHelp = shortHelp{hint(keys.Enter, "enter", "keep"), hint(keys.Back, "esc", "clear")}
+	helpHelp   = shortHelp{hint(keys.Back, "any key", "closes"), hint(keys.Quit, "q", "quit")}
+)
+
+// newHelp is the help drawer in the theme's styles.
+func newHelp() help.Model {
+	h := help.New()
+	h.ShortSeparator = "  "
+	h.FullSeparator = "    "
+	h.Styles.ShortKey, h.Styles.FullKey = theme.Key, theme.Key
+	plain := lipgloss.NewStyle()
+	h.Styles.ShortDesc, h.Styles.FullDesc = plain, plain
+	h.Styles.ShortSeparator, h.Styles.FullSeparator, h.Styles.Ellipsis = plain, plain, theme.Status
+	return h
 }

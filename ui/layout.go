@@ -2,8 +2,8 @@ package ui
 
 import "watchtrail/sources"
 
-// rect is a pane's place on screen, in cells.
-type rect struct{ x, y, w, h int }
+// rect is a pane's size, in cells.
+type rect struct{ w, h int }
 
 // paneID names the four live panes, in Tab order.
 type paneID int
@@ -28,30 +28,57 @@ func (p paneID) String() string {
 // wideLayoutMin is the width from which the four panes sit in two columns.
 const wideLayoutMin = 160
 
-// layout places the four panes in a body of width x height cells.
+// screenLayout is where the panes go, decided once per terminal size.
+type screenLayout struct {
+	wide  bool
+	panes [paneCount]rect
+}
+
+// layoutFor places the four panes in a body of width x height cells.
 // Wide screens: alarms over metrics on the left, logs over trail on the right.
 // Narrower ones: alarms beside metrics on top, then logs, then trail, each
 // full width, since log and trail lines need the width more than the height.
-func layout(width, height int) [paneCount]rect {
-	var r [paneCount]rect
-	if width >= wideLayoutMin {
+func layoutFor(width, height int) screenLayout {
+	l := screenLayout{wide: width >= wideLayoutMin}
+	if l.wide {
 		left := width * 45 / 100
-		right := width - left
 		alarmsH := height * 45 / 100
 		logsH := height * 60 / 100
-		r[paneAlarms] = rect{0, 0, left, alarmsH}
-		r[paneMetrics] = rect{0, alarmsH, left, height - alarmsH}
-		r[paneLogs] = rect{left, 0, right, logsH}
-		r[paneTrail] = rect{left, logsH, right, height - logsH}
-		return r
+		l.panes[paneAlarms] = rect{left, alarmsH}
+		l.panes[paneMetrics] = rect{left, height - alarmsH}
+		l.panes[paneLogs] = rect{width - left, logsH}
+		l.panes[paneTrail] = rect{width - left, height - logsH}
+		return l
 	}
 	topH := height * 40 / 100
 	logsH := (height - topH) * 55 / 100
-	trailH := height - topH - logsH
 	alarmsW := width / 2
-	r[paneAlarms] = rect{0, 0, alarmsW, topH}
-	r[paneMetrics] = rect{alarmsW, 0, width - alarmsW, topH}
-	r[paneLogs] = rect{0, topH, width, logsH}
-	r[paneTrail] = rect{0, topH + logsH, width, trailH}
-	return r
+	l.panes[paneAlarms] = rect{alarmsW, topH}
+	l.panes[paneMetrics] = rect{width - alarmsW, topH}
+	l.panes[paneLogs] = rect{width, logsH}
+	l.panes[paneTrail] = rect{width, height - topH - logsH}
+	return l
+}
+
+// bodyHeight is the height between the header and the status line.
+func (m *Model) bodyHeight() int { return max(0, m.height-2) }
+
+// resize lays the panes out for the terminal and tells every pane and view
+// its size; a zoomed pane gets the whole body.
+func (m *Model) resize() {
+	w, h := m.width, m.bodyHeight()
+	m.layout = layoutFor(w, h)
+	for id := range paneCount {
+		r := m.layout.panes[id]
+		m.pane(id).SetSize(r.w, r.h)
+	}
+	if _, zoomed := inStack[zoomView](m); zoomed {
+		m.pane(m.focus).SetSize(w, h)
+	}
+	m.detail.SetSize(w, h)
+	for _, v := range m.stack {
+		if s, ok := v.(sizer); ok {
+			s.SetSize(w, h)
+		}
+	}
 }

@@ -1,12 +1,12 @@
-// Package ui is the root bubbletea model: it schedules the sources' polls,
-// routes their messages to the panes, and handles keys, layout and the
-// alarm drill-down.
+// Package ui is the root bubbletea model: it routes the feed scheduler's
+// messages to the panes, keys to the top view, and sizes everything when the
+// terminal changes.
 package ui
 
 import (
 	"time"
 
-	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/panes"
@@ -26,12 +26,11 @@ type Config struct {
 	Now         func() time.Time // the clock; tests set a fixed one
 }
 
-var allFeeds = []sources.Feed{sources.FeedAlarms, sources.FeedMetrics, sources.FeedLogs, sources.FeedTrail}
-
 // Model is the whole dashboard.
 type Model struct {
 	cfg           Config
 	width, height int
+	layout        screenLayout
 
 	alarms  *panes.Alarms
 	metrics *panes.Metrics
@@ -39,22 +38,13 @@ type Model struct {
 	trail   *panes.Trail
 	detail  *panes.Detail
 
-	focus     paneID
-	zoomed    bool
-	inDetail  bool
-	showHelp  bool
-	filtering bool
-	filter    textinput.Model
-	filters   [paneCount]string
-	json      *panes.Viewer // a live log line or trail event in full, when open
+	focus   paneID
+	stack   []view // views over the dashboard, the top one takes the keys
+	filters [paneCount]string
+	help    help.Model
 
+	sched     *Scheduler
 	alarmList []sources.Alarm
-	feeds     map[sources.Feed]*feedState
-	logTail   *sources.LogTail
-	trailTail *sources.TrailTail
-	live      *liveStream // the logs feed's stream, while it runs
-	liveOff   bool        // live tail failed: the logs feed polls
-	drillErr  string
 	now       time.Time
 }
 
@@ -69,85 +59,58 @@ func New(cfg Config) *Model {
 	if cfg.LogCapacity <= 0 {
 		cfg.LogCapacity = 5000
 	}
-	input := textinput.New()
-	input.Prompt = "/"
-	input.CharLimit = 200
-	m := &Model{
-		cfg:       cfg,
-		alarms:    panes.NewAlarms(),
-		metrics:   panes.NewMetrics(),
-		logs:      panes.NewLogs(cfg.LogCapacity),
-		trail:     panes.NewTrail(cfg.LogCapacity),
-		detail:    panes.NewDetail(),
-		filter:    input,
-		feeds:     map[sources.Feed]*feedState{},
-		logTail:   sources.NewLogTail(cfg.LogGroups, cfg.LogFilter),
-		trailTail: sources.NewTrailTail(),
-		now:       cfg.Now(),
+	return &Model{
+		cfg:     cfg,
+		alarms:  panes.NewAlarms(),
+		metrics: panes.NewMetrics(),
+		logs:    panes.NewLogs(cfg.LogCapacity),
+		trail:   panes.NewTrail(cfg.LogCapacity),
+		detail:  panes.NewDetail(),
+		help:    newHelp(),
+		sched:   NewScheduler(cfg),
+		now:     cfg.Now(),
 	}
-	for _, f := range allFeeds {
-		m.feeds[f] = &feedState{}
-	}
-	return m
 }
 
-// Init starts every feed's first poll (or the logs feed's live tail).
+// Init starts the feeds.
 func (m *Model) Init() tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(allFeeds)+1)
-	for _, f := range allFeeds {
-		cmds = append(cmds, m.startFeed(f))
-	}
-	return tea.Batch(append(cmds, tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()))...)
+	return tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()))
 }
 
-// Update routes data messages to panes and keys to the focused view.
+// Update routes data messages to the panes and the scheduler, and keys to
+// the top view.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		m.resize()
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
-	case pollMsg:
-		return m, m.startPoll(msg.feed, msg.gen)
 	case sources.AlarmsMsg:
 		m.now = msg.At
 		m.alarmList = msg.Alarms
 		m.alarms.SetNow(msg.At)
 		m.alarms.SetAlarms(msg.Alarms)
 		m.metrics.SetAlarms(msg.Alarms)
-		return m, m.pollDone(sources.FeedAlarms, nil, msg.At)
 	case sources.MetricsMsg:
 		m.now = msg.At
 		m.metrics.SetSeries(msg.Series)
-		return m, m.pollDone(sources.FeedMetrics, nil, msg.At)
-	case liveStartedMsg:
-		return m, m.liveStarted(msg)
 	case sources.LogsMsg:
-		if m.live != nil {
-			return m, m.liveBatch(msg)
-		}
 		m.logs.Append(msg.Events)
-		return m, m.pollDone(sources.FeedLogs, nil, msg.At)
-	case logsWithError:
+	case logsPartial:
 		m.logs.Append(msg.Events)
-		return m, m.pollDone(sources.FeedLogs, msg.err, msg.At)
 	case sources.TrailMsg:
 		m.trail.Append(msg.Events)
-		return m, m.pollDone(sources.FeedTrail, nil, msg.At)
-	case sources.ErrMsg:
-		if msg.Feed == sources.FeedLogs && m.live != nil {
-			return m, m.liveFailed(msg)
-		}
-		return m, m.pollDone(msg.Feed, msg.Err, msg.At)
 	case sources.DrillMsg:
 		m.drillDone(msg)
 		return m, nil
+	default:
+		if f, ok := m.top().(filterView); ok { // the cursor's blink
+			var cmd tea.Cmd
+			*f.input, cmd = f.input.Update(msg)
+			return m, tea.Batch(cmd, m.sched.Handle(msg))
+		}
 	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	return m, m.sched.Handle(msg)
 }

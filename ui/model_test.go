@@ -44,8 +44,8 @@ func newDemoModel(t testing.TB, elapsed time.Duration, width, height int) (*Mode
 func pump(t testing.TB, m *Model) {
 	t.Helper()
 	for _, f := range allFeeds {
-		m.feeds[f].inFlight = false
-		m.Update(m.poll(f)())
+		m.sched.feeds[f].phase = phaseIdle
+		m.Update(m.sched.poll(f)())
 	}
 }
 
@@ -71,6 +71,35 @@ func press(m *Model, names ...string) tea.Cmd {
 		_, last = m.Update(msg)
 	}
 	return last
+}
+
+func (m *Model) inDrill() bool {
+	_, open := inStack[detailView](m)
+	return open
+}
+
+func (m *Model) viewing() bool {
+	_, open := m.top().(viewerView)
+	return open
+}
+
+// lineWith is the first line of out containing text.
+func lineWith(out, text string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, text) {
+			return line
+		}
+	}
+	return ""
+}
+
+// column is the display column text starts at on its first line, or -1.
+func column(out, text string) int {
+	line := lineWith(out, text)
+	if i := strings.Index(line, text); i >= 0 {
+		return ansi.StringWidth(line[:i])
+	}
+	return -1
 }
 
 func screen(m *Model) string { return ansi.Strip(m.View()) }
@@ -121,7 +150,7 @@ func TestIncidentFiresAndDrillDownFindsTheCause(t *testing.T) {
 		t.Fatalf("first selected alarm is %+v, want a checkout-api alarm in ALARM", a)
 	}
 	cmd := press(m, "enter")
-	if !m.inDetail || cmd == nil {
+	if !m.inDrill() || cmd == nil {
 		t.Fatal("enter on an alarm did not open the drill-down")
 	}
 	m.Update(cmd())
@@ -133,7 +162,7 @@ func TestIncidentFiresAndDrillDownFindsTheCause(t *testing.T) {
 		}
 	}
 	press(m, "esc")
-	if m.inDetail {
+	if m.inDrill() {
 		t.Fatal("esc did not leave the drill-down")
 	}
 }
@@ -169,7 +198,7 @@ func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
 	if m.alarms.Firing() != before || !strings.Contains(out, "checkout-api") {
 		t.Fatal("the alarms pane lost its data after an error")
 	}
-	if !strings.Contains(out, "⚠ throttled · data from "+m.feeds[sources.FeedAlarms].lastOK.UTC().Format("15:04:05")) {
+	if !strings.Contains(out, "⚠ throttled · data from "+m.sched.feeds[sources.FeedAlarms].lastOK.UTC().Format("15:04:05")) {
 		t.Fatalf("the alarms pane does not say its data is stale:\n%s", out)
 	}
 	pump(t, m)
@@ -183,16 +212,16 @@ var throttled = &sources.Error{Problem: sources.ProblemThrottled, Detail: "Throt
 
 func TestLogGroupsDefaultToTheAlarmsLambdaGroupsAndSayWhenThereAreNone(t *testing.T) {
 	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
-	m.cfg.LogGroups = nil
-	m.Update(m.poll(sources.FeedLogs)())
+	m.sched.cfg.LogGroups, m.sched.groups = nil, nil
+	m.Update(m.sched.poll(sources.FeedLogs)())
 	if out := screen(m); !strings.Contains(out, "no log groups to tail") {
 		t.Fatalf("no hint about missing log groups:\n%s", out)
 	}
-	if m.feeds[sources.FeedLogs].failures != 0 {
+	if m.sched.feeds[sources.FeedLogs].failures != 0 {
 		t.Fatal("a missing log group configuration should not back off like a failure")
 	}
 	pump(t, m)
-	if got := m.logTail.Groups; len(got) == 0 || got[0] != "/aws/lambda/checkout-api" {
+	if got := m.sched.LogGroups(); len(got) == 0 || got[0] != "/aws/lambda/checkout-api" {
 		t.Fatalf("tailed groups %v, want the alarms' Lambda groups", got)
 	}
 	if m.logs.Len() == 0 {
@@ -221,7 +250,7 @@ func TestEnterOnAnAlarmedMetricOpensItsAlarm(t *testing.T) {
 	press(m, "tab")
 	s, _ := m.metrics.Selected()
 	cmd := press(m, "enter")
-	if !m.inDetail || cmd == nil || m.detail.Alarm().Metric.Key() != s.Spec.Key() {
+	if !m.inDrill() || cmd == nil || m.detail.Alarm().Metric.Key() != s.Spec.Key() {
 		t.Fatalf("enter on metric %s did not open its alarm's drill-down", s.Spec.Label())
 	}
 }
@@ -241,7 +270,7 @@ func TestEnterOnATrailEventShowsItsJSONAndEscCloses(t *testing.T) {
 		t.Fatalf("JSON of %s not shown:\n%s", e.ID, out)
 	}
 	press(m, "down", "esc")
-	if m.json != nil || !strings.Contains(screen(m), "Alarms") {
+	if m.viewing() || !strings.Contains(screen(m), "Alarms") {
 		t.Fatal("esc did not close the JSON view")
 	}
 }
@@ -253,7 +282,7 @@ func TestEnterOnALogLineShowsItInFull(t *testing.T) {
 		Message: `{"level":"ERROR","msg":"` + strings.Repeat("x", 300) + `","trace":"at handler (index.js:42)"}`}}})
 	press(m, "tab", "tab", "G", "enter")
 	out := screen(m)
-	if m.json == nil || !strings.Contains(out, `"trace": "at handler (index.js:42)"`) {
+	if !m.viewing() || !strings.Contains(out, `"trace": "at handler (index.js:42)"`) {
 		t.Fatalf("the selected log line is not shown in full:\n%s", out)
 	}
 }
@@ -286,11 +315,12 @@ func TestHelpListsTheKeysInAColumn(t *testing.T) {
 	m, _ := newDemoModel(t, time.Minute, 100, 30)
 	press(m, "?")
 	out := screen(m)
-	if !strings.Contains(out, "↑/k        move up") || !strings.Contains(out, "shift+tab  previous pane") {
+	tab, enter := column(out, "next pane"), column(out, "open: alarm")
+	if !strings.Contains(out, "↑/k  move up") || !strings.Contains(out, "shift+tab previous pane") || tab < 0 || tab != enter {
 		t.Fatalf("help keys are not aligned:\n%s", out)
 	}
 	press(m, "esc")
-	if m.showHelp {
+	if _, open := inStack[helpView](m); open {
 		t.Fatal("esc did not close help")
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
 
 	"watchtrail/panes"
@@ -13,8 +14,8 @@ import (
 // minWidth and minHeight are the smallest screen the dashboard draws on.
 const minWidth, minHeight = 40, 10
 
-// View draws the header, the body (dashboard, detail, JSON or help) and the
-// status line, exactly filling the terminal.
+// View draws the header, the body (the dashboard or the view on top) and
+// the status line, exactly filling the terminal.
 func (m *Model) View() string {
 	if m.width == 0 || m.height == 0 {
 		return "starting watchtrail…"
@@ -22,27 +23,22 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("watchtrail needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height)
 	}
-	bodyH := m.height - 2
-	var body string
-	switch {
-	case m.showHelp:
-		body = panes.Frame("Help", "any key closes", helpText(), m.width, bodyH, true)
-	case m.json != nil:
-		body = m.json.View(m.width, bodyH)
-	case m.inDetail:
-		body = m.detail.View(m.width, bodyH)
-	case m.zoomed:
-		body = m.paneView(m.focus, m.width, bodyH)
-	default:
-		body = m.dashboard(bodyH)
-	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.header(), body, m.statusLine())
+	return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.body(), m.statusLine())
 }
 
-func (m *Model) dashboard(height int) string {
-	r := layout(m.width, height)
-	view := func(id paneID) string { return m.paneView(id, r[id].w, r[id].h) }
-	if m.width >= wideLayoutMin {
+// body is drawn by the top view that draws one, else it is the dashboard.
+func (m *Model) body() string {
+	for i := len(m.stack) - 1; i >= 0; i-- {
+		if d, ok := m.stack[i].(drawer); ok {
+			return d.body(m)
+		}
+	}
+	return m.dashboard()
+}
+
+func (m *Model) dashboard() string {
+	view := m.paneView
+	if m.layout.wide {
 		left := lipgloss.JoinVertical(lipgloss.Left, view(paneAlarms), view(paneMetrics))
 		right := lipgloss.JoinVertical(lipgloss.Left, view(paneLogs), view(paneTrail))
 		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
@@ -53,10 +49,10 @@ func (m *Model) dashboard(height int) string {
 
 // paneView draws a pane, flagged in its bottom border while its feed fails:
 // the data shown is then the last that arrived, and says from when.
-func (m *Model) paneView(id paneID, width, height int) string {
+func (m *Model) paneView(id paneID) string {
 	focused := id == m.focus
-	view := m.pane(id).View(width, height, focused)
-	st := m.feeds[id.feed()]
+	view := m.pane(id).View(focused)
+	st := m.sched.State(id.feed())
 	if st.lastErr == "" {
 		return view
 	}
@@ -75,7 +71,7 @@ func (m *Model) header() string {
 	left += " " + m.cfg.Source.Describe()
 	var right string
 	switch firing := m.alarms.Firing(); {
-	case m.feeds[sources.FeedAlarms].lastOK.IsZero():
+	case m.sched.State(sources.FeedAlarms).lastOK.IsZero():
 		right = theme.Warn.Render("alarms not loaded yet")
 	case firing > 0:
 		right = theme.StatusErr.Render(fmt.Sprintf("%d firing", firing))
@@ -88,15 +84,20 @@ func (m *Model) header() string {
 	return spread(left, right, m.width)
 }
 
-// statusLine shows the filter prompt, or the newest error, or key hints.
+// statusLine shows the filter prompt, or the newest error, or the top
+// view's keys.
 func (m *Model) statusLine() string {
-	if m.filtering {
-		return panes.FitLine(m.filter.View()+theme.Dim.Render("   enter keep · esc clear"), m.width)
+	if f, ok := m.top().(filterView); ok {
+		return panes.FitLine(f.input.View()+"   "+m.help.ShortHelpView(filterHelp.ShortHelp()), m.width)
 	}
 	if errText := m.errorText(); errText != "" {
 		return panes.FitLine(theme.StatusErr.Render("⚠ "+errText), m.width)
 	}
-	return spread(hints(m.inDetail), theme.Status.Render("refresh "+m.cfg.Refresh.String()), m.width)
+	var km help.KeyMap = keys
+	if top := m.top(); top != nil {
+		km = top.keys()
+	}
+	return spread(m.help.ShortHelpView(km.ShortHelp()), theme.Status.Render("refresh "+m.cfg.Refresh.String()), m.width)
 }
 
 // errorText is the first failing feed's error, with when it retries and how
@@ -104,7 +105,7 @@ func (m *Model) statusLine() string {
 func (m *Model) errorText() string {
 	text, others := "", 0
 	for _, f := range allFeeds {
-		st := m.feeds[f]
+		st := m.sched.State(f)
 		switch {
 		case st.lastErr == "":
 		case text != "":
@@ -112,7 +113,7 @@ func (m *Model) errorText() string {
 		default:
 			text = st.lastErr
 			if st.failures > 1 {
-				text += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, st.delay(m.cfg.Refresh))
+				text += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, m.sched.Delay(f))
 			}
 		}
 	}

@@ -35,34 +35,23 @@ type liveStartedMsg struct {
 
 var errLiveEnded = errors.New("live tail ended")
 
-// startFeed begins a feed: the logs feed streams when it can, every feed
-// else (and the logs feed else) polls.
-func (m *Model) startFeed(feed sources.Feed) tea.Cmd {
-	if feed == sources.FeedLogs {
-		if streamer, ok := m.liveStreamer(); ok {
-			return m.startLive(streamer)
-		}
-	}
-	return m.startPoll(feed, 0)
-}
-
 // liveStreamer is the source's LogStreamer when the logs feed should stream:
 // live tail follows only the configured groups, never those derived from
 // the alarms, and is not tried again once it failed.
-func (m *Model) liveStreamer() (sources.LogStreamer, bool) {
-	if !m.cfg.LiveTail || m.liveOff || len(m.cfg.LogGroups) == 0 {
+func (s *Scheduler) liveStreamer() (sources.LogStreamer, bool) {
+	if !s.cfg.LiveTail || s.liveOff || len(s.cfg.LogGroups) == 0 {
 		return nil, false
 	}
-	s, ok := m.cfg.Source.(sources.LogStreamer)
-	return s, ok
+	streamer, ok := s.cfg.Source.(sources.LogStreamer)
+	return streamer, ok
 }
 
-func (m *Model) startLive(streamer sources.LogStreamer) tea.Cmd {
+func (s *Scheduler) startLive(streamer sources.LogStreamer) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	m.live = &liveStream{cancel: cancel}
-	// In flight for good: polls, manual refreshes included, leave it alone.
-	m.feeds[sources.FeedLogs].inFlight = true
-	groups, pattern, now := m.cfg.LogGroups, m.cfg.LogFilter, m.cfg.Now
+	s.live = &liveStream{cancel: cancel}
+	// Polls, manual refreshes included, leave a streaming feed alone.
+	s.feeds[sources.FeedLogs].phase = phaseStreaming
+	groups, pattern, now := s.cfg.LogGroups, s.cfg.LogFilter, s.cfg.Now
 	return func() tea.Msg {
 		// Starting (group lookups, StartLiveTail) gets a poll's time; the
 		// stream itself runs until cancelled.
@@ -101,29 +90,23 @@ func waitLive(live *liveStream, now func() time.Time) tea.Cmd {
 }
 
 // liveStarted records a running stream and waits for its first batch.
-func (m *Model) liveStarted(msg liveStartedMsg) tea.Cmd {
-	if m.live == nil { // given up meanwhile
+func (s *Scheduler) liveStarted(msg liveStartedMsg) tea.Cmd {
+	if s.live == nil { // given up meanwhile
 		return nil
 	}
-	m.live.events, m.live.errs = msg.events, msg.errs
-	m.feeds[sources.FeedLogs].succeeded(msg.at)
-	return waitLive(m.live, m.cfg.Now)
-}
-
-// liveBatch shows a streamed batch and waits for the next.
-func (m *Model) liveBatch(msg sources.LogsMsg) tea.Cmd {
-	m.logs.Append(msg.Events)
-	m.feeds[sources.FeedLogs].succeeded(msg.At)
-	return waitLive(m.live, m.cfg.Now)
+	s.live.events, s.live.errs = msg.events, msg.errs
+	s.feeds[sources.FeedLogs].succeeded(msg.at)
+	return waitLive(s.live, s.cfg.Now)
 }
 
 // liveFailed gives the stream up and hands the feed to polling, which
 // starts after the usual backoff.
-func (m *Model) liveFailed(msg sources.ErrMsg) tea.Cmd {
-	m.live.cancel()
-	m.live, m.liveOff = nil, true
-	cmd := m.pollDone(sources.FeedLogs, msg.Err, msg.At)
-	st := m.feeds[sources.FeedLogs]
+func (s *Scheduler) liveFailed(msg sources.ErrMsg) tea.Cmd {
+	s.live.cancel()
+	s.live, s.liveOff = nil, true
+	st := s.feeds[sources.FeedLogs]
+	st.phase, st.anchor = phaseIdle, s.wall()
+	cmd := s.done(sources.FeedLogs, msg.Err, msg.At)
 	st.lastErr += " · live tail off, polling"
 	return cmd
 }

@@ -1,0 +1,40 @@
+package sources
+
+import "strings"
+
+// Severity is how bad a log line reads.
+type Severity int
+
+const (
+	SeverityInfo Severity = iota
+	SeverityWarn
+	SeverityError
+)
+
+// LineSeverity reads a log message's severity from its words: errors,
+// exceptions, panics and timeouts are errors, WARN a warning.
+func LineSeverity(msg string) Severity {
+	lower := strings.ToLower(msg)
+	for _, word := range []string{"ERROR", "Error", "FATAL", "panic"} {
+		if strings.Contains(msg, word) {
+			return SeverityError
+		}
+	}
+	if strings.Contains(lower, "exception") || strings.Contains(lower, "timed out") {
+		return SeverityError
+	}
+	if strings.Contains(msg, "WARN") {
+		return SeverityWarn
+	}
+	return SeverityInfo
+}
+
+// IsErrorLine reports whether a log message reads like a failure.
+func IsErrorLine(msg string) bool { return LineSeverity(msg) == SeverityError }
+
+// ShortGroup names a log group briefly by its last path element
+// ("/aws/lambda/checkout" → "checkout").
+func ShortGroup(group string) string {
+	group = strings.TrimRight(group, "/")
+	return group[strings.LastIndex(group, "/")+1:]
+}

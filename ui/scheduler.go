@@ -1,0 +1,308 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"watchtrail/sources"
+)
+
+const (
+	metricWindow = 2 * time.Hour
+	pollTimeout  = 45 * time.Second
+	maxBackoff   = 5 * time.Minute
+)
+
+var allFeeds = []sources.Feed{sources.FeedAlarms, sources.FeedMetrics, sources.FeedLogs, sources.FeedTrail}
+
+// Scheduler runs the feeds: it decides when each is polled, owns the log
+// and CloudTrail tails and the live log stream, and answers with tea.Cmds
+// whose results are the plain sources.*Msg data messages. The root model
+// hands it every message it routes (Handle) and only reads its states back.
+//
+// Polls keep a fixed cadence: the next poll is due one period (or backoff)
+// after the slot the last one was due at, not after it ended. A feed whose
+// inputs change (new alarms → their metrics and log groups) is polled at once.
+type Scheduler struct {
+	cfg       Config
+	wall      func() time.Time // the schedule's clock; cfg.Now is the data's
+	feeds     map[sources.Feed]*feedState
+	logTail   *sources.LogTail
+	trailTail *sources.TrailTail
+	live      *liveStream // the logs feed's stream, while it runs
+	liveOff   bool        // live tail failed: the logs feed polls
+	alarms    []sources.Alarm
+	specs     []sources.MetricSpec // the metrics feed's inputs
+	groups    []string             // the logs feed's inputs
+}
+
+// pollMsg asks for one feed to be polled at slot. A refresh or an input
+// change bumps the feed's generation, so the tick scheduled before it is
+// dropped and each feed keeps exactly one polling chain.
+type pollMsg struct {
+	feed sources.Feed
+	gen  int
+	slot time.Time
+}
+
+// logsPartial carries log events from the groups that answered along with
+// the error of one that did not.
+type logsPartial struct {
+	sources.LogsMsg
+	err error
+}
+
+// NewScheduler returns the scheduler of cfg's feeds, all idle.
+func NewScheduler(cfg Config) *Scheduler {
+	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
+		logTail: sources.NewLogTail(nil, cfg.LogFilter), trailTail: sources.NewTrailTail()}
+	for _, f := range allFeeds {
+		s.feeds[f] = &feedState{}
+	}
+	s.specs, s.groups = s.watchedSpecs(), s.logGroups()
+	return s
+}
+
+// Start begins every feed: a poll each, or the logs feed's live tail.
+func (s *Scheduler) Start() tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(allFeeds))
+	for _, f := range allFeeds {
+		cmds = append(cmds, s.startFeed(f))
+	}
+	return tea.Batch(cmds...)
+}
+
+// startFeed begins a feed: the logs feed streams when it can, every feed
+// else (and the logs feed else) polls.
+func (s *Scheduler) startFeed(feed sources.Feed) tea.Cmd {
+	s.feeds[feed].anchor = s.wall()
+	if feed == sources.FeedLogs {
+		if streamer, ok := s.liveStreamer(); ok {
+			return s.startLive(streamer)
+		}
+	}
+	return s.pollNow(feed)
+}
+
+// State is a feed's state, to draw.
+func (s *Scheduler) State(feed sources.Feed) feedState { return *s.feeds[feed] }
+
+// Delay is how long the feed waits after a poll like its last.
+func (s *Scheduler) Delay(feed sources.Feed) time.Duration {
+	return s.feeds[feed].delay(s.cfg.Refresh)
+}
+
+// LogGroups are the groups the logs feed follows.
+func (s *Scheduler) LogGroups() []string { return s.groups }
+
+// Handle records what a message says about the feeds and returns what
+// runs next: a poll, a tick, or the wait for the stream's next batch.
+func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case pollMsg:
+		st := s.feeds[msg.feed]
+		if msg.gen != st.gen || st.phase != phaseIdle && st.phase != phaseBackingOff {
+			return nil
+		}
+		st.anchor = msg.slot
+		if st.anchor.IsZero() {
+			st.anchor = s.wall()
+		}
+		return s.pollNow(msg.feed)
+	case sources.AlarmsMsg:
+		s.alarms = msg.Alarms
+		return tea.Batch(s.done(sources.FeedAlarms, nil, msg.At), s.inputsChanged())
+	case sources.MetricsMsg:
+		return s.done(sources.FeedMetrics, nil, msg.At)
+	case liveStartedMsg:
+		return s.liveStarted(msg)
+	case sources.LogsMsg:
+		if s.live != nil {
+			s.feeds[sources.FeedLogs].succeeded(msg.At)
+			return waitLive(s.live, s.cfg.Now)
+		}
+		return s.done(sources.FeedLogs, nil, msg.At)
+	case logsPartial:
+		return s.done(sources.FeedLogs, msg.err, msg.At)
+	case sources.TrailMsg:
+		return s.done(sources.FeedTrail, nil, msg.At)
+	case sources.ErrMsg:
+		if msg.Feed == sources.FeedLogs && s.live != nil {
+			return s.liveFailed(msg)
+		}
+		return s.done(msg.Feed, msg.Err, msg.At)
+	}
+	return nil
+}
+
+// RefreshNow polls every feed that is not polling or streaming at once; the
+// cadence is anchored anew.
+func (s *Scheduler) RefreshNow() tea.Cmd {
+	var cmds []tea.Cmd
+	for _, f := range allFeeds {
+		if st := s.feeds[f]; st.phase == phaseIdle || st.phase == phaseBackingOff {
+			st.anchor = s.wall()
+			cmds = append(cmds, s.pollNow(f))
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// inputsChanged polls the metrics and logs feeds at once when the alarms
+// changed what they watch; a feed polling with old inputs polls again when
+// that poll ends.
+func (s *Scheduler) inputsChanged() tea.Cmd {
+	var cmds []tea.Cmd
+	if specs := s.watchedSpecs(); !slices.EqualFunc(specs, s.specs, func(a, b sources.MetricSpec) bool { return a.Key() == b.Key() }) {
+		s.specs = specs
+		cmds = append(cmds, s.pollSoon(sources.FeedMetrics))
+	}
+	if groups := s.logGroups(); !slices.Equal(groups, s.groups) {
+		s.groups = groups
+		cmds = append(cmds, s.pollSoon(sources.FeedLogs))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (s *Scheduler) pollSoon(feed sources.Feed) tea.Cmd {
+	st := s.feeds[feed]
+	switch st.phase {
+	case phasePolling:
+		st.stale = true
+		return nil
+	case phaseStreaming:
+		return nil
+	}
+	return s.pollNow(feed)
+}
+
+// pollNow starts a poll of feed, dropping its pending tick.
+func (s *Scheduler) pollNow(feed sources.Feed) tea.Cmd {
+	st := s.feeds[feed]
+	st.gen++
+	st.phase, st.stale = phasePolling, false
+	return s.poll(feed)
+}
+
+// done records a poll's outcome and schedules the next: at once when its
+// inputs changed meanwhile, else at the next slot of the cadence.
+func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
+	st := s.feeds[feed]
+	if st.phase == phaseStreaming {
+		return nil
+	}
+	st.phase = phaseIdle
+	if err != nil {
+		if !errors.Is(err, sources.ErrNoLogGroups) { // a hint, not a failure to back off from
+			st.failures++
+			st.phase = phaseBackingOff
+		}
+		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
+	} else {
+		st.succeeded(at)
+	}
+	if st.stale {
+		return s.pollNow(feed)
+	}
+	now := s.wall()
+	next := st.anchor.Add(st.delay(s.cfg.Refresh))
+	if !next.After(now) { // a poll that overran its period skips the slots it missed
+		next = next.Add((now.Sub(next)/s.cfg.Refresh + 1) * s.cfg.Refresh)
+	}
+	st.gen++
+	st.next = next
+	msg := pollMsg{feed, st.gen, next}
+	return tea.Tick(next.Sub(now), func(time.Time) tea.Msg { return msg })
+}
+
+// fetch runs one poll off the UI goroutine and turns its result into a message.
+func fetch(feed sources.Feed, now func() time.Time, run func(ctx context.Context, at time.Time) (tea.Msg, error)) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+		defer cancel()
+		at := now()
+		msg, err := run(ctx, at)
+		if err != nil {
+			return sources.ErrMsg{Feed: feed, Err: err, At: at}
+		}
+		return msg
+	}
+}
+
+// poll builds the command that fetches one feed with its current inputs.
+func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
+	src := s.cfg.Source
+	switch feed {
+	case sources.FeedAlarms:
+		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
+			alarms, err := src.ListAlarms(ctx)
+			return sources.AlarmsMsg{Alarms: alarms, At: at}, err
+		})
+	case sources.FeedMetrics:
+		specs := s.specs
+		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
+			if len(specs) == 0 {
+				return sources.MetricsMsg{At: at}, nil
+			}
+			series, err := src.FetchMetrics(ctx, specs, at.Add(-metricWindow), at)
+			return sources.MetricsMsg{Series: series, At: at}, err
+		})
+	case sources.FeedLogs:
+		tail, groups := s.logTail, s.groups
+		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
+			tail.Groups = groups // the tail is this poll's alone while it runs
+			events, err := tail.Poll(ctx, src, at)
+			if err != nil && len(events) > 0 {
+				// Deliver what arrived; the failing group retries next poll.
+				return logsPartial{sources.LogsMsg{Events: events, At: at}, err}, nil
+			}
+			return sources.LogsMsg{Events: events, At: at}, err
+		})
+	case sources.FeedTrail:
+		tail := s.trailTail
+		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
+			events, err := tail.Poll(ctx, src, at)
+			return sources.TrailMsg{Events: events, At: at}, err
+		})
+	}
+	return nil
+}
+
+// logGroups is the configured groups, or when none are, the groups AWS
+// writes for the alarms' resources (a Lambda function's /aws/lambda/<name>).
+func (s *Scheduler) logGroups() []string {
+	if len(s.cfg.LogGroups) > 0 {
+		return s.cfg.LogGroups
+	}
+	var groups []string
+	for _, a := range s.alarms {
+		groups = sources.RelatedLogGroups(a, groups)
+	}
+	return groups
+}
+
+// watchedSpecs is every metric worth a sparkline: the alarms' metrics first,
+// then those named in the configuration, each once.
+func (s *Scheduler) watchedSpecs() []sources.MetricSpec {
+	seen := map[string]bool{}
+	var specs []sources.MetricSpec
+	add := func(spec sources.MetricSpec) {
+		spec = spec.WithDefaults()
+		if spec.Metric == "" || seen[spec.Key()] {
+			return
+		}
+		seen[spec.Key()] = true
+		specs = append(specs, spec)
+	}
+	for _, a := range s.alarms {
+		add(a.Metric)
+	}
+	for _, spec := range s.cfg.Metrics {
+		add(spec)
+	}
+	return specs
+}
