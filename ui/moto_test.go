@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/sources"
 	"watchtrail/sources/awssrc"
 )
 
@@ -18,16 +19,7 @@ import (
 // shows them; moto has no CloudTrail LookupEvents, so that feed must fail
 // visibly without taking the other panes down.
 func TestDashboardRendersWhatMotoHolds(t *testing.T) {
-	endpoint := motoserver.Start(t)
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	now := time.Now().UTC().Truncate(time.Second)
-	seed := motoserver.NewSeeder(t, endpoint)
-	dims := []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String("api")}}
-	seed.Metric("WT/UITest", "Latency", dims, now, 200, 190, 180, 170, 160, 150, 140, 130, 120, 110)
-	seed.Alarm("wt-ui-latency-high", "WT/UITest", "Latency", dims, 150, cwtypes.StateValueAlarm)
-	seed.Logs("/wt/ui-test", now, "ERROR payment declined for order 42", "\x1b[31mred alert\x1b[0m")
-
-	src := awssrc.New(motoserver.Config(), endpoint)
+	src, now := seedMoto(t)
 	m := New(Config{Source: src, Refresh: time.Minute, LogGroups: []string{"/wt/ui-test"}, Now: func() time.Time { return now.Add(time.Minute) }})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
 	pump(t, m)
@@ -43,5 +35,67 @@ func TestDashboardRendersWhatMotoHolds(t *testing.T) {
 	}
 	if !strings.Contains(out, "trail:") || !strings.Contains(out, "⚠ AWS service error · no data yet") {
 		t.Errorf("the failing CloudTrail feed is not reported:\n%s", out)
+	}
+}
+
+// seedMoto starts moto with an alarm, its metric and a log group, and
+// returns the AWS source on it and the seeding time.
+func seedMoto(t *testing.T) (*awssrc.Source, time.Time) {
+	endpoint := motoserver.Start(t)
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	now := time.Now().UTC().Truncate(time.Second)
+	seed := motoserver.NewSeeder(t, endpoint)
+	dims := []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String("api")}}
+	seed.Metric("WT/UITest", "Latency", dims, now, 200, 190, 180, 170, 160, 150, 140, 130, 120, 110)
+	seed.Alarm("wt-ui-latency-high", "WT/UITest", "Latency", dims, 150, cwtypes.StateValueAlarm)
+	seed.Logs("/wt/ui-test", now, "ERROR payment declined for order 42", "\x1b[31mred alert\x1b[0m")
+	return awssrc.New(motoserver.Config(), endpoint), now
+}
+
+// TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms runs the dashboard's own
+// commands against moto, as the program would, with a refresh far longer
+// than the limit: the alarm's metric must come from the poll the alarms'
+// arrival starts, not from the next refresh.
+func TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
+	src, now := seedMoto(t)
+	m := New(Config{Source: src, Refresh: time.Hour, LogGroups: []string{"/wt/ui-test"}, Now: func() time.Time { return now.Add(time.Minute) }})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	msgs := make(chan tea.Msg, 64)
+	var run func(cmd tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd != nil {
+			go func() { msgs <- cmd() }()
+		}
+	}
+	run(m.Init())
+	var alarmsAt time.Time
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case msg := <-msgs:
+			if batch, ok := msg.(tea.BatchMsg); ok {
+				for _, cmd := range batch {
+					run(cmd)
+				}
+				continue
+			}
+			if _, ok := msg.(sources.AlarmsMsg); ok {
+				alarmsAt = time.Now()
+			}
+			_, next := m.Update(msg)
+			run(next)
+			if s, ok := m.metrics.Selected(); ok && len(s.Values) > 0 {
+				if took := time.Since(alarmsAt); alarmsAt.IsZero() || took > 2*time.Second {
+					t.Fatalf("the alarm's metric showed %s after the alarms arrived", took)
+				}
+				if out := screen(m); !strings.Contains(out, "Latency api") {
+					t.Fatalf("metric not on screen:\n%s", out)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatalf("the alarm's metric never showed:\n%s", screen(m))
+		}
 	}
 }
