@@ -1,12 +1,13 @@
 package panes
 
 import (
+	"watchtrail/panes/panetest"
+
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
@@ -183,9 +184,7 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 }
 
 func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
-	prev := lipgloss.ColorProfile()
-	lipgloss.SetColorProfile(termenv.ANSI256)
-	defer lipgloss.SetColorProfile(prev)
+	panetest.UseProfile(t, termenv.ANSI256)
 	drill := fxDrill()
 	drill.Alarm.Name += fxEvil
 	drill.Alarm.Reason = fxEvil

@@ -1,13 +1,13 @@
 package panes
 
 import (
+	"watchtrail/panes/panetest"
+
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"watchtrail/sources"
@@ -90,30 +90,12 @@ func fxDrill() sources.DrillMsg {
 }
 
 // fxPlainColors makes styles render without escape codes for the test.
-func fxPlainColors(t *testing.T) {
-	prev := lipgloss.ColorProfile()
-	lipgloss.SetColorProfile(termenv.Ascii)
-	t.Cleanup(func() { lipgloss.SetColorProfile(prev) })
-}
+func fxPlainColors(t *testing.T) { panetest.UseProfile(t, termenv.Ascii) }
 
 // fxCheckSize fails unless out is exactly width x height cells.
 func fxCheckSize(t *testing.T, out string, width, height int) {
 	t.Helper()
-	if width <= 0 || height <= 0 {
-		if out != "" {
-			t.Fatalf("%dx%d: want empty output, got %q", width, height, out)
-		}
-		return
-	}
-	lines := strings.Split(out, "\n")
-	if len(lines) != height {
-		t.Fatalf("%dx%d: got %d lines:\n%s", width, height, len(lines), out)
-	}
-	for i, l := range lines {
-		if w := lipgloss.Width(l); w != width {
-			t.Fatalf("%dx%d: line %d is %d wide: %q", width, height, i, w, ansi.Strip(l))
-		}
-	}
+	panetest.CheckSize(t, out, width, height)
 }
 
 // fxSizes are the sizes every pane is checked at.

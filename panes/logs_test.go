@@ -1,6 +1,8 @@
 package panes
 
 import (
+	"watchtrail/panes/panetest"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -278,9 +280,7 @@ func TestLogsExactSizes(t *testing.T) {
 }
 
 func TestLogsNeverPrintsControlCharacters(t *testing.T) {
-	prev := lipgloss.ColorProfile()
-	lipgloss.SetColorProfile(termenv.Ascii) // styling emits no ESC: any ESC came from data
-	defer lipgloss.SetColorProfile(prev)
+	panetest.UseProfile(t, termenv.Ascii) // styling emits no ESC: any ESC came from data
 
 	evil := "boom \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J cleared\r over\x00nul \xff\xfe bad \x9b31m ERROR"
 	l := NewLogs(10)

@@ -1,6 +1,8 @@
 package panes
 
 import (
+	"watchtrail/panes/panetest"
+
 	"strings"
 	"testing"
 
@@ -34,9 +36,7 @@ func TestMetricsRowsShowValueUnitSparklineAndThreshold(t *testing.T) {
 }
 
 func TestMetricsBreachingSparklineIsColoured(t *testing.T) {
-	prev := lipgloss.ColorProfile()
-	lipgloss.SetColorProfile(termenv.TrueColor)
-	defer lipgloss.SetColorProfile(prev)
+	panetest.UseProfile(t, termenv.TrueColor)
 	p := NewMetrics()
 	p.SetSeries(fxAllSeries()[:1])
 	plain := fxDrawPane(p, 80, 4, false)

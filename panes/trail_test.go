@@ -1,6 +1,8 @@
 package panes
 
 import (
+	"watchtrail/panes/panetest"
+
 	"fmt"
 	"strings"
 	"testing"
@@ -129,9 +131,7 @@ func TestTrailSelectedAndDedupe(t *testing.T) {
 }
 
 func TestTrailExactSizesAndSafeText(t *testing.T) {
-	prev := lipgloss.ColorProfile()
-	lipgloss.SetColorProfile(termenv.Ascii)
-	defer lipgloss.SetColorProfile(prev)
+	panetest.UseProfile(t, termenv.Ascii)
 
 	tr := NewTrail(5000)
 	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {1, 1}} {

@@ -1,6 +1,10 @@
 package ui
 
 import (
+	"github.com/muesli/termenv"
+
+	"watchtrail/panes/panetest"
+
 	"fmt"
 	"runtime"
 	"testing"
@@ -9,8 +13,10 @@ import (
 	"watchtrail/sources"
 )
 
-// benchModel is a demo dashboard mid-incident with full log and trail buffers.
+// benchModel is a demo dashboard mid-incident with full log and trail
+// buffers, drawn in the 256-colour profile tmux and SSH users get.
 func benchModel(b *testing.B) *Model {
+	panetest.UseProfile(b, termenv.ANSI256)
 	m, _ := newDemoModel(b, incidentAfter+2*time.Minute, 200, 60)
 	pump(b, m)
 	m.logs.Append(syntheticLogs(0, 5000))

@@ -38,14 +38,14 @@ func (s *streamingDemo) StreamLogs(ctx context.Context, groups []string, pattern
 
 func newLiveModel(t *testing.T, groups []string) (*Model, *streamingDemo, *clock) {
 	t.Helper()
-	c := &clock{demoStart.Add(5 * time.Minute)}
-	d := demo.New(demo.Options{Start: demoStart, Now: c.now, IncidentAfter: incidentAfter})
+	c := &clock{T: demoStart.Add(5 * time.Minute)}
+	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter})
 	s := &streamingDemo{Source: d, events: make(chan []sources.LogEvent, 4), errs: make(chan error, 1)}
 	if groups == nil {
 		groups = d.LogGroups()
 	}
 	m := New(Config{Source: s, LiveTail: true, Refresh: 2 * time.Second, LogGroups: groups,
-		LogFilter: "?ERROR", Now: c.now})
+		LogFilter: "?ERROR", Now: c.Now})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	return m, s, c
 }
@@ -85,9 +85,9 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 		t.Fatal("the logs feed polls while it streams")
 	}
 
-	s.events <- []sources.LogEvent{liveLine(c.t, group, "live one"), liveLine(c.t.Add(time.Second), group, "live two")}
+	s.events <- []sources.LogEvent{liveLine(c.T, group, "live one"), liveLine(c.T.Add(time.Second), group, "live two")}
 	wait = deliver(t, m, wait)
-	s.events <- []sources.LogEvent{liveLine(c.t.Add(2*time.Second), group, "live three")}
+	s.events <- []sources.LogEvent{liveLine(c.T.Add(2*time.Second), group, "live three")}
 	wait = deliver(t, m, wait)
 	out := screen(m)
 	one, two, three := strings.Index(out, "live one"), strings.Index(out, "live two"), strings.Index(out, "live three")
@@ -119,7 +119,7 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 	if st.failures != 1 || m.sched.Delay(sources.FeedLogs) != 4*time.Second {
 		t.Errorf("failures %d, delay %s: want the usual backoff", st.failures, m.sched.Delay(sources.FeedLogs))
 	}
-	c.t = c.t.Add(4 * time.Second)
+	c.T = c.T.Add(4 * time.Second)
 	_, poll := m.Update(pollMsg{feed: sources.FeedLogs, gen: st.gen})
 	deliver(t, m, poll)
 	if m.logs.Len() <= 3 {

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"watchtrail/panes/panetest"
+
 	"errors"
 	"fmt"
 	"net"
@@ -20,9 +22,7 @@ import (
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
 // clock is a settable time for the demo source and the model.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
+type clock = panetest.Clock
 
 var demoStart = time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 
@@ -31,10 +31,10 @@ const incidentAfter = 20 * time.Second
 // newDemoModel builds a dashboard on the demo account at start+elapsed.
 func newDemoModel(t testing.TB, elapsed time.Duration, width, height int) (*Model, *clock) {
 	t.Helper()
-	c := &clock{demoStart.Add(elapsed)}
-	d := demo.New(demo.Options{Start: demoStart, Now: c.now, IncidentAfter: incidentAfter})
+	c := &clock{T: demoStart.Add(elapsed)}
+	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter})
 	m := New(Config{Source: d, Demo: true, Refresh: 2 * time.Second, LogGroups: d.LogGroups(),
-		Metrics: d.WatchedMetrics(), Now: c.now})
+		Metrics: d.WatchedMetrics(), Now: c.Now})
 	m.Update(tea.WindowSizeMsg{Width: width, Height: height})
 	return m, c
 }
@@ -106,15 +106,7 @@ func screen(m *Model) string { return ansi.Strip(m.View()) }
 
 func assertFills(t *testing.T, out string, width, height int) {
 	t.Helper()
-	lines := strings.Split(out, "\n")
-	if len(lines) != height {
-		t.Fatalf("view has %d lines, want %d:\n%s", len(lines), height, out)
-	}
-	for i, l := range lines {
-		if w := lipgloss.Width(l); w != width {
-			t.Fatalf("line %d is %d cells wide, want %d: %q", i, w, width, l)
-		}
-	}
+	panetest.CheckSize(t, out, width, height)
 }
 
 func TestDashboardShowsAllFourPanesInDemoMode(t *testing.T) {

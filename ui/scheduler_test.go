@@ -12,33 +12,33 @@ import (
 // test moves.
 func newTestScheduler(t *testing.T) (*Scheduler, *clock, *clock) {
 	t.Helper()
-	data := &clock{demoStart.Add(incidentAfter + 2*time.Minute)}
-	wall := &clock{time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := demo.New(demo.Options{Start: demoStart, Now: data.now, IncidentAfter: incidentAfter})
-	s := NewScheduler(Config{Source: d, Refresh: 10 * time.Second, Now: data.now})
-	s.wall = wall.now
+	data := &clock{T: demoStart.Add(incidentAfter + 2*time.Minute)}
+	wall := &clock{T: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	d := demo.New(demo.Options{Start: demoStart, Now: data.Now, IncidentAfter: incidentAfter})
+	s := NewScheduler(Config{Source: d, Refresh: 10 * time.Second, Now: data.Now})
+	s.wall = wall.Now
 	return s, data, wall
 }
 
 func TestSchedulerKeepsAFixedCadence(t *testing.T) {
 	s, _, wall := newTestScheduler(t)
-	start := wall.t
+	start := wall.T
 	s.Start()
 	for i := 1; i <= 3; i++ {
-		wall.t = wall.t.Add(3 * time.Second) // each poll takes 3 s
-		s.Handle(sources.TrailMsg{At: wall.t})
+		wall.T = wall.T.Add(3 * time.Second) // each poll takes 3 s
+		s.Handle(sources.TrailMsg{At: wall.T})
 		st := s.State(sources.FeedTrail)
 		if want := start.Add(time.Duration(i) * 10 * time.Second); !st.next.Equal(want) || st.phase != phaseIdle {
 			t.Fatalf("poll %d: next at %s (phase %d), want %s: the cadence drifts", i, st.next.Sub(start), st.phase, want.Sub(start))
 		}
-		wall.t = st.next
+		wall.T = st.next
 		if s.Handle(pollMsg{feed: sources.FeedTrail, gen: st.gen, slot: st.next}) == nil || s.State(sources.FeedTrail).phase != phasePolling {
 			t.Fatalf("poll %d: the tick did not start a poll", i)
 		}
 	}
 	// A poll that overruns its period skips the slots it missed.
-	wall.t = wall.t.Add(25 * time.Second)
-	s.Handle(sources.TrailMsg{At: wall.t})
+	wall.T = wall.T.Add(25 * time.Second)
+	s.Handle(sources.TrailMsg{At: wall.T})
 	if st := s.State(sources.FeedTrail); !st.next.Equal(start.Add(60 * time.Second)) {
 		t.Fatalf("after an overrun: next at %s, want 60s", st.next.Sub(start))
 	}
@@ -56,7 +56,7 @@ func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 		t.Fatalf("metrics phase %d after its poll, want idle", st.phase)
 	}
 	alarms, _ := s.cfg.Source.ListAlarms(t.Context())
-	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.t})
+	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
 	if st := s.State(sources.FeedMetrics); st.phase != phasePolling {
 		t.Fatalf("metrics phase %d after the alarms arrived, want polling at once", st.phase)
 	}
@@ -71,8 +71,8 @@ func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 	// Alarms arriving while metrics poll with old inputs: polled again after.
 	s, data, _ = newTestScheduler(t)
 	s.Start()
-	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.t})
-	if cmd := s.Handle(sources.MetricsMsg{At: data.t}); cmd == nil || s.State(sources.FeedMetrics).phase != phasePolling {
+	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
+	if cmd := s.Handle(sources.MetricsMsg{At: data.T}); cmd == nil || s.State(sources.FeedMetrics).phase != phasePolling {
 		t.Fatal("a metrics poll with stale inputs was not followed by one at once")
 	}
 }
