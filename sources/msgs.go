@@ -10,7 +10,6 @@ const (
 	FeedMetrics Feed = "metrics"
 	FeedLogs    Feed = "logs"
 	FeedTrail   Feed = "trail"
-	FeedDrill   Feed = "drill-down"
 )
 
 // AlarmsMsg carries a fresh list of every alarm.

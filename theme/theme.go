@@ -53,17 +53,6 @@ func State(s sources.AlarmState) lipgloss.Style {
 	return Good
 }
 
-// StateColor is the colour of an alarm state, for charts.
-func StateColor(s sources.AlarmState) lipgloss.TerminalColor {
-	switch s {
-	case sources.StateAlarm:
-		return Red
-	case sources.StateInsufficient:
-		return Amber
-	}
-	return Green
-}
-
 // UseColor picks the colour profile: the terminal's own, or none at all when
 // the user asked (--no-color or NO_COLOR), in which case styles keep bold and
 // reverse video and every state is still spelled out in text.

@@ -7,7 +7,7 @@ import (
 )
 
 func TestStatesHaveDistinctColours(t *testing.T) {
-	alarm, insufficient, ok := StateColor(sources.StateAlarm), StateColor(sources.StateInsufficient), StateColor(sources.StateOK)
+	alarm, insufficient, ok := State(sources.StateAlarm).GetForeground(), State(sources.StateInsufficient).GetForeground(), State(sources.StateOK).GetForeground()
 	if alarm == insufficient || alarm == ok || insufficient == ok {
 		t.Fatal("alarm states must not share a colour")
 	}

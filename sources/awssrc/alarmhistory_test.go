@@ -186,8 +186,8 @@ func TestAlarmHistoryThrottled(t *testing.T) {
 	if got := sources.Classify(err); got != sources.ProblemThrottled {
 		t.Errorf("Classify(%v) = %q, want %q", err, got, sources.ProblemThrottled)
 	}
-	if !strings.Contains(sources.Explain(sources.FeedDrill, err), "Throttling: Rate exceeded") {
-		t.Errorf("Explain = %q", sources.Explain(sources.FeedDrill, err))
+	if !strings.Contains(sources.Explain(sources.FeedAlarms, err), "Throttling: Rate exceeded") {
+		t.Errorf("Explain = %q", sources.Explain(sources.FeedAlarms, err))
 	}
 	if got := len(reqs()); got != maxAttempts {
 		t.Errorf("%d attempts, want %d (throttling is retried)", got, maxAttempts)
