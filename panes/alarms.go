@@ -116,8 +116,8 @@ func alarmsColumns(alarms []sources.Alarm, width int, now time.Time) alarmsLayou
 	var l alarmsLayout
 	var nameW, metricW int
 	for _, a := range alarms {
-		nameW = max(nameW, len([]rune(sources.Sanitize(a.Name))))
-		metricW = max(metricW, len([]rune(sources.Sanitize(alarmsMetric(a)))))
+		nameW = max(nameW, len([]rune(a.Name)))
+		metricW = max(metricW, len([]rune(alarmsMetric(a))))
 		l.cond = max(l.cond, len([]rune(fmtCondition(a, false))))
 		l.when = max(l.when, len(fmtWhen(a.StateChanged, now)))
 	}
@@ -147,9 +147,9 @@ func (l alarmsLayout) row(a sources.Alarm, selected, focused bool, width int, no
 		marker = "› "
 	}
 	state := fmt.Sprintf("%-6s", alarmsStateWord(a.State))
-	rest := " " + FitLine(sources.Sanitize(a.Name), l.name)
+	rest := " " + FitLine(a.Name, l.name)
 	if l.metric > 0 {
-		rest += " " + FitLine(sources.Sanitize(alarmsMetric(a)), l.metric)
+		rest += " " + FitLine(alarmsMetric(a), l.metric)
 	}
 	if l.cond > 0 {
 		rest += " " + FitLine(fmtCondition(a, false), l.cond)

@@ -151,19 +151,19 @@ func (p *Detail) NextSection() { p.section = 1 - p.section }
 // SelectedEvent returns the selected CloudTrail event.
 func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) { return p.events.Selected() }
 
-// Open is a viewer of the selected CloudTrail event's full JSON record (or,
-// in the log list, the whole log message).
-func (p *Detail) Open() (*Viewer, bool) {
+// Open is the title and raw text of the selected CloudTrail event's full
+// JSON record (or, in the log list, the whole log message), to show in full.
+func (p *Detail) Open() (title, text string, ok bool) {
 	if p.section == detailTrail {
 		if e, ok := p.SelectedEvent(); ok {
-			return NewViewer(fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON), true
+			return fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON, true
 		}
-		return nil, false
+		return "", "", false
 	}
 	if l, ok := p.logs.Selected(); ok {
-		return NewViewer(fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n")), true
+		return fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"), true
 	}
-	return nil, false
+	return "", "", false
 }
 
 // detailLayout is how the drill-down's height is shared: the header, the
@@ -229,7 +229,7 @@ func (p *Detail) relayout() {
 
 // View draws the drill-down into exactly its size.
 func (p *Detail) View() string {
-	title := "Drill-down · " + sources.Sanitize(p.alarm.Name)
+	title := "Drill-down · " + p.alarm.Name
 	note := ""
 	if p.loading {
 		note = "loading…"
@@ -250,8 +250,8 @@ func (p *Detail) View() string {
 // enough) the drill window and the reason CloudWatch gave.
 func (p *Detail) header(width int, tall bool) []string {
 	a := p.alarm
-	line := theme.State(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(sources.Sanitize(a.Name)) +
-		"  " + sources.Sanitize(a.Metric.Label()) + " " + fmtCondition(a, true) +
+	line := theme.State(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(a.Name) +
+		"  " + a.Metric.Label() + " " + fmtCondition(a, true) +
 		theme.Dim.Render("  since "+fmtClock(a.StateChanged))
 	lines := []string{FitLine(line, width)}
 	if !tall {
@@ -261,7 +261,7 @@ func (p *Detail) header(width int, tall bool) []string {
 	if p.drill != nil && !p.drill.Start.IsZero() {
 		second = "window " + detailWindow(p.drill) + " · "
 	}
-	second += sources.Sanitize(a.Reason)
+	second += a.Reason
 	lines = append(lines, theme.Dim.Render(FitLine(second, width)))
 	if p.drill != nil && len(p.drill.History) > 0 {
 		lines = append(lines, FitLine(detailHistory(p.drill.History), width))
@@ -301,16 +301,16 @@ func (p *Detail) chart(width, height int) []string {
 	}
 	lineStyle := theme.Info
 	if len(s.Values) == 0 {
-		return []string{theme.Dim.Render(FitLine("no datapoints for "+sources.Sanitize(s.Spec.Label())+" in the window", width))}
+		return []string{theme.Dim.Render(FitLine("no datapoints for "+s.Spec.Label()+" in the window", width))}
 	}
 	now := "now " + metricsValue(s)
 	if height < 4 {
-		label := sources.Sanitize(s.Spec.Label())
+		label := s.Spec.Label()
 		tail := " " + now + "  " + theme.Error.Render("threshold "+fmtCondition(a, true))
 		sparkW := width - lipgloss.Width(label) - 1 - lipgloss.Width(tail)
 		return []string{FitLine(label+" "+chartSparkline(s.Values, max(0, sparkW), lineStyle)+tail, width)}
 	}
-	legend := lineStyle.Render("⠤⠤") + " " + sources.Sanitize(s.Spec.Label()) + " (" + now + ")  " +
+	legend := lineStyle.Render("⠤⠤") + " " + s.Spec.Label() + " (" + now + ")  " +
 		theme.Error.Render("⠒⠒ threshold "+fmtCondition(a, true))
 	if anchor := p.anchor(); !anchor.IsZero() {
 		legend += "  " + theme.Warn.Render("┊ ▲ "+string(p.anchorState())+" at "+fmtClock(anchor))

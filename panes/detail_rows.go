@@ -22,7 +22,7 @@ func (p *Detail) lists(width int, l detailLayout) []string {
 		res = "the resource"
 	}
 	var lines []string
-	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", sources.Sanitize(res), len(p.events.All())), width))
+	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", res, len(p.events.All())), width))
 	lines = append(lines, p.trailRows(width, l.trail)...)
 	if l.listsH >= 2 {
 		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs.All())), width))
@@ -56,7 +56,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 	nameW, userW := 0, 0
 	for _, e := range events {
 		nameW = max(nameW, lipgloss.Width(detailEventName(e)))
-		userW = max(userW, lipgloss.Width(sources.Sanitize(e.User)))
+		userW = max(userW, lipgloss.Width(e.User))
 	}
 	capName, capUser := 30, 24
 	if width < 100 {
@@ -74,19 +74,19 @@ func (p *Detail) trailRows(width, rows int) []string {
 		}
 		var extra []string
 		if e.Failed() {
-			extra = append(extra, theme.Error.Render(sources.Sanitize(e.ErrorCode)))
+			extra = append(extra, theme.Error.Render(e.ErrorCode))
 		}
 		if e.ID != "" && e.ID == p.drill.Cause {
 			extra = append(extra, theme.Warn.Bold(true).Render("← likely cause"))
 		}
 		if e.SourceIP != "" {
-			extra = append(extra, sources.Sanitize(e.SourceIP))
+			extra = append(extra, e.SourceIP)
 		}
 		if len(e.Resources) > 0 {
 			extra = append(extra, theme.Dim.Render(detailShortResources(e.Resources)))
 		}
 		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(detailEventName(e), nameW)) + " " +
-			FitLine(sources.Sanitize(e.User), userW) + " " + strings.Join(extra, "  ")
+			FitLine(e.User, userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}
 	return lines
@@ -110,7 +110,7 @@ func (p *Detail) logRows(width, rows int) []string {
 	for i := from; i < to; i++ {
 		l := logs[i]
 		marker, highlight := p.marker(detailLogs, i, p.logs.Index())
-		msg := sources.Sanitize(l.Message)
+		msg := l.Message
 		if sources.IsErrorLine(msg) {
 			msg = theme.Error.Render(msg)
 		}
@@ -135,7 +135,7 @@ var detailAPIVersion = regexp.MustCompile(`([a-z])20\d{6}(v\d+)?$`)
 
 // detailEventName is the event name without an API version suffix.
 func detailEventName(e sources.TrailEvent) string {
-	return detailAPIVersion.ReplaceAllString(sources.Sanitize(e.Name), "$1")
+	return detailAPIVersion.ReplaceAllString(e.Name, "$1")
 }
 
 // detailShortGroup names a log line's source briefly: the last part of its
@@ -145,7 +145,7 @@ func detailShortGroup(l sources.LogEvent) string {
 	if name == "" {
 		name = l.Stream
 	}
-	return sources.Sanitize(name)
+	return name
 }
 
 // detailShortResources shortens ARNs to their last part.
@@ -155,7 +155,7 @@ func detailShortResources(resources []string) string {
 		if j := strings.LastIndexAny(r, ":/"); j >= 0 && j < len(r)-1 {
 			r = r[j+1:]
 		}
-		short[i] = sources.Sanitize(r)
+		short[i] = r
 	}
 	return strings.Join(short, ",")
 }

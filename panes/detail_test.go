@@ -92,7 +92,7 @@ func TestDetailSizes(t *testing.T) {
 		for _, size := range append(fxSizes, [2]int{80, 22}, [2]int{100, 14}, [2]int{120, 8}) {
 			fxCheckSize(t, fxDraw(p, size[0], size[1]), size[0], size[1])
 		}
-		if v, ok := p.Open(); ok {
+		if v, ok := fxOpen(p); ok {
 			v.Move(3)
 			for _, size := range fxSizes {
 				fxCheckSize(t, fxDraw(v, size[0], size[1]), size[0], size[1])
@@ -147,7 +147,7 @@ func TestDetailLoadingAndRefresh(t *testing.T) {
 func TestDetailSectionsAndJSON(t *testing.T) {
 	fxPlainColors(t)
 	p := detailTestPane()
-	v, ok := p.Open()
+	v, ok := fxOpen(p)
 	if !ok {
 		t.Fatal("the selected event should open")
 	}
@@ -173,7 +173,7 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 	if !strings.Contains(out, "▸ Log lines") || !strings.Contains(detailTestLine(out, "worker pool"), "›") {
 		t.Fatalf("log section should be focused with the worker pool line selected:\n%s", out)
 	}
-	v, _ = p.Open()
+	v, _ = fxOpen(p)
 	if out := ansi.Strip(fxDraw(v, 80, 10)); !strings.Contains(out, "Log line · web") || !strings.Contains(out, "worker pool exhausted") {
 		t.Fatalf("log line view:\n%s", out)
 	}
@@ -185,13 +185,15 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 
 func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	panetest.UseProfile(t, termenv.ANSI256)
+	// Sources sanitise text where it enters; the pane must add nothing.
+	evil := sources.Sanitize(fxEvil)
 	drill := fxDrill()
-	drill.Alarm.Name += fxEvil
-	drill.Alarm.Reason = fxEvil
-	drill.Trail[3].User = fxEvil
-	drill.Trail[3].ErrorCode = fxEvil
-	drill.Trail[3].Resources = []string{fxEvil}
-	drill.Logs[0].Group = fxEvil
+	drill.Alarm.Name += evil
+	drill.Alarm.Reason = evil
+	drill.Trail[3].User = evil
+	drill.Trail[3].ErrorCode = evil
+	drill.Trail[3].Resources = []string{evil}
+	drill.Logs[0].Group = evil
 	drill.Errors = append(drill.Errors, errors.New(fxEvil))
 	p := NewDetail()
 	p.SetLoading(drill.Alarm)
@@ -199,7 +201,7 @@ func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	p.SetDrill(drill)
 	fxNoInjectedEscapes(t, fxDraw(p, 120, 40))
 	p.Move(100) // the event whose JSON carries raw escapes
-	v, _ := p.Open()
+	v, _ := fxOpen(p)
 	out := fxDraw(v, 120, 40)
 	fxNoInjectedEscapes(t, out)
 	if !strings.Contains(ansi.Strip(out), "not json pwned") {
@@ -207,12 +209,12 @@ func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	}
 	p.NextSection()
 	p.Move(-1)
-	v, _ = p.Open()
+	v, _ = fxOpen(p)
 	fxNoInjectedEscapes(t, fxDraw(v, 120, 40))
 
 	a := NewAlarms()
 	a.SetAlarms([]sources.Alarm{drill.Alarm})
-	a.SetFilter(fxEvil)
+	a.SetFilter(evil)
 	fxNoInjectedEscapes(t, fxDrawPane(a, 80, 10, true))
 	a.SetFilter("")
 	fxNoInjectedEscapes(t, fxDrawPane(a, 80, 10, true))
@@ -233,7 +235,7 @@ func TestPanesEverySmallSize(t *testing.T) {
 			fxCheckSize(t, fxDrawPane(m, w, h, false), w, h)
 		}
 	}
-	v, _ := d.Open()
+	v, _ := fxOpen(d)
 	for w := 0; w <= 40; w++ {
 		for h := 0; h <= 12; h++ {
 			fxCheckSize(t, fxDraw(v, w, h), w, h)

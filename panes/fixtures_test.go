@@ -81,7 +81,7 @@ func fxDrill() sources.DrillMsg {
 		},
 		Logs: []sources.LogEvent{
 			{ID: "l1", Group: "/app/web", Time: fxChanged.Add(-3 * time.Minute), Message: "GET /health 200"},
-			{ID: "l2", Group: "/app/web", Time: fxChanged.Add(-time.Minute), Message: "ERROR worker pool exhausted " + fxEvil},
+			{ID: "l2", Group: "/app/web", Time: fxChanged.Add(-time.Minute), Message: "ERROR worker pool exhausted " + sources.Sanitize(fxEvil)},
 			{ID: "l3", Group: "/app/web", Time: fxChanged, Message: "request timed out after 30s"},
 		},
 		Errors: []error{errors.New("logs: AccessDeniedException on /app/secret")},
@@ -128,4 +128,11 @@ func fxDrawPane(p interface {
 }, width, height int, focused bool) string {
 	p.SetSize(width, height)
 	return p.View(focused)
+}
+
+// fxOpen opens the drill-down's selection in a viewer, sanitised as the
+// dashboard does it.
+func fxOpen(p *Detail) (*Viewer, bool) {
+	title, text, ok := p.Open()
+	return NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text)), ok
 }

@@ -37,7 +37,7 @@ func logText(e sources.LogEvent) string {
 	return e.Time.UTC().Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
 }
 
-func logGroupName(group string) string { return sources.Sanitize(sources.ShortGroup(group)) }
+func logGroupName(group string) string { return sources.ShortGroup(group) }
 
 // Append adds events, dropping those already held and the oldest when full.
 func (l *Logs) Append(events []sources.LogEvent) {
@@ -52,7 +52,7 @@ func (l *Logs) View(focused bool) string {
 	inner := l.size[0] - 2
 	groupW := min(l.groupW, max(0, inner/4))
 	body := l.feed.body(inner, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
-		msg := sources.Sanitize(e.Message)
+		msg := e.Message
 		text := e.Time.UTC().Format(feedClock) + " "
 		if groupW > 0 {
 			text += FitLine(logGroupName(e.Group), groupW) + " "

@@ -120,7 +120,7 @@ func (p *Metrics) View(focused bool) string {
 		// Shared label and condition columns line the sparklines up.
 		labelW, condW := 0, 0
 		for _, s := range shown {
-			labelW = max(labelW, min(metricsLabelMax, max(8, innerW/3), lipgloss.Width(sources.Sanitize(s.Spec.Label()))))
+			labelW = max(labelW, min(metricsLabelMax, max(8, innerW/3), lipgloss.Width(s.Spec.Label())))
 			cond, _, _ := p.cond(s)
 			condW = max(condW, lipgloss.Width(cond))
 		}
@@ -158,7 +158,7 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 	if selected {
 		marker = "› "
 	}
-	label := sources.Sanitize(s.Spec.Label())
+	label := s.Spec.Label()
 	value := metricsValue(s)
 	cond, condStyle, firing := p.cond(s)
 	sparkStyle, valueStyle := theme.Info, lipgloss.NewStyle().Bold(true)

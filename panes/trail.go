@@ -40,8 +40,8 @@ func trailText(e sources.TrailEvent) string {
 // Append adds events, dropping those already held and the oldest when full.
 func (t *Trail) Append(events []sources.TrailEvent) {
 	for _, e := range events {
-		t.userW = max(t.userW, min(trailUserMax, ansi.StringWidth(sources.Sanitize(e.User))))
-		t.nameW = max(t.nameW, min(trailNameMax, ansi.StringWidth(sources.Sanitize(e.Name))))
+		t.userW = max(t.userW, min(trailUserMax, ansi.StringWidth(e.User)))
+		t.nameW = max(t.nameW, min(trailNameMax, ansi.StringWidth(e.Name)))
 	}
 	t.feed.add(events)
 }
@@ -75,12 +75,12 @@ func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
 	}
 	var b strings.Builder
 	b.WriteString(e.Time.UTC().Format(feedClock) + " " + mark + " ")
-	b.WriteString(FitLine(sources.Sanitize(e.User), t.userW) + " ")
-	b.WriteString(FitLine(sources.Sanitize(e.Name), t.nameW) + " ")
-	b.WriteString(FitLine(sources.Sanitize(e.SourceIP), trailIPW) + " ")
+	b.WriteString(FitLine(e.User, t.userW) + " ")
+	b.WriteString(FitLine(e.Name, t.nameW) + " ")
+	b.WriteString(FitLine(e.SourceIP, trailIPW) + " ")
 	if e.Failed() {
-		b.WriteString("[" + sources.Sanitize(e.ErrorCode) + "] ")
+		b.WriteString("[" + e.ErrorCode + "] ")
 	}
-	b.WriteString(sources.Sanitize(strings.Join(e.Resources, ", ")))
+	b.WriteString(strings.Join(e.Resources, ", "))
 	return b.String(), style
 }

@@ -138,9 +138,10 @@ func TestTrailExactSizesAndSafeText(t *testing.T) {
 		feedTestLines(t, tr, size[0], size[1])
 	}
 	events := trailTestEvents(0, 5000)
-	events[4999].User = "mallory\x1b]0;pwned\x07\r\x00\xff"
-	events[4999].Resources = []string{"bucket\x1b[2J"}
-	events[4999].ErrorCode = "Denied\x1b[31m"
+	// Sources sanitise text where it enters; the pane must add nothing.
+	events[4999].User = sources.Sanitize("mallory\x1b]0;pwned\x07\r\x00\xff")
+	events[4999].Resources = []string{sources.Sanitize("bucket\x1b[2J")}
+	events[4999].ErrorCode = sources.Sanitize("Denied\x1b[31m")
 	tr.Append(events)
 	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {3, 2}} {
 		feedTestLines(t, tr, size[0], size[1])

@@ -179,7 +179,7 @@ func boxFilterNote(shown, total int, filter string) string {
 	if filter == "" {
 		return ""
 	}
-	return strconv.Itoa(shown) + "/" + strconv.Itoa(total) + " · /" + sources.Sanitize(filter)
+	return strconv.Itoa(shown) + "/" + strconv.Itoa(total) + " · /" + filter
 }
 
 // boxJoinNote joins non-empty note parts with " · ".

@@ -1,14 +1,11 @@
 package panes
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
 
-	"watchtrail/sources"
 	"watchtrail/theme"
 )
 
@@ -22,29 +19,15 @@ type Viewer struct {
 	width, height int
 }
 
-// NewViewer returns a viewer of text, pretty-printed when it is JSON. Every
-// line is sanitised: CloudTrail records and log lines are
-// attacker-controllable.
+// NewViewer returns a viewer of text, which is sanitised already (see
+// sources.SanitizeDocument), under title.
 func NewViewer(title, text string) *Viewer {
-	v := &Viewer{title: sources.Sanitize(title)}
+	v := &Viewer{title: title, lines: strings.Split(text, "\n")}
 	if strings.TrimSpace(text) == "" {
 		v.lines = []string{theme.Dim.Render("(no record)")}
-	} else {
-		for _, line := range strings.Split(viewerIndentJSON(text), "\n") {
-			v.lines = append(v.lines, sources.Sanitize(line))
-		}
 	}
 	v.wrapped = v.lines
 	return v
-}
-
-// viewerIndentJSON pretty-prints text when it is JSON, else returns it as is.
-func viewerIndentJSON(text string) string {
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, []byte(text), "", "  "); err != nil {
-		return text
-	}
-	return buf.String()
 }
 
 // SetSize sets the cells the viewer draws into; long lines wrap at its width.

@@ -153,8 +153,8 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.NextPane), key.Matches(msg, keys.PrevPane):
 		m.detail.NextSection()
 	case key.Matches(msg, keys.Enter):
-		if v, ok := m.detail.Open(); ok {
-			m.push(viewerView{v})
+		if title, text, ok := m.detail.Open(); ok {
+			m.openViewer(title, text)
 		}
 	case key.Matches(msg, keys.Back):
 		m.pop()
@@ -164,9 +164,10 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 func (detailView) keys() help.KeyMap    { return detailHelp }
 func (detailView) body(m *Model) string { return m.detail.View() }
 
-// openViewer shows a log line or CloudTrail event in full.
+// openViewer shows a log line or CloudTrail event in full; the record is
+// raw (JSON from CloudTrail), so it is sanitised here, as it enters the view.
 func (m *Model) openViewer(title, text string) {
-	m.push(viewerView{panes.NewViewer(title, text)})
+	m.push(viewerView{panes.NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text))})
 }
 
 func logViewerTitle(e sources.LogEvent) string {

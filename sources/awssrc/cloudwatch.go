@@ -69,8 +69,9 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 			break
 		}
 	}
+	spec.Namespace, spec.Metric, spec.Stat = sources.Sanitize(spec.Namespace), sources.Sanitize(spec.Metric), sources.Sanitize(spec.Stat)
 	return sources.Alarm{
-		Name:         aws.ToString(a.AlarmName),
+		Name:         sources.Sanitize(aws.ToString(a.AlarmName)),
 		State:        sources.AlarmState(a.StateValue),
 		Reason:       sources.Sanitize(aws.ToString(a.StateReason)),
 		Metric:       spec.WithDefaults(),
@@ -84,7 +85,7 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 func dimsOf(dims []types.Dimension) []sources.Dimension {
 	var out []sources.Dimension
 	for _, d := range dims {
-		out = append(out, sources.Dimension{Name: aws.ToString(d.Name), Value: aws.ToString(d.Value)})
+		out = append(out, sources.Dimension{Name: sources.Sanitize(aws.ToString(d.Name)), Value: sources.Sanitize(aws.ToString(d.Value))})
 	}
 	return out
 }

@@ -29,9 +29,9 @@ func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
 
 // alarmAt is the alarm as CloudWatch would report it at now.
 func (s *Source) alarmAt(def alarmDef, now time.Time) sources.Alarm {
-	a := sources.Alarm{Name: def.name, State: def.state, Metric: def.metric, Threshold: def.threshold, Comparison: def.comparison}
+	a := sources.Alarm{Name: sources.Sanitize(def.name), State: def.state, Metric: def.metric, Threshold: def.threshold, Comparison: def.comparison}
 	a.StateChanged = s.start.Truncate(time.Minute).Add(-def.since)
-	a.Reason = s.reason(def, a.State, a.StateChanged.Add(-time.Minute), a.StateChanged)
+	a.Reason = sources.Sanitize(s.reason(def, a.State, a.StateChanged.Add(-time.Minute), a.StateChanged))
 	if def.script == nil {
 		return a
 	}
