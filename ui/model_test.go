@@ -316,3 +316,32 @@ func TestHelpListsTheKeysInAColumn(t *testing.T) {
 		t.Fatal("esc did not close help")
 	}
 }
+
+func TestViewStackPushesAndEscPops(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	press(m, "tab", "tab", "z")
+	if _, ok := m.top().(zoomView); !ok || !strings.Contains(lineWith(screen(m), "Logs"), "┏") {
+		t.Fatalf("z did not zoom the logs pane:\n%s", screen(m))
+	}
+	if lipgloss.Width(lineWith(screen(m), "Logs")) != 120 {
+		t.Fatal("the zoomed pane does not span the screen")
+	}
+	press(m, "/", "E", "R", "R")
+	if _, ok := m.top().(filterView); !ok || !strings.Contains(lastLine(screen(m)), "/ERR") {
+		t.Fatalf("the filter prompt is not on top of the zoom:\n%s", screen(m))
+	}
+	press(m, "enter")
+	if _, ok := m.top().(zoomView); !ok || m.filters[paneLogs] != "ERR" {
+		t.Fatal("enter should keep the filter and return to the zoomed pane")
+	}
+	press(m, "?")
+	press(m, "x")
+	press(m, "esc")
+	if m.top() != nil || !strings.Contains(screen(m), "Alarms") {
+		t.Fatalf("esc should pop back to the dashboard:\n%s", screen(m))
+	}
+	if lipgloss.Width(lineWith(screen(m), "Alarms")) != 120 || strings.Count(screen(m), "Alarms") != 1 {
+		t.Fatal("the panes did not get their dashboard sizes back")
+	}
+}
