@@ -22,14 +22,7 @@ func detailTestPane() *Detail {
 }
 
 // detailTestLine returns the first line of out containing text.
-func detailTestLine(out, text string) string {
-	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, text) {
-			return line
-		}
-	}
-	return ""
-}
+var detailTestLine = panetest.LineWith
 
 func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	fxPlainColors(t)

@@ -84,14 +84,7 @@ func (m *Model) viewing() bool {
 }
 
 // lineWith is the first line of out containing text.
-func lineWith(out, text string) string {
-	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, text) {
-			return line
-		}
-	}
-	return ""
-}
+var lineWith = panetest.LineWith
 
 // column is the display column text starts at on its first line, or -1.
 func column(out, text string) int {

@@ -51,3 +51,13 @@ func CheckSize(tb testing.TB, out string, width, height int) {
 		}
 	}
 }
+
+// LineWith is the first line of out containing text, or "".
+func LineWith(out, text string) string {
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, text) {
+			return line
+		}
+	}
+	return ""
+}
