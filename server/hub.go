@@ -1,0 +1,179 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Feed is one shared stream of data: the hub calls Fetch every Every, once
+// for all sessions, and sends what it returns to every session's program.
+type Feed struct {
+	Name  string
+	Every time.Duration
+	Fetch func(ctx context.Context) tea.Msg // nil: nothing to send this time
+	// Replay is how many of the feed's latest messages a session joining
+	// late receives: 1 (the default) when each message is the whole state
+	// (alarms, metrics), more when messages only carry what is new (logs).
+	Replay int
+}
+
+// Sender receives a hub's messages; *tea.Program is one.
+type Sender interface{ Send(tea.Msg) }
+
+// Hub runs one set of feeds for any number of sessions, so the calls to the
+// data source do not grow with the number of viewers.
+type Hub struct {
+	mu     sync.Mutex
+	feeds  []*hubFeed
+	recent map[string][]tea.Msg // per feed, its latest messages
+	order  []string             // feed names in the order first published
+	subs   map[*subscriber]struct{}
+}
+
+type hubFeed struct {
+	Feed
+	next     time.Time
+	inFlight bool
+}
+
+// maxQueued bounds the messages waiting for one program; past it the
+// oldest are dropped, as a program that far behind is stuck anyway.
+const maxQueued = 1000
+
+// NewHub makes a hub of the given feeds; Run starts polling them.
+func NewHub(feeds ...Feed) *Hub {
+	h := &Hub{recent: map[string][]tea.Msg{}, subs: map[*subscriber]struct{}{}}
+	for _, f := range feeds {
+		h.feeds = append(h.feeds, &hubFeed{Feed: f})
+	}
+	return h
+}
+
+// Run polls the feeds, each at its own cadence, until ctx ends.
+func (h *Hub) Run(ctx context.Context) {
+	tick := time.Second
+	for _, f := range h.feeds {
+		tick = min(tick, f.Every)
+	}
+	ticker := time.NewTicker(max(tick, 10*time.Millisecond))
+	defer ticker.Stop()
+	for now := time.Now(); ; {
+		h.pollDue(ctx, now)
+		select {
+		case <-ctx.Done():
+			return
+		case now = <-ticker.C:
+		}
+	}
+}
+
+// pollDue starts a fetch of every feed due at now and not still fetching;
+// the returned group is done when they all published.
+func (h *Hub) pollDue(ctx context.Context, now time.Time) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, f := range h.feeds {
+		if f.inFlight || now.Before(f.next) {
+			continue
+		}
+		f.inFlight, f.next = true, now.Add(f.Every)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			msg := f.Fetch(ctx)
+			h.mu.Lock()
+			f.inFlight = false
+			h.mu.Unlock()
+			if msg != nil {
+				h.Publish(f.Name, msg)
+			}
+		}()
+	}
+	return &wg
+}
+
+// Publish sends msg to every session and keeps it for late joiners under
+// the feed name. Anything that pushes data (a live tail) publishes here.
+func (h *Hub) Publish(feed string, msg tea.Msg) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	keep := 1
+	for _, f := range h.feeds {
+		if f.Name == feed && f.Replay > 1 {
+			keep = f.Replay
+		}
+	}
+	if _, ok := h.recent[feed]; !ok {
+		h.order = append(h.order, feed)
+	}
+	recent := append(h.recent[feed], msg)
+	h.recent[feed] = recent[max(0, len(recent)-keep):]
+	for s := range h.subs {
+		s.enqueue(msg)
+	}
+}
+
+// Join sends p every feed's latest messages, then everything published
+// until the returned leave is called. Messages reach p in publish order.
+func (h *Hub) Join(p Sender) (leave func()) {
+	s := &subscriber{to: p, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h.mu.Lock()
+	for _, name := range h.order {
+		for _, msg := range h.recent[name] {
+			s.enqueue(msg)
+		}
+	}
+	h.subs[s] = struct{}{}
+	h.mu.Unlock()
+	go s.deliver()
+	return func() {
+		h.mu.Lock()
+		delete(h.subs, s)
+		h.mu.Unlock()
+		close(s.done)
+	}
+}
+
+// subscriber queues messages for one program, so a slow program never holds
+// up the hub or the other sessions.
+type subscriber struct {
+	to    Sender
+	mu    sync.Mutex
+	queue []tea.Msg
+	wake  chan struct{}
+	done  chan struct{}
+}
+
+func (s *subscriber) enqueue(msg tea.Msg) {
+	s.mu.Lock()
+	if len(s.queue) >= maxQueued {
+		s.queue = s.queue[1:]
+	}
+	s.queue = append(s.queue, msg)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (s *subscriber) deliver() {
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-s.wake:
+		}
+		s.mu.Lock()
+		batch := s.queue
+		s.queue = nil
+		s.mu.Unlock()
+		for _, msg := range batch {
+			s.to.Send(msg)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+// Package server serves the dashboard over SSH: one bubbletea program per
+// session, public-key authentication only, and nothing else an SSH server
+// usually offers (no shell, exec, subsystems or forwarding).
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	"github.com/charmbracelet/wish"
+	"github.com/muesli/termenv"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Options configure the server; zero values take the defaults below.
+type Options struct {
+	Listen             string        // default 127.0.0.1:2222
+	HostKeyFile        string        // default <user config dir>/watchtrail/ssh_host_ed25519_key, created 0600
+	AuthorizedKeysFile string        // default ~/.ssh/authorized_keys, re-read at every login
+	MaxSessions        int           // default 16
+	IdleTimeout        time.Duration // without a keystroke; default 1h, negative for none
+	ShutdownTimeout    time.Duration // how long sessions get to close; default 5s
+	Logger             *slog.Logger  // default slog.Default()
+	Hub                *Hub          // when set, every session's program joins it
+}
+
+// Server is a listening SSH server; Serve runs it.
+type Server struct {
+	opts     Options
+	newModel func(Session) tea.Model
+	ssh      *ssh.Server
+	listener net.Listener
+	log      *slog.Logger
+	sessions atomic.Int32
+	closing  atomic.Bool
+
+	mu       sync.Mutex
+	programs map[*tea.Program]struct{}
+}
+
+// New checks the options, loads or creates the host key and starts
+// listening, so a bad flag or a taken port fails before anyone connects.
+func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
+	if err := opts.setDefaults(); err != nil {
+		return nil, err
+	}
+	if _, err := loadAuthorizedKeys(opts.AuthorizedKeysFile); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(opts.HostKeyFile), 0o700); err != nil {
+		return nil, fmt.Errorf("host key directory: %w", err)
+	}
+	// Models draw in full colour; each session's output is downsampled to
+	// the profile of its own terminal (see colorWriter).
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, programs: map[*tea.Program]struct{}{}}
+	srv, err := wish.NewServer(
+		wish.WithHostKeyPath(opts.HostKeyFile),
+		wish.WithPublicKeyAuth(s.authorize),
+		wish.WithMiddleware(s.runProgram, s.guard),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("host key %s: %w", opts.HostKeyFile, err)
+	}
+	srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
+		return &gossh.ServerConfig{AuthLogCallback: s.logAuth}
+	}
+	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
+	}
+	srv.ConnCallback = func(_ ssh.Context, conn net.Conn) net.Conn {
+		s.log.Info("ssh connection", "remote", conn.RemoteAddr().String())
+		return conn
+	}
+	s.ssh = srv
+	if s.listener, err = net.Listen("tcp", opts.Listen); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (o *Options) setDefaults() error {
+	if o.Listen == "" {
+		o.Listen = "127.0.0.1:2222"
+	}
+	if o.MaxSessions <= 0 {
+		o.MaxSessions = 16
+	}
+	if o.IdleTimeout == 0 {
+		o.IdleTimeout = time.Hour
+	}
+	if o.ShutdownTimeout <= 0 {
+		o.ShutdownTimeout = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.AuthorizedKeysFile == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return fmt.Errorf("authorized keys: %w", err)
+		}
+		o.AuthorizedKeysFile = filepath.Join(home, ".ssh", "authorized_keys")
+	}
+	if o.HostKeyFile == "" {
+		dir, err := os.UserConfigDir()
+		if err != nil {
+			return fmt.Errorf("host key: %w", err)
+		}
+		o.HostKeyFile = filepath.Join(dir, "watchtrail", "ssh_host_ed25519_key")
+	}
+	return nil
+}
+
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.listener.Addr() }
+
+// Serve accepts sessions until ctx ends, then quits every session's program
+// (restoring its terminal), tells the client why, and returns once all
+// connections closed or ShutdownTimeout passed.
+func (s *Server) Serve(ctx context.Context) error {
+	served := make(chan error, 1)
+	go func() { served <- s.ssh.Serve(s.listener) }()
+	s.log.Info("ssh server listening", "addr", s.Addr().String(), "authorized_keys", s.opts.AuthorizedKeysFile)
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	s.closing.Store(true)
+	s.mu.Lock()
+	for p := range s.programs {
+		p.Quit()
+	}
+	s.mu.Unlock()
+	shutdown, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
+	defer cancel()
+	err := s.ssh.Shutdown(shutdown)
+	if errors.Is(err, context.DeadlineExceeded) {
+		s.log.Warn("ssh sessions did not close in time: dropping them", "timeout", s.opts.ShutdownTimeout)
+		err = s.ssh.Close()
+	}
+	if errors.Is(err, ssh.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	s.log.Info("ssh server stopped")
+	return err
+}

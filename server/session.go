@@ -1,0 +1,174 @@
+package server
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/ssh"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// Session describes one SSH session to the function that makes its model.
+type Session struct {
+	User        string
+	Fingerprint string // SHA256:… of the key the user logged in with
+	RemoteAddr  string
+	Term        string
+	Width       int
+	Height      int
+	// Profile is the session's colour profile, from its PTY's TERM and the
+	// COLORTERM and NO_COLOR the client sent. The session's output is
+	// downsampled to it whatever the model renders.
+	Profile colorprofile.Profile
+	// Renderer draws for this session, for models that make their own styles.
+	Renderer *lipgloss.Renderer
+}
+
+func (s *Server) sessionLog(sess ssh.Session) []any {
+	return []any{"user", sess.User(), "key", fingerprint(sess.PublicKey()), "remote", sess.RemoteAddr().String()}
+}
+
+func fingerprint(key ssh.PublicKey) string {
+	if key == nil {
+		return ""
+	}
+	return gossh.FingerprintSHA256(key)
+}
+
+// guard refuses what the dashboard is not: commands, sessions without a
+// terminal, and sessions beyond MaxSessions. It logs every session.
+func (s *Server) guard(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		attrs := s.sessionLog(sess)
+		refuse := func(reason, message string) {
+			s.log.Warn("ssh session refused: "+reason, attrs...)
+			fmt.Fprintln(sess.Stderr(), "watchtrail: "+message)
+			_ = sess.Exit(1)
+		}
+		pty, _, hasPty := sess.Pty()
+		switch {
+		case len(sess.RawCommand()) > 0 || sess.Subsystem() != "":
+			refuse("command", "this server runs only the dashboard: connect without a command")
+			return
+		case !hasPty:
+			refuse("no terminal", "the dashboard needs a terminal: connect with ssh -t")
+			return
+		case ssh.AgentRequested(sess):
+			s.log.Info("ssh agent forwarding requested: ignored", attrs...)
+		}
+		if n := s.sessions.Add(1); int(n) > s.opts.MaxSessions {
+			s.sessions.Add(-1)
+			refuse("too many sessions", fmt.Sprintf("the server already has %d sessions (its limit)", s.opts.MaxSessions))
+			return
+		}
+		defer s.sessions.Add(-1)
+		start := time.Now()
+		s.log.Info("ssh session start", append(attrs, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)...)
+		next(sess)
+		if s.closing.Load() {
+			fmt.Fprint(sess, "\r\nwatchtrail: the server is shutting down.\r\n")
+		}
+		s.log.Info("ssh session end", append(attrs, "duration", time.Since(start).Round(time.Second).String())...)
+	}
+}
+
+// runProgram runs one bubbletea program for the session until the user
+// quits, the connection drops, the session idles out or the server stops.
+func (s *Server) runProgram(ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		pty, winch, _ := sess.Pty()
+		env := append(sess.Environ(), "TERM="+pty.Term)
+		profile := sessionProfile(env)
+		out := &colorWriter{cw: &colorprofile.Writer{Forward: sess, Profile: profile}}
+		renderer := lipgloss.NewRenderer(sess)
+		renderer.SetColorProfile(termenvProfile(profile))
+		model := s.newModel(Session{
+			User: sess.User(), Fingerprint: fingerprint(sess.PublicKey()), RemoteAddr: sess.RemoteAddr().String(),
+			Term: pty.Term, Width: pty.Window.Width, Height: pty.Window.Height, Profile: profile, Renderer: renderer,
+		})
+		in := &idleReader{r: sess, idle: s.opts.IdleTimeout}
+		p := tea.NewProgram(model, tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
+			tea.WithAltScreen(), tea.WithoutSignalHandler())
+		if s.opts.IdleTimeout > 0 {
+			in.timer = time.AfterFunc(s.opts.IdleTimeout, func() {
+				s.log.Info("ssh session idle: closing", append(s.sessionLog(sess), "idle", s.opts.IdleTimeout.String())...)
+				p.Quit()
+			})
+			defer in.timer.Stop()
+		}
+		if !s.track(p) {
+			return // the server began shutting down meanwhile
+		}
+		defer s.untrack(p)
+		if s.opts.Hub != nil {
+			defer s.opts.Hub.Join(p)()
+		}
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-sess.Context().Done():
+					p.Quit()
+					return
+				case w, ok := <-winch:
+					if !ok {
+						return
+					}
+					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
+				}
+			}
+		}()
+		if _, err := p.Run(); err != nil {
+			s.log.Error("ssh session program failed", append(s.sessionLog(sess), "err", err)...)
+		}
+	}
+}
+
+func (s *Server) track(p *tea.Program) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.programs[p] = struct{}{}
+	return true
+}
+
+func (s *Server) untrack(p *tea.Program) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.programs, p)
+}
+
+// idleReader restarts the idle timer on every keystroke.
+type idleReader struct {
+	r     io.Reader
+	idle  time.Duration
+	timer *time.Timer
+}
+
+func (r *idleReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 && r.timer != nil {
+		r.timer.Reset(r.idle)
+	}
+	return n, err
+}
+
+// colorWriter downsamples colours to the session's profile. It reports the
+// whole input as written: the downsampled output is shorter or longer.
+type colorWriter struct{ cw *colorprofile.Writer }
+
+func (w *colorWriter) Write(p []byte) (int, error) {
+	if _, err := w.cw.Write(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
