@@ -63,7 +63,9 @@ func (s *Session) Run(args ...string) string {
 func (s *Session) Screen() string { return s.Run("capture-pane", "-p", "-t", s.name) }
 
 // Keys types keys, in tmux send-keys notation.
-func (s *Session) Keys(keys ...string) { s.Run(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+func (s *Session) Keys(keys ...string) {
+	s.Run(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
 
 // Exited reports whether the command has ended.
 func (s *Session) Exited() bool {
