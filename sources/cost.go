@@ -1,0 +1,96 @@
+package sources
+
+import (
+	"math"
+	"time"
+)
+
+// PricesAsOf dates Prices: AWS list prices in USD for us-east-1, from
+// https://aws.amazon.com/cloudwatch/pricing/ and https://aws.amazon.com/s3/pricing/.
+// Other regions differ a little; free tiers are not deducted.
+const PricesAsOf = "2026-05"
+
+// Prices is the one table of what the dashboard's calls cost. Calls that are
+// not billed (DescribeAlarms, DescribeAlarmHistory, FilterLogEvents,
+// LookupEvents) still count against their quotas, so estimates count them.
+var Prices = struct {
+	GetMetricDataPer1000Metrics float64 // each metric (query) requested, no free tier
+	LiveTailPerMinute           float64 // per session minute; 1,800 free minutes a month
+	S3ListPer1000               float64 // ListObjectsV2, for --trail-bucket
+	S3GetPer1000                float64 // GetObject, for --trail-bucket
+}{
+	GetMetricDataPer1000Metrics: 0.01,
+	LiveTailPerMinute:           0.01,
+	S3ListPer1000:               0.005,
+	S3GetPer1000:                0.0004,
+}
+
+// Quotas of the free calls that a refresh interval must respect.
+const (
+	maxMetricsPerCall     = 500 // GetMetricData queries in one request
+	alarmsPerPage         = 100 // DescribeAlarms MaxRecords
+	liveTailGroupsPerCall = 10  // log groups in one StartLiveTail session
+	trailFilesPerDay      = 288 // CloudTrail delivers a file about every 5 minutes per account and region
+)
+
+// CostConfig is what decides the API cost of a running dashboard.
+type CostConfig struct {
+	Metrics     []MetricSpec  // every charted metric, the alarms' included
+	Alarms      int           // alarms listed each refresh
+	Refresh     time.Duration // poll interval of every feed
+	CostAware   bool          // metrics fetched by a MetricSchedule, not every Refresh
+	LogGroups   int           // groups tailed
+	LiveTail    bool          // groups streamed with Live Tail instead of FilterLogEvents
+	TrailBucket bool          // CloudTrail read from S3 instead of LookupEvents
+}
+
+// CostEstimate is one day of a configuration's API use and its price.
+type CostEstimate struct {
+	MetricsRequested   float64 // GetMetricData metrics, the billed unit
+	GetMetricDataCalls float64
+	LiveTailMinutes    float64
+	FreeCalls          map[string]float64 // calls per day of the unbilled APIs, by name
+	S3Requests         float64
+	PerDay             float64 // USD
+}
+
+// PerMonth is the cost of 30 days.
+func (e CostEstimate) PerMonth() float64 { return e.PerDay * 30 }
+
+// EstimateCost prices one day of c.
+func EstimateCost(c CostConfig) CostEstimate {
+	day := 24 * time.Hour
+	refresh := max(c.Refresh, time.Second)
+	polls := float64(day / refresh)
+	e := CostEstimate{FreeCalls: map[string]float64{}}
+
+	perCadence := map[time.Duration]int{} // metrics fetched at each cadence
+	for _, m := range c.Metrics {
+		cadence := refresh
+		if c.CostAware {
+			cadence = max(m.WithDefaults().Period, refresh)
+		}
+		perCadence[cadence]++
+	}
+	for cadence, n := range perCadence {
+		fetches := float64(day / cadence)
+		e.MetricsRequested += fetches * float64(n)
+		e.GetMetricDataCalls += fetches * math.Ceil(float64(n)/maxMetricsPerCall)
+	}
+	e.FreeCalls["DescribeAlarms"] = polls * math.Max(1, math.Ceil(float64(c.Alarms)/alarmsPerPage))
+	if c.LiveTail && c.LogGroups > 0 {
+		e.LiveTailMinutes = day.Minutes() * math.Ceil(float64(c.LogGroups)/liveTailGroupsPerCall)
+	} else {
+		e.FreeCalls["FilterLogEvents"] = polls * float64(c.LogGroups)
+	}
+	var s3cost float64
+	if c.TrailBucket {
+		e.S3Requests = polls + trailFilesPerDay
+		s3cost = polls/1000*Prices.S3ListPer1000 + trailFilesPerDay/1000.0*Prices.S3GetPer1000
+	} else {
+		e.FreeCalls["LookupEvents"] = polls
+	}
+	e.PerDay = e.MetricsRequested/1000*Prices.GetMetricDataPer1000Metrics +
+		e.LiveTailMinutes*Prices.LiveTailPerMinute + s3cost
+	return e
+}

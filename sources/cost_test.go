@@ -1,0 +1,57 @@
+package sources
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestEstimateCostOfAHundredAlarms(t *testing.T) {
+	base := CostConfig{Alarms: 100, Refresh: 15 * time.Second, LogGroups: 2}
+	cases := []struct {
+		name      string
+		period    time.Duration
+		costAware bool
+		month     float64
+	}{
+		{"naive polling, any period", 5 * time.Minute, false, 172.80}, // 100 × 5,760 a day
+		{"5-minute metrics", 5 * time.Minute, true, 8.64},             // 100 × 288 a day
+		{"1-minute metrics", time.Minute, true, 43.20},                // 100 × 1,440 a day
+	}
+	for _, c := range cases {
+		cfg := base
+		cfg.Metrics, cfg.CostAware = specs(100, c.period), c.costAware
+		est := EstimateCost(cfg)
+		if !near(est.PerMonth(), c.month) {
+			t.Errorf("%s: $%.4f a month, want $%.2f", c.name, est.PerMonth(), c.month)
+		}
+		if want := est.MetricsRequested / 100; est.GetMetricDataCalls != want {
+			t.Errorf("%s: %v GetMetricData calls a day, want %v (100 metrics fit one call)", c.name, est.GetMetricDataCalls, want)
+		}
+	}
+}
+
+func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
+	polled := EstimateCost(CostConfig{Alarms: 250, Refresh: time.Minute, LogGroups: 3})
+	if polled.PerDay != 0 {
+		t.Fatalf("alarms, logs and trail polling are not billed, got $%v a day", polled.PerDay)
+	}
+	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 1440 * 3, "LookupEvents": 1440} {
+		if polled.FreeCalls[name] != want {
+			t.Errorf("%s: %v calls a day, want %v", name, polled.FreeCalls[name], want)
+		}
+	}
+	live := EstimateCost(CostConfig{Refresh: time.Minute, LogGroups: 12, LiveTail: true})
+	if live.LiveTailMinutes != 2*1440 || !near(live.PerDay, 28.80) {
+		t.Fatalf("12 groups in two Live Tail sessions: %v minutes, $%v a day; want 2880 minutes, $28.80", live.LiveTailMinutes, live.PerDay)
+	}
+	if _, polls := live.FreeCalls["FilterLogEvents"]; polls {
+		t.Fatal("live-tailed groups are also counted as polled")
+	}
+	bucket := EstimateCost(CostConfig{Refresh: time.Minute, TrailBucket: true})
+	if bucket.S3Requests != 1440+288 || bucket.FreeCalls["LookupEvents"] != 0 || bucket.PerDay <= 0 {
+		t.Fatalf("trail bucket: %+v", bucket)
+	}
+}

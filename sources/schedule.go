@@ -1,0 +1,51 @@
+package sources
+
+import "time"
+
+// MetricSchedule decides which metrics a refresh should request, so each is
+// asked for once per period: a 5-minute basic metric at most every 5
+// minutes, a 1-minute metric every minute. GetMetricData is billed per
+// metric requested, and a window whose newest closed period has not moved
+// holds nothing new. Not safe for concurrent use.
+type MetricSchedule struct {
+	// Settle is how long after a period closes its datapoint is awaited
+	// before the period is requested (CloudWatch publishes with a delay).
+	Settle  time.Duration
+	fetched map[string]time.Time // scheduleKey → window end last requested
+}
+
+func scheduleKey(spec MetricSpec) string {
+	return spec.Key() + "@" + spec.WithDefaults().Period.String()
+}
+
+// NewMetricSchedule makes a schedule that waits settle after each period.
+func NewMetricSchedule(settle time.Duration) *MetricSchedule {
+	return &MetricSchedule{Settle: settle, fetched: map[string]time.Time{}}
+}
+
+// WindowEnd is the end of spec's newest settled period at now: requests
+// end there, so the same end means the same answer.
+func (s *MetricSchedule) WindowEnd(spec MetricSpec, now time.Time) time.Time {
+	return now.Add(-s.Settle).Truncate(spec.WithDefaults().Period)
+}
+
+// Due returns the specs whose window end moved since they were last
+// fetched (or that never were), in the order given.
+func (s *MetricSchedule) Due(specs []MetricSpec, now time.Time) []MetricSpec {
+	var due []MetricSpec
+	for _, spec := range specs {
+		last, ok := s.fetched[scheduleKey(spec)]
+		if !ok || s.WindowEnd(spec, now).After(last) {
+			due = append(due, spec)
+		}
+	}
+	return due
+}
+
+// Fetched records that specs were requested at now. A failed request is
+// not recorded, so its specs stay due.
+func (s *MetricSchedule) Fetched(specs []MetricSpec, now time.Time) {
+	for _, spec := range specs {
+		s.fetched[scheduleKey(spec)] = s.WindowEnd(spec, now)
+	}
+}
