@@ -59,6 +59,9 @@ func (s *Session) Run(args ...string) string {
 	return string(out)
 }
 
+// Socket names the session's tmux server (tmux -L).
+func (s *Session) Socket() string { return s.socket }
+
 // Screen is the visible text.
 func (s *Session) Screen() string { return s.Run("capture-pane", "-p", "-t", s.name) }
 
