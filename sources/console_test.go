@@ -18,7 +18,9 @@ func TestConsoleURLs(t *testing.T) {
 		{"alarm in its ARN's region", func() (string, error) {
 			return AlarmConsoleURL("us-east-1", Alarm{Name: "cpu", ARN: "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cpu"})
 		}, "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#alarmsV2:alarm/cpu"},
-		{"log group", func() (string, error) { return LogsConsoleURL("eu-west-1", "/aws/lambda/mock-app-CODE", start, end, "") },
+		{"log group", func() (string, error) {
+			return LogsConsoleURL("eu-west-1", "/aws/lambda/mock-app-CODE", start, end, "")
+		},
 			"https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/" +
 				"$252Faws$252Flambda$252Fmock-app-CODE/log-events$3Fstart$3D1728458220000$26end$3D1728458580000"},
 		{"log group with a pattern", func() (string, error) {
