@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
@@ -47,6 +48,9 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	for _, k := range keys {
 		if ssh.KeysEqual(k, key) {
 			s.log.Info("ssh key accepted", attrs...)
+			if timer, ok := ctx.Value(loginTimerKey{}).(*time.Timer); ok {
+				timer.Stop()
+			}
 			return true
 		}
 	}

@@ -23,6 +23,12 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
+// loginGrace is how long a connection may take to log in, so that half-open
+// connections do not pile up (OpenSSH's LoginGraceTime). Tests shorten it.
+var loginGrace = 30 * time.Second
+
+type loginTimerKey struct{}
+
 // Options configure the server; zero values take the defaults below.
 type Options struct {
 	Listen             string        // default 127.0.0.1:2222
@@ -79,8 +85,17 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
 		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
 	}
-	srv.ConnCallback = func(_ ssh.Context, conn net.Conn) net.Conn {
+	srv.ConnCallback = func(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.log.Info("ssh connection", "remote", conn.RemoteAddr().String())
+		ended := ctx.Done() // ctx itself is not safe to use from the timer
+		ctx.SetValue(loginTimerKey{}, time.AfterFunc(loginGrace, func() {
+			select {
+			case <-ended:
+			default:
+				s.log.Warn("ssh connection refused: no login within the grace time", "remote", conn.RemoteAddr().String(), "grace", loginGrace.String())
+				conn.Close()
+			}
+		}))
 		return conn
 	}
 	s.ssh = srv

@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -69,9 +70,6 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 		start := time.Now()
 		s.log.Info("ssh session start", append(attrs, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)...)
 		next(sess)
-		if s.closing.Load() {
-			fmt.Fprint(sess, "\r\nwatchtrail: the server is shutting down.\r\n")
-		}
 		s.log.Info("ssh session end", append(attrs, "duration", time.Since(start).Round(time.Second).String())...)
 	}
 }
@@ -93,9 +91,11 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 		in := &idleReader{r: sess, idle: s.opts.IdleTimeout}
 		p := tea.NewProgram(model, tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
 			tea.WithAltScreen(), tea.WithoutSignalHandler())
+		var idled atomic.Bool
 		if s.opts.IdleTimeout > 0 {
 			in.timer = time.AfterFunc(s.opts.IdleTimeout, func() {
 				s.log.Info("ssh session idle: closing", append(s.sessionLog(sess), "idle", s.opts.IdleTimeout.String())...)
+				idled.Store(true)
 				p.Quit()
 			})
 			defer in.timer.Stop()
@@ -127,6 +127,12 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 		}()
 		if _, err := p.Run(); err != nil {
 			s.log.Error("ssh session program failed", append(s.sessionLog(sess), "err", err)...)
+		}
+		switch { // the program restored the terminal: say why it ended
+		case idled.Load():
+			fmt.Fprintf(sess, "watchtrail: closed after %s without a keystroke.\r\n", s.opts.IdleTimeout)
+		case s.closing.Load():
+			fmt.Fprint(sess, "watchtrail: the server is shutting down.\r\n")
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -187,8 +188,9 @@ func TestSSHListedKeyGetsItsOwnDashboard(t *testing.T) {
 	if err := f.shutdown(); err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
-	b.WaitExit(10 * time.Second)
-	b.WaitFor(time.Second, "the server is shutting down")
+	if last := b.WaitExit(10 * time.Second); !strings.Contains(last, "the server is shutting down") {
+		t.Fatalf("the session was not told the server stopped:\n%s", last)
+	}
 	if !strings.Contains(f.log.String(), `msg="ssh server stopped"`) {
 		t.Fatalf("no clean stop in the log:\n%s", f.log.String())
 	}
@@ -272,5 +274,33 @@ func TestBadAuthorizedKeysFailAtStart(t *testing.T) {
 	}
 	if _, err := New(Options{AuthorizedKeysFile: filepath.Join(dir, "missing")}, demoDashboard); err == nil {
 		t.Fatal("a missing authorized keys file was accepted")
+	}
+}
+
+func TestSSHIdleSessionIsClosed(t *testing.T) {
+	f := startServer(t, Options{IdleTimeout: 2 * time.Second})
+	s := f.dashboard("listed")
+	s.WaitFor(20*time.Second, "Alarms")
+	if last := s.WaitExit(20 * time.Second); !strings.Contains(last, "closed after 2s without a keystroke") {
+		t.Fatalf("the idle session was not told why it ended:\n%s", last)
+	}
+}
+
+func TestConnectionThatNeverLogsInIsDropped(t *testing.T) {
+	saved := loginGrace
+	loginGrace = 500 * time.Millisecond
+	defer func() { loginGrace = saved }()
+	f := startServer(t, Options{})
+	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", f.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Fatalf("the server kept a silent connection open: %v", err)
+	}
+	if want := "no login within the grace time"; !strings.Contains(f.log.String(), want) {
+		t.Fatalf("log lacks %q:\n%s", want, f.log.String())
 	}
 }

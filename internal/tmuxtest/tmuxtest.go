@@ -98,7 +98,8 @@ func (s *Session) WaitFor(timeout time.Duration, want ...string) string {
 	}
 }
 
-// WaitExit waits for the command to end and returns the last screen.
+// WaitExit waits for the command to end and returns its last words: the
+// screen and the scrollback above it.
 func (s *Session) WaitExit(timeout time.Duration) string {
 	s.t.Helper()
 	deadline := time.Now().Add(timeout)
@@ -108,5 +109,5 @@ func (s *Session) WaitExit(timeout time.Duration) string {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return s.Screen()
+	return s.Run("capture-pane", "-p", "-S", "-", "-t", s.name)
 }
