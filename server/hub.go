@@ -96,6 +96,16 @@ func (h *Hub) pollDue(ctx context.Context, now time.Time) *sync.WaitGroup {
 	return &wg
 }
 
+// Refresh makes every feed due at the next tick, for a viewer asking for
+// fresh data. However many viewers ask at once, each feed fetches once.
+func (h *Hub) Refresh() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, f := range h.feeds {
+		f.next = time.Time{}
+	}
+}
+
 // Publish sends msg to every session and keeps it for late joiners under
 // the feed name. Anything that pushes data (a live tail) publishes here.
 func (h *Hub) Publish(feed string, msg tea.Msg) {

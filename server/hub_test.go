@@ -113,8 +113,7 @@ func TestHubLateJoinerGetsLatestState(t *testing.T) {
 	leave := hub.Join(got)
 	defer leave()
 	hub.Publish("alarms", "alarms v3")
-	want := []tea.Msg{"logs line 2", "logs line 3", "alarms v2", "alarms v3"}
-	want = []tea.Msg{"line 2", "line 3", "alarms v2", "alarms v3"}
+	want := []tea.Msg{"line 2", "line 3", "alarms v2", "alarms v3"}
 	for i, w := range want {
 		select {
 		case msg := <-got:
@@ -124,5 +123,27 @@ func TestHubLateJoinerGetsLatestState(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatalf("message %d (%v) never arrived", i, w)
 		}
+	}
+}
+
+func TestHubRefreshFetchesOnceForManyViewers(t *testing.T) {
+	var calls atomic.Int64
+	hub := NewHub(Feed{Name: "alarms", Every: time.Minute, Fetch: func(context.Context) tea.Msg {
+		calls.Add(1)
+		return "alarms"
+	}})
+	ctx, now := context.Background(), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	hub.pollDue(ctx, now).Wait()
+	hub.pollDue(ctx, now.Add(time.Second)).Wait()
+	if calls.Load() != 1 {
+		t.Fatalf("%d fetches within the feed's minute, want 1", calls.Load())
+	}
+	for range 5 { // five viewers press r
+		hub.Refresh()
+	}
+	hub.pollDue(ctx, now.Add(2*time.Second)).Wait()
+	hub.pollDue(ctx, now.Add(3*time.Second)).Wait()
+	if calls.Load() != 2 {
+		t.Fatalf("%d fetches after five refreshes, want 2", calls.Load())
 	}
 }

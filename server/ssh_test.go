@@ -81,6 +81,11 @@ func keyFingerprint(t *testing.T, pub string) string {
 
 func startServer(t *testing.T, opts Options) *sshFixture {
 	t.Helper()
+	return startServerWith(t, opts, demoDashboard)
+}
+
+func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Model) *sshFixture {
+	t.Helper()
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
 	f := &sshFixture{t: t, dir: t.TempDir(), log: &syncBuffer{}, served: make(chan error, 1)}
 	newKey(t, filepath.Join(f.dir, "listed"))
@@ -95,7 +100,7 @@ func startServer(t *testing.T, opts Options) *sshFixture {
 	opts.Listen = "127.0.0.1:0"
 	opts.HostKeyFile = filepath.Join(f.dir, "host", "ssh_host_ed25519_key")
 	opts.Logger = slog.New(slog.NewTextHandler(f.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv, err := New(opts, demoDashboard)
+	srv, err := New(opts, newModel)
 	if err != nil {
 		t.Fatal(err)
 	}
