@@ -11,11 +11,15 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
   python3 -m pip install --quiet 'moto[server]' >&2 ||
     echo "!!! could not install moto: the AWS integration tests will be SKIPPED (under CI=true they fail)" >&2
 fi
-if ! command -v tmux >/dev/null 2>&1; then
-  echo "tmux not found: installing it" >&2
-  { apt-get install -y -qq tmux || { apt-get update -qq && apt-get install -y -qq tmux; }; } >/dev/null 2>&1 ||
-    echo "!!! could not install tmux: the end-to-end test will be SKIPPED (under CI=true it fails)" >&2
-fi
+# command:Debian package, for the end-to-end tests (tmux) and the SSH server tests (ssh, ssh-keygen).
+for need in tmux:tmux ssh:openssh-client ssh-keygen:openssh-client; do
+  cmd=${need%%:*} pkg=${need#*:}
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    echo "$cmd not found: installing $pkg" >&2
+    { apt-get install -y -qq "$pkg" || { apt-get update -qq && apt-get install -y -qq "$pkg"; }; } >/dev/null 2>&1 ||
+      echo "!!! could not install $pkg: the tests needing $cmd will be SKIPPED (under CI=true they fail)" >&2
+  fi
+done
 
 unformatted=$(gofmt -l .)
 if [ -n "$unformatted" ]; then echo "gofmt needed: $unformatted" >&2; exit 1; fi

@@ -69,7 +69,10 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	}
 	// Models draw in full colour; each session's output is downsampled to
 	// the profile of its own terminal (see colorWriter).
+	// A server must not query its own terminal for the background colour;
+	// sessions are assumed dark, the usual terminal default.
 	lipgloss.SetColorProfile(termenv.TrueColor)
+	lipgloss.SetHasDarkBackground(true)
 	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, programs: map[*tea.Program]struct{}{}}
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPath(opts.HostKeyFile),
