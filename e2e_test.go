@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,85 +14,9 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/internal/tmuxtest"
 	"watchtrail/internal/offline"
 )
-
-// tmuxSession drives the real binary inside a detached tmux session.
-type tmuxSession struct {
-	t      *testing.T
-	socket string
-	name   string
-}
-
-func startTmux(t *testing.T, width, height int, command string) *tmuxSession {
-	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-			t.Fatal("tmux is required in CI for the end-to-end test")
-		}
-		fmt.Fprintln(os.Stderr, "!!! tmux not installed: SKIPPING the end-to-end test")
-		t.Skip("tmux not installed")
-	}
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("watchtrail-e2e-%d", os.Getpid()), name: "wt"}
-	s.run("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	return s
-}
-
-func (s *tmuxSession) run(args ...string) string {
-	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func (s *tmuxSession) screen() string { return s.run("capture-pane", "-p", "-t", s.name) }
-
-func (s *tmuxSession) keys(keys ...string) {
-	s.run(append([]string{"send-keys", "-t", s.name}, keys...)...)
-}
-
-// waitFor polls the screen until every want appears, or fails after timeout.
-func (s *tmuxSession) waitFor(timeout time.Duration, want ...string) string {
-	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		screen := s.screen()
-		missing := ""
-		for _, w := range want {
-			if !strings.Contains(screen, w) {
-				missing = w
-				break
-			}
-		}
-		if missing == "" {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("screen never showed %q:\n%s", missing, screen)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// quit presses q and fails unless the program ends within a few seconds.
-func (s *tmuxSession) quit() {
-	s.t.Helper()
-	s.keys("q")
-	deadline := time.Now().Add(5 * time.Second)
-	for s.alive() && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if s.alive() {
-		s.t.Fatalf("q did not quit:\n%s", s.screen())
-	}
-}
-
-func (s *tmuxSession) alive() bool {
-	return exec.Command("tmux", "-L", s.socket, "has-session", "-t", s.name).Run() == nil
-}
 
 func buildBinary(t *testing.T, flags ...string) string {
 	t.Helper()
@@ -135,22 +58,23 @@ func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
 	bin := buildBinary(t)
 	// HOME is emptied so no real AWS config or credentials are picked up.
 	command := cleanEnv(t) + " " + bin + " --demo-incident-after=3s --refresh=1s"
-	s := startTmux(t, 120, 40, command)
+	s := tmuxtest.Start(t, 120, 40, command)
 
-	s.waitFor(15*time.Second, "DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "all clear")
-	s.waitFor(60*time.Second, "firing", "ALARM")
-	s.keys("Enter")
-	s.waitFor(15*time.Second, "Drill-down", "UpdateFunctionConfiguration", "alice", "likely cause")
-	s.keys("Escape")
-	s.waitFor(5*time.Second, "Alarms", "CloudTrail")
-	s.run("resize-window", "-t", s.name, "-x", "80", "-y", "24")
-	screen := s.waitFor(5*time.Second, "firing", "Alarms", "Metrics", "Logs", "CloudTrail")
+	s.WaitFor(15*time.Second, "DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "all clear")
+	s.WaitFor(60*time.Second, "firing", "ALARM")
+	s.Keys("Enter")
+	s.WaitFor(15*time.Second, "Drill-down", "UpdateFunctionConfiguration", "alice", "likely cause")
+	s.Keys("Escape")
+	s.WaitFor(5*time.Second, "Alarms", "CloudTrail")
+	s.Resize(80, 24)
+	screen := s.WaitFor(5*time.Second, "firing", "Alarms", "Metrics", "Logs", "CloudTrail")
 	if lines := strings.Split(strings.TrimRight(screen, "\n"), "\n"); len(lines) != 24 {
 		t.Fatalf("after resizing to 80x24 the screen has %d lines:\n%s", len(lines), screen)
 	}
-	s.keys("?")
-	s.waitFor(5*time.Second, "Keys")
-	s.quit()
+	s.Keys("?")
+	s.WaitFor(5*time.Second, "Keys")
+	s.Keys("q")
+	s.WaitExit(5 * time.Second)
 }
 
 func TestEndToEndAgainstMoto(t *testing.T) {
@@ -165,13 +89,14 @@ func TestEndToEndAgainstMoto(t *testing.T) {
 	bin := buildBinary(t)
 	command := cleanEnv(t, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1") +
 		fmt.Sprintf(" %s --endpoint-url %s --log-group /e2e/app --refresh 1s", bin, endpoint)
-	s := startTmux(t, 140, 40, command)
-	s.waitFor(20*time.Second, "aws us-east-1 @ "+endpoint, "1 firing", "e2e-cpu-high", "CPUUtilization i-0e2e", "disk full on /var")
-	s.keys("Enter")
-	s.waitFor(15*time.Second, "Drill-down · e2e-cpu-high", "disk full")
-	s.keys("Escape") // alone: ESC followed at once by q would read as alt+q
-	s.waitFor(5*time.Second, "Alarms", "Logs")
-	s.quit()
+	s := tmuxtest.Start(t, 140, 40, command)
+	s.WaitFor(20*time.Second, "aws us-east-1 @ "+endpoint, "1 firing", "e2e-cpu-high", "CPUUtilization i-0e2e", "disk full on /var")
+	s.Keys("Enter")
+	s.WaitFor(15*time.Second, "Drill-down · e2e-cpu-high", "disk full")
+	s.Keys("Escape") // alone: ESC followed at once by q would read as alt+q
+	s.WaitFor(5*time.Second, "Alarms", "Logs")
+	s.Keys("q")
+	s.WaitExit(5 * time.Second)
 }
 
 // An endpoint that accepts connections and never answers is named as timed
@@ -201,7 +126,8 @@ func TestEndToEndSilentEndpointTimesOut(t *testing.T) {
 	bin := buildBinary(t)
 	command := cleanEnv(t, "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test", "AWS_REGION=us-east-1") +
 		fmt.Sprintf(" %s --endpoint-url http://%s --log-group /app", bin, ln.Addr())
-	s := startTmux(t, 160, 30, command)
-	s.waitFor(30*time.Second, "timed out", "CloudWatch DescribeAlarms: the endpoint accepted the connection but sent no answer in time")
-	s.quit()
+	s := tmuxtest.Start(t, 160, 30, command)
+	s.WaitFor(30*time.Second, "timed out", "CloudWatch DescribeAlarms: the endpoint accepted the connection but sent no answer in time")
+	s.Keys("q")
+	s.WaitExit(5 * time.Second)
 }

@@ -62,6 +62,11 @@ func (s *Session) Run(args ...string) string {
 // Socket names the session's tmux server (tmux -L).
 func (s *Session) Socket() string { return s.socket }
 
+// Resize makes the window width×height, as a user resizing the terminal.
+func (s *Session) Resize(width, height int) {
+	s.Run("resize-window", "-t", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height))
+}
+
 // Screen is the visible text.
 func (s *Session) Screen() string { return s.Run("capture-pane", "-p", "-t", s.name) }
 
