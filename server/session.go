@@ -118,7 +118,8 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 					p.Quit()
 					return
 				case w, ok := <-winch:
-					if !ok {
+					if !ok { // the session's requests ended: so did the session
+						p.Quit()
 						return
 					}
 					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})

@@ -45,9 +45,12 @@ func Start(t *testing.T, width, height int, command string) *Session {
 	s.Run("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
 	// Keep the window after the command ends so its last words can be read.
 	s.Run("set-option", "-t", s.name, "remain-on-exit", "on")
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	t.Cleanup(s.Kill)
 	return s
 }
+
+// Kill ends the session and its command at once, as closing the terminal does.
+func (s *Session) Kill() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() }
 
 // Run runs a tmux command against this session's server.
 func (s *Session) Run(args ...string) string {
