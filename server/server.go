@@ -29,13 +29,16 @@ var loginGrace = 30 * time.Second
 
 type loginTimerKey struct{}
 
-// Options configure the server; zero values take the defaults below.
+// DefaultIdleTimeout is the idle timeout a command line should default to.
+const DefaultIdleTimeout = time.Hour
+
+// Options configure the server; zero values take the defaults noted.
 type Options struct {
 	Listen             string        // default 127.0.0.1:2222
 	HostKeyFile        string        // default <user config dir>/watchtrail/ssh_host_ed25519_key, created 0600
 	AuthorizedKeysFile string        // default ~/.ssh/authorized_keys, re-read at every login
 	MaxSessions        int           // default 16
-	IdleTimeout        time.Duration // without a keystroke; default 1h, negative for none
+	IdleTimeout        time.Duration // without a keystroke; 0 for none (a wall screen), see DefaultIdleTimeout
 	ShutdownTimeout    time.Duration // how long sessions get to close; default 5s
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
@@ -114,9 +117,6 @@ func (o *Options) setDefaults() error {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = 16
-	}
-	if o.IdleTimeout == 0 {
-		o.IdleTimeout = time.Hour
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 5 * time.Second

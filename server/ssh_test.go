@@ -130,7 +130,8 @@ func (f *sshFixture) dashboard(key string, args ...string) *tmuxtest.Session {
 // the test if it succeeded.
 func (f *sshFixture) refused(key string, args ...string) string {
 	f.t.Helper()
-	out, err := exec.Command(f.sshCommand(key, args...)[0], f.sshCommand(key, args...)[1:]...).CombinedOutput()
+	cmd := f.sshCommand(key, args...)
+	out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput()
 	if err == nil {
 		f.t.Fatalf("ssh %v succeeded:\n%s", args, out)
 	}
