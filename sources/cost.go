@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"fmt"
 	"math"
 	"time"
 )
@@ -56,6 +57,14 @@ type CostEstimate struct {
 
 // PerMonth is the cost of 30 days.
 func (e CostEstimate) PerMonth() float64 { return e.PerDay * 30 }
+
+// Summary is the estimate for a status line, e.g. "API ≈ $0.29/day ($8.64/month)".
+func (e CostEstimate) Summary() string {
+	if e.PerDay < 0.005 {
+		return "API ≈ $0/day"
+	}
+	return fmt.Sprintf("API ≈ $%.2f/day ($%.2f/month)", e.PerDay, e.PerMonth())
+}
 
 // EstimateCost prices one day of c.
 func EstimateCost(c CostConfig) CostEstimate {

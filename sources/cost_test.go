@@ -1,7 +1,9 @@
 package sources
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,6 +29,9 @@ func TestEstimateCostOfAHundredAlarms(t *testing.T) {
 		if !near(est.PerMonth(), c.month) {
 			t.Errorf("%s: $%.4f a month, want $%.2f", c.name, est.PerMonth(), c.month)
 		}
+		if want := fmt.Sprintf("($%.2f/month)", c.month); !strings.HasSuffix(est.Summary(), want) {
+			t.Errorf("%s: summary %q does not end in %q", c.name, est.Summary(), want)
+		}
 		if want := est.MetricsRequested / 100; est.GetMetricDataCalls != want {
 			t.Errorf("%s: %v GetMetricData calls a day, want %v (100 metrics fit one call)", c.name, est.GetMetricDataCalls, want)
 		}
@@ -35,7 +40,7 @@ func TestEstimateCostOfAHundredAlarms(t *testing.T) {
 
 func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 	polled := EstimateCost(CostConfig{Alarms: 250, Refresh: time.Minute, LogGroups: 3})
-	if polled.PerDay != 0 {
+	if polled.PerDay != 0 || polled.Summary() != "API ≈ $0/day" {
 		t.Fatalf("alarms, logs and trail polling are not billed, got $%v a day", polled.PerDay)
 	}
 	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 1440 * 3, "LookupEvents": 1440} {
