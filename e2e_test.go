@@ -14,8 +14,8 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/internal/motoserver"
-	"watchtrail/internal/tmuxtest"
 	"watchtrail/internal/offline"
+	"watchtrail/internal/tmuxtest"
 )
 
 func buildBinary(t *testing.T, flags ...string) string {
