@@ -4,132 +4,223 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"sync"
 	"time"
 )
 
 // ErrNoLogGroups means there is nothing to tail yet.
 var ErrNoLogGroups = errors.New("no log groups to tail: pass --log-group or add log-group = … to the config file")
 
-// Tailing by polling: each poll asks for [next-overlap, now) and drops events
-// already delivered, so events that reach AWS late (ingestion or CloudTrail
-// delivery delay) within the overlap are still shown, and never twice.
+// Log groups are polled by following windows (see follower). CloudWatch Logs
+// allows 5 FilterLogEvents calls a second per account and region, shared by
+// every group (the AWS source enforces it with one token bucket), and a page
+// holds up to 10,000 events or 1 MB.
+var logFollow = followConfig{
+	backfill:     10 * time.Minute,
+	overlap:      3 * time.Second, // ingestion delay of a normal event
+	busyOverlap:  3 * time.Second,
+	sweepOverlap: time.Minute, // agents that batch, clock skew
+	sweepEvery:   20 * time.Second,
+	sweepMaxSeen: 20000, // about two pages: above that the sweep costs too much quota
+	maxLag:       30 * time.Second,
+	pagesPerPoll: 5,
+	pollTime:     2 * time.Second,
+}
+
 const (
-	logOverlap   = time.Minute
-	trailOverlap = 15 * time.Minute // LookupEvents can lag by several minutes
-	logBackfill  = 10 * time.Minute
-	trailLimit   = 200
-	logPollLimit = 2000
+	tailWorkers     = 8 // groups polled at once; the source's token bucket paces them
+	groupBackoff    = 2 * time.Second
+	maxGroupBackoff = 2 * time.Minute
 )
 
-// seenSet remembers delivered IDs with their event time, forgetting those
-// older than the overlap so memory stays bounded.
-type seenSet map[string]time.Time
-
-func (s seenSet) add(id string, at time.Time) bool {
-	if _, ok := s[id]; ok {
-		return false
-	}
-	s[id] = at
-	return true
+// LogPager is implemented by log sources that can return a query one page at
+// a time; a LogFetcher that is not one is read a window per call.
+type LogPager interface {
+	// FetchLogPage returns the page of q that token names ("" for the
+	// first) and the next page's token ("" after the last). q.Limit is
+	// ignored.
+	FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error)
 }
 
-func (s seenSet) forgetBefore(cutoff time.Time) {
-	for id, at := range s {
-		if at.Before(cutoff) {
-			delete(s, id)
-		}
-	}
-}
-
-// LogTail follows one or more log groups. It is used by one poll at a time.
+// LogTail follows log groups. Next (or Poll) is called by one poll at a time.
 type LogTail struct {
-	Groups  []string
 	Pattern string
-	next    map[string]time.Time // start of each group's next query
-	seen    map[string]seenSet
+	// Groups is what Poll tails; Next takes its groups as an argument.
+	Groups []string
+
+	groups map[string]*groupTail
 }
 
-// NewLogTail starts tailing groups from a short backfill before now.
+type groupTail struct {
+	*follower[LogEvent]
+	lastErr error
+	retryAt time.Time
+}
+
+// GroupProblem is a log group whose last poll failed. The group keeps its
+// position and is retried at RetryAt; the other groups go on meanwhile.
+type GroupProblem struct {
+	Group    string
+	Err      error
+	Failures int // in a row
+	RetryAt  time.Time
+}
+
+// LogBatch is what one poll of a LogTail found.
+type LogBatch struct {
+	Events []LogEvent // not delivered before, oldest first
+	TailStatus
+	Problems []GroupProblem // by group name
+	// Err is set when no group could be read: ErrNoLogGroups, or the first
+	// failing group's error when every group polled failed.
+	Err error
+}
+
+// NewLogTail makes a tail; each group starts with a short backfill.
 func NewLogTail(groups []string, pattern string) *LogTail {
-	return &LogTail{Groups: groups, Pattern: pattern, next: map[string]time.Time{}, seen: map[string]seenSet{}}
+	return &LogTail{Groups: groups, Pattern: pattern, groups: map[string]*groupTail{}}
 }
 
-// Poll returns the events not delivered before, oldest first. A group that
-// fails keeps its position, so the next poll fills the gap; the other groups'
-// events are still returned alongside the first error.
+// Next polls the groups at once (several concurrently; a group in backoff
+// after an error waits its turn) and returns the events not delivered
+// before. A group left out is forgotten: given again, it starts afresh.
+func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now time.Time) LogBatch {
+	if len(groups) == 0 {
+		return LogBatch{Err: ErrNoLogGroups}
+	}
+	t.keepOnly(groups)
+	var due []*groupTail
+	var dueNames []string
+	for _, g := range groups {
+		gt := t.groups[g]
+		if gt == nil {
+			gt = &groupTail{follower: newFollower(&logFollow, logKey)}
+			t.groups[g] = gt
+		}
+		if !now.Before(gt.retryAt) {
+			due, dueNames = append(due, gt), append(dueNames, g)
+		}
+	}
+
+	found := make([][]LogEvent, len(due))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(tailWorkers, len(due)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				found[i] = due[i].pollGroup(ctx, src, dueNames[i], t.Pattern, now)
+			}
+		}()
+	}
+	for i := range due {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	var b LogBatch
+	failed := 0
+	for i, gt := range due {
+		b.Events = append(b.Events, found[i]...)
+		if gt.lastErr != nil {
+			failed++
+		}
+	}
+	for _, g := range groups {
+		gt := t.groups[g]
+		b.TailStatus.add(gt, now)
+		if gt.lastErr != nil {
+			b.Problems = append(b.Problems, GroupProblem{Group: g, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.retryAt})
+			if b.Err == nil && failed == len(due) && len(due) > 0 {
+				b.Err = gt.lastErr
+			}
+		}
+	}
+	sort.Slice(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
+	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
+	return b
+}
+
+// Poll is Next for t.Groups with the result as before: the events, and the
+// error of the first group that failed (the others' events still come back).
+//
+// Deprecated: for the feed scheduler to replace with Next.
 func (t *LogTail) Poll(ctx context.Context, src LogFetcher, now time.Time) ([]LogEvent, error) {
-	if len(t.Groups) == 0 {
-		return nil, ErrNoLogGroups
+	b := t.Next(ctx, src, t.Groups, now)
+	if b.Err == nil && len(b.Problems) > 0 {
+		return b.Events, b.Problems[0].Err
 	}
-	var out []LogEvent
-	var firstErr error
-	for _, group := range t.Groups {
-		events, err := t.pollGroup(ctx, src, group, now)
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		out = append(out, events...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, firstErr
+	return b.Events, b.Err
 }
 
-func (t *LogTail) pollGroup(ctx context.Context, src LogFetcher, group string, now time.Time) ([]LogEvent, error) {
-	start, ok := t.next[group]
-	if !ok {
-		start = now.Add(-logBackfill)
+func (t *LogTail) keepOnly(groups []string) {
+	if len(t.groups) == 0 {
+		return
 	}
-	seen := t.seen[group]
-	if seen == nil {
-		seen = seenSet{}
-		t.seen[group] = seen
+	want := make(map[string]bool, len(groups))
+	for _, g := range groups {
+		want[g] = true
 	}
-	events, err := src.FetchLogs(ctx, LogQuery{Group: group, Pattern: t.Pattern, Start: start, End: now, Limit: logPollLimit})
-	if err != nil {
-		return nil, err
-	}
-	fresh := events[:0:0]
-	for _, e := range events {
-		if seen.add(e.ID, e.Time) {
-			fresh = append(fresh, e)
+	for g := range t.groups {
+		if !want[g] {
+			delete(t.groups, g)
 		}
 	}
-	// A full page means there may be more: continue from the last event
-	// instead of jumping to now, so nothing in between is skipped.
-	t.next[group] = now.Add(-logOverlap)
-	if len(events) >= logPollLimit {
-		t.next[group] = events[len(events)-1].Time
-	}
-	seen.forgetBefore(t.next[group].Add(-logOverlap))
-	return fresh, nil
 }
 
-// TrailTail follows CloudTrail management events.
-type TrailTail struct {
-	next time.Time
-	seen seenSet
+func (gt *groupTail) pollGroup(ctx context.Context, src LogFetcher, group, pattern string, now time.Time) []LogEvent {
+	events, err := gt.poll(ctx, logPages(src, group, pattern), now)
+	gt.lastErr = err
+	if err == nil {
+		gt.retryAt = time.Time{}
+		return events
+	}
+	if gt.failures > 0 {
+		gt.retryAt = now.Add(min(groupBackoff<<min(gt.failures-1, 10), maxGroupBackoff))
+	}
+	return events
 }
 
-// NewTrailTail starts following from a short backfill before the first poll.
-func NewTrailTail() *TrailTail { return &TrailTail{seen: seenSet{}} }
+func logKey(e LogEvent) (string, time.Time) {
+	if e.ID == "" { // sources without IDs: the event itself identifies it
+		return e.Stream + "\x00" + e.Time.String() + "\x00" + e.Message, e.Time
+	}
+	return e.ID, e.Time
+}
 
-// Poll returns the events not delivered before, oldest first.
-func (t *TrailTail) Poll(ctx context.Context, src TrailFetcher, now time.Time) ([]TrailEvent, error) {
-	next := t.next
-	if next.IsZero() {
-		next = now.Add(-logBackfill)
+func logPages(src LogFetcher, group, pattern string) pageFunc[LogEvent] {
+	pager, paged := src.(LogPager)
+	return func(ctx context.Context, start, end time.Time, token string) ([]LogEvent, string, error) {
+		q := LogQuery{Group: group, Pattern: pattern, Start: start, End: end}
+		if paged {
+			return pager.FetchLogPage(ctx, q, token)
+		}
+		events, err := src.FetchLogs(ctx, q)
+		return events, "", err
 	}
-	events, err := src.FetchTrail(ctx, TrailQuery{Start: next.Add(-trailOverlap), End: now, Limit: trailLimit})
-	if err != nil {
-		return nil, err
-	}
-	var fresh []TrailEvent
-	for _, e := range events {
-		if t.seen.add(e.ID, e.Time) {
-			fresh = append(fresh, e)
+}
+
+// AutoLogGroups picks the log groups to tail when none are configured: those
+// AWS writes for the alarms' resources (see RelatedLogGroups), firing alarms'
+// first, most recent change first, at most limit of them. The rest are
+// returned apart, for the UI to offer on demand.
+func AutoLogGroups(alarms []Alarm, limit int) (chosen, rest []string) {
+	sorted := append([]Alarm(nil), alarms...)
+	SortAlarms(sorted)
+	var all []string
+	seen := map[string]bool{}
+	for _, a := range sorted {
+		for _, g := range RelatedLogGroups(a, nil) {
+			if !seen[g] {
+				seen[g] = true
+				all = append(all, g)
+			}
 		}
 	}
-	t.next = now
-	t.seen.forgetBefore(now.Add(-2 * trailOverlap))
-	return fresh, nil
+	if len(all) <= limit {
+		return all, nil
+	}
+	return all[:limit:limit], all[limit:]
 }

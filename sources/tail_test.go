@@ -4,103 +4,273 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 	"testing"
 	"time"
 )
 
-// logStore is an in-memory log group whose events may be ingested late.
+// logStore is an in-memory set of log groups that pages like FilterLogEvents
+// without interleaving: one stream after another, as moto does.
 type logStore struct {
-	events []LogEvent
-	fail   bool
+	events   []LogEvent
+	pageSize int
+	failing  map[string]bool
+	calls    int
 }
 
-func (s *logStore) FetchLogs(_ context.Context, q LogQuery) ([]LogEvent, error) {
-	if s.fail {
-		return nil, errors.New("ThrottlingException")
+func (s *logStore) FetchLogs(context.Context, LogQuery) ([]LogEvent, error) {
+	panic("the tail must page")
+}
+
+func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+	s.calls++
+	if s.failing[q.Group] {
+		return nil, "", errors.New("ResourceNotFoundException: " + q.Group)
 	}
-	var out []LogEvent
+	var match []LogEvent
 	for _, e := range s.events {
 		if e.Group == q.Group && !e.Time.Before(q.Start) && e.Time.Before(q.End) {
-			out = append(out, e)
-		}
-		if q.Limit > 0 && len(out) == q.Limit {
-			break
+			match = append(match, e)
 		}
 	}
-	return out, nil
+	sort.SliceStable(match, func(i, j int) bool { return match[i].Stream < match[j].Stream })
+	from, _ := strconv.Atoi(token)
+	to := min(from+s.pageSize, len(match))
+	next := ""
+	if to < len(match) {
+		next = strconv.Itoa(to)
+	}
+	return match[from:to], next, nil
 }
 
-func (s *logStore) put(group string, at time.Time) {
-	s.events = append(s.events, LogEvent{ID: fmt.Sprintf("%s-%d", group, len(s.events)), Group: group, Time: at})
+func (s *logStore) put(group, stream string, at time.Time) {
+	s.events = append(s.events, LogEvent{ID: fmt.Sprintf("%s-%d", group, len(s.events)), Group: group, Stream: stream, Time: at})
 }
 
-func TestLogTailDeliversEachEventOnceWithoutGaps(t *testing.T) {
-	base := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
-	store := &logStore{}
-	tail := NewLogTail([]string{"/a", "/b"}, "")
-	delivered := map[string]int{}
-	collect := func(now time.Time) {
-		events, err := tail.Poll(context.Background(), store, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, e := range events {
+// drain polls until the tail is caught up, at most 1,000 times.
+func drain(t *testing.T, tail *LogTail, src LogFetcher, groups []string, now time.Time, delivered map[string]int) LogBatch {
+	t.Helper()
+	for range 1000 {
+		b := tail.Next(context.Background(), src, groups, now)
+		for i, e := range b.Events {
 			delivered[e.ID]++
-			if i > 0 && e.Time.Before(events[i-1].Time) {
+			if i > 0 && e.Time.Before(b.Events[i-1].Time) {
 				t.Fatalf("events out of order at %d", i)
 			}
 		}
-	}
-	for step := 0; step < 30; step++ {
-		now := base.Add(time.Duration(step) * 5 * time.Second)
-		store.put("/a", now.Add(-time.Second))
-		store.put("/b", now.Add(-2*time.Second))
-		if step%3 == 0 {
-			store.put("/a", now.Add(-40*time.Second)) // ingested late
+		if !b.Again {
+			return b
 		}
-		collect(now)
 	}
-	collect(base.Add(10 * time.Minute))
+	t.Fatal("the tail never caught up")
+	return LogBatch{}
+}
+
+var base = time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+
+func TestLogTailDeliversEachEventOnceAcrossUnorderedPages(t *testing.T) {
+	store := &logStore{pageSize: 7}
+	tail := NewLogTail(nil, "")
+	groups := []string{"/a", "/b"}
+	delivered := map[string]int{}
+	for step := range 60 {
+		now := base.Add(time.Duration(step) * time.Second)
+		for i := range 20 {
+			store.put(groups[i%2], "s"+strconv.Itoa(i%4), now.Add(-time.Duration(i)*time.Millisecond))
+		}
+		if step%5 == 0 {
+			store.put("/a", "late", now.Add(-40*time.Second)) // ingested late: the sweep finds it
+			store.put("/b", "late", now.Add(-2*time.Second))  // within the overlap
+		}
+		drain(t, tail, store, groups, now, delivered)
+	}
+	drain(t, tail, store, groups, base.Add(3*time.Minute), delivered)
 	for _, e := range store.events {
 		if delivered[e.ID] != 1 {
-			t.Fatalf("event %s delivered %d times", e.ID, delivered[e.ID])
+			t.Fatalf("event %+v delivered %d times", e, delivered[e.ID])
 		}
 	}
 }
 
-func TestLogTailKeepsPositionWhenAPollFails(t *testing.T) {
-	base := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
-	store := &logStore{}
-	tail := NewLogTail([]string{"/a"}, "")
-	if _, err := tail.Poll(context.Background(), store, base); err != nil {
-		t.Fatal(err)
+func TestLogTailNeverStallsOnABurstInOneMillisecond(t *testing.T) {
+	store := &logStore{pageSize: 100}
+	for i := range 2500 {
+		store.put("/a", "s"+strconv.Itoa(i%3), base.Add(-time.Second))
 	}
-	store.put("/a", base.Add(30*time.Second))
-	store.fail = true
-	if _, err := tail.Poll(context.Background(), store, base.Add(time.Minute)); err == nil {
-		t.Fatal("want the fetch error")
-	}
-	store.fail = false
-	events, err := tail.Poll(context.Background(), store, base.Add(5*time.Minute))
-	if err != nil || len(events) != 1 {
-		t.Fatalf("after recovery got %d events, %v; want the one missed", len(events), err)
+	tail := NewLogTail(nil, "")
+	delivered := map[string]int{}
+	b := drain(t, tail, store, []string{"/a"}, base, delivered)
+	if len(delivered) != 2500 || b.Behind != 0 || b.Sampling {
+		t.Fatalf("delivered %d of 2500, status %+v", len(delivered), b.TailStatus)
 	}
 }
 
-func TestLogTailContinuesFromLastEventWhenAPageIsFull(t *testing.T) {
-	base := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
-	store := &logStore{}
-	for i := 0; i < logPollLimit+500; i++ {
-		store.put("/a", base.Add(time.Duration(i)*time.Millisecond))
+func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
+	store := &logStore{pageSize: 100, failing: map[string]bool{"/gone": true}}
+	tail := NewLogTail(nil, "")
+	groups := []string{"/a", "/gone"}
+	store.put("/a", "s", base.Add(-time.Second))
+	b := tail.Next(context.Background(), store, groups, base)
+	if len(b.Events) != 1 || b.Err != nil || len(b.Problems) != 1 || b.Problems[0].Group != "/gone" {
+		t.Fatalf("got %+v: want /a's event and /gone as the one problem", b)
 	}
-	tail := NewLogTail([]string{"/a"}, "")
-	now := base.Add(time.Minute)
-	total := 0
-	for i := 0; i < 3; i++ {
-		events, _ := tail.Poll(context.Background(), store, now)
-		total += len(events)
+	if !b.Problems[0].RetryAt.After(base) {
+		t.Fatalf("the failing group is not backed off: %+v", b.Problems[0])
 	}
-	if total != len(store.events) {
-		t.Fatalf("delivered %d of %d events", total, len(store.events))
+	calls := store.calls
+	store.put("/a", "s", base.Add(500*time.Millisecond))
+	b = tail.Next(context.Background(), store, groups, base.Add(time.Second))
+	if len(b.Events) != 1 || store.calls != calls+1 || len(b.Problems) != 1 {
+		t.Fatalf("second poll: %+v after %d calls; want /a polled alone and /gone still reported", b, store.calls-calls)
+	}
+	store.failing = nil
+	store.put("/gone", "s", base.Add(time.Second))
+	b = tail.Next(context.Background(), store, groups, base.Add(time.Minute))
+	if len(b.Problems) != 0 || len(b.Events) != 1 || b.Events[0].Group != "/gone" {
+		t.Fatalf("after recovery: %+v", b)
+	}
+
+	store.failing = map[string]bool{"/a": true, "/gone": true}
+	b = tail.Next(context.Background(), store, groups, base.Add(2*time.Minute))
+	if b.Err == nil {
+		t.Fatal("every group failed and Err is unset")
+	}
+	if b := tail.Next(context.Background(), store, nil, base); !errors.Is(b.Err, ErrNoLogGroups) {
+		t.Fatalf("no groups: %v", b.Err)
+	}
+}
+
+func TestLogTailReportsBehindAndSamplesWhenItCannotKeepUp(t *testing.T) {
+	store := &logStore{pageSize: 10}
+	tail := NewLogTail(nil, "")
+	var last LogBatch
+	again := false
+	delivered := map[string]int{}
+	for step := range 120 {
+		now := base.Add(time.Duration(step) * time.Second)
+		for range 100 { // 100 a second; the tail reads 50 a poll
+			store.put("/busy", "s", now.Add(-time.Millisecond))
+		}
+		last = tail.Next(context.Background(), store, []string{"/busy"}, now)
+		again = again || last.Again
+		for _, e := range last.Events {
+			delivered[e.ID]++
+		}
+	}
+	if !last.Sampling || last.Behind <= 0 || !again {
+		t.Fatalf("status %+v (asked to poll again: %v): want behind, sampling, poll again", last.TailStatus, again)
+	}
+	for id, n := range delivered {
+		if n != 1 {
+			t.Fatalf("%s delivered %d times", id, n)
+		}
+	}
+}
+
+func TestLogTailReadsWindowsFromPlainFetchers(t *testing.T) {
+	store := &logStore{pageSize: 1 << 30}
+	store.put("/a", "s", base.Add(-time.Second))
+	b := NewLogTail(nil, "").Next(context.Background(), windowOnly{store}, []string{"/a"}, base)
+	if len(b.Events) != 1 || b.Again {
+		t.Fatalf("got %+v", b)
+	}
+}
+
+// windowOnly hides logStore's pages: a LogFetcher that is not a LogPager.
+type windowOnly struct{ s *logStore }
+
+func (w windowOnly) FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
+	events, _, err := w.s.FetchLogPage(ctx, q, "")
+	return events, err
+}
+
+func TestAutoLogGroupsFiringFirstAndCapped(t *testing.T) {
+	fn := func(name string, state AlarmState, changed int) Alarm {
+		return Alarm{Name: name, State: state, StateChanged: base.Add(time.Duration(changed) * time.Minute),
+			Metric: MetricSpec{Dims: []Dimension{{Name: "FunctionName", Value: name}}}}
+	}
+	alarms := []Alarm{fn("ok1", StateOK, 9), fn("fire-old", StateAlarm, 1), fn("fire-new", StateAlarm, 5), fn("ok1", StateOK, 2), {Name: "ec2"}}
+	chosen, rest := AutoLogGroups(alarms, 2)
+	want := []string{"/aws/lambda/fire-new", "/aws/lambda/fire-old"}
+	if fmt.Sprint(chosen) != fmt.Sprint(want) || fmt.Sprint(rest) != "[/aws/lambda/ok1]" {
+		t.Fatalf("chosen %v rest %v", chosen, rest)
+	}
+}
+
+// trailStore pages newest first, like LookupEvents.
+type trailStore struct {
+	events   []TrailEvent
+	pageSize int
+	queries  []TrailQuery
+}
+
+func (s *trailStore) FetchTrail(context.Context, TrailQuery) ([]TrailEvent, error) {
+	panic("the tail must page")
+}
+
+func (s *trailStore) FetchTrailPage(_ context.Context, q TrailQuery, token string) ([]TrailEvent, string, error) {
+	s.queries = append(s.queries, q)
+	var match []TrailEvent
+	for _, e := range s.events {
+		if !e.Time.Before(q.Start) && !e.Time.After(q.End) && (!q.WriteOnly || !e.ReadOnly) {
+			match = append(match, e)
+		}
+	}
+	sort.SliceStable(match, func(i, j int) bool { return match[i].Time.After(match[j].Time) })
+	from, _ := strconv.Atoi(token)
+	to := min(from+s.pageSize, len(match))
+	next := ""
+	if to < len(match) {
+		next = strconv.Itoa(to)
+	}
+	return match[from:to], next, nil
+}
+
+func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
+	store := &trailStore{pageSize: 50}
+	tail := NewTrailTail()
+	delivered := map[string]int{}
+	put := func(at time.Time, readOnly bool) {
+		store.events = append(store.events, TrailEvent{ID: fmt.Sprint(len(store.events)), Time: at, ReadOnly: readOnly})
+	}
+	for step := range 41 {
+		now := base.Add(time.Duration(step) * 15 * time.Second)
+		if step == 40 { // nothing new: read up to the last events
+		} else if step < 20 { // quiet: a few events, some made visible 5 minutes late
+			put(now.Add(-time.Second), false)
+			put(now.Add(-5*time.Minute), true)
+		} else { // busy: 20 a second, more than a poll's pages
+			for i := range 300 {
+				put(now.Add(-time.Duration(i)*10*time.Millisecond), i%2 == 0)
+			}
+		}
+		for range 100 {
+			b := tail.Next(context.Background(), store, false, now)
+			if b.Err != nil {
+				t.Fatal(b.Err)
+			}
+			for _, e := range b.Events {
+				delivered[e.ID]++
+			}
+			if !b.Again {
+				break
+			}
+		}
+	}
+	for _, e := range store.events {
+		if delivered[e.ID] != 1 {
+			t.Fatalf("event %s at %v delivered %d times", e.ID, e.Time.Sub(base), delivered[e.ID])
+		}
+	}
+
+	b := tail.Next(context.Background(), store, true, base.Add(time.Hour))
+	for _, e := range b.Events {
+		if e.ReadOnly {
+			t.Fatalf("write-only feed returned a read event %+v", e)
+		}
+	}
+	if q := store.queries[len(store.queries)-1]; !q.WriteOnly {
+		t.Fatalf("write-only not asked of the source: %+v", q)
 	}
 }
