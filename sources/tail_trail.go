@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 )
@@ -81,10 +82,17 @@ func trailPages(src TrailFetcher, writeOnly bool) pageFunc[TrailEvent] {
 	return func(ctx context.Context, start, end time.Time, token string) ([]TrailEvent, string, error) {
 		// TrailQuery's End is inclusive; a window's is not.
 		q := TrailQuery{Start: start, End: end.Add(-time.Millisecond), WriteOnly: writeOnly}
+		var events []TrailEvent
+		var next string
+		var err error
 		if paged {
-			return pager.FetchTrailPage(ctx, q, token)
+			events, next, err = pager.FetchTrailPage(ctx, q, token)
+		} else {
+			events, err = src.FetchTrail(ctx, q)
 		}
-		events, err := src.FetchTrail(ctx, q)
-		return events, "", err
+		if writeOnly { // for readers that cannot filter server-side
+			events = slices.DeleteFunc(events, func(e TrailEvent) bool { return e.ReadOnly })
+		}
+		return events, next, err
 	}
 }

@@ -20,8 +20,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/smithy-go/logging"
-	"github.com/aws/smithy-go/middleware"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
+
+	"golang.org/x/time/rate"
 
 	"watchtrail/sources"
 )
@@ -146,16 +147,12 @@ func New(cfg aws.Config, endpointURL string) *Source {
 	s.logs = cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) {
 		base(&o.BaseEndpoint)
 		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
+		o.APIOptions = append(o.APIOptions, rateLimit("FilterLogEvents", rate.NewLimiter(filterLogEventsPerSecond, 1)))
 	})
-	lookups := &limiter{every: lookupInterval}
 	s.trail = cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
 		base(&o.BaseEndpoint)
 		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
-		// In the finalize step, after the retry middleware, so that retries
-		// are rate limited too.
-		o.APIOptions = append(o.APIOptions, func(stack *middleware.Stack) error {
-			return stack.Finalize.Add(lookups.middleware(), middleware.After)
-		})
+		o.APIOptions = append(o.APIOptions, rateLimit("LookupEvents", rate.NewLimiter(lookupEventsPerSecond, 1)))
 	})
 	return s
 }

@@ -2,53 +2,32 @@ package awssrc
 
 import (
 	"context"
-	"sync"
-	"time"
 
 	"github.com/aws/smithy-go/middleware"
+	"golang.org/x/time/rate"
 )
 
-// lookupInterval spaces CloudTrail LookupEvents calls: AWS allows two per
-// second per account and region.
-const lookupInterval = 500 * time.Millisecond
+// Per account and region quotas of the read calls the live feeds repeat. Each
+// Source keeps one token bucket per operation, shared by all its callers (the
+// tails' concurrent groups, drill-downs).
+const (
+	filterLogEventsPerSecond = 5 // FilterLogEvents: 5 TPS, not adjustable
+	lookupEventsPerSecond    = 2 // CloudTrail LookupEvents: 2 TPS
+)
 
-// limiter lets one call through per interval.
-type limiter struct {
-	every time.Duration
-	mu    sync.Mutex
-	next  time.Time // earliest time the next call may start
-}
-
-// wait reserves the next free slot and sleeps until it, or until ctx ends.
-func (l *limiter) wait(ctx context.Context) error {
-	l.mu.Lock()
-	now := time.Now()
-	slot := l.next
-	if slot.Before(now) {
-		slot = now
-	}
-	l.next = slot.Add(l.every)
-	l.mu.Unlock()
-
-	timer := time.NewTimer(time.Until(slot))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// middleware makes every attempt of an operation, retries included, wait.
-func (l *limiter) middleware() middleware.FinalizeMiddleware {
-	return middleware.FinalizeMiddlewareFunc("watchtrailRateLimit",
+// rateLimit makes every attempt of operation op, retries included, wait for
+// a token of l. Added in the finalize step, after the retry middleware.
+func rateLimit(op string, l *rate.Limiter) func(*middleware.Stack) error {
+	mw := middleware.FinalizeMiddlewareFunc("watchtrailRateLimit"+op,
 		func(ctx context.Context, in middleware.FinalizeInput, next middleware.FinalizeHandler) (
 			middleware.FinalizeOutput, middleware.Metadata, error,
 		) {
-			if err := l.wait(ctx); err != nil {
-				return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+			if middleware.GetOperationName(ctx) == op {
+				if err := l.Wait(ctx); err != nil {
+					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
+				}
 			}
 			return next.HandleFinalize(ctx, in)
 		})
+	return func(stack *middleware.Stack) error { return stack.Finalize.Add(mw, middleware.After) }
 }

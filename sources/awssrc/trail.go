@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -34,6 +35,36 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if limit <= 0 {
 		limit = defaultTrailLimit
 	}
+	in, rest := lookupInput(q)
+	// LookupEvents returns newest first; collectPages sorts oldest first.
+	return collectPages(limit, func(token *string, want int) ([]sources.TrailEvent, *string, error) {
+		return s.lookupPage(ctx, in, q.Insights, rest, token, min(want, maxLookupResults))
+	}, func(e sources.TrailEvent) time.Time { return e.Time })
+}
+
+// FetchTrailPage returns one LookupEvents page of q (newest first) and the
+// next page's token ("" after the last). Reading the trail from S3 or a log
+// group, the whole window is one page.
+func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error) {
+	if s.s3trail != nil || s.trailLogs != nil {
+		q.Limit = math.MaxInt
+		events, err := s.FetchTrail(ctx, q)
+		return events, "", err
+	}
+	var tok *string
+	if token != "" {
+		tok = &token
+	}
+	in, rest := lookupInput(q)
+	events, next, err := s.lookupPage(ctx, in, q.Insights, rest, tok, maxLookupResults)
+	return events, aws.ToString(next), err
+}
+
+var _ sources.TrailPager = (*Source)(nil)
+
+// lookupInput is the LookupEvents request for q, and the part of q that
+// LookupEvents cannot filter on, to be matched here.
+func lookupInput(q sources.TrailQuery) (*cloudtrail.LookupEventsInput, sources.TrailQuery) {
 	in := &cloudtrail.LookupEventsInput{}
 	if !q.Start.IsZero() {
 		in.StartTime = aws.Time(q.Start)
@@ -46,25 +77,27 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if q.Insights {
 		in.EventCategory = types.EventCategoryInsight
 	}
-	// LookupEvents returns newest first; collectPages sorts oldest first.
-	return collectPages(limit, func(token *string, want int) ([]sources.TrailEvent, *string, error) {
-		in.NextToken, in.MaxResults = token, aws.Int32(int32(min(want, maxLookupResults)))
-		out, err := s.trail.LookupEvents(ctx, in)
-		if err != nil {
-			return nil, nil, err
+	return in, rest
+}
+
+// lookupPage makes one LookupEvents call and keeps the events matching rest.
+func (s *Source) lookupPage(ctx context.Context, in *cloudtrail.LookupEventsInput, insights bool, rest sources.TrailQuery, token *string, size int) ([]sources.TrailEvent, *string, error) {
+	in.NextToken, in.MaxResults = token, aws.Int32(int32(size))
+	out, err := s.trail.LookupEvents(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	page := make([]sources.TrailEvent, 0, len(out.Events))
+	for _, e := range out.Events {
+		ev := trailEventOf(e)
+		if insights {
+			ev.Kind = sources.KindInsight // whatever the document says
 		}
-		page := make([]sources.TrailEvent, 0, len(out.Events))
-		for _, e := range out.Events {
-			ev := trailEventOf(e)
-			if q.Insights {
-				ev.Kind = sources.KindInsight // whatever the document says
-			}
-			if sources.MatchesQuery(rest, ev) {
-				page = append(page, ev)
-			}
+		if sources.MatchesQuery(rest, ev) {
+			page = append(page, ev)
 		}
-		return page, out.NextToken, nil
-	}, func(e sources.TrailEvent) time.Time { return e.Time })
+	}
+	return page, out.NextToken, nil
 }
 
 func trailEventOf(e types.Event) sources.TrailEvent {
