@@ -177,12 +177,15 @@ type TailStatus struct {
 	Again bool
 }
 
+// reading reports a window read in part: the next poll should come at once.
+func (f *follower[T]) reading() bool { return f.win != nil }
+
 func (s *TailStatus) add(f interface {
-	unread(time.Time) time.Duration
 	behind(time.Time) time.Duration
 	sampling(time.Time) bool
+	reading() bool
 }, now time.Time) {
 	s.Behind = max(s.Behind, f.behind(now))
-	s.Again = s.Again || f.unread(now) > 0
+	s.Again = s.Again || f.reading()
 	s.Sampling = s.Sampling || f.sampling(now)
 }

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 // isolate keeps the developer's AWS settings out of a test.
-func isolate(t *testing.T) {
+func isolate(t testing.TB) {
 	none := filepath.Join(t.TempDir(), "none")
 	for k, v := range map[string]string{
 		"AWS_CONFIG_FILE": none, "AWS_SHARED_CREDENTIALS_FILE": none, "AWS_PROFILE": "",
@@ -40,7 +40,7 @@ func isolate(t *testing.T) {
 }
 
 // testConfig is us-east-1 with fake static credentials and no retry backoff.
-func testConfig(t *testing.T) aws.Config {
+func testConfig(t testing.TB) aws.Config {
 	t.Helper()
 	isolate(t)
 	cfg, err := config.LoadDefaultConfig(context.Background(),
@@ -87,7 +87,7 @@ func (c *opCounter) get(op string) int {
 }
 
 // unique makes resource names that do not collide on the shared moto server.
-func unique(t *testing.T, prefix string) string {
+func unique(t testing.TB, prefix string) string {
 	return fmt.Sprintf("%s-%s-%d", prefix, t.Name(), time.Now().UnixNano())
 }
 

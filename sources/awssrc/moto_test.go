@@ -17,7 +17,7 @@ import (
 )
 
 // motoSource is a Source against the shared moto server, with its calls counted.
-func motoSource(t *testing.T) (*Source, *opCounter) {
+func motoSource(t testing.TB) (*Source, *opCounter) {
 	t.Helper()
 	endpoint := motoserver.Shared(t)
 	cfg := testConfig(t)

@@ -29,7 +29,7 @@ type lookupRequest struct {
 
 // fakeTrail serves LookupEvents over the JSON 1.1 protocol: respond gets the
 // decoded request and returns the status and body to send.
-func fakeTrail(t *testing.T, respond func(lookupRequest) (int, any)) (*Source, func() []lookupRequest) {
+func fakeTrail(t testing.TB, respond func(lookupRequest) (int, any)) (*Source, func() []lookupRequest) {
 	var mu sync.Mutex
 	var reqs []lookupRequest
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
