@@ -34,6 +34,7 @@ const (
 	maxCachedTrailBytes = 128 << 20 // and their records' JSON, at most
 	trailDownloads      = 8         // log files downloaded at once
 	maxTrailFileBytes   = 256 << 20 // decompressed; more is a bad file
+	maxListedBadFiles   = 200
 
 	trailStampLayout = "20060102T1504Z"
 )
@@ -62,6 +63,8 @@ type S3Trail struct {
 	bucketOpts  []func(*s3.Options) // the bucket's region when it differs
 	accounts    []string            // account folders: ".../AWSLogs/[o-…/]<account>/"
 	files       map[string]trailFile
+	badCount    int               // files found unreadable, ever
+	bad         []sources.BadFile // the latest maxListedBadFiles of them
 }
 
 // trailFile is one parsed log file.
@@ -72,7 +75,10 @@ type trailFile struct {
 	bad    bool // unreadable: reported once, then skipped
 }
 
-var _ sources.TrailFetcher = (*S3Trail)(nil)
+var (
+	_ sources.TrailFetcher    = (*S3Trail)(nil)
+	_ sources.BadFileReporter = (*S3Trail)(nil)
+)
 
 // ParseTrailBucket splits "s3://bucket/prefix" into the bucket and the key
 // prefix (without slashes at either end; empty for "s3://bucket").
@@ -137,10 +143,8 @@ func (t *S3Trail) URL() string {
 // none.
 //
 // A log file that is not gzipped CloudTrail JSON does not stop the others:
-// the events of the good files are returned together with an error naming
-// the bad file's key. It is reported by that one call only and skipped
-// afterwards, so one bad file cannot stall the live feed (whose poll drops a
-// failed call's events and repeats the window).
+// it is added to BadTrailFiles, once, and skipped. A file that could not be
+// downloaded makes the call fail, to be repeated.
 func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	start, end, limit := deliveredWindow(q, t.now())
 	if err := t.locateBucket(ctx); err != nil {
@@ -177,6 +181,14 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 		out = out[len(out)-limit:]
 	}
 	return out, errors.Join(problems...)
+}
+
+// BadTrailFiles returns how many log files were skipped as unreadable, and
+// the latest of them.
+func (t *S3Trail) BadTrailFiles() (int, []sources.BadFile) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.badCount, append([]sources.BadFile(nil), t.bad...)
 }
 
 // opts are the per-call options: the bucket's region when it is not cfg's.

@@ -1,7 +1,6 @@
 package awssrc
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -18,9 +17,9 @@ import (
 )
 
 // load returns the parsed files for keys, from the cache or downloaded
-// (several at once), and the errors of those that could not be read. Files
-// that failed to download are tried again next time; files that are not
-// CloudTrail logs are remembered as bad.
+// (several at once), and the errors of those that could not be downloaded,
+// to be tried again next time. Files that are not CloudTrail logs are
+// remembered as bad and listed in t.bad, once.
 func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFile, []error) {
 	files := make(map[string]trailFile, len(keys))
 	var todo []trailKey
@@ -53,11 +52,13 @@ func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFi
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for i, k := range todo {
-		if errs[i] != nil {
+		if results[i].bad {
+			t.badCount++
+			t.bad = append(t.bad, sources.BadFile{Name: "s3://" + t.bucket + "/" + k.key, Err: errs[i].Error(), Found: t.now()})
+			t.bad = t.bad[max(0, len(t.bad)-maxListedBadFiles):]
+		} else if errs[i] != nil {
 			problems = append(problems, errs[i])
-			if !results[i].bad {
-				continue
-			}
+			continue
 		}
 		files[k.key] = results[i]
 		t.files[k.key] = results[i]
@@ -100,14 +101,14 @@ func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
 		return f, fmt.Errorf("reading %s: %w", where, err)
 	}
 	defer out.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(out.Body, maxTrailFileBytes))
+	f.events, err = readTrailFile(out.Body)
 	if err != nil {
-		return f, fmt.Errorf("reading %s: %w", where, err)
-	}
-	f.events, err = parseTrailFile(data)
-	if err != nil {
+		var read readError
+		if errors.As(err, &read) { // the connection, not the file: worth retrying
+			return f, fmt.Errorf("reading %s: %w", where, read.err)
+		}
 		f.bad = true
-		return f, fmt.Errorf("skipping %s: %w", where, err)
+		return f, err
 	}
 	for _, e := range f.events {
 		f.size += len(e.JSON)
@@ -115,27 +116,101 @@ func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
 	return f, nil
 }
 
-// parseTrailFile reads a gzipped {"Records": [...]} document. Records
-// without a readable eventTime cannot be placed in a window and are dropped.
-func parseTrailFile(data []byte) ([]sources.TrailEvent, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+// readError is a failure to read the object's body, as opposed to content
+// that is not a CloudTrail log.
+type readError struct{ err error }
+
+func (e readError) Error() string { return e.err.Error() }
+
+// bodyReader marks the errors of the underlying body as readErrors.
+type bodyReader struct{ r io.Reader }
+
+func (b bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = readError{err}
+	}
+	return n, err
+}
+
+// readTrailFile stream-parses a gzipped {"Records": [...]} document, one
+// record at a time, so memory holds the events kept and one record, never the
+// whole file. Records without a readable eventTime cannot be placed in a
+// window and are dropped.
+func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
+	zr, err := gzip.NewReader(bodyReader{body})
 	if err != nil {
+		var read readError
+		if errors.As(err, &read) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("not gzipped: %w", err)
 	}
-	var doc struct {
-		Records *[]json.RawMessage `json:"Records"`
+	events, err := decodeRecords(json.NewDecoder(io.LimitReader(zr, maxTrailFileBytes)))
+	var read readError
+	if err != nil && !errors.As(err, &read) {
+		err = fmt.Errorf("not CloudTrail JSON: %w", err)
 	}
-	if err := json.NewDecoder(io.LimitReader(zr, maxTrailFileBytes)).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("not CloudTrail JSON: %w", err)
+	return events, err
+}
+
+func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
+	if err := expectDelim(dec, '{'); err != nil {
+		return nil, err
 	}
-	if doc.Records == nil {
-		return nil, errors.New(`not CloudTrail JSON: no "Records"`)
-	}
-	events := make([]sources.TrailEvent, 0, len(*doc.Records))
-	for _, raw := range *doc.Records {
-		if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() {
-			events = append(events, ev)
+	var events []sources.TrailEvent
+	found := false
+	for range maxTrailFileBytes { // bounded: every key consumes input
+		if !dec.More() {
+			break
+		}
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if key != "Records" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		found = true
+		if err := expectDelim(dec, '['); err != nil {
+			return nil, err
+		}
+		var raw json.RawMessage // reused: recordEvent copies what it keeps
+		for range maxTrailFileBytes {
+			if !dec.More() {
+				break
+			}
+			if err := dec.Decode(&raw); err != nil {
+				return nil, err
+			}
+			if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() {
+				events = append(events, ev)
+			}
+		}
+		if err := expectDelim(dec, ']'); err != nil {
+			return nil, err
 		}
 	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, errors.New(`no "Records"`)
+	}
 	return events, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != want {
+		return fmt.Errorf("want %q, found %v", want, tok)
+	}
+	return nil
 }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -301,15 +304,27 @@ func TestMotoS3TrailBadFiles(t *testing.T) {
 	if want := []string{"good"}; !reflect.DeepEqual(ids(events), want) {
 		t.Errorf("events = %v, want %v from the good file", ids(events), want)
 	}
-	if err == nil || !strings.Contains(err.Error(), plainKey) || !strings.Contains(err.Error(), "not gzipped") ||
-		!strings.Contains(err.Error(), garbledKey) || !strings.Contains(err.Error(), "not CloudTrail JSON") {
-		t.Errorf("error = %v, want both bad keys named", err)
+	if err != nil {
+		t.Errorf("bad files made the call fail: %v", err)
 	}
+	wantBad := func(when string) {
+		t.Helper()
+		count, files := s.BadTrailFiles()
+		got := map[string]string{}
+		for _, f := range files {
+			got[f.Name] = f.Err
+		}
+		if count != 2 || len(files) != 2 || !strings.Contains(got["s3://"+bucket+"/"+plainKey], "not gzipped") ||
+			!strings.Contains(got["s3://"+bucket+"/"+garbledKey], "not CloudTrail JSON") {
+			t.Errorf("%s: bad files %d %+v, want both keys once with their reasons", when, count, files)
+		}
+	}
+	wantBad("first call")
 	if n := calls.get("GetObject"); n != 3 {
 		t.Errorf("GetObject called %d times, want 3", n)
 	}
 
-	// Reported once: the next poll skips the bad files without reading them.
+	// Reported once and kept: the next poll skips the bad files without reading them.
 	events, err = s.FetchTrail(ctx, q)
 	if err != nil || !reflect.DeepEqual(ids(events), []string{"good"}) {
 		t.Errorf("second call = %v, %v; want the good event and no error", ids(events), err)
@@ -317,6 +332,7 @@ func TestMotoS3TrailBadFiles(t *testing.T) {
 	if n := calls.get("GetObject"); n != 3 {
 		t.Errorf("GetObject called %d times after the second call, want still 3", n)
 	}
+	wantBad("second call")
 }
 
 func TestMotoS3TrailEmptyBucket(t *testing.T) {
@@ -383,5 +399,33 @@ func TestRecordEventMatchesLookupEvents(t *testing.T) {
 	svc, _, _ := recordEvent([]byte(`{"eventTime":"2025-03-01T00:00:00Z","userIdentity":{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"}}`))
 	if svc.User != "cloudtrail.amazonaws.com" {
 		t.Errorf("service caller = %q", svc.User)
+	}
+}
+
+func TestReadTrailFileStreams(t *testing.T) {
+	gz := func(doc string) []byte {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write([]byte(doc))
+		zw.Close()
+		return buf.Bytes()
+	}
+	events, err := readTrailFile(bytes.NewReader(gz(`{"Other":{"Records":[1]},"Records":[` +
+		`{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","eventName":"PutObject"},{"eventID":"no-time"},` +
+		`{"eventID":"b","eventTime":"2026-11-25T19:00:01Z"}],"Tail":[]}`)))
+	if err != nil || !reflect.DeepEqual(ids(events), []string{"a", "b"}) {
+		t.Fatalf("events %v, %v; want a and b", ids(events), err)
+	}
+	for doc, want := range map[string]string{`{"Records":{}}`: "not CloudTrail JSON", `[]`: "not CloudTrail JSON", `{"Logs":[]}`: `no "Records"`} {
+		if _, err := readTrailFile(bytes.NewReader(gz(doc))); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", doc, err, want)
+		}
+	}
+	// A connection that breaks is not the file's fault: no "not CloudTrail JSON".
+	file := gz(`{"Records":[{"eventID":"a","eventTime":"2026-11-25T19:00:00Z"}]}`)
+	_, err = readTrailFile(io.MultiReader(bytes.NewReader(file[:len(file)/2]), iotest.ErrReader(errors.New("connection reset"))))
+	var read readError
+	if !errors.As(err, &read) || strings.Contains(err.Error(), "not CloudTrail") {
+		t.Errorf("broken body: %v, want a read error", err)
 	}
 }

@@ -62,6 +62,15 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 
 var _ sources.TrailPager = (*Source)(nil)
 
+// BadTrailFiles lists the trail's unreadable log files (see S3Trail); none
+// without UseTrailBucket.
+func (s *Source) BadTrailFiles() (int, []sources.BadFile) {
+	if s.s3trail == nil {
+		return 0, nil
+	}
+	return s.s3trail.BadTrailFiles()
+}
+
 // lookupInput is the LookupEvents request for q, and the part of q that
 // LookupEvents cannot filter on, to be matched here.
 func lookupInput(q sources.TrailQuery) (*cloudtrail.LookupEventsInput, sources.TrailQuery) {
