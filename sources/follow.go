@@ -24,10 +24,10 @@ type follower[T any] struct {
 	head       time.Time // every item before head that will ever be found has been read
 	win        *window   // the window being read, nil when caught up
 	lastSweep  time.Time
-	seen       map[uint64]time.Time // delivered IDs' hashes, with their item times
-	sampledAt  time.Time            // when part of a window was last skipped
-	skippedLag time.Duration        // how far behind it was then
-	failures   int                  // consecutive failed polls
+	seen       map[uint64]int64 // delivered IDs' hashes, with their items' Unix milliseconds
+	sampledAt  time.Time        // when part of a window was last skipped
+	skippedLag time.Duration    // how far behind it was then
+	failures   int              // consecutive failed polls
 }
 
 type window struct {
@@ -59,7 +59,7 @@ const samplingShown = time.Minute
 const tokenRetries = 3
 
 func newFollower[T any](cfg *followConfig, key func(T) (string, time.Time)) *follower[T] {
-	return &follower[T]{cfg: cfg, key: key, seen: map[uint64]time.Time{}}
+	return &follower[T]{cfg: cfg, key: key, seen: map[uint64]int64{}}
 }
 
 // poll reads pages until the stream is caught up or the poll's budget is
@@ -90,7 +90,7 @@ func (f *follower[T]) poll(ctx context.Context, fetch pageFunc[T], now time.Time
 			id, at := f.key(it)
 			h := hashID(id)
 			if _, dup := f.seen[h]; !dup {
-				f.seen[h] = at
+				f.seen[h] = at.UnixMilli()
 				fresh = append(fresh, it)
 			}
 		}
@@ -130,9 +130,9 @@ func (f *follower[T]) open(now time.Time) {
 
 // forget drops the IDs no later window can return again.
 func (f *follower[T]) forget() {
-	cutoff := f.head.Add(-max(f.cfg.overlap, f.cfg.sweepOverlap))
+	cutoff := f.head.Add(-max(f.cfg.overlap, f.cfg.sweepOverlap)).UnixMilli()
 	for h, at := range f.seen {
-		if at.Before(cutoff) {
+		if at < cutoff {
 			delete(f.seen, h)
 		}
 	}

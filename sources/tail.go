@@ -31,6 +31,10 @@ const (
 	tailWorkers     = 8 // groups polled at once; the source's token bucket paces them
 	groupBackoff    = 2 * time.Second
 	maxGroupBackoff = 2 * time.Minute
+	// A group that had nothing new is polled less often, up to every
+	// quietMax, leaving the shared quota to the busy ones.
+	quietStep = 250 * time.Millisecond
+	quietMax  = 4 * time.Second
 )
 
 // LogPager is implemented by log sources that can return a query one page at
@@ -53,8 +57,9 @@ type LogTail struct {
 
 type groupTail struct {
 	*follower[LogEvent]
-	lastErr error
-	retryAt time.Time
+	lastErr  error
+	quiet    int       // polls in a row that found nothing
+	nextPoll time.Time // not polled before: backing off after an error, or quiet
 }
 
 // GroupProblem is a log group whose last poll failed. The group keeps its
@@ -81,9 +86,10 @@ func NewLogTail(groups []string, pattern string) *LogTail {
 	return &LogTail{Groups: groups, Pattern: pattern, groups: map[string]*groupTail{}}
 }
 
-// Next polls the groups at once (several concurrently; a group in backoff
-// after an error waits its turn) and returns the events not delivered
-// before. A group left out is forgotten: given again, it starts afresh.
+// Next polls the groups that are due (several at once) and returns the
+// events not delivered before. A group waits its turn when it is backing off
+// after an error or has been quiet (then up to quietMax). A group left out
+// is forgotten: given again, it starts afresh.
 func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now time.Time) LogBatch {
 	if len(groups) == 0 {
 		return LogBatch{Err: ErrNoLogGroups}
@@ -97,7 +103,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 			gt = &groupTail{follower: newFollower(&logFollow, logKey)}
 			t.groups[g] = gt
 		}
-		if !now.Before(gt.retryAt) {
+		if !now.Before(gt.nextPoll) {
 			due, dueNames = append(due, gt), append(dueNames, g)
 		}
 	}
@@ -132,7 +138,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		gt := t.groups[g]
 		b.TailStatus.add(gt, now)
 		if gt.lastErr != nil {
-			b.Problems = append(b.Problems, GroupProblem{Group: g, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.retryAt})
+			b.Problems = append(b.Problems, GroupProblem{Group: g, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
 			if b.Err == nil && failed == len(due) && len(due) > 0 {
 				b.Err = gt.lastErr
 			}
@@ -173,12 +179,14 @@ func (t *LogTail) keepOnly(groups []string) {
 func (gt *groupTail) pollGroup(ctx context.Context, src LogFetcher, group, pattern string, now time.Time) []LogEvent {
 	events, err := gt.poll(ctx, logPages(src, group, pattern), now)
 	gt.lastErr = err
-	if err == nil {
-		gt.retryAt = time.Time{}
-		return events
-	}
-	if gt.failures > 0 {
-		gt.retryAt = now.Add(min(groupBackoff<<min(gt.failures-1, 10), maxGroupBackoff))
+	switch {
+	case err != nil && gt.failures > 0:
+		gt.quiet, gt.nextPoll = 0, now.Add(min(groupBackoff<<min(gt.failures-1, 10), maxGroupBackoff))
+	case len(events) > 0 || gt.reading():
+		gt.quiet, gt.nextPoll = 0, time.Time{}
+	default:
+		gt.quiet++
+		gt.nextPoll = now.Add(min(quietStep<<min(gt.quiet-1, 10), quietMax))
 	}
 	return events
 }

@@ -6,17 +6,20 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
 
 // logStore is an in-memory set of log groups that pages like FilterLogEvents
-// without interleaving: one stream after another, as moto does.
+// without interleaving: one stream after another, as moto does. The tail
+// calls it from several goroutines at once.
 type logStore struct {
+	mu       sync.Mutex
 	events   []LogEvent
 	pageSize int
 	failing  map[string]bool
-	calls    int
+	calls    map[string]int // by group
 }
 
 func (s *logStore) FetchLogs(context.Context, LogQuery) ([]LogEvent, error) {
@@ -24,7 +27,12 @@ func (s *logStore) FetchLogs(context.Context, LogQuery) ([]LogEvent, error) {
 }
 
 func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
-	s.calls++
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.calls == nil {
+		s.calls = map[string]int{}
+	}
+	s.calls[q.Group]++
 	if s.failing[q.Group] {
 		return nil, "", errors.New("ResourceNotFoundException: " + q.Group)
 	}
@@ -45,6 +53,8 @@ func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]
 }
 
 func (s *logStore) put(group, stream string, at time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.events = append(s.events, LogEvent{ID: fmt.Sprintf("%s-%d", group, len(s.events)), Group: group, Stream: stream, Time: at})
 }
 
@@ -118,11 +128,10 @@ func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
 	if !b.Problems[0].RetryAt.After(base) {
 		t.Fatalf("the failing group is not backed off: %+v", b.Problems[0])
 	}
-	calls := store.calls
 	store.put("/a", "s", base.Add(500*time.Millisecond))
 	b = tail.Next(context.Background(), store, groups, base.Add(time.Second))
-	if len(b.Events) != 1 || store.calls != calls+1 || len(b.Problems) != 1 {
-		t.Fatalf("second poll: %+v after %d calls; want /a polled alone and /gone still reported", b, store.calls-calls)
+	if len(b.Events) != 1 || store.calls["/gone"] != 1 || len(b.Problems) != 1 {
+		t.Fatalf("second poll: %+v after %v calls; want /a polled alone and /gone still reported", b, store.calls)
 	}
 	store.failing = nil
 	store.put("/gone", "s", base.Add(time.Second))
@@ -138,6 +147,37 @@ func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
 	}
 	if b := tail.Next(context.Background(), store, nil, base); !errors.Is(b.Err, ErrNoLogGroups) {
 		t.Fatalf("no groups: %v", b.Err)
+	}
+}
+
+func TestLogTailPollsQuietGroupsLessOften(t *testing.T) {
+	store := &logStore{pageSize: 100}
+	tail := NewLogTail(nil, "")
+	groups := []string{"/busy", "/quiet"}
+	delivered := map[string]int{}
+	arrived := map[string]time.Time{}
+	for step := range 60 {
+		now := base.Add(time.Duration(step) * time.Second)
+		store.put("/busy", "s", now.Add(-time.Millisecond))
+		if step == 40 {
+			store.put("/quiet", "s", now.Add(-time.Millisecond))
+		}
+		for _, e := range tail.Next(context.Background(), store, groups, now).Events {
+			if delivered[e.ID]++; e.Group == "/quiet" {
+				arrived[e.ID] = now
+			}
+		}
+	}
+	if store.calls["/busy"] != 60 || store.calls["/quiet"] > 30 {
+		t.Fatalf("calls %v: want /busy every poll, /quiet far less often", store.calls)
+	}
+	for id, at := range arrived {
+		if wait := at.Sub(base.Add(40 * time.Second)); wait > quietMax+time.Second {
+			t.Fatalf("%s of the quiet group delivered after %v", id, wait)
+		}
+	}
+	if len(delivered) != len(store.events) || len(arrived) != 1 {
+		t.Fatalf("delivered %d of %d", len(delivered), len(store.events))
 	}
 }
 
