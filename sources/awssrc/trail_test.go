@@ -198,3 +198,52 @@ func TestFetchTrailErrors(t *testing.T) {
 		})
 	}
 }
+
+// The trail tail pages LookupEvents with its tokens until the window is read,
+// each event once, calls paced by the Source's bucket.
+func TestTrailTailPagesLookupEvents(t *testing.T) {
+	now := time.Now().Truncate(time.Second)
+	const total = 120
+	s, reqs := fakeTrail(t, func(r lookupRequest) (int, any) {
+		var match []map[string]any // newest first
+		for i := range total {
+			at := now.Add(-time.Duration(i+1) * time.Second)
+			if t := float64(at.Unix()); t >= r.StartTime && t <= r.EndTime {
+				match = append(match, event(fmt.Sprint(i), at, "UpdateFunctionConfiguration", nil))
+			}
+		}
+		from := 0
+		fmt.Sscan(r.NextToken, &from)
+		out := map[string]any{"Events": match[min(from, len(match)):min(from+r.MaxResults, len(match))]}
+		if from+r.MaxResults < len(match) {
+			out["NextToken"] = fmt.Sprint(from + r.MaxResults)
+		}
+		return http.StatusOK, out
+	})
+	tail := sources.NewTrailTail()
+	seen := map[string]int{}
+	for range 10 {
+		b := tail.Next(ctxFor(t), s, false, now)
+		if b.Err != nil {
+			t.Fatal(b.Err)
+		}
+		for _, e := range b.Events {
+			seen[e.ID]++
+		}
+		if !b.Again {
+			break
+		}
+	}
+	if len(seen) != total {
+		t.Fatalf("%d of %d events", len(seen), total)
+	}
+	for id, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s delivered %d times", id, n)
+		}
+	}
+	got := reqs()
+	if len(got) != 3 || got[0].NextToken != "" || got[1].NextToken != "50" || got[2].NextToken != "100" || got[0].MaxResults != 50 {
+		t.Fatalf("requests %+v: want 3 pages of 50 following the tokens", got)
+	}
+}
