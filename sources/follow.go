@@ -138,21 +138,18 @@ func (f *follower[T]) forget() {
 	}
 }
 
-// unread is how much of the stream before now is not read yet: 0 when caught up.
-func (f *follower[T]) unread(now time.Time) time.Duration {
-	if f.head.IsZero() {
-		return 0
-	}
-	return max(now.Sub(f.head), 0)
-}
-
-// behind is unread, or while sampling how far behind the tail was when it
-// last skipped, if that was more.
+// behind is how much of the stream before now is unread while a window is
+// read in part (0 otherwise), or while sampling how far behind the tail was
+// when it last skipped, if that was more.
 func (f *follower[T]) behind(now time.Time) time.Duration {
-	if f.sampling(now) {
-		return max(f.unread(now), f.skippedLag)
+	var unread time.Duration
+	if f.win != nil {
+		unread = max(now.Sub(f.head), 0)
 	}
-	return f.unread(now)
+	if f.sampling(now) {
+		return max(unread, f.skippedLag)
+	}
+	return unread
 }
 
 func (f *follower[T]) sampling(now time.Time) bool {

@@ -43,13 +43,19 @@ func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]
 		}
 	}
 	sort.SliceStable(match, func(i, j int) bool { return match[i].Stream < match[j].Stream })
+	page, next := pageOf(match, token, s.pageSize)
+	return page, next, nil
+}
+
+// pageOf is the page of items that token (an offset; "" for 0) names, and
+// the next page's token.
+func pageOf[T any](items []T, token string, size int) ([]T, string) {
 	from, _ := strconv.Atoi(token)
-	to := min(from+s.pageSize, len(match))
-	next := ""
-	if to < len(match) {
-		next = strconv.Itoa(to)
+	to := min(from+size, len(items))
+	if to < len(items) {
+		return items[from:to], strconv.Itoa(to)
 	}
-	return match[from:to], next, nil
+	return items[from:to], ""
 }
 
 func (s *logStore) put(group, stream string, at time.Time) {
@@ -258,13 +264,8 @@ func (s *trailStore) FetchTrailPage(_ context.Context, q TrailQuery, token strin
 		}
 	}
 	sort.SliceStable(match, func(i, j int) bool { return match[i].Time.After(match[j].Time) })
-	from, _ := strconv.Atoi(token)
-	to := min(from+s.pageSize, len(match))
-	next := ""
-	if to < len(match) {
-		next = strconv.Itoa(to)
-	}
-	return match[from:to], next, nil
+	page, next := pageOf(match, token, s.pageSize)
+	return page, next, nil
 }
 
 func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
