@@ -277,15 +277,15 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 	}
 	for step := range 41 {
 		now := base.Add(time.Duration(step) * 15 * time.Second)
-		if step == 40 { // nothing new: read up to the last events
-		} else if step < 20 { // quiet: a few events, some made visible 5 minutes late
+		switch {
+		case step < 20: // quiet: a few events, some made visible 5 minutes late
 			put(now.Add(-time.Second), false)
 			put(now.Add(-5*time.Minute), true)
-		} else { // busy: 20 a second, more than a poll's pages
+		case step < 40: // busy: 20 a second, more than a poll's pages
 			for i := range 300 {
 				put(now.Add(-time.Duration(i)*10*time.Millisecond), i%2 == 0)
 			}
-		}
+		} // and a last poll with nothing new reads up to the last events
 		for range 100 {
 			b := tail.Next(context.Background(), store, false, now)
 			if b.Err != nil {
