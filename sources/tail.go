@@ -32,9 +32,14 @@ const (
 	groupBackoff    = 2 * time.Second
 	maxGroupBackoff = 2 * time.Minute
 	// A group that had nothing new is polled less often, up to every
-	// quietMax, leaving the shared quota to the busy ones.
+	// quietMax (or twice its share of the quota), leaving the quota to the
+	// busy ones.
 	quietStep = 250 * time.Millisecond
 	quietMax  = 4 * time.Second
+	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces its
+	// calls to. A caught-up group is not polled again before its share of it
+	// comes round: with n groups, every n/logCallsPerSecond seconds.
+	logCallsPerSecond = 5
 )
 
 // LogPager is implemented by log sources that can return a query one page at
@@ -60,6 +65,7 @@ type groupTail struct {
 	lastErr  error
 	quiet    int       // polls in a row that found nothing
 	nextPoll time.Time // not polled before: backing off after an error, or quiet
+	polledAt time.Time
 }
 
 // GroupProblem is a log group whose last poll failed. The group keeps its
@@ -87,7 +93,8 @@ func NewLogTail(groups []string, pattern string) *LogTail {
 }
 
 // Next polls the groups that are due (several at once) and returns the
-// events not delivered before. A group waits its turn when it is backing off
+// events not delivered before. It starts no group after 2 s: those not
+// reached go first next time, and Again is set. A group waits its turn when it is backing off
 // after an error or has been quiet (then up to quietMax). A group left out
 // is forgotten: given again, it starts afresh.
 func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now time.Time) LogBatch {
@@ -108,7 +115,16 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		}
 	}
 
+	// Least recently polled first, so that groups a poll did not reach
+	// before its time was up go first next time.
+	order := make([]int, len(due))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return due[order[a]].polledAt.Before(due[order[b]].polledAt) })
+	share := time.Duration(len(groups)) * time.Second / logCallsPerSecond
 	found := make([][]LogEvent, len(due))
+	polled := make([]bool, len(due))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range min(tailWorkers, len(due)) {
@@ -116,22 +132,31 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				found[i] = due[i].pollGroup(ctx, src, dueNames[i], t.Pattern, now)
+				found[i] = due[i].pollGroup(ctx, src, dueNames[i], t.Pattern, now, share)
 			}
 		}()
 	}
-	for i := range due {
+	began := time.Now()
+	var b LogBatch
+	for _, i := range order {
+		if time.Since(began) > logFollow.pollTime {
+			b.Again = true // the rest wait for the next poll
+			break
+		}
 		work <- i
+		polled[i] = true
 	}
 	close(work)
 	wg.Wait()
 
-	var b LogBatch
-	failed := 0
+	tried, failed := 0, 0
 	for i, gt := range due {
 		b.Events = append(b.Events, found[i]...)
-		if gt.lastErr != nil {
-			failed++
+		if polled[i] {
+			tried++
+			if gt.lastErr != nil {
+				failed++
+			}
 		}
 	}
 	for _, g := range groups {
@@ -139,7 +164,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		b.TailStatus.add(gt, now)
 		if gt.lastErr != nil {
 			b.Problems = append(b.Problems, GroupProblem{Group: g, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
-			if b.Err == nil && failed == len(due) && len(due) > 0 {
+			if b.Err == nil && failed == tried && tried > 0 {
 				b.Err = gt.lastErr
 			}
 		}
@@ -176,17 +201,23 @@ func (t *LogTail) keepOnly(groups []string) {
 	}
 }
 
-func (gt *groupTail) pollGroup(ctx context.Context, src LogFetcher, group, pattern string, now time.Time) []LogEvent {
+// pollGroup polls one group and sets when it is due again: at once while a
+// window is read in part, after its share of the quota when caught up, later
+// while quiet, and backing off after errors.
+func (gt *groupTail) pollGroup(ctx context.Context, src LogFetcher, group, pattern string, now time.Time, share time.Duration) []LogEvent {
 	events, err := gt.poll(ctx, logPages(src, group, pattern), now)
-	gt.lastErr = err
+	gt.lastErr, gt.polledAt = err, now
 	switch {
 	case err != nil && gt.failures > 0:
 		gt.quiet, gt.nextPoll = 0, now.Add(min(groupBackoff<<min(gt.failures-1, 10), maxGroupBackoff))
-	case len(events) > 0 || gt.reading():
+	case gt.reading():
 		gt.quiet, gt.nextPoll = 0, time.Time{}
+	case len(events) > 0:
+		gt.quiet, gt.nextPoll = 0, now.Add(share)
 	default:
 		gt.quiet++
-		gt.nextPoll = now.Add(min(quietStep<<min(gt.quiet-1, 10), quietMax))
+		wait := min(quietStep<<min(gt.quiet-1, 10), max(quietMax, 2*share))
+		gt.nextPoll = now.Add(max(wait, share))
 	}
 	return events
 }

@@ -315,3 +315,36 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 		t.Fatalf("write-only not asked of the source: %+v", q)
 	}
 }
+
+// slowStore answers every call after a delay.
+type slowStore struct {
+	logStore
+	delay time.Duration
+}
+
+func (s *slowStore) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+	time.Sleep(s.delay)
+	return s.logStore.FetchLogPage(ctx, q, token)
+}
+
+func TestLogTailBoundsAPollAndReachesEveryGroupInTurn(t *testing.T) {
+	store := &slowStore{logStore: logStore{pageSize: 100}, delay: 300 * time.Millisecond}
+	var groups []string
+	for i := range 80 { // 80 × 300 ms over 8 workers: more than a poll's 2 s
+		groups = append(groups, fmt.Sprintf("/g%02d", i))
+	}
+	tail := NewLogTail(nil, "")
+	b := tail.Next(context.Background(), store, groups, base)
+	if !b.Again || len(store.calls) == len(groups) {
+		t.Fatalf("first poll reached %d of %d groups, Again %v: want a bounded poll that asks for more", len(store.calls), len(groups), b.Again)
+	}
+	for range 5 {
+		if !b.Again {
+			break
+		}
+		b = tail.Next(context.Background(), store, groups, base)
+	}
+	if len(store.calls) != len(groups) || b.Again {
+		t.Fatalf("after polling again %d of %d groups were read (Again %v)", len(store.calls), len(groups), b.Again)
+	}
+}
