@@ -177,12 +177,14 @@ type TailStatus struct {
 // reading reports a window read in part: the next poll should come at once.
 func (f *follower[T]) reading() bool { return f.win != nil }
 
+// add counts one follower in; one whose last poll failed asks for no
+// immediate poll: it waits for its retry.
 func (s *TailStatus) add(f interface {
 	behind(time.Time) time.Duration
 	sampling(time.Time) bool
 	reading() bool
-}, now time.Time) {
+}, failed bool, now time.Time) {
 	s.Behind = max(s.Behind, f.behind(now))
-	s.Again = s.Again || f.reading()
+	s.Again = s.Again || f.reading() && !failed
 	s.Sampling = s.Sampling || f.sampling(now)
 }

@@ -3,6 +3,7 @@ package sources
 import (
 	"context"
 	"errors"
+	"math"
 	"sort"
 	"sync"
 	"time"
@@ -62,15 +63,45 @@ type LogTail struct {
 
 type groupTail struct {
 	*follower[LogEvent]
+	target
 	lastErr  error
 	quiet    int       // polls in a row that found nothing
 	nextPoll time.Time // not polled before: backing off after an error, or quiet
 	polledAt time.Time
 }
 
-// GroupProblem is a log group whose last poll failed. The group keeps its
-// position and is retried at RetryAt; the other groups go on meanwhile.
+// target is one log group of one source: with a Multi, each member's group
+// is followed on its own, so one failing account does not stall the others.
+type target struct {
+	label, group string // label: the Multi member's, "" for a single source
+	src          LogFetcher
+}
+
+func (tg target) key() string { return tg.label + "\x00" + tg.group }
+
+// targets pairs every group with every member of a Multi source, or with src.
+func targets(src LogFetcher, groups []string) []target {
+	multi, ok := src.(interface{ Members() []Member })
+	if !ok {
+		out := make([]target, len(groups))
+		for i, g := range groups {
+			out[i] = target{group: g, src: src}
+		}
+		return out
+	}
+	var out []target
+	for _, mb := range multi.Members() {
+		for _, g := range groups {
+			out = append(out, target{label: mb.Label, group: g, src: mb.Source})
+		}
+	}
+	return out
+}
+
+// GroupProblem is a log group (or a trail) whose last poll failed. It keeps
+// its position and is retried at RetryAt; the others go on meanwhile.
 type GroupProblem struct {
+	Source   string // the Multi member's label; "" for a single source
 	Group    string
 	Err      error
 	Failures int // in a row
@@ -92,36 +123,35 @@ func NewLogTail(groups []string, pattern string) *LogTail {
 	return &LogTail{Groups: groups, Pattern: pattern, groups: map[string]*groupTail{}}
 }
 
-// Next polls the groups that are due (several at once) and returns the
-// events not delivered before. It starts no group after 2 s: those not
-// reached go first next time, and Again is set. A group waits its turn when it is backing off
-// after an error or has been quiet (then up to quietMax). A group left out
-// is forgotten: given again, it starts afresh.
+// Next polls the groups that are due (several at once; with a Multi source,
+// each member's groups apart) and returns the events not delivered before.
+// A group waits its turn when it is backing off after an error, caught up or
+// quiet. Next starts no group after 2 s: those not reached go first next
+// time, and Again is set. A group left out is forgotten: given again, it
+// starts afresh.
 func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now time.Time) LogBatch {
 	if len(groups) == 0 {
 		return LogBatch{Err: ErrNoLogGroups}
 	}
-	t.keepOnly(groups)
+	all := targets(src, groups)
+	t.keepOnly(all)
 	var due []*groupTail
-	var dueNames []string
-	for _, g := range groups {
-		gt := t.groups[g]
+	for _, tg := range all {
+		gt := t.groups[tg.key()]
 		if gt == nil {
-			gt = &groupTail{follower: newFollower(&logFollow, logKey)}
-			t.groups[g] = gt
+			gt = &groupTail{follower: newFollower(&logFollow, logKey), target: tg}
+			t.groups[tg.key()] = gt
 		}
+		gt.src = tg.src
 		if !now.Before(gt.nextPoll) {
-			due, dueNames = append(due, gt), append(dueNames, g)
+			due = append(due, gt)
 		}
 	}
 
 	// Least recently polled first, so that groups a poll did not reach
 	// before its time was up go first next time.
-	order := make([]int, len(due))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return due[order[a]].polledAt.Before(due[order[b]].polledAt) })
+	sort.SliceStable(due, func(a, b int) bool { return due[a].polledAt.Before(due[b].polledAt) })
+	// Each source paces its own calls: the share is per source.
 	share := time.Duration(len(groups)) * time.Second / logCallsPerSecond
 	found := make([][]LogEvent, len(due))
 	polled := make([]bool, len(due))
@@ -132,13 +162,13 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				found[i] = due[i].pollGroup(ctx, src, dueNames[i], t.Pattern, now, share)
+				found[i] = due[i].pollGroup(ctx, t.Pattern, now, share)
 			}
 		}()
 	}
 	began := time.Now()
 	var b LogBatch
-	for _, i := range order {
+	for i := range due {
 		if time.Since(began) > logFollow.pollTime {
 			b.Again = true // the rest wait for the next poll
 			break
@@ -159,17 +189,17 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 			}
 		}
 	}
-	for _, g := range groups {
-		gt := t.groups[g]
-		b.TailStatus.add(gt, now)
+	for _, tg := range all {
+		gt := t.groups[tg.key()]
+		b.TailStatus.add(gt, gt.lastErr != nil, now)
 		if gt.lastErr != nil {
-			b.Problems = append(b.Problems, GroupProblem{Group: g, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
+			b.Problems = append(b.Problems, GroupProblem{Source: tg.label, Group: tg.group, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
 			if b.Err == nil && failed == tried && tried > 0 {
 				b.Err = gt.lastErr
 			}
 		}
 	}
-	sort.Slice(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
+	sort.SliceStable(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
 	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
 }
@@ -186,17 +216,17 @@ func (t *LogTail) Poll(ctx context.Context, src LogFetcher, now time.Time) ([]Lo
 	return b.Events, b.Err
 }
 
-func (t *LogTail) keepOnly(groups []string) {
+func (t *LogTail) keepOnly(all []target) {
 	if len(t.groups) == 0 {
 		return
 	}
-	want := make(map[string]bool, len(groups))
-	for _, g := range groups {
-		want[g] = true
+	want := make(map[string]bool, len(all))
+	for _, tg := range all {
+		want[tg.key()] = true
 	}
-	for g := range t.groups {
-		if !want[g] {
-			delete(t.groups, g)
+	for k := range t.groups {
+		if !want[k] {
+			delete(t.groups, k)
 		}
 	}
 }
@@ -204,8 +234,8 @@ func (t *LogTail) keepOnly(groups []string) {
 // pollGroup polls one group and sets when it is due again: at once while a
 // window is read in part, after its share of the quota when caught up, later
 // while quiet, and backing off after errors.
-func (gt *groupTail) pollGroup(ctx context.Context, src LogFetcher, group, pattern string, now time.Time, share time.Duration) []LogEvent {
-	events, err := gt.poll(ctx, logPages(src, group, pattern), now)
+func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, share time.Duration) []LogEvent {
+	events, err := gt.poll(ctx, logPages(gt.src, gt.group, pattern), now)
 	gt.lastErr, gt.polledAt = err, now
 	switch {
 	case err != nil && gt.failures > 0:
@@ -236,6 +266,7 @@ func logPages(src LogFetcher, group, pattern string) pageFunc[LogEvent] {
 		if paged {
 			return pager.FetchLogPage(ctx, q, token)
 		}
+		q.Limit = math.MaxInt // the whole window
 		events, err := src.FetchLogs(ctx, q)
 		return events, "", err
 	}

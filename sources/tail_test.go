@@ -287,7 +287,7 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 			}
 		} // and a last poll with nothing new reads up to the last events
 		for range 100 {
-			b := tail.Next(context.Background(), store, false, now)
+			b := tail.Next(context.Background(), store, TrailQuery{}, now)
 			if b.Err != nil {
 				t.Fatal(b.Err)
 			}
@@ -305,7 +305,7 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 		}
 	}
 
-	b := tail.Next(context.Background(), store, true, base.Add(time.Hour))
+	b := tail.Next(context.Background(), store, TrailQuery{WriteOnly: true}, base.Add(time.Hour))
 	for _, e := range b.Events {
 		if e.ReadOnly {
 			t.Fatalf("write-only feed returned a read event %+v", e)
@@ -346,5 +346,60 @@ func TestLogTailBoundsAPollAndReachesEveryGroupInTurn(t *testing.T) {
 	}
 	if len(store.calls) != len(groups) || b.Again {
 		t.Fatalf("after polling again %d of %d groups were read (Again %v)", len(store.calls), len(groups), b.Again)
+	}
+}
+
+// member is a Multi member whose logs and trail come from the stores above;
+// nothing else of Source is called.
+type member struct {
+	Source
+	logs  *logStore
+	trail *trailStore
+	down  bool
+}
+
+func (m member) FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
+	return m.logs.FetchLogs(ctx, q)
+}
+
+func (m member) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+	return m.logs.FetchLogPage(ctx, q, token)
+}
+
+func (m member) FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error) {
+	if m.down {
+		return nil, "", errors.New("ExpiredTokenException")
+	}
+	return m.trail.FetchTrailPage(ctx, q, token)
+}
+
+func TestTailsFollowEachMultiMemberApart(t *testing.T) {
+	up := member{logs: &logStore{pageSize: 10}, trail: &trailStore{pageSize: 10}}
+	down := member{logs: &logStore{pageSize: 10, failing: map[string]bool{"/app": true}}, trail: &trailStore{pageSize: 10}, down: true}
+	multi, err := NewMulti(Member{Label: "prod", Source: up}, Member{Label: "dev", Source: down})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 25 {
+		up.logs.put("/app", "s", base.Add(-time.Duration(i+1)*time.Second))
+		up.trail.events = append(up.trail.events, TrailEvent{ID: fmt.Sprint(i), Time: base.Add(-time.Duration(i+1) * time.Second)})
+	}
+	delivered := map[string]int{}
+	b := drain(t, NewLogTail(nil, ""), multi, []string{"/app"}, base, delivered)
+	if len(delivered) != 25 || b.Err != nil || len(b.Problems) != 1 || b.Problems[0].Source != "dev" || b.Problems[0].Group != "/app" {
+		t.Fatalf("logs: %d of 25 delivered, %v, problems %+v; want prod's all and dev's group as the problem", len(delivered), b.Err, b.Problems)
+	}
+	tail := NewTrailTail()
+	var events []TrailEvent
+	var tb TrailBatch
+	for range 10 {
+		tb = tail.Next(context.Background(), multi, TrailQuery{}, base)
+		events = append(events, tb.Events...)
+		if !tb.Again {
+			break
+		}
+	}
+	if len(events) != 25 || tb.Err != nil || len(tb.Problems) != 1 || tb.Problems[0].Source != "dev" {
+		t.Fatalf("trail: %d of 25 events, %v, problems %+v; want prod's all and dev as the problem", len(events), tb.Err, tb.Problems)
 	}
 }

@@ -2,8 +2,9 @@ package sources
 
 import (
 	"context"
-	"slices"
+	"math"
 	"sort"
+	"sync"
 	"time"
 )
 
@@ -31,42 +32,87 @@ type TrailPager interface {
 	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
 }
 
-// TrailTail follows CloudTrail management events. Next (or Poll) is called
-// by one poll at a time.
+// TrailTail follows CloudTrail events; with a Multi source, each member
+// apart, so one failing account does not stall the others. Next (or Poll) is
+// called by one poll at a time.
 type TrailTail struct {
-	f         *follower[TrailEvent]
-	writeOnly bool
+	filter  TrailQuery
+	members map[string]*follower[TrailEvent] // by Multi member label; "" for a single source
 }
 
 // TrailBatch is what one poll of a TrailTail found.
 type TrailBatch struct {
 	Events []TrailEvent // not delivered before, oldest first
 	TailStatus
-	Err error // the window stays unread and is retried next poll
+	Problems []GroupProblem // sources whose poll failed (Source set, Group empty); retried next poll
+	Err      error          // the first failure, when every source failed
 }
 
 // NewTrailTail starts following from a short backfill before the first poll.
 func NewTrailTail() *TrailTail { return &TrailTail{} }
 
-// Next returns the events not delivered before, paging until caught up or
-// the poll's budget is spent (then Again is set). writeOnly asks for write
-// events only; changing it starts the feed afresh.
-func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, writeOnly bool, now time.Time) TrailBatch {
-	if t.f == nil || t.writeOnly != writeOnly {
-		t.f, t.writeOnly = newFollower(&trailFollow, trailKey), writeOnly
+// Next returns the events matching filter (its ResourceName, WriteOnly,
+// Lookup, Insights; Start, End and Limit are ignored) not delivered before,
+// paging until caught up or the poll's budget is spent (then Again is set).
+// A changed filter starts the feed afresh.
+func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, filter TrailQuery, now time.Time) TrailBatch {
+	filter.Start, filter.End, filter.Limit = time.Time{}, time.Time{}, 0
+	if t.members == nil || t.filter != filter {
+		t.filter, t.members = filter, map[string]*follower[TrailEvent]{}
 	}
-	events, err := t.f.poll(ctx, trailPages(src, writeOnly), now)
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
-	b := TrailBatch{Events: events, Err: err}
-	b.TailStatus.add(t.f, now)
+	type member struct {
+		label string
+		src   TrailFetcher
+	}
+	all := []member{{"", src}}
+	if multi, ok := src.(interface{ Members() []Member }); ok {
+		all = all[:0]
+		for _, mb := range multi.Members() {
+			all = append(all, member{mb.Label, mb.Source})
+		}
+	}
+	found := make([][]TrailEvent, len(all))
+	errs := make([]error, len(all))
+	var wg sync.WaitGroup
+	for i, mb := range all {
+		f := t.members[mb.label]
+		if f == nil {
+			f = newFollower(&trailFollow, trailKey)
+			t.members[mb.label] = f
+		}
+		wg.Add(1)
+		go func() { // each source paces its own calls
+			defer wg.Done()
+			found[i], errs[i] = f.poll(ctx, trailPages(mb.src, filter), now)
+		}()
+	}
+	wg.Wait()
+
+	var b TrailBatch
+	for i, mb := range all {
+		b.Events = append(b.Events, found[i]...)
+		f := t.members[mb.label]
+		b.TailStatus.add(f, errs[i] != nil, now)
+		if errs[i] != nil {
+			b.Problems = append(b.Problems, GroupProblem{Source: mb.label, Err: errs[i], Failures: f.failures})
+		}
+	}
+	if len(b.Problems) == len(all) {
+		b.Err = b.Problems[0].Err
+	}
+	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
 }
 
-// Poll is Next with every event and the result as before.
+// Poll is Next with no filter and the result as before: the events, and the
+// first failure.
 //
 // Deprecated: for the feed scheduler to replace with Next.
 func (t *TrailTail) Poll(ctx context.Context, src TrailFetcher, now time.Time) ([]TrailEvent, error) {
-	b := t.Next(ctx, src, false, now)
+	b := t.Next(ctx, src, TrailQuery{}, now)
+	if b.Err == nil && len(b.Problems) > 0 {
+		return b.Events, b.Problems[0].Err
+	}
 	return b.Events, b.Err
 }
 
@@ -77,23 +123,18 @@ func trailKey(e TrailEvent) (string, time.Time) {
 	return e.ID, e.Time
 }
 
-func trailPages(src TrailFetcher, writeOnly bool) pageFunc[TrailEvent] {
+func trailPages(src TrailFetcher, filter TrailQuery) pageFunc[TrailEvent] {
 	pager, paged := src.(TrailPager)
 	return func(ctx context.Context, start, end time.Time, token string) ([]TrailEvent, string, error) {
+		q := filter
 		// TrailQuery's End is inclusive; a window's is not.
-		q := TrailQuery{Start: start, End: end.Add(-time.Millisecond), WriteOnly: writeOnly}
-		var events []TrailEvent
-		var next string
-		var err error
+		q.Start, q.End = start, end.Add(-time.Millisecond)
 		if paged {
-			events, next, err = pager.FetchTrailPage(ctx, q, token)
-		} else {
-			events, err = src.FetchTrail(ctx, q)
+			return pager.FetchTrailPage(ctx, q, token)
 		}
-		if writeOnly { // for readers that cannot filter server-side
-			events = slices.DeleteFunc(events, func(e TrailEvent) bool { return e.ReadOnly })
-		}
-		return events, next, err
+		q.Limit = math.MaxInt // the whole window
+		events, err := src.FetchTrail(ctx, q)
+		return events, "", err
 	}
 }
 

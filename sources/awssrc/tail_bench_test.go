@@ -176,7 +176,7 @@ func BenchmarkLookupEventsPacing(b *testing.B) {
 	for range b.N {
 		tail := sources.NewTrailTail()
 		for range 1000 {
-			batch := tail.Next(context.Background(), s, false, now)
+			batch := tail.Next(context.Background(), s, sources.TrailQuery{}, now)
 			if batch.Err != nil {
 				b.Fatal(batch.Err)
 			}

@@ -223,7 +223,7 @@ func TestTrailTailPagesLookupEvents(t *testing.T) {
 	tail := sources.NewTrailTail()
 	seen := map[string]int{}
 	for range 10 {
-		b := tail.Next(ctxFor(t), s, false, now)
+		b := tail.Next(ctxFor(t), s, sources.TrailQuery{}, now)
 		if b.Err != nil {
 			t.Fatal(b.Err)
 		}
