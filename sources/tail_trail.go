@@ -12,7 +12,8 @@ import (
 // LookupEvents' quota of 2 calls a second, 50 events each. CloudTrail can
 // make an event visible minutes after it happened, hence the long sweep.
 var trailFollow = followConfig{
-	backfill:     10 * time.Minute,
+	backfill: 25 * time.Minute, // events take minutes to show: the last ten, and the sweep's fifteen
+
 	overlap:      time.Minute,
 	busyOverlap:  10 * time.Second, // a minute of a busy account costs too many calls a poll
 	sweepOverlap: 15 * time.Minute,
