@@ -33,13 +33,13 @@ const (
 	groupBackoff    = 2 * time.Second
 	maxGroupBackoff = 2 * time.Minute
 	// A group that had nothing new is polled less often, up to every
-	// quietMax (or twice its share of the quota), leaving the quota to the
-	// busy ones.
+	// quietMax, or with n groups every 2n/logCallsPerSecond seconds if that
+	// is longer: quiet groups take at most half the quota.
 	quietStep = 250 * time.Millisecond
 	quietMax  = 4 * time.Second
 	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces its
-	// calls to. A caught-up group is not polled again before its share of it
-	// comes round: with n groups, every n/logCallsPerSecond seconds.
+	// calls to. A caught-up group with news is polled again after its share
+	// of it: with b such groups, every b/logCallsPerSecond seconds.
 	logCallsPerSecond = 5
 )
 
@@ -151,8 +151,17 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	// Least recently polled first, so that groups a poll did not reach
 	// before its time was up go first next time.
 	sort.SliceStable(due, func(a, b int) bool { return due[a].polledAt.Before(due[b].polledAt) })
-	// Each source paces its own calls: the share is per source.
-	share := time.Duration(len(groups)) * time.Second / logCallsPerSecond
+	// Each source paces its own calls: shares are per source.
+	busy := 0
+	for _, tg := range all {
+		if t.groups[tg.key()].quiet == 0 {
+			busy++
+		}
+	}
+	p := pace{
+		busy:  time.Duration(busy*len(groups)/len(all)) * time.Second / logCallsPerSecond,
+		quiet: max(quietMax, time.Duration(2*len(groups))*time.Second/logCallsPerSecond),
+	}
 	found := make([][]LogEvent, len(due))
 	polled := make([]bool, len(due))
 	work := make(chan int)
@@ -162,7 +171,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				found[i] = due[i].pollGroup(ctx, t.Pattern, now, share)
+				found[i] = due[i].pollGroup(ctx, t.Pattern, now, p)
 			}
 		}()
 	}
@@ -231,10 +240,15 @@ func (t *LogTail) keepOnly(all []target) {
 	}
 }
 
+// pace is how long caught-up groups wait before their next poll: those with
+// news, and at most those without.
+type pace struct{ busy, quiet time.Duration }
+
 // pollGroup polls one group and sets when it is due again: at once while a
-// window is read in part, after its share of the quota when caught up, later
-// while quiet, and backing off after errors.
-func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, share time.Duration) []LogEvent {
+// window is read in part, after the busy groups' share of the quota when
+// caught up with news, later and later while quiet, and backing off after
+// errors.
+func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, p pace) []LogEvent {
 	events, err := gt.poll(ctx, logPages(gt.src, gt.group, pattern), now)
 	gt.lastErr, gt.polledAt = err, now
 	switch {
@@ -243,11 +257,10 @@ func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Tim
 	case gt.reading():
 		gt.quiet, gt.nextPoll = 0, time.Time{}
 	case len(events) > 0:
-		gt.quiet, gt.nextPoll = 0, now.Add(share)
+		gt.quiet, gt.nextPoll = 0, now.Add(p.busy)
 	default:
 		gt.quiet++
-		wait := min(quietStep<<min(gt.quiet-1, 10), max(quietMax, 2*share))
-		gt.nextPoll = now.Add(max(wait, share))
+		gt.nextPoll = now.Add(max(min(quietStep<<min(gt.quiet-1, 10), p.quiet), p.busy))
 	}
 	return events
 }
