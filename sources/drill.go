@@ -68,14 +68,8 @@ func DrillWindow(anchor, now time.Time) (time.Time, time.Time) {
 // built from the alarm's own region and account.
 func ResourceNames(a Alarm) []string {
 	var names []string
-	for _, d := range a.Metric.Dims {
-		if d.Value == "" || d.Name == "AvailabilityZone" || d.Name == "Region" { // places, not resources
-			continue
-		}
-		names = append(names, d.Value)
-		if arn := elbARN(a.ARN, d); arn != "" {
-			names = append(names, arn)
-		}
+	for _, r := range AlarmResources(a) {
+		names = append(names, r.Identifiers()...)
 	}
 	return names
 }
@@ -101,68 +95,6 @@ func RelatedLogGroups(a Alarm, tailed []string) []string {
 		}
 	}
 	return groups
-}
-
-// Drill gathers everything around an alarm's latest transition into ALARM
-// (see DrillAnchor): its state history, the metric, the CloudTrail events on
-// the same resource and the log lines mentioning it. What fails is reported
-// in Errors; what succeeded is still returned. Without history (it failed,
-// or holds no transition into ALARM) the window centres on Alarm.StateChanged.
-func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now time.Time) DrillMsg {
-	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-DrillHistory), now)
-	var errs []error
-	if err != nil {
-		errs = append(errs, err)
-		history = nil
-	}
-	anchor := DrillAnchor(a, history, now)
-	start, end := DrillWindow(anchor, now)
-	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: a.Metric}, Errors: errs}
-	for _, c := range history {
-		if !c.Time.Before(start) && !c.Time.After(end) {
-			msg.History = append(msg.History, c)
-		}
-	}
-	sort.SliceStable(msg.History, func(i, j int) bool { return msg.History[i].Time.Before(msg.History[j].Time) })
-	if series, err := src.FetchMetrics(ctx, []MetricSpec{a.Metric}, start, end); err != nil {
-		msg.Errors = append(msg.Errors, err)
-	} else if len(series) > 0 {
-		msg.Series = series[0]
-	}
-	names := ResourceNames(a)
-	trail, errs := drillTrail(ctx, src, names, start, end)
-	msg.Trail, msg.Errors = trail, append(msg.Errors, errs...)
-	if i := LikelyCause(msg.Trail, anchor); i >= 0 {
-		msg.Cause = msg.Trail[i].ID
-	}
-	logEnd := anchor.Add(drillLogAfter)
-	if logEnd.After(end) {
-		logEnd = end
-	}
-	logs, errs := drillLogs(ctx, src, a, names, logGroups, anchor.Add(-drillLogBefore), logEnd)
-	msg.Logs, msg.Errors = logs, append(msg.Errors, errs...)
-	return msg
-}
-
-func drillTrail(ctx context.Context, src TrailFetcher, names []string, start, end time.Time) ([]TrailEvent, []error) {
-	var errs []error
-	byID := map[string]TrailEvent{}
-	for _, name := range names {
-		events, err := src.FetchTrail(ctx, TrailQuery{Start: start, End: end, ResourceName: name})
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, e := range events {
-			byID[e.ID] = e
-		}
-	}
-	out := make([]TrailEvent, 0, len(byID))
-	for _, e := range byID {
-		out = append(out, e)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, errs
 }
 
 // drillLogs keeps every line of the resource's own groups and, from the other
@@ -196,6 +128,10 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 
 // LikelyCause is the index of the last successful write (not read-only, not
 // failed) event at or before the moment the alarm fired, or -1 when none is.
+//
+// Deprecated: the triage engine ranks changes by relation, impact, timing and
+// actor; use DrillMsg.Suspects (the first, when Likely). Kept until the
+// drill-down pane shows Suspects.
 func LikelyCause(events []TrailEvent, fired time.Time) int {
 	cause := -1
 	if fired.IsZero() {

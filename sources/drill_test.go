@@ -149,9 +149,9 @@ func TestDrillAnchorAndWindow(t *testing.T) {
 // as the likely cause and holds the incident's timeouts, within the line cap.
 func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
 	t.Helper()
-	cause := sources.LikelyCause(msg.Trail, msg.Anchor)
-	if cause < 0 || msg.Trail[cause].User != "alice" || !strings.HasPrefix(msg.Trail[cause].Name, "UpdateFunctionConfiguration") {
-		t.Fatalf("likely cause is %d in %+v, want alice's UpdateFunctionConfiguration", cause, msg.Trail)
+	if len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != "alice" ||
+		!strings.HasPrefix(msg.Suspects[0].Event.Name, "UpdateFunctionConfiguration") {
+		t.Fatalf("verdict %q, suspects %+v; want alice's UpdateFunctionConfiguration as the likely cause", msg.Verdict, msg.Suspects)
 	}
 	timedOut := 0
 	for _, e := range msg.Logs {

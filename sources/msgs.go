@@ -43,7 +43,8 @@ type ErrMsg struct {
 	At   time.Time
 }
 
-// DrillMsg carries everything around one alarm's state change.
+// DrillMsg carries everything around one alarm's state change: the triage
+// report (see Triage), shown by the drill-down and printed by the CLI.
 type DrillMsg struct {
 	Alarm  Alarm
 	Start  time.Time
@@ -58,7 +59,16 @@ type DrillMsg struct {
 	Anchor time.Time
 	// History is the alarm's state transitions within [Start, End], oldest first.
 	History []StateChange
-	// Cause is the ID of the likely-cause CloudTrail event (see LikelyCause),
-	// "" when there is none.
+	// Cause is the ID of the likely cause's CloudTrail event (the first of
+	// Suspects, when it is Likely), "" when there is none.
 	Cause string
+	// Graph is the alarmed resources and those related to them, with what
+	// could not be seen; Onset is when the metric left its baseline.
+	Graph ResourceGraph
+	Onset Onset
+	// Suspects are the related changes, most likely cause first; Trail holds
+	// their events, oldest first. Verdict is the one-line conclusion, e.g.
+	// "no related change in the window".
+	Suspects []Suspect
+	Verdict  string
 }

@@ -1,0 +1,181 @@
+package sources
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// drillTrailLimit bounds the write events read for one analysis: 20
+// LookupEvents pages, about 10 s at CloudTrail's 2 requests per second.
+// LookupEvents returns newest first, so a cut drops the oldest changes.
+const drillTrailLimit = 1000
+
+// TriageOptions tune one analysis.
+type TriageOptions struct {
+	Now       time.Time // the clock; zero means time.Now()
+	At        time.Time // analyse this moment instead of the alarm's latest firing
+	LogGroups []string  // groups tailed besides the alarm resource's own
+}
+
+// Drill is the triage analysis the drill-down shows (see Triage), centred
+// on the alarm's latest transition into ALARM.
+func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now time.Time) DrillMsg {
+	return Triage(ctx, src, a, TriageOptions{Now: now, LogGroups: logGroups})
+}
+
+// Triage answers "who changed what right before this alarm fired?". It
+// centres a window on the alarm's latest transition into ALARM (see
+// DrillAnchor; opts.At overrides it), discovers the resources related to the
+// alarm (when src is a GraphDiscoverer; else just the alarm's dimension
+// resources), reads every write event of the window in one query, finds the
+// onset on the alarm's metric and ranks the changes (see RankSuspects).
+// Discovery and the trail, metric and log fetches run concurrently. What
+// fails is reported in Errors; what succeeded is still returned.
+func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillMsg {
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var graph ResourceGraph
+	discovered := make(chan struct{})
+	go func() {
+		defer close(discovered)
+		graph = discoverGraph(ctx, src, a)
+	}()
+
+	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-DrillHistory), now)
+	var errs []error
+	if err != nil {
+		errs, history = append(errs, err), nil
+	}
+	anchor := DrillAnchor(a, history, now)
+	if !opts.At.IsZero() && !opts.At.After(now) {
+		anchor = opts.At
+	}
+	start, end := DrillWindow(anchor, now)
+	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: a.Metric}}
+	for _, c := range history {
+		if !c.Time.Before(start) && !c.Time.After(end) {
+			msg.History = append(msg.History, c)
+		}
+	}
+	sort.SliceStable(msg.History, func(i, j int) bool { return msg.History[i].Time.Before(msg.History[j].Time) })
+
+	var wg sync.WaitGroup
+	var metricErr, trailErr error
+	var logErrs []error
+	var writes []TrailEvent
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		var series []Series
+		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{a.Metric}, start, end); metricErr == nil && len(series) > 0 {
+			msg.Series = series[0]
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		writes, trailErr = src.FetchTrail(ctx, TrailQuery{Start: start, End: end, WriteOnly: true, Limit: drillTrailLimit})
+	}()
+	go func() {
+		defer wg.Done()
+		logEnd := anchor.Add(drillLogAfter)
+		if logEnd.After(end) {
+			logEnd = end
+		}
+		msg.Logs, logErrs = drillLogs(ctx, src, a, ResourceNames(a), opts.LogGroups, anchor.Add(-drillLogBefore), logEnd)
+	}()
+	wg.Wait()
+	<-discovered
+	for _, err := range append([]error{metricErr, trailErr}, logErrs...) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	msg.Errors, msg.Graph = errs, graph
+	if len(writes) >= drillTrailLimit {
+		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("read only the newest %d write events of the window", len(writes)))
+	}
+
+	msg.Onset = FindOnset(msg.Series, a, start, anchor)
+	onset, cutoff := anchor, anchor
+	if msg.Onset.Found {
+		onset, cutoff = msg.Onset.Time, msg.Onset.Time.Add(msg.Series.Spec.WithDefaults().Period)
+	}
+	msg.Suspects = RankSuspects(writes, msg.Graph, a, onset, cutoff)
+	msg.Verdict = Verdict(msg.Suspects, countWrites(writes))
+	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
+		msg.Cause = msg.Suspects[0].Event.ID
+	}
+	for _, s := range msg.Suspects {
+		msg.Trail = append(msg.Trail, s.Event)
+	}
+	sort.SliceStable(msg.Trail, func(i, j int) bool { return msg.Trail[i].Time.Before(msg.Trail[j].Time) })
+	return msg
+}
+
+func countWrites(events []TrailEvent) int {
+	n := 0
+	for _, e := range events {
+		if !e.ReadOnly {
+			n++
+		}
+	}
+	return n
+}
+
+// discoverGraph asks a GraphDiscoverer for the alarm's related resources and
+// makes sure the alarm's own dimension resources are in the graph, so a
+// failed or partial discovery still matches changes to them.
+func discoverGraph(ctx context.Context, src Source, a Alarm) ResourceGraph {
+	var g ResourceGraph
+	if d, ok := src.(GraphDiscoverer); ok {
+		g = d.DiscoverGraph(ctx, a)
+	}
+	known := map[string]bool{}
+	for _, r := range g.Resources {
+		for _, id := range r.Identifiers() {
+			known[id] = true
+		}
+	}
+	for _, r := range AlarmResources(a) {
+		if !known[r.ID] {
+			g.Resources = append(g.Resources, r)
+		}
+	}
+	return g
+}
+
+// AlarmResources are the alarmed resources named by the alarm's dimensions
+// (see ResourceNames), as a graph of zero hops.
+func AlarmResources(a Alarm) []Related {
+	var out []Related
+	for _, d := range a.Metric.Dims {
+		if d.Value == "" || d.Name == "AvailabilityZone" || d.Name == "Region" {
+			continue
+		}
+		r := Resource{Kind: dimensionKind(d.Name), ID: d.Value, ARN: elbARN(a.ARN, d)}
+		out = append(out, Related{Resource: r, Path: []string{r.Label()}})
+	}
+	return out
+}
+
+// dimensionKind is a short kind for a dimension: "FunctionName" → function.
+func dimensionKind(name string) string {
+	if k, ok := dimensionKinds[name]; ok {
+		return k
+	}
+	for _, suffix := range []string{"Identifier", "Name", "Id"} {
+		name = strings.TrimSuffix(name, suffix)
+	}
+	return strings.ToLower(name)
+}
+
+var dimensionKinds = map[string]string{
+	"LoadBalancer": "load balancer", "TargetGroup": "target group", "DBInstanceIdentifier": "db",
+	"DBClusterIdentifier": "db cluster", "AutoScalingGroupName": "asg", "InstanceId": "instance",
+}

@@ -1,0 +1,160 @@
+package sources
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+)
+
+// eventDoc is the part of a CloudTrail record the triage engine reads beyond
+// TrailEvent's summary fields.
+type eventDoc struct {
+	Request  any `json:"requestParameters"`
+	Response any `json:"responseElements"`
+	Identity struct {
+		Type      string `json:"type"`
+		InvokedBy string `json:"invokedBy"`
+		Session   struct {
+			Issuer struct {
+				UserName string `json:"userName"`
+			} `json:"sessionIssuer"`
+		} `json:"sessionContext"`
+	} `json:"userIdentity"`
+}
+
+// parseEvent decodes e.JSON; a document that does not parse leaves the
+// fields empty, so the event is still ranked on its summary fields.
+func parseEvent(e TrailEvent) eventDoc {
+	var d eventDoc
+	_ = json.Unmarshal([]byte(e.JSON), &d)
+	return d
+}
+
+// eventValues are the strings an event names resources by: its resources
+// and every string in its requestParameters and responseElements.
+func eventValues(e TrailEvent, d eventDoc) []string {
+	values := append([]string(nil), e.Resources...)
+	walkStrings(d.Request, func(s string) { values = append(values, s) })
+	walkStrings(d.Response, func(s string) { values = append(values, s) })
+	return values
+}
+
+func walkStrings(v any, visit func(string)) {
+	switch v := v.(type) {
+	case string:
+		visit(v)
+	case []any:
+		for _, x := range v {
+			walkStrings(x, visit)
+		}
+	case map[string]any:
+		for _, x := range v {
+			walkStrings(x, visit)
+		}
+	}
+}
+
+// NamesResource reports whether value is the identifier id, or an ARN or
+// path ending in it: "arn:aws:iam::1:role/web" and "arn:…:function:web:prod"
+// (a qualified function) name "web"; "web-canary" and "my-web" do not.
+func NamesResource(value, id string) bool {
+	if id == "" || len(value) < len(id) {
+		return false
+	}
+	if value == id || strings.HasSuffix(value, "/"+id) || strings.HasSuffix(value, ":"+id) {
+		return true
+	}
+	// A qualifier (version, alias, revision) after the name: "…:function:web:7".
+	if strings.HasPrefix(value, "arn:") && !strings.Contains(id, ":") {
+		if i := strings.LastIndex(value, ":"); i > 0 {
+			return NamesResource(value[:i], id)
+		}
+	}
+	return false
+}
+
+// matchGraph finds the closest resource of the graph the event names, and
+// false when it names none. A name alone is weak evidence across services
+// (a bucket and a function may both be called "orders"), so an ARN must be
+// of the resource's own service, and a plain name only counts from an event
+// of that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…) or a
+// path or URL.
+func matchGraph(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {
+	var best Related
+	found := false
+	for _, r := range g.Resources {
+		if found && r.Hops >= best.Hops {
+			continue
+		}
+		if service := arnService(r.ARN); namesAny(values, r.Identifiers(), service, eventService(e.Source)) {
+			best, found = r, true
+		}
+	}
+	return best, found
+}
+
+// namesAny reports whether a value names one of ids; service is the
+// resource's (empty when unknown) and from the event's.
+func namesAny(values, ids []string, service, from string) bool {
+	for _, v := range values {
+		for _, id := range ids {
+			if !NamesResource(v, id) {
+				continue
+			}
+			switch {
+			case service == "":
+				return true
+			case strings.HasPrefix(v, "arn:"):
+				if arnService(v) == service {
+					return true
+				}
+			case from == service || awsID.MatchString(v) || strings.ContainsAny(v, "/:"):
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// awsID is the shape of the IDs AWS generates: i-0abc…, sg-…, vol-…, subnet-….
+var awsID = regexp.MustCompile(`^[a-z]{1,12}-[0-9a-f]{8,}$`)
+
+func arnService(arn string) string {
+	parts := strings.SplitN(arn, ":", 4)
+	if len(parts) < 4 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[2]
+}
+
+// eventService is the service part of an event source: "lambda" for
+// "lambda.amazonaws.com".
+func eventService(source string) string {
+	s, _, _ := strings.Cut(source, ".")
+	return s
+}
+
+// alarmServices are the services the alarmed resources belong to: from
+// their ARNs, and from the metric's namespace ("AWS/Lambda" → lambda).
+func alarmServices(a Alarm, g ResourceGraph) map[string]bool {
+	out := map[string]bool{}
+	if ns, ok := strings.CutPrefix(a.Metric.Namespace, "AWS/"); ok {
+		out[namespaceServices[ns]] = true
+		out[strings.ToLower(ns)] = true
+	}
+	for _, r := range g.Resources {
+		if r.Hops == 0 {
+			out[arnService(r.ARN)] = true
+		}
+	}
+	delete(out, "")
+	return out
+}
+
+// namespaceServices maps the CloudWatch namespaces whose service's API
+// (event source) has another name.
+var namespaceServices = map[string]string{
+	"ApplicationELB": "elasticloadbalancing", "NetworkELB": "elasticloadbalancing", "ELB": "elasticloadbalancing",
+	"GatewayELB": "elasticloadbalancing", "EBS": "ec2", "NATGateway": "ec2", "ApiGateway": "apigateway",
+	"Events": "events", "States": "states", "Kinesis": "kinesis", "Firehose": "firehose",
+}

@@ -1,0 +1,70 @@
+package sources_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"watchtrail/sources"
+)
+
+// series builds one point a minute from start, skipping NaN values (gaps).
+func series(start time.Time, values ...float64) sources.Series {
+	s := sources.Series{Spec: sources.MetricSpec{Period: time.Minute}}
+	for i, v := range values {
+		if math.IsNaN(v) {
+			continue
+		}
+		s.Times = append(s.Times, start.Add(time.Duration(i)*time.Minute))
+		s.Values = append(s.Values, v)
+	}
+	return s
+}
+
+// wave is n noisy points around level: a fixed pseudo-random jitter.
+func wave(n int, level, jitter float64) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = level + jitter*math.Sin(float64(i)*2.3+0.7)
+	}
+	return out
+}
+
+func TestFindOnset(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	anchor := start.Add(30 * time.Minute) // the alarm fired
+	at := func(minute int) time.Time { return start.Add(time.Duration(minute) * time.Minute) }
+	above := sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 80}
+	below := sources.Alarm{Comparison: "LessThanThreshold", Threshold: 5}
+	nan := math.NaN()
+	ramp := wave(20, 40, 3)
+	for i := 0; i < 16; i++ {
+		ramp = append(ramp, 40+float64(i)*4)
+	}
+	withGaps := append(wave(20, 40, 3), nan, 95, nan, 96, 97, 97, 98)
+	blip := append(wave(22, 0, 0), 1, 0, 0, 0, 30, 31, 35, 32, 30)
+	for _, tc := range []struct {
+		name   string
+		alarm  sources.Alarm
+		values []float64
+		want   time.Time // zero: no onset
+	}{
+		{"step up", above, append(wave(24, 40, 3), 95, 96, 97, 95, 96, 97, 98), at(24)},
+		{"ramp: where it clears the noise", above, ramp, at(24)},
+		{"noisy without change", above, wave(36, 40, 6), time.Time{}},
+		{"flat", above, wave(36, 12, 0), time.Time{}},
+		{"gaps", above, withGaps, at(21)},
+		{"one blip is not an onset", sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 5}, blip, at(26)},
+		{"drop for a LessThan alarm", below, append(wave(25, 50, 4), 2, 1, 0, 1, 0), at(25)},
+		{"a rise does not fire a LessThan alarm", below, append(wave(25, 50, 4), 90, 95, 99, 90, 96), time.Time{}},
+		{"a single spike that returns", above, append(wave(25, 40, 3), 99, 40, 41, 40, 39), time.Time{}},
+	} {
+		got := sources.FindOnset(series(start, tc.values...), tc.alarm, start, anchor)
+		if got.Found != !tc.want.IsZero() || (got.Found && !got.Time.Equal(tc.want)) {
+			t.Errorf("%s: onset %+v, want %v", tc.name, got, tc.want)
+		}
+	}
+	if got := sources.FindOnset(series(start, 1, 2), above, start, anchor); got.Found {
+		t.Errorf("too few points for a baseline, got %+v", got)
+	}
+}

@@ -1,0 +1,189 @@
+package sources
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Suspect is one change that could have caused the alarm, with why it ranks
+// where it does.
+type Suspect struct {
+	Event    TrailEvent
+	Score    float64 // relation × impact × timing × actor, 0..1
+	Hops     int     // 0 the alarmed resource, 1–2 related; -1 only the same service
+	Relation string  // "orders-fn → role svc-ord-exec", or "same service (lambda)"
+	Impact   Impact
+	Actor    Actor
+	Change   string // what changed: "memorySize 1024 → 128, timeout → 3"
+	Reason   string // one line: why it ranks here
+	Likely   bool   // strong enough evidence to call it the likely cause
+}
+
+// Ranking thresholds. A suspect is the likely cause when its score is at
+// least likelyScore (e.g. a configuration change by a person on a resource
+// one hop away, up to ~20 minutes before the onset) and at least likelyMargin
+// times the runner-up's, so two equally plausible changes blame neither.
+const (
+	likelyScore  = 0.3
+	likelyMargin = 1.2
+	// timeScale: a change this long before the onset weighs half of one
+	// made just before it.
+	timeScale  = 30 * time.Minute
+	afterOnset = 0.15 // weight of a change made after the metric moved
+	maxSuspect = 20
+)
+
+// relationWeight: same resource > one hop > two hops > same service.
+func relationWeight(hops int) float64 {
+	switch {
+	case hops < 0:
+		return 0.25
+	case hops <= 2:
+		return 1 - 0.2*float64(hops)
+	}
+	return 0.5
+}
+
+// analysed is a write event with what ranking needs from its document.
+type analysed struct {
+	TrailEvent
+	doc     eventDoc
+	matched Related
+	related bool
+}
+
+// RankSuspects ranks the write events against the graph. onset is when the
+// metric left its baseline (or when the alarm fired, when unknown) and
+// cutoff the moment a cause must precede: the end of the onset's period, as
+// a metric point stands for the whole period after its time. Events not naming a resource of the graph nor the alarmed
+// service are left out, and read-only ones too.
+func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff time.Time) []Suspect {
+	services := alarmServices(a, g)
+	var all []analysed
+	for _, e := range events {
+		if e.ReadOnly {
+			continue
+		}
+		doc := parseEvent(e)
+		r, ok := matchGraph(e, eventValues(e, doc), g)
+		all = append(all, analysed{e, doc, r, ok})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	var out []Suspect
+	for i, ev := range all {
+		s := Suspect{Event: ev.TrailEvent, Hops: -1, Impact: ClassifyCall(ev.Name, ev.ReadOnly, ev.Failed()), Actor: classifyActor(ev.TrailEvent, ev.doc)}
+		switch {
+		case ev.related:
+			s.Hops, s.Relation = ev.matched.Hops, ev.matched.PathText()
+		case services[eventService(ev.Source)]:
+			s.Relation = "same service (" + eventService(ev.Source) + ")"
+		default:
+			continue
+		}
+		timing := timeWeight(ev.Time, cutoff)
+		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
+		s.Change = changeSummary(ev, all[:i])
+		s.Reason = reason(s, ev, onset, cutoff)
+		out = append(out, s)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Event.Time.After(out[j].Event.Time)
+	})
+	if len(out) > maxSuspect {
+		out = out[:maxSuspect]
+	}
+	if len(out) > 0 && out[0].Hops >= 0 && out[0].Score >= likelyScore &&
+		(len(out) == 1 || out[0].Score >= likelyMargin*out[1].Score) {
+		out[0].Likely = true
+	}
+	return out
+}
+
+func timeWeight(at, cutoff time.Time) float64 {
+	if cutoff.IsZero() {
+		return 1
+	}
+	if at.After(cutoff) {
+		return afterOnset
+	}
+	return 1 / (1 + float64(cutoff.Sub(at))/float64(timeScale))
+}
+
+func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {
+	what := s.Impact.Class + " change"
+	switch s.Impact.Class {
+	case "failed":
+		what = "failed call (" + ev.ErrorCode + "), changed nothing"
+	case "read-only":
+		what = "read-only call"
+	}
+	where := "in the same service, not linked to the alarm"
+	switch {
+	case s.Hops == 0:
+		where = "on the alarmed " + ev.matched.Label()
+	case s.Hops > 0:
+		where = fmt.Sprintf("on %s (%d hop%s)", ev.matched.Label(), s.Hops, plural(s.Hops))
+	}
+	when := ""
+	switch {
+	case onset.IsZero():
+	case !ev.Time.After(onset):
+		when = ", " + roundDuration(onset.Sub(ev.Time)) + " before the onset"
+	case !ev.Time.After(cutoff):
+		when = ", in the period the metric left its baseline"
+	default:
+		when = ", " + roundDuration(ev.Time.Sub(onset)) + " after the onset: too late to cause it"
+	}
+	return fmt.Sprintf("%s %s, by %s%s", what, where, withArticle(s.Actor.Kind), when)
+}
+
+func withArticle(kind string) string {
+	if kind == "" {
+		return "someone"
+	}
+	if kind[0] == 'A' || kind[0] == 'a' {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// roundDuration prints 2m10s, 45s, 1h3m.
+func roundDuration(d time.Duration) string {
+	if d < time.Hour {
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+// Verdict is the one-line conclusion over the ranked suspects.
+func Verdict(suspects []Suspect, writes int) string {
+	related := 0
+	for _, s := range suspects {
+		if s.Hops >= 0 {
+			related++
+		}
+	}
+	switch {
+	case related == 0:
+		return fmt.Sprintf("no related change in the window (%d write event%s checked)", writes, plural(writes))
+	case suspects[0].Likely:
+		s := suspects[0]
+		return fmt.Sprintf("likely cause: %s by %s on %s", CallName(s.Event.Name), s.Event.User, s.Relation)
+	}
+	return fmt.Sprintf("no single change stands out: %d related change%s, none with strong evidence", related, plural(related))
+}
+
+// CallName is an event name without the dated API version some services
+// append: UpdateFunctionConfiguration20150331v2 → UpdateFunctionConfiguration.
+func CallName(name string) string { return apiVersionSuffix.ReplaceAllString(name, "") }
