@@ -262,6 +262,14 @@ func TestMotoS3Trail(t *testing.T) {
 		t.Errorf("ResourceName checkout-api = %v, want %v", ids(byName), want)
 	}
 
+	writes, err := s.FetchTrail(ctx, sources.TrailQuery{Start: window.Start, End: window.End, WriteOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"denied", "update"}; !reflect.DeepEqual(ids(writes), want) {
+		t.Errorf("WriteOnly = %v, want the writes %v", ids(writes), want)
+	}
+
 	limited, err := s.FetchTrail(ctx, sources.TrailQuery{Start: window.Start, End: window.End, Limit: 2})
 	if err != nil {
 		t.Fatal(err)

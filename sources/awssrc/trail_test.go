@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,6 +143,64 @@ func TestFetchTrail(t *testing.T) {
 	if err := json.Unmarshal([]byte(e3.JSON), &doc); err != nil || doc["errorMessage"] != "not allowed\nat all" {
 		t.Errorf("JSON is not the raw document: %q (%v)", e3.JSON, err)
 	}
+}
+
+func TestFetchTrailWriteOnly(t *testing.T) {
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	write := func(id string, minute int) any {
+		return event(id, base.Add(time.Duration(minute)*time.Minute), "UpdateFunctionConfiguration", map[string]any{"readOnly": false})
+	}
+	// A server that ignores the attribute for one event: it must still be dropped.
+	stray := event("read", base.Add(5*time.Minute), "GetFunction", map[string]any{"readOnly": true})
+	pages := map[string]map[string]any{
+		"":      {"NextToken": "p2", "Events": []any{write("w4", 4), stray, write("w3", 3)}},
+		"p2":    {"NextToken": "p3", "Events": []any{write("w2", 2)}},
+		"p3":    {"Events": []any{write("w1", 1)}},
+		"other": {"Events": []any{}},
+	}
+	s, reqs := fakeTrail(t, func(r lookupRequest) (int, any) { return 200, pages[r.NextToken] })
+	events, err := s.FetchTrail(ctxFor(t), sources.TrailQuery{Start: base, End: base.Add(time.Hour), WriteOnly: true, Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := eventIDs(events); got != "w1 w2 w3 w4" {
+		t.Errorf("events %s, want the four writes oldest first", got)
+	}
+	got := reqs()
+	if len(got) != 3 {
+		t.Fatalf("want one query paged 3 times, got %d calls", len(got))
+	}
+	for i, r := range got {
+		if len(r.LookupAttributes) != 1 || r.LookupAttributes[0].AttributeKey != "ReadOnly" || r.LookupAttributes[0].AttributeValue != "false" {
+			t.Errorf("call %d: lookup attributes %+v, want ReadOnly=false", i, r.LookupAttributes)
+		}
+		if r.MaxResults != maxLookupResults {
+			t.Errorf("call %d: MaxResults %d", i, r.MaxResults)
+		}
+		if i > 0 && r.At.Sub(got[i-1].At) < lookupInterval-10*time.Millisecond {
+			t.Errorf("calls %d and %d only %v apart; LookupEvents allows 2/s", i-1, i, r.At.Sub(got[i-1].At))
+		}
+	}
+
+	// One attribute per call: a resource name wins, and reads are dropped here.
+	s, reqs = fakeTrail(t, func(lookupRequest) (int, any) {
+		return 200, map[string]any{"Events": []any{write("w1", 1), stray}}
+	})
+	events, err = s.FetchTrail(ctxFor(t), sources.TrailQuery{ResourceName: "checkout-api", WriteOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := reqs(); eventIDs(events) != "w1" || len(r) != 1 || r[0].LookupAttributes[0].AttributeKey != "ResourceName" {
+		t.Errorf("events %s, requests %+v", eventIDs(events), r)
+	}
+}
+
+func eventIDs(events []sources.TrailEvent) string {
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	return strings.Join(ids, " ")
 }
 
 func TestFetchTrailLimit(t *testing.T) {
