@@ -126,20 +126,26 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 	return out, errs
 }
 
-// LikelyCause is the index of the last successful write (not read-only, not
-// failed) event at or before the moment the alarm fired, or -1 when none is.
+// LikelyCause is the index of the strongest change among events (as the
+// triage engine weighs it without the resource graph: impact of the call,
+// who made it, how close before fired), or -1 when none is a successful
+// write at or before fired. For DrillMsg.Trail, which holds only changes
+// related to the alarm, it agrees with DrillMsg.Suspects in the usual case.
 //
-// Deprecated: the triage engine ranks changes by relation, impact, timing and
-// actor; use DrillMsg.Suspects (the first, when Likely). Kept until the
-// drill-down pane shows Suspects.
+// Deprecated: use DrillMsg.Suspects, which also weighs the relation to the
+// alarm and the metric's onset. Kept until the drill-down pane shows them.
 func LikelyCause(events []TrailEvent, fired time.Time) int {
-	cause := -1
+	cause, best := -1, 0.0
 	if fired.IsZero() {
 		return cause
 	}
 	for i, e := range events {
-		if !e.ReadOnly && !e.Failed() && !e.Time.After(fired) {
-			cause = i
+		if e.ReadOnly || e.Failed() || e.Time.After(fired) {
+			continue
+		}
+		score := ClassifyCall(e.Name, false, false).Weight * classifyActor(e, parseEvent(e)).Weight * timeWeight(e.Time, fired)
+		if score >= best {
+			cause, best = i, score
 		}
 	}
 	return cause

@@ -164,6 +164,46 @@ func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
 	}
 }
 
+func TestDemoSecondIncidentBlamesTheSecurityGroupChangeTwoHopsAway(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	var now time.Time
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	now = d.ChangeTime().Add(15 * time.Minute)
+	for _, name := range []string{"prod-web-unhealthy-hosts", "prod-web-alb-5xx"} {
+		alarm := demoAlarm(t, d, name)
+		if alarm.State != sources.StateAlarm {
+			t.Fatalf("%s is %s, want ALARM", name, alarm.State)
+		}
+		msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
+		if len(msg.Errors) > 0 {
+			t.Fatalf("%s: drill errors: %v", name, msg.Errors)
+		}
+		top := msg.Suspects[0]
+		if !top.Likely || top.Event.User != "erin" || top.Event.Name != "RevokeSecurityGroupIngress" ||
+			!strings.HasSuffix(top.Relation, "sg sg-0c4d5e6f7a8b9c0d1") || top.Hops < 2 {
+			t.Fatalf("%s: verdict %q, suspects %+v; want erin's revoke on the instances' group as the likely cause", name, msg.Verdict, msg.Suspects)
+		}
+		if !msg.Onset.Found || msg.Onset.Time.After(alarm.StateChanged) {
+			t.Errorf("%s: onset %+v, want one before the firing at %v", name, msg.Onset, alarm.StateChanged)
+		}
+		if i := sources.LikelyCause(msg.Trail, msg.Anchor); i < 0 || msg.Trail[i].ID != top.Event.ID {
+			t.Errorf("%s: the LikelyCause shim picks %d in %v, not the top suspect", name, i, msg.Trail)
+		}
+		for _, s := range msg.Suspects[1:] {
+			if s.Score >= top.Score/2 {
+				t.Errorf("%s: %s by %s (%s) scores %.2f, too close to the cause's %.2f", name, s.Event.Name, s.Event.User, s.Reason, s.Score, top.Score)
+			}
+			if s.Event.ReadOnly || s.Event.User == "carol" {
+				t.Errorf("%s: %s by %s is a read or touches a look-alike group, not a suspect", name, s.Event.Name, s.Event.User)
+			}
+		}
+	}
+	// The first incident's alarms still blame alice: her change is in the
+	// window, the security group is not related to the function.
+	msg := sources.Drill(context.Background(), d, demoAlarm(t, d, "checkout-api-errors"), d.LogGroups(), now)
+	assertBlamesAlice(t, msg)
+}
+
 func TestResourceNamesIncludeLoadBalancerARNs(t *testing.T) {
 	a := sources.Alarm{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:alb-5xx", Metric: sources.MetricSpec{
 		Dims: []sources.Dimension{{Name: "LoadBalancer", Value: "app/prod-web/50dc6c495c0c9188"}, {Name: "AvailabilityZone", Value: "eu-west-1a"}}}}

@@ -7,7 +7,7 @@ import (
 )
 
 // maxChangeFields bounds a change summary.
-const maxChangeFields = 4
+const maxChangeFields = 5
 
 // field is one scalar leaf of a request or response: its name (the nearest
 // meaningful key) and value as text.

@@ -31,12 +31,23 @@ func parseEvent(e TrailEvent) eventDoc {
 }
 
 // eventValues are the strings an event names resources by: its resources
-// and every string in its requestParameters and responseElements.
-func eventValues(e TrailEvent, d eventDoc) []string {
-	values := append([]string(nil), e.Resources...)
-	walkStrings(d.Request, func(s string) { values = append(values, s) })
-	walkStrings(d.Response, func(s string) { values = append(values, s) })
-	return values
+// and every string in its requestParameters and responseElements. direct
+// are those naming what the call acted on: its resources and the request's
+// top-level strings (RevokeSecurityGroupIngress's groupId, not the peer
+// group nested in its ipPermissions).
+func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
+	direct = append([]string(nil), e.Resources...)
+	if req, ok := d.Request.(map[string]any); ok {
+		for _, v := range req {
+			if s, ok := v.(string); ok {
+				direct = append(direct, s)
+			}
+		}
+	}
+	all = append([]string(nil), e.Resources...)
+	walkStrings(d.Request, func(s string) { all = append(all, s) })
+	walkStrings(d.Response, func(s string) { all = append(all, s) })
+	return direct, all
 }
 
 func walkStrings(v any, visit func(string)) {
@@ -73,20 +84,29 @@ func NamesResource(value, id string) bool {
 	return false
 }
 
-// matchGraph finds the closest resource of the graph the event names, and
-// false when it names none. A name alone is weak evidence across services
-// (a bucket and a function may both be called "orders"), so an ARN must be
-// of the resource's own service, and a plain name only counts from an event
-// of that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…) or a
+// matchGraph finds the closest resource of the graph the event acted on
+// (see eventValues), else the closest it mentions at all, and false when it
+// names none. A name alone is weak evidence across services (a bucket and a
+// function may both be called "orders"), so an ARN must be of the
+// resource's own service, and a plain name only counts from an event of
+// that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…) or a
 // path or URL.
-func matchGraph(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {
+func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (Related, bool) {
+	direct, all := eventValues(e, d)
+	if r, ok := closest(e, direct, g); ok {
+		return r, true
+	}
+	return closest(e, all, g)
+}
+
+func closest(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {
 	var best Related
 	found := false
 	for _, r := range g.Resources {
 		if found && r.Hops >= best.Hops {
 			continue
 		}
-		if service := arnService(r.ARN); namesAny(values, r.Identifiers(), service, eventService(e.Source)) {
+		if namesAny(values, r.Identifiers(), arnService(r.ARN), eventService(e.Source)) {
 			best, found = r, true
 		}
 	}

@@ -35,13 +35,22 @@ const (
 	onsetSigmas  = 4
 	onsetTowards = 0.3
 	onsetMinBase = 3 // baseline points needed
+	// onsetLateBy is how many points back in the baseline may follow the
+	// excursion up to the alarm's firing: more, and the metric was already
+	// back to normal when the alarm fired, so there is no live excursion.
+	onsetLateBy = 2
 )
 
-// FindOnset finds the first point of s, after the baseline (the first third
-// of [start, anchor]) and no later than one period past anchor (when the
-// alarm fired), where the series leaves its baseline in the alarm's direction
-// (Comparison; both ways for anomaly bands) and stays out: at least two of it
-// and the next two points are out. Missing points (gaps) are simply absent.
+// FindOnset finds when the excursion that fired the alarm began. The
+// baseline is the first third of [start, anchor] (median and scaled MAD); a
+// point is out when it is beyond the baseline in the alarm's direction
+// (Comparison; both ways for anomaly bands). Among the points after the
+// baseline and no later than one period past anchor (when the alarm fired),
+// the excursion is the run of points out that reaches the last one out (a
+// single point back in does not end it), and the onset its first point. An
+// earlier bump that went back to normal is not the onset, and nor is
+// anything when the metric was back to normal well before the firing.
+// Missing points (gaps) are simply absent.
 func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var base []float64
@@ -79,22 +88,23 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	out := func(v float64) bool {
 		return (up && v > median+margin) || (down && v < median-margin)
 	}
-	for i, v := range values {
-		if !out(v) {
-			continue
-		}
-		n, hits := 0, 0
-		for _, w := range values[i:min(i+3, len(values))] {
-			n++
-			if out(w) {
-				hits++
-			}
-		}
-		if hits >= min(2, n) {
-			return Onset{Found: true, Time: times[i], Baseline: median, Spread: spread, Value: v}
+	// The excursion that fired the alarm: the last point out, and the run
+	// of points out before it, across single points back in (noise).
+	last := len(values) - 1
+	for last >= 0 && !out(values[last]) {
+		last--
+	}
+	if last < 0 || len(values)-1-last > onsetLateBy {
+		return Onset{Baseline: median, Spread: spread}
+	}
+	first := last
+	for first > 0 && (out(values[first-1]) || (first > 1 && out(values[first-2]))) {
+		first--
+		if !out(values[first]) {
+			first--
 		}
 	}
-	return Onset{Baseline: median, Spread: spread}
+	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}
 }
 
 // alarmDirections says which way the metric goes when the alarm fires.

@@ -42,6 +42,7 @@ func TestFindOnset(t *testing.T) {
 		ramp = append(ramp, 40+float64(i)*4)
 	}
 	withGaps := append(wave(20, 40, 3), nan, 95, nan, 96, 97, 97, 98)
+	bumpThenStep := append(append(append(wave(14, 40, 3), 70, 75, 72), wave(9, 40, 3)...), 95, 96, 97, 95, 96, 97)
 	blip := append(wave(22, 0, 0), 1, 0, 0, 0, 30, 31, 35, 32, 30)
 	for _, tc := range []struct {
 		name   string
@@ -58,6 +59,8 @@ func TestFindOnset(t *testing.T) {
 		{"drop for a LessThan alarm", below, append(wave(25, 50, 4), 2, 1, 0, 1, 0), at(25)},
 		{"a rise does not fire a LessThan alarm", below, append(wave(25, 50, 4), 90, 95, 99, 90, 96), time.Time{}},
 		{"a single spike that returns", above, append(wave(25, 40, 3), 99, 40, 41, 40, 39), time.Time{}},
+		{"an earlier bump that went back is not the onset", above, bumpThenStep, at(26)},
+		{"one point back in does not end the excursion", above, append(wave(22, 40, 3), 95, 96, 41, 97, 98, 96, 97, 99), at(22)},
 	} {
 		got := sources.FindOnset(series(start, tc.values...), tc.alarm, start, anchor)
 		if got.Found != !tc.want.IsZero() || (got.Found && !got.Time.Equal(tc.want)) {

@@ -66,7 +66,7 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 			continue
 		}
 		doc := parseEvent(e)
-		r, ok := matchGraph(e, eventValues(e, doc), g)
+		r, ok := matchGraph(e, doc, g)
 		all = append(all, analysed{e, doc, r, ok})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })

@@ -71,7 +71,11 @@ var alarmDefs = []alarmDef{
 	{name: "image-resizer-errors", metric: spec("AWS/Lambda", "Errors", "FunctionName", resizerFn, "Sum", "Count"),
 		threshold: 10, comparison: "GreaterThanThreshold", state: sources.StateOK, since: 9 * 24 * time.Hour},
 	{name: "prod-web-alb-5xx", metric: spec("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "LoadBalancer", albName, "Sum", "Count"),
-		threshold: 100, comparison: "GreaterThanThreshold", state: sources.StateOK, since: 3*24*time.Hour + 7*time.Hour},
+		threshold: 100, comparison: "GreaterThanThreshold", state: sources.StateOK, since: 3*24*time.Hour + 7*time.Hour,
+		script: webScript(80*time.Second, 20*time.Second)},
+	{name: "prod-web-unhealthy-hosts", metric: sources.MetricSpec{Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount",
+		Dims: []sources.Dimension{{Name: "TargetGroup", Value: tgName}, {Name: "LoadBalancer", Value: albName}}, Stat: "Average", Period: time.Minute, Unit: "Count"},
+		threshold: 0, comparison: "GreaterThanThreshold", state: sources.StateOK, since: 11 * 24 * time.Hour, script: webScript(50*time.Second, 15*time.Second)},
 	{name: "web-1-cpu-high", metric: spec("AWS/EC2", "CPUUtilization", "InstanceId", web1, "Average", "Percent"),
 		threshold: 80, comparison: "GreaterThanThreshold", state: sources.StateOK, since: 26 * time.Hour},
 	{name: "web-2-cpu-high", metric: spec("AWS/EC2", "CPUUtilization", "InstanceId", web2, "Average", "Percent"),
@@ -94,13 +98,15 @@ var watchedMetrics = []sources.MetricSpec{
 
 // profile shapes one metric: a per-minute baseline (the Sum for counts, the
 // Average for gauges) with daily swing, slow drift and jitter, plus where it
-// goes while checkout-api is failing (incident 0: unaffected).
+// goes while checkout-api is failing (incident 0: unaffected) and while the
+// web targets are unhealthy (webIncident).
 type profile struct {
 	namespace, metric, resource string // resource "" matches any
 	unit                        string
 	count                       bool // additive: Sum per minute, integral
 	base, daily, drift, jitter  float64
 	incident                    float64
+	webIncident                 float64 // the level while the web targets are unhealthy
 	max                         float64 // cap (0: none), e.g. 100% or the 3 s timeout
 	noData                      bool    // emits no datapoints at all
 }
@@ -116,7 +122,9 @@ var profiles = []profile{
 	{namespace: "AWS/Lambda", metric: "Duration", unit: "Milliseconds", base: 850, drift: 0.15, jitter: 0.1},
 	{namespace: "AWS/Lambda", metric: "ConcurrentExecutions", unit: "Count", base: 1.5, jitter: 0.5},
 	{namespace: "AWS/ApplicationELB", metric: "RequestCount", unit: "Count", count: true, base: 1800, daily: 0.4, drift: 0.1, jitter: 0.05},
-	{namespace: "AWS/ApplicationELB", metric: "HTTPCode_ELB_5XX_Count", unit: "Count", count: true, base: 1.2, jitter: 1.5, incident: 45},
+	{namespace: "AWS/ApplicationELB", metric: "HTTPCode_ELB_5XX_Count", unit: "Count", count: true, base: 1.2, jitter: 1.5, incident: 45, webIncident: 420},
+	{namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount", unit: "Count", webIncident: 2},
+	{namespace: "AWS/ApplicationELB", metric: "HealthyHostCount", unit: "Count", base: 2},
 	{namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", unit: "Count", count: true, base: 0.8, jitter: 1.5, incident: 30},
 	{namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_4XX_Count", unit: "Count", count: true, base: 22, daily: 0.4, jitter: 0.3},
 	{namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", unit: "Seconds", base: 0.085, daily: 0.2, drift: 0.1, jitter: 0.1, incident: 1.6, max: 60},
@@ -131,6 +139,18 @@ var profiles = []profile{
 	{namespace: "AWS/DynamoDB", metric: "SuccessfulRequestLatency", unit: "Milliseconds", base: 4.2, drift: 0.1, jitter: 0.12},
 	{namespace: "AWS/DynamoDB", metric: "ReadThrottleEvents", unit: "Count", count: true, noData: true},
 	{namespace: "AWS/DynamoDB", metric: "WriteThrottleEvents", unit: "Count", count: true, noData: true},
+}
+
+// webScript fires an alarm of the second incident `fire` after erin's
+// revoke and clears it `clear` after the minute the targets are healthy.
+func webScript(fire, clear time.Duration) func(tl timeline) []transition {
+	return func(tl timeline) []transition {
+		back := ceilMinute(tl.web.to)
+		return []transition{
+			{at: tl.revoke.Add(fire), state: sources.StateAlarm, point: tl.web.from.Truncate(time.Minute)},
+			{at: back.Add(clear), state: sources.StateOK, point: back},
+		}
+	}
 }
 
 func ceilMinute(t time.Time) time.Time {

@@ -7,7 +7,12 @@
 // The scripted story (relative to Options.Start): at Start+IncidentAfter
 // alice shrinks checkout-api to 128 MB / 3 s; 15 s later it starts timing out,
 // erroring and being OOM-killed; its alarms fire; 6 minutes after the change
-// bob rolls back and everything recovers about a minute later.
+// bob rolls back and everything recovers about a minute later. 12 minutes
+// after alice's change, erin revokes the web instances' security group rule
+// that lets the load balancer in: the targets go unhealthy, the load
+// balancer answers 5xx and its alarms fire; frank restores the rule 5
+// minutes later. Around it: a tagging bot, a backup, reads, and a health
+// check tweak made after the errors began.
 package demo
 
 import (
@@ -78,21 +83,35 @@ func (s *Source) WatchedMetrics() []sources.MetricSpec {
 // ChangeTime is when alice's bad change happens (Start+IncidentAfter).
 func (s *Source) ChangeTime() time.Time { return s.story.change }
 
-// timeline holds the scripted incident's moments.
+// timeline holds the scripted incidents' moments.
 type timeline struct {
 	change        time.Time // alice's UpdateFunctionConfiguration
 	incidentStart time.Time // checkout-api starts failing
 	rollback      time.Time // bob's UpdateFunctionConfiguration
 	recovered     time.Time // checkout-api healthy again
+
+	// The second incident: erin revokes the web instances' ingress from the
+	// load balancer, the targets fail their health checks, the load balancer
+	// answers 502s until frank restores the rule.
+	revoke, restore time.Time
+	web             span // targets unhealthy
 }
+
+// span is a stretch of time [from, to) something is failing.
+type span struct{ from, to time.Time }
 
 func newTimeline(change time.Time) timeline {
 	change = change.Truncate(time.Second) // CloudTrail has second precision
+	revoke := change.Add(12 * time.Minute)
+	restore := revoke.Add(5 * time.Minute)
 	return timeline{
 		change:        change,
 		incidentStart: change.Add(15 * time.Second),
 		rollback:      change.Add(6 * time.Minute),
 		recovered:     change.Add(6*time.Minute + 15*time.Second),
+		revoke:        revoke,
+		restore:       restore,
+		web:           span{revoke.Add(20 * time.Second), restore.Add(30 * time.Second)},
 	}
 }
 
@@ -106,11 +125,17 @@ func (tl timeline) shrunk(t time.Time) bool {
 	return !t.Before(tl.change) && t.Before(tl.rollback)
 }
 
-// weight is how strongly the incident shows in the bucket [b, b+period) as
-// seen at now: 0 when the bucket does not overlap the failing time (so far),
-// otherwise between 0.4 and 1 by how much of the bucket it covers.
+// weight is how strongly the checkout incident shows in the bucket
+// [b, b+period) as seen at now (see span.weight).
 func (tl timeline) weight(b time.Time, period time.Duration, now time.Time) float64 {
-	from, to := later(b, tl.incidentStart), earlier(b.Add(period), earlier(tl.recovered, now))
+	return span{tl.incidentStart, tl.recovered}.weight(b, period, now)
+}
+
+// weight is 0 when the bucket [b, b+period) does not overlap the span (so
+// far, as seen at now), otherwise between 0.4 and 1 by how much of the
+// bucket it covers.
+func (sp span) weight(b time.Time, period time.Duration, now time.Time) float64 {
+	from, to := later(b, sp.from), earlier(b.Add(period), earlier(sp.to, now))
 	if !to.After(from) {
 		return 0
 	}

@@ -69,9 +69,17 @@ func (s *Source) minuteValue(p profile, key, stat string, m, now time.Time) floa
 	minute := m.Unix() / 60
 	v := p.base * (1 + p.daily*daily(m) + p.drift*drift(key, minute) + p.jitter*(2*unit(hash(key, minute))-1))
 	v = max(v, 0)
-	if w := s.story.weight(m, time.Minute, now); w > 0 && p.incident > 0 {
-		peak := p.incident * (1 + 0.15*(2*unit(hash(key+"#incident", minute))-1))
-		v += w * (peak - v)
+	for _, inc := range []struct {
+		w, level float64
+		key      string
+	}{
+		{s.story.weight(m, time.Minute, now), p.incident, "#incident"},
+		{s.story.web.weight(m, time.Minute, now), p.webIncident, "#web"},
+	} {
+		if inc.w > 0 && inc.level > 0 {
+			peak := inc.level * (1 + 0.15*(2*unit(hash(key+inc.key, minute))-1))
+			v += inc.w * (peak - v)
+		}
 	}
 	if p.count {
 		v = math.Round(v)

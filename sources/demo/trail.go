@@ -24,10 +24,11 @@ const trailSlot = 10 * time.Second
 
 // principal is who made a call.
 type principal struct {
-	kind    string // IAMUser or AssumedRole
-	name    string // user name, or role name
-	session string // role session name
-	ip, ua  string
+	kind      string // IAMUser or AssumedRole
+	name      string // user name, or role name
+	session   string // role session name
+	ip, ua    string
+	invokedBy string // the AWS service acting, if any
 }
 
 var (
@@ -37,6 +38,10 @@ var (
 	dave       = principal{kind: "IAMUser", name: "dave", ip: "198.51.100.200", ua: "AWS Internal"}
 	monitoring = principal{kind: "AssumedRole", name: "monitoring-readonly", session: "grafana-cloudwatch", ip: "192.0.2.10", ua: "aws-sdk-go-v2/1.30.3 os/linux lang/go#1.22.5 md/GOOS#linux md/GOARCH#amd64"}
 	ciDeployer = principal{kind: "AssumedRole", name: "ci-deployer", session: "github-actions", ip: "198.51.100.23", ua: "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0-1017-azure exe/x86_64.ubuntu.22 prompt/off"}
+	erin       = principal{kind: "IAMUser", name: "erin", ip: "198.51.100.77", ua: "AWS Internal"}
+	frank      = principal{kind: "IAMUser", name: "frank", ip: "203.0.113.180", ua: "aws-cli/2.15.30 Python/3.11.8 Linux/6.8.0 exe/x86_64 prompt/off"}
+	tagBot     = principal{kind: "AssumedRole", name: "auto-tagger", session: "tag-bot", ip: "192.0.2.33", ua: "Boto3/1.34.69 md/Botocore#1.34.69 Python/3.12.2 Linux/5.10 exec-env/AWS_Lambda_python3.12"}
+	awsBackup  = principal{kind: "AssumedRole", name: "AWSBackupDefaultServiceRole", session: "AWSBackup-AWSBackupDefaultServiceRole", ip: "backup.amazonaws.com", ua: "backup.amazonaws.com", invokedBy: "backup.amazonaws.com"}
 )
 
 // call is one CloudTrail event before it is rendered.
@@ -115,10 +120,10 @@ func (s *Source) scriptedCalls() []call {
 				"timeout": timeout, "memorySize": memory, "lastModified": at.UTC().Format("2006-01-02T15:04:05.000-0700"),
 				"version": "$LATEST", "state": "Active", "lastUpdateStatus": "InProgress", "revisionId": uuid("revision/"+who.name, at.Unix())}}
 	}
-	return []call{
+	return append([]call{
 		update(s.story.change, alice, 128, 3),
 		update(s.story.rollback, bob, 1024, 30),
-	}
+	}, s.webCalls()...)
 }
 
 // noiseCall is the background event of slot n, if it holds one.
@@ -249,6 +254,7 @@ type userIdentity struct {
 	AccessKeyID    string          `json:"accessKeyId"`
 	UserName       string          `json:"userName,omitempty"`
 	SessionContext *sessionContext `json:"sessionContext,omitempty"`
+	InvokedBy      string          `json:"invokedBy,omitempty"`
 }
 
 type sessionContext struct {
@@ -280,5 +286,5 @@ func (p principal) identity(at time.Time) userIdentity {
 	ctx.Attributes.MFAAuthenticated = "false"
 	return userIdentity{Type: p.kind, PrincipalID: "AROA" + id + ":" + p.session,
 		ARN:       "arn:aws:sts::" + accountID + ":assumed-role/" + p.name + "/" + p.session,
-		AccountID: accountID, AccessKeyID: "ASIA" + id[:16], SessionContext: ctx}
+		AccountID: accountID, AccessKeyID: "ASIA" + id[:16], SessionContext: ctx, InvokedBy: p.invokedBy}
 }
