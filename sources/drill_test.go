@@ -217,3 +217,59 @@ func TestResourceNamesIncludeLoadBalancerARNs(t *testing.T) {
 		t.Fatalf("without the alarm ARN only the dimension values can be used, got %v", got)
 	}
 }
+
+// plain is a source without graph discovery, which records its trail queries.
+type plain struct {
+	sources.Source
+	queries *[]sources.TrailQuery
+}
+
+func (p plain) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	*p.queries = append(*p.queries, q)
+	return p.Source.FetchTrail(ctx, q)
+}
+
+func TestTriageWithoutDiscoveryMatchesTheAlarmedResourcesOnly(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	var now time.Time
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	now = d.ChangeTime().Add(15 * time.Minute)
+	var queries []sources.TrailQuery
+	src := plain{d, &queries}
+
+	msg := sources.Triage(context.Background(), src, demoAlarm(t, d, "checkout-api-errors"), sources.TriageOptions{Now: now})
+	assertBlamesAlice(t, msg)
+	if len(queries) != 1 || !queries[0].WriteOnly || queries[0].ResourceName != "" ||
+		!queries[0].Start.Equal(msg.Start) || !queries[0].End.Equal(msg.End) {
+		t.Errorf("trail queries %+v, want one write-only query over the window", queries)
+	}
+	if len(msg.Graph.Resources) != 1 || msg.Graph.Resources[0].ID != "checkout-api" {
+		t.Errorf("graph %+v, want just the alarmed function", msg.Graph)
+	}
+
+	// The web incident's cause is on a related security group, which
+	// only discovery can see: without it nothing related stands out.
+	msg = sources.Triage(context.Background(), src, demoAlarm(t, d, "prod-web-unhealthy-hosts"), sources.TriageOptions{Now: now})
+	for _, s := range msg.Suspects {
+		if s.Likely || s.Event.User == "erin" {
+			t.Errorf("without the graph, %s by %s cannot be related: %s", s.Event.Name, s.Event.User, s.Reason)
+		}
+	}
+}
+
+func TestTriageAtAnEarlierMoment(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	var now time.Time
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	now = d.ChangeTime().Add(15 * time.Minute)
+	// The 5xx alarm fired for the web incident; asked about the checkout
+	// incident's moment, nothing related to the load balancer changed.
+	at := d.ChangeTime().Add(time.Minute)
+	msg := sources.Triage(context.Background(), d, demoAlarm(t, d, "prod-web-alb-5xx"), sources.TriageOptions{Now: now, At: at})
+	if !msg.Anchor.Equal(at) || !msg.End.Equal(at.Add(sources.DrillAfter)) {
+		t.Errorf("anchor %v window end %v, want %v", msg.Anchor, msg.End, at)
+	}
+	if !strings.HasPrefix(msg.Verdict, "no related change in the window") {
+		t.Errorf("verdict %q, suspects %+v", msg.Verdict, msg.Suspects)
+	}
+}

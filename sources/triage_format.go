@@ -45,21 +45,22 @@ func arnRegion(arn string) string {
 
 // ReportJSON is the machine-readable triage report.
 type ReportJSON struct {
-	Alarm    string        `json:"alarm"`
-	State    AlarmState    `json:"state"`
-	Metric   string        `json:"metric"`
-	AlarmURL string        `json:"alarmUrl,omitempty"`
-	Anchor   time.Time     `json:"firedAt"`
-	Start    time.Time     `json:"windowStart"`
-	End      time.Time     `json:"windowEnd"`
-	Onset    *time.Time    `json:"onset,omitempty"`
-	Verdict  string        `json:"verdict"`
-	Suspects []SuspectJSON `json:"suspects"`
-	Problems []string      `json:"problems,omitempty"`
-	Errors   []string      `json:"errors,omitempty"`
-	Logs     []LogLineJSON `json:"logs,omitempty"`
-	History  []StateChange `json:"history,omitempty"`
-	Graph    []RelatedJSON `json:"graph,omitempty"`
+	Alarm     string        `json:"alarm"`
+	State     AlarmState    `json:"state"`
+	Metric    string        `json:"metric"`
+	AlarmURL  string        `json:"alarmUrl,omitempty"`
+	Anchor    time.Time     `json:"firedAt"`
+	Start     time.Time     `json:"windowStart"`
+	End       time.Time     `json:"windowEnd"`
+	Onset     *time.Time    `json:"onset,omitempty"`
+	OnsetNote string        `json:"onsetNote"`
+	Verdict   string        `json:"verdict"`
+	Suspects  []SuspectJSON `json:"suspects"`
+	Problems  []string      `json:"problems,omitempty"`
+	Errors    []string      `json:"errors,omitempty"`
+	Logs      []LogLineJSON `json:"logs,omitempty"`
+	History   []StateChange `json:"history,omitempty"`
+	Graph     []RelatedJSON `json:"graph,omitempty"`
 }
 
 // SuspectJSON is one ranked change in ReportJSON.
@@ -98,7 +99,7 @@ type LogLineJSON struct {
 // Report turns the analysis into its printable form.
 func Report(m DrillMsg) ReportJSON {
 	r := ReportJSON{Alarm: m.Alarm.Name, State: m.Alarm.State, Metric: m.Alarm.Metric.Label(), AlarmURL: AlarmURL(m.Alarm),
-		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, History: m.History,
+		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, History: m.History, OnsetNote: m.Onset.String(),
 		Suspects: []SuspectJSON{}}
 	if m.Onset.Found {
 		r.Onset = &m.Onset.Time
@@ -175,7 +176,7 @@ func formatReport(r ReportJSON, md bool) string {
 	fmt.Fprintf(&b, "%smetric: %s\n", item, code(r.Metric))
 	fmt.Fprintf(&b, "%sfired: %s, window %s to %s\n", item, clock(r.Anchor), clock(r.Start), clock(r.End))
 	if r.Onset != nil {
-		fmt.Fprintf(&b, "%sonset: %s (the metric left its baseline)\n", item, clock(*r.Onset))
+		fmt.Fprintf(&b, "%sonset: %s, the metric left its baseline: %s\n", item, clock(*r.Onset), r.OnsetNote)
 	} else {
 		fmt.Fprintf(&b, "%sonset: not found in the metric; changes are judged against the firing\n", item)
 	}

@@ -23,8 +23,7 @@ func (o Onset) String() string {
 	if !o.Found {
 		return "no onset found in the metric"
 	}
-	return fmt.Sprintf("%s: %s (baseline %s ± %s)", o.Time.UTC().Format("15:04:05"), shortNumber(o.Value),
-		shortNumber(o.Baseline), shortNumber(o.Spread))
+	return fmt.Sprintf("%s against a baseline of %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
 
 // onsetSigmas is how many robust standard deviations a point must be from

@@ -17,6 +17,7 @@ type Suspect struct {
 	Actor    Actor
 	Change   string // what changed: "memorySize 1024 → 128, timeout → 3"
 	Reason   string // one line: why it ranks here
+	Late     bool   // made after the onset's period: too late to cause it
 	Likely   bool   // strong enough evidence to call it the likely cause
 }
 
@@ -82,6 +83,7 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 			continue
 		}
 		timing := timeWeight(ev.Time, cutoff)
+		s.Late = !cutoff.IsZero() && ev.Time.After(cutoff)
 		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
 		s.Change = changeSummary(ev, all[:i])
 		s.Reason = reason(s, ev, onset, cutoff)
@@ -166,12 +168,18 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-// Verdict is the one-line conclusion over the ranked suspects.
+// Verdict is the one-line conclusion over the ranked suspects. Related
+// changes that cannot explain the alarm (tagging, snapshots, data writes,
+// failed calls, changes after the onset) are counted but blame nothing.
 func Verdict(suspects []Suspect, writes int) string {
-	related := 0
+	related, minor := 0, 0
 	for _, s := range suspects {
-		if s.Hops >= 0 {
-			related++
+		if s.Hops < 0 {
+			continue
+		}
+		related++
+		if s.Late || s.Impact.Weight < impactWrite {
+			minor++
 		}
 	}
 	switch {
@@ -180,6 +188,8 @@ func Verdict(suspects []Suspect, writes int) string {
 	case suspects[0].Likely:
 		s := suspects[0]
 		return fmt.Sprintf("likely cause: %s by %s on %s", CallName(s.Event.Name), s.Event.User, s.Relation)
+	case minor == related:
+		return fmt.Sprintf("no related change in the window that could explain it (%d minor or late: tagging, backups, failed calls, after the onset)", minor)
 	}
 	return fmt.Sprintf("no single change stands out: %d related change%s, none with strong evidence", related, plural(related))
 }

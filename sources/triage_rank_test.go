@@ -160,6 +160,22 @@ func TestNoRelatedChangeBlamesNothing(t *testing.T) {
 	}
 }
 
+func TestOnlyTagsFailuresAndLateChangesBlameNothing(t *testing.T) {
+	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a, g := lambdaGraph()
+	var events []sources.TrailEvent
+	for _, e := range noisyIncident(onset) {
+		if e.User == "tag-bot" || e.Failed() || e.User == "oncall" || e.ReadOnly {
+			events = append(events, e)
+		}
+	}
+	suspects := sources.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
+	verdict := sources.Verdict(suspects, len(events))
+	if len(suspects) != 3 || suspects[0].Likely || !strings.HasPrefix(verdict, "no related change in the window that could explain it (3 minor or late") {
+		t.Errorf("verdict %q for\n%s", verdict, describe(suspects))
+	}
+}
+
 func TestNoiseAloneIsNeverTheLikelyCause(t *testing.T) {
 	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	a, g := lambdaGraph()

@@ -1,6 +1,9 @@
 package demo
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // webCalls are the second incident's calls (see timeline): erin's revoke
 // that causes it, frank's fix, and around them what a real account does: a
@@ -24,7 +27,7 @@ func (s *Source) webCalls() []call {
 	return []call{
 		{at: at(-4 * time.Minute), id: id("snapshot"), who: awsBackup, source: "ec2.amazonaws.com", name: "CreateSnapshot", resources: []string{vol1},
 			request:  map[string]any{"volumeId": vol1, "description": "AWS Backup daily-35d"},
-			response: map[string]any{"snapshotId": "snap-0" + id("snap")[:16], "volumeId": vol1, "status": "pending", "volumeSize": 30}},
+			response: map[string]any{"snapshotId": fmt.Sprintf("snap-0%016x", hash("web/snap", tl.revoke.Unix())), "volumeId": vol1, "status": "pending", "volumeSize": 30}},
 		{at: at(-2 * time.Minute), id: id("staging"), who: carol, source: "ec2.amazonaws.com", name: "AuthorizeSecurityGroupIngress",
 			resources: []string{stagingSG}, request: ingress(stagingSG, "sg-0f0e0d0c0b0a09087"), response: ok(at(-2 * time.Minute))},
 		{at: at(0), id: id("revoke"), who: erin, source: "ec2.amazonaws.com", name: "RevokeSecurityGroupIngress", resources: []string{sgWeb},
