@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -56,8 +57,13 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	var times []time.Time
 	var values []float64
 	cut := start.Add(anchor.Sub(start) / 3)
-	for i, t := range s.Times {
-		v := s.Values[i]
+	order := make([]int, min(len(s.Times), len(s.Values)))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return s.Times[order[i]].Before(s.Times[order[j]]) })
+	for _, i := range order {
+		t, v := s.Times[i], s.Values[i]
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}

@@ -2,6 +2,7 @@ package sources_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -66,6 +67,12 @@ func TestFindOnset(t *testing.T) {
 		if got.Found != !tc.want.IsZero() || (got.Found && !got.Time.Equal(tc.want)) {
 			t.Errorf("%s: onset %+v, want %v", tc.name, got, tc.want)
 		}
+	}
+	newestFirst := series(start, append(wave(24, 40, 3), 95, 96, 97, 95, 96, 97, 98)...)
+	slices.Reverse(newestFirst.Times)
+	slices.Reverse(newestFirst.Values)
+	if got := sources.FindOnset(newestFirst, above, start, anchor); !got.Found || !got.Time.Equal(at(24)) {
+		t.Errorf("a series newest first: onset %+v, want %v", got, at(24))
 	}
 	if got := sources.FindOnset(series(start, 1, 2), above, start, anchor); got.Found {
 		t.Errorf("too few points for a baseline, got %+v", got)

@@ -54,11 +54,12 @@ type analysed struct {
 	related bool
 }
 
-// RankSuspects ranks the write events against the graph. onset is when the
-// metric left its baseline (or when the alarm fired, when unknown) and
-// cutoff the moment a cause must precede: the end of the onset's period, as
-// a metric point stands for the whole period after its time. Events not naming a resource of the graph nor the alarmed
-// service are left out, and read-only ones too.
+// RankSuspects ranks the write events against the graph, strongest first,
+// at most maxSuspect of them. onset is when the metric left its baseline
+// (or when the alarm fired, when unknown) and cutoff the moment a cause
+// must precede: the end of the onset's period, as a metric point stands for
+// the whole period after its time. Events naming neither a resource of the
+// graph nor the alarmed service are left out, and read-only ones too.
 func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff time.Time) []Suspect {
 	services := alarmServices(a, g)
 	var all []analysed
