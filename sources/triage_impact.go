@@ -61,7 +61,7 @@ func ClassifyCall(name string, readOnly, failed bool) Impact {
 		hasPair(words, "Change", "Set") ||
 		(verb == "Update" && has("Service")):
 		return Impact{"deploy", impactHigh}
-	case slices.Contains(dataVerbs, verb) || has("Object", "Objects", "Item", "Items", "Message", "Messages", "Events", "Stream", "Part", "Data"):
+	case slices.Contains(dataVerbs, verb) || has("Object", "Objects", "Item", "Items", "Message", "Messages", "Events", "Record", "Records", "Stream", "Part", "Data"):
 		return Impact{"data", impactLow}
 	case slices.Contains(deleteVerbs, verb):
 		return Impact{"delete", impactHigh}
@@ -75,10 +75,10 @@ var (
 	readVerbs = []string{"Describe", "List", "Get", "Head", "Lookup", "Search", "Select", "Scan", "Query", "Check",
 		"Validate", "Estimate", "Preview", "Simulate", "Test", "Decode", "Generate", "Filter", "Download", "Poll",
 		"Receive", "Assume", "Console", "Verify", "Decrypt", "Encrypt", "Sign"}
-	dataVerbs   = []string{"Invoke", "Send", "Publish", "Upload"}
+	dataVerbs   = []string{"Invoke", "Publish", "Upload"}
 	deleteVerbs = []string{"Delete", "Terminate", "Remove", "Deregister", "Disable", "Detach", "Disassociate", "Cancel", "Purge"}
 	configVerbs = []string{"Modify", "Update", "Put", "Set", "Change", "Reset", "Replace", "Enable", "Apply", "Import",
-		"Configure", "Associate", "Attach", "Swap", "Rotate", "Increase", "Decrease", "Restore"}
+		"Configure", "Associate", "Attach", "Swap", "Rotate", "Increase", "Decrease", "Restore", "Failover", "Suspend", "Resume"}
 )
 
 // camelWords splits "PutRolePolicy" into Put, Role, Policy and keeps runs of

@@ -259,7 +259,10 @@ func TestClassifyCall(t *testing.T) {
 		"CreateTags": "tagging", "TagResource20170331": "tagging", "AddTagsToResource": "tagging", "UntagResource": "tagging",
 		"CreateDBSnapshot": "snapshot/backup", "CreateSnapshot": "snapshot/backup", "StartBackupJob": "snapshot/backup",
 		"DescribeInstances": "read-only", "ListFunctions20150331": "read-only", "BatchGetItem": "read-only",
-		"PutObject": "data", "SendMessage": "data", "CreateLogStream": "data", "CreateQueue": "write",
+		"PutObject": "data", "SendMessage": "data", "CreateLogStream": "data", "PutRecords": "data", "DeleteItem": "data",
+		"CreateQueue": "write", "SendCommand": "write", "FailoverDBCluster": "configuration", "SuspendProcesses": "configuration",
+		"PutScalingPolicy": "capacity", "RebootDBInstance": "capacity", "SetSecurityGroups": "network", "DeleteSecurityGroup": "network",
+		"PutBucketPolicy": "permission", "DeleteFunctionConcurrency20171031": "capacity", "PublishVersion20150331": "deploy",
 	} {
 		if got := sources.ClassifyCall(name, false, false); got.Class != want {
 			t.Errorf("%s: %s, want %s", name, got.Class, want)
