@@ -44,6 +44,7 @@ func leaves(v any, key string, out *[]field) {
 	}
 }
 
+// wrapperKeys wrap values without naming them.
 var wrapperKeys = map[string]bool{"value": true, "Value": true, "items": true, "member": true}
 
 // changeSummary says what the call set, "memorySize 1024 → 128": each

@@ -31,36 +31,44 @@ func parseEvent(e TrailEvent) eventDoc {
 }
 
 // eventValues are the strings an event names resources by: its resources
-// and every string in its requestParameters and responseElements. direct
-// are those naming what the call acted on: its resources and the request's
-// top-level strings (RevokeSecurityGroupIngress's groupId, not the peer
-// group nested in its ipPermissions).
+// and every string in its requestParameters and responseElements (all).
+// direct are those naming what the call acted on: its resources and the
+// request's strings at most directDepth keys deep.
 func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
 	direct = append([]string(nil), e.Resources...)
-	if req, ok := d.Request.(map[string]any); ok {
-		for _, v := range req {
-			if s, ok := v.(string); ok {
-				direct = append(direct, s)
-			}
-		}
-	}
 	all = append([]string(nil), e.Resources...)
-	walkStrings(d.Request, func(s string) { all = append(all, s) })
-	walkStrings(d.Response, func(s string) { all = append(all, s) })
+	walkStrings(d.Request, 0, func(s string, depth int) {
+		if depth <= directDepth {
+			direct = append(direct, s)
+		}
+		all = append(all, s)
+	})
+	walkStrings(d.Response, 0, func(s string, _ int) { all = append(all, s) })
 	return direct, all
 }
 
-func walkStrings(v any, visit func(string)) {
+// directDepth is how deep in a request the resources acted on are named,
+// counting the keys that lead to a value but not wrappers such as EC2's
+// "items": a functionName or groupId is 1 deep, the instanceId in EC2's
+// instancesSet.items[] 2, while the peer group in a security group rule
+// (ipPermissions.items[].groups.items[].groupId) is 3 deep, only mentioned.
+const directDepth = 2
+
+func walkStrings(v any, depth int, visit func(s string, depth int)) {
 	switch v := v.(type) {
 	case string:
-		visit(v)
+		visit(v, depth)
 	case []any:
 		for _, x := range v {
-			walkStrings(x, visit)
+			walkStrings(x, depth, visit)
 		}
 	case map[string]any:
-		for _, x := range v {
-			walkStrings(x, visit)
+		for k, x := range v {
+			d := depth + 1
+			if wrapperKeys[k] {
+				d = depth
+			}
+			walkStrings(x, d, visit)
 		}
 	}
 }
@@ -85,18 +93,19 @@ func NamesResource(value, id string) bool {
 }
 
 // matchGraph finds the closest resource of the graph the event acted on
-// (see eventValues), else the closest it mentions at all, and false when it
-// names none. A name alone is weak evidence across services (a bucket and a
-// function may both be called "orders"), so an ARN must be of the
-// resource's own service, and a plain name only counts from an event of
+// (direct, see eventValues), else the closest it mentions at all, and false
+// when it names none. A name alone is weak evidence across services (a
+// bucket and a function may both be called "orders"), so an ARN must be of
+// the resource's own service, and a plain name only counts from an event of
 // that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…) or a
 // path or URL.
-func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (Related, bool) {
-	direct, all := eventValues(e, d)
-	if r, ok := closest(e, direct, g); ok {
-		return r, true
+func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (r Related, direct, ok bool) {
+	on, all := eventValues(e, d)
+	if r, ok := closest(e, on, g); ok {
+		return r, true, true
 	}
-	return closest(e, all, g)
+	r, ok = closest(e, all, g)
+	return r, false, ok
 }
 
 func closest(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {

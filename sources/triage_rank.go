@@ -32,7 +32,10 @@ const (
 	// made just before it.
 	timeScale  = 30 * time.Minute
 	afterOnset = 0.15 // weight of a change made after the metric moved
-	maxSuspect = 20
+	// mentionWeight: a call that only mentions a related resource (a peer
+	// in a rule, an ARN in its response) weighs less than one acting on it.
+	mentionWeight = 0.8
+	maxSuspect    = 20
 )
 
 // relationWeight: same resource > one hop > two hops > same service.
@@ -52,6 +55,7 @@ type analysed struct {
 	doc     eventDoc
 	matched Related
 	related bool
+	direct  bool // acted on the matched resource, not only mentioned it
 }
 
 // RankSuspects ranks the write events against the graph, strongest first,
@@ -68,8 +72,8 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 			continue
 		}
 		doc := parseEvent(e)
-		r, ok := matchGraph(e, doc, g)
-		all = append(all, analysed{e, doc, r, ok})
+		r, direct, ok := matchGraph(e, doc, g)
+		all = append(all, analysed{e, doc, r, ok, direct})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
 	var out []Suspect
@@ -86,6 +90,9 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 		timing := timeWeight(ev.Time, cutoff)
 		s.Late = !cutoff.IsZero() && ev.Time.After(cutoff)
 		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
+		if ev.related && !ev.direct {
+			s.Score *= mentionWeight
+		}
 		s.Change = changeSummary(ev, all[:i])
 		s.Reason = reason(s, ev, onset, cutoff)
 		out = append(out, s)
@@ -127,9 +134,15 @@ func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {
 	where := "in the same service, not linked to the alarm"
 	switch {
 	case s.Hops == 0:
-		where = "on the alarmed " + ev.matched.Label()
+		where = "the alarmed " + ev.matched.Label()
 	case s.Hops > 0:
-		where = fmt.Sprintf("on %s (%d hop%s)", ev.matched.Label(), s.Hops, plural(s.Hops))
+		where = fmt.Sprintf("%s (%d hop%s)", ev.matched.Label(), s.Hops, plural(s.Hops))
+	}
+	switch {
+	case s.Hops >= 0 && ev.direct:
+		where = "on " + where
+	case s.Hops >= 0:
+		where = "mentioning " + where
 	}
 	when := ""
 	switch {

@@ -280,3 +280,25 @@ func describe(suspects []sources.Suspect) string {
 	}
 	return b.String()
 }
+
+func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
+	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	const vm, sg, other = "i-0a1b2c3d4e5f67890", "sg-0123456789abcdef0", "sg-0fedcba9876543210"
+	a := sources.Alarm{Comparison: "GreaterThanThreshold", Metric: sources.MetricSpec{Namespace: "AWS/EC2", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
+	g := sources.ResourceGraph{Resources: append(sources.AlarmResources(a),
+		sources.Related{Resource: sources.Resource{Kind: "sg", ID: sg, ARN: "arn:aws:ec2:eu-west-1:" + acct + ":security-group/" + sg}, Hops: 1, Path: []string{"instance " + vm, "sg " + sg}})}
+	rule := func(name, group, peer string, at time.Time) sources.TrailEvent {
+		return call{at: at, name: name, source: "ec2.amazonaws.com", user: "ann", request: map[string]any{"groupId": group,
+			"ipPermissions": map[string]any{"items": []any{map[string]any{"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432,
+				"groups": map[string]any{"items": []any{map[string]any{"groupId": peer}}}}}}}}.event()
+	}
+	// Opening another group to this one is later, so closer to the onset,
+	// but only mentions the instance's group.
+	peer := rule("AuthorizeSecurityGroupIngress", other, sg, onset.Add(-time.Minute))
+	cause := rule("RevokeSecurityGroupIngress", sg, other, onset.Add(-2*time.Minute))
+	s := sources.RankSuspects([]sources.TrailEvent{peer, cause}, g, a, onset, onset)
+	if len(s) != 2 || s[0].Event.ID != cause.ID || !strings.Contains(s[0].Reason, "network change on sg "+sg) ||
+		!strings.Contains(s[1].Reason, "network change mentioning sg "+sg) {
+		t.Errorf("suspects\n%s", describe(s))
+	}
+}
