@@ -51,7 +51,7 @@ func ClassifyCall(name string, readOnly, failed bool) Impact {
 		"Endpoint", "Gateway", "Address", "Peering", "Dns", "Interface") || hasPair(words, "Record", "Sets") || hasPair(words, "Security", "Group") ||
 		hasPair(words, "Security", "Groups") || hasPair(words, "Network", "Acl"):
 		return Impact{"network", impactHigh}
-	case has("Capacity", "Scaling", "Concurrency", "Throughput", "Provisioned", "Targets", "Limit", "Limits") ||
+	case has("Capacity", "Scaling", "Scalable", "Concurrency", "Throughput", "Provisioned", "Targets", "Limit", "Limits") ||
 		verb == "Stop" || verb == "Reboot":
 		return Impact{"capacity", impactHigh}
 	case has("Policy", "Policies", "Permission", "Permissions", "Grant", "Grants", "Acl", "Key", "Role", "Password", "Profile") ||
