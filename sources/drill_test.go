@@ -273,3 +273,27 @@ func TestTriageAtAnEarlierMoment(t *testing.T) {
 		t.Errorf("verdict %q, suspects %+v", msg.Verdict, msg.Suspects)
 	}
 }
+
+func TestTriageAsksTheAlarmsOwnSource(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	var now time.Time
+	web := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	quiet := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: -48 * time.Hour})
+	now = web.ChangeTime().Add(15 * time.Minute)
+	multi, err := sources.NewMulti(sources.Member{Label: "quiet", Source: quiet}, sources.Member{Label: "prod", Source: web})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alarms, err := multi.ListAlarms(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(alarms, func(a sources.Alarm) bool { return a.Name == "prod-web-unhealthy-hosts" && a.Source == "prod" })
+	if i < 0 {
+		t.Fatalf("no prod alarm in %v", alarms)
+	}
+	msg := sources.Triage(context.Background(), multi, alarms[i], sources.TriageOptions{Now: now})
+	if len(msg.Errors) > 0 || len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != "erin" || msg.Series.Spec.Source != "prod" {
+		t.Errorf("errors %v, verdict %q, series of %q: want the prod member's graph and trail to blame erin", msg.Errors, msg.Verdict, msg.Series.Spec.Source)
+	}
+}

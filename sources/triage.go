@@ -33,12 +33,18 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 // alarm (when src is a GraphDiscoverer; else just the alarm's dimension
 // resources), reads every write event of the window in one query, finds the
 // onset on the alarm's metric and ranks the changes (see RankSuspects).
-// Discovery and the trail, metric and log fetches run concurrently. What
-// fails is reported in Errors; what succeeded is still returned.
+// Discovery and the trail, metric and log fetches run concurrently, all on
+// the alarm's own source (see SourceOf). What fails is reported in Errors;
+// what succeeded is still returned.
 func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillMsg {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
+	}
+	// With several accounts or regions, everything comes from the alarm's own.
+	spec := a.Metric
+	if own := SourceOf(src, a); own != src {
+		src, spec.Source = own, ""
 	}
 	var graph ResourceGraph
 	discovered := make(chan struct{})
@@ -73,8 +79,9 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	go func() {
 		defer wg.Done()
 		var series []Series
-		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{a.Metric}, start, end); metricErr == nil && len(series) > 0 {
+		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, start, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
+			msg.Series.Spec.Source = a.Metric.Source
 		}
 	}()
 	go func() {
