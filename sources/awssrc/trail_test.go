@@ -150,13 +150,11 @@ func TestFetchTrailWriteOnly(t *testing.T) {
 	write := func(id string, minute int) any {
 		return event(id, base.Add(time.Duration(minute)*time.Minute), "UpdateFunctionConfiguration", map[string]any{"readOnly": false})
 	}
-	// A server that ignores the attribute for one event: it must still be dropped.
-	stray := event("read", base.Add(5*time.Minute), "GetFunction", map[string]any{"readOnly": true})
+	// The server applies ReadOnly=false: the drill-down's one query, paged.
 	pages := map[string]map[string]any{
-		"":      {"NextToken": "p2", "Events": []any{write("w4", 4), stray, write("w3", 3)}},
-		"p2":    {"NextToken": "p3", "Events": []any{write("w2", 2)}},
-		"p3":    {"Events": []any{write("w1", 1)}},
-		"other": {"Events": []any{}},
+		"":   {"NextToken": "p2", "Events": []any{write("w4", 4), write("w3", 3)}},
+		"p2": {"NextToken": "p3", "Events": []any{write("w2", 2)}},
+		"p3": {"Events": []any{write("w1", 1)}},
 	}
 	s, reqs := fakeTrail(t, func(r lookupRequest) (int, any) { return 200, pages[r.NextToken] })
 	events, err := s.FetchTrail(ctxFor(t), sources.TrailQuery{Start: base, End: base.Add(time.Hour), WriteOnly: true, Limit: 1000})
@@ -185,6 +183,7 @@ func TestFetchTrailWriteOnly(t *testing.T) {
 	}
 
 	// One attribute per call: a resource name wins, and reads are dropped here.
+	stray := event("read", base.Add(5*time.Minute), "GetFunction", map[string]any{"readOnly": true})
 	s, reqs = fakeTrail(t, func(lookupRequest) (int, any) {
 		return 200, map[string]any{"Events": []any{write("w1", 1), stray}}
 	})
