@@ -297,3 +297,21 @@ func TestTriageAsksTheAlarmsOwnSource(t *testing.T) {
 		t.Errorf("errors %v, verdict %q, series of %q: want the prod member's graph and trail to blame erin", msg.Errors, msg.Verdict, msg.Series.Spec.Source)
 	}
 }
+
+func TestTriageOfACompositeAlarmReadsItsChildren(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	now := start.Add(3 * time.Minute)
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second, Composite: true})
+	health := demoAlarm(t, d, "checkout-api-health")
+	if !health.Composite || health.State != sources.StateAlarm {
+		t.Fatalf("want the composite alarm firing, got %+v", health)
+	}
+	msg := sources.Triage(context.Background(), d, health, sources.TriageOptions{Now: now, LogGroups: d.LogGroups()})
+	if len(msg.Errors) > 0 {
+		t.Fatalf("errors %v", msg.Errors)
+	}
+	assertBlamesAlice(t, msg)
+	if msg.Series.Spec.Namespace != "AWS/Lambda" || !msg.Onset.Found || msg.Alarm.Name != "checkout-api-health" {
+		t.Errorf("series %s, onset %+v, alarm %s: want a firing child's metric and onset for the composite", msg.Series.Spec.Key(), msg.Onset, msg.Alarm.Name)
+	}
+}

@@ -33,8 +33,9 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 // alarm (when src is a GraphDiscoverer; else just the alarm's dimension
 // resources), reads every write event of the window in one query, finds the
 // onset on the alarm's metric and ranks the changes (see RankSuspects).
-// Discovery and the trail, metric and log fetches run concurrently, all on
-// the alarm's own source (see SourceOf). What fails is reported in Errors;
+// For a composite alarm, the graph joins its children's and the metric is
+// that of its first child in ALARM. Discovery and the trail, metric and log
+// fetches run concurrently, all on the alarm's own source (see SourceOf). What fails is reported in Errors;
 // what succeeded is still returned.
 func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillMsg {
 	now := opts.Now
@@ -42,19 +43,29 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		now = time.Now()
 	}
 	// With several accounts or regions, everything comes from the alarm's own.
-	spec := a.Metric
 	if own := SourceOf(src, a); own != src {
-		src, spec.Source = own, ""
+		src = own
 	}
+	var errs []error
+	subjects, err := metricAlarms(ctx, src, a)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	primary := subjects[0] // whose metric and log groups are read
+	spec := primary.Metric
+	spec.Source = ""
 	var graph ResourceGraph
 	discovered := make(chan struct{})
 	go func() {
 		defer close(discovered)
-		graph = discoverGraph(ctx, src, a)
+		graphs := make([]ResourceGraph, len(subjects))
+		for i, s := range subjects {
+			graphs[i] = discoverGraph(ctx, src, s)
+		}
+		graph = mergeGraphs(graphs)
 	}()
 
 	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-DrillHistory), now)
-	var errs []error
 	if err != nil {
 		errs, history = append(errs, err), nil
 	}
@@ -63,7 +74,7 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		anchor = opts.At
 	}
 	start, end := DrillWindow(anchor, now)
-	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: a.Metric}}
+	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: primary.Metric}}
 	for _, c := range history {
 		if !c.Time.Before(start) && !c.Time.After(end) {
 			msg.History = append(msg.History, c)
@@ -81,7 +92,7 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		var series []Series
 		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, start, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
-			msg.Series.Spec.Source = a.Metric.Source
+			msg.Series.Spec.Source = primary.Metric.Source
 		}
 	}()
 	go func() {
@@ -94,7 +105,7 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		if logEnd.After(end) {
 			logEnd = end
 		}
-		msg.Logs, logErrs = drillLogs(ctx, src, a, ResourceNames(a), opts.LogGroups, anchor.Add(-drillLogBefore), logEnd)
+		msg.Logs, logErrs = drillLogs(ctx, src, primary, ResourceNames(primary), opts.LogGroups, anchor.Add(-drillLogBefore), logEnd)
 	}()
 	wg.Wait()
 	<-discovered
@@ -108,12 +119,12 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("read only the newest %d write events of the window", len(writes)))
 	}
 
-	msg.Onset = FindOnset(msg.Series, a, start, anchor)
+	msg.Onset = FindOnset(msg.Series, primary, start, anchor)
 	onset, cutoff := anchor, anchor
 	if msg.Onset.Found {
 		onset, cutoff = msg.Onset.Time, msg.Onset.Time.Add(msg.Series.Spec.WithDefaults().Period)
 	}
-	msg.Suspects = RankSuspects(writes, msg.Graph, a, onset, cutoff)
+	msg.Suspects = RankSuspects(writes, msg.Graph, primary, onset, cutoff)
 	msg.Verdict = Verdict(msg.Suspects, countWrites(writes))
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
