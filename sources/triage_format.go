@@ -59,7 +59,7 @@ type ReportJSON struct {
 	Problems  []string      `json:"problems,omitempty"`
 	Errors    []string      `json:"errors,omitempty"`
 	Logs      []LogLineJSON `json:"logs,omitempty"`
-	History   []StateChange `json:"history,omitempty"`
+	History   []StateJSON   `json:"history,omitempty"`
 	Graph     []RelatedJSON `json:"graph,omitempty"`
 }
 
@@ -89,6 +89,13 @@ type RelatedJSON struct {
 	Path     string `json:"path"`
 }
 
+// StateJSON is one transition of the alarm in ReportJSON.
+type StateJSON struct {
+	Time time.Time  `json:"time"`
+	From AlarmState `json:"from"`
+	To   AlarmState `json:"to"`
+}
+
 // LogLineJSON is one log line in ReportJSON.
 type LogLineJSON struct {
 	Time    time.Time `json:"time"`
@@ -99,7 +106,7 @@ type LogLineJSON struct {
 // Report turns the analysis into its printable form.
 func Report(m DrillMsg) ReportJSON {
 	r := ReportJSON{Alarm: m.Alarm.Name, State: m.Alarm.State, Metric: m.Alarm.Metric.Label(), AlarmURL: AlarmURL(m.Alarm),
-		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, History: m.History, OnsetNote: m.Onset.String(),
+		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, OnsetNote: m.Onset.String(),
 		Suspects: []SuspectJSON{}}
 	if m.Onset.Found {
 		r.Onset = &m.Onset.Time
@@ -108,6 +115,9 @@ func Report(m DrillMsg) ReportJSON {
 		r.Suspects = append(r.Suspects, SuspectJSON{Rank: i + 1, Likely: s.Likely, Score: math.Round(s.Score*1000) / 1000, Time: s.Event.Time,
 			Call: CallName(s.Event.Name), Service: s.Event.Source, User: s.Event.User, Relation: s.Relation, Hops: s.Hops,
 			Impact: s.Impact.Class, Actor: s.Actor.Kind, Change: s.Change, Reason: s.Reason, EventID: s.Event.ID, URL: EventURL(m.Alarm, s.Event)})
+	}
+	for _, c := range m.History {
+		r.History = append(r.History, StateJSON{Time: c.Time, From: c.From, To: c.To})
 	}
 	for _, g := range m.Graph.Resources {
 		r.Graph = append(r.Graph, RelatedJSON{Resource: Sanitize(g.Label()), Hops: g.Hops, Path: Sanitize(g.PathText())})

@@ -73,7 +73,8 @@ func TestReportFormats(t *testing.T) {
 	top := report.Suspects[0]
 	if report.Alarm != "prod-web-unhealthy-hosts" || report.Onset == nil || !top.Likely || top.Rank != 1 || top.User != "erin" ||
 		top.Call != "RevokeSecurityGroupIngress" || top.Hops != 2 || top.Impact != "network" || top.Actor != "person" ||
-		!strings.Contains(top.Change, "fromPort → 8080") || top.URL == "" || len(report.Graph) < 5 || len(report.Errors) != 1 {
+		!strings.Contains(top.Change, "fromPort → 8080") || top.URL == "" || len(report.Graph) < 5 || len(report.Errors) != 1 ||
+		len(report.History) == 0 || report.History[len(report.History)-1].To != sources.StateAlarm || !strings.Contains(string(raw), `"to": "ALARM"`) {
 		t.Errorf("JSON report %s", raw)
 	}
 	// The text lists the suspects in the JSON's order.
