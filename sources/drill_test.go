@@ -315,3 +315,25 @@ func TestTriageOfACompositeAlarmReadsItsChildren(t *testing.T) {
 		t.Errorf("series %s, onset %+v, alarm %s: want a firing child's metric and onset for the composite", msg.Series.Spec.Key(), msg.Onset, msg.Alarm.Name)
 	}
 }
+
+// noMetrics is a source whose metrics have no datapoints.
+type noMetrics struct{ *demo.Source }
+
+func (noMetrics) FetchMetrics(_ context.Context, specs []sources.MetricSpec, _, _ time.Time) ([]sources.Series, error) {
+	out := make([]sources.Series, len(specs))
+	for i, s := range specs {
+		out[i].Spec = s
+	}
+	return out, nil
+}
+
+func TestTriageWithoutMetricDataTakesTheOnsetFromTheAlarmsReason(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	now := start.Add(3 * time.Minute)
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	msg := sources.Drill(context.Background(), noMetrics{d}, demoAlarm(t, d, "checkout-api-errors"), d.LogGroups(), now)
+	if !msg.Onset.Found || !msg.Onset.FromReason || msg.Onset.Time.After(d.ChangeTime()) {
+		t.Errorf("onset %+v, want the reason's datapoint, at or before alice's change %v", msg.Onset, d.ChangeTime())
+	}
+	assertBlamesAlice(t, msg)
+}

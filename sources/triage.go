@@ -119,7 +119,9 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("read only the newest %d write events of the window", len(writes)))
 	}
 
-	msg.Onset = FindOnset(msg.Series, primary, start, anchor)
+	if msg.Onset = FindOnset(msg.Series, primary, start, anchor); !msg.Onset.Found {
+		msg.Onset = OnsetFromReason(primary, anchor)
+	}
 	onset, cutoff := anchor, anchor
 	if msg.Onset.Found {
 		onset, cutoff = msg.Onset.Time, msg.Onset.Time.Add(msg.Series.Spec.WithDefaults().Period)

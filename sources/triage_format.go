@@ -186,7 +186,7 @@ func formatReport(r ReportJSON, md bool) string {
 	fmt.Fprintf(&b, "%smetric: %s\n", item, code(r.Metric))
 	fmt.Fprintf(&b, "%sfired: %s, window %s to %s\n", item, clock(r.Anchor), clock(r.Start), clock(r.End))
 	if r.Onset != nil {
-		fmt.Fprintf(&b, "%sonset: %s, the metric left its baseline: %s\n", item, clock(*r.Onset), r.OnsetNote)
+		fmt.Fprintf(&b, "%sonset: %s, %s\n", item, clock(*r.Onset), r.OnsetNote)
 	} else {
 		fmt.Fprintf(&b, "%sonset: not found in the metric; changes are judged against the firing\n", item)
 	}

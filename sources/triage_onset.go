@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -12,11 +13,12 @@ import (
 // Onset is when the alarm's metric left its normal level: the alarm fires
 // evaluation periods later, so changes are judged against this moment.
 type Onset struct {
-	Found    bool
-	Time     time.Time // start of the first period out of the baseline
-	Baseline float64   // median of the baseline part of the window
-	Spread   float64   // robust spread (scaled MAD) of the baseline
-	Value    float64   // the metric at Time
+	Found      bool
+	FromReason bool      // taken from the datapoints the alarm's state reason cites
+	Time       time.Time // start of the first period out of the baseline
+	Baseline   float64   // median of the baseline part of the window
+	Spread     float64   // robust spread (scaled MAD) of the baseline
+	Value      float64   // the metric at Time
 }
 
 // String describes the onset for people.
@@ -24,7 +26,10 @@ func (o Onset) String() string {
 	if !o.Found {
 		return "no onset found in the metric"
 	}
-	return fmt.Sprintf("%s against a baseline of %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
+	if o.FromReason {
+		return "the first breaching datapoint the alarm's state reason cites"
+	}
+	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
 
 // onsetSigmas is how many robust standard deviations a point must be from
@@ -135,4 +140,29 @@ func medianOf(v []float64) float64 {
 
 func shortNumber(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")
+}
+
+// reasonDatapoint is a datapoint's time as CloudWatch cites it in a state
+// reason: "[95.0 (27/11/26 05:40:00), 91.0 (27/11/26 05:39:00)]", in UTC.
+var reasonDatapoint = regexp.MustCompile(`\((\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2})\)`)
+
+// OnsetFromReason is the earliest datapoint the alarm's state reason cites,
+// for when the metric shows no onset (no data, too little baseline). The
+// reason describes the alarm's latest change, so it is used only when that
+// change is the firing being analysed (at anchor).
+func OnsetFromReason(a Alarm, anchor time.Time) Onset {
+	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+		return Onset{}
+	}
+	var first time.Time
+	for _, m := range reasonDatapoint.FindAllStringSubmatch(a.Reason, -1) {
+		at, err := time.Parse("02/01/06 15:04:05", m[1])
+		if err == nil && !at.After(anchor) && (first.IsZero() || at.Before(first)) {
+			first = at
+		}
+	}
+	if first.IsZero() {
+		return Onset{}
+	}
+	return Onset{Found: true, FromReason: true, Time: first}
 }

@@ -78,3 +78,23 @@ func TestFindOnset(t *testing.T) {
 		t.Errorf("too few points for a baseline, got %+v", got)
 	}
 }
+
+func TestOnsetFromTheAlarmsReason(t *testing.T) {
+	fired := time.Date(2026, 3, 1, 12, 7, 31, 0, time.UTC)
+	a := sources.Alarm{State: sources.StateAlarm, StateChanged: fired,
+		Reason: "Threshold Crossed: 3 out of the last 3 datapoints [95.0 (01/03/26 12:06:00), 91.5 (01/03/26 12:05:00), 88.0 (01/03/26 12:04:00)] were greater than the threshold (80.0)."}
+	if o := sources.OnsetFromReason(a, fired); !o.Found || !o.FromReason || !o.Time.Equal(time.Date(2026, 3, 1, 12, 4, 0, 0, time.UTC)) {
+		t.Errorf("onset %+v, want the earliest cited datapoint 12:04", o)
+	}
+	if o := sources.OnsetFromReason(a, fired.Add(-time.Hour)); o.Found {
+		t.Errorf("the reason is about another firing than the one analysed, got %+v", o)
+	}
+	a.State = sources.StateOK
+	if o := sources.OnsetFromReason(a, fired); o.Found {
+		t.Errorf("a recovery's reason cites no breach, got %+v", o)
+	}
+	a.State, a.Reason = sources.StateAlarm, "Insufficient Data: 1 datapoint was unknown."
+	if o := sources.OnsetFromReason(a, fired); o.Found {
+		t.Errorf("no datapoint cited, got %+v", o)
+	}
+}
