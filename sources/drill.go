@@ -126,26 +126,19 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 	return out, errs
 }
 
-// LikelyCause is the index of the strongest change among events (as the
-// triage engine weighs it without the resource graph: impact of the call,
-// who made it, how close before fired), or -1 when none is a successful
-// write at or before fired. For DrillMsg.Trail, which holds only changes
-// related to the alarm, it agrees with DrillMsg.Suspects in the usual case.
+// LikelyCause is the index of the last successful write (not read-only, not
+// failed) event at or before the moment the alarm fired, or -1 when none is.
 //
-// Deprecated: use DrillMsg.Suspects, which also weighs the relation to the
-// alarm and the metric's onset. Kept until the drill-down pane shows them.
+// Deprecated: the triage engine weighs relation, impact, onset and actor;
+// use DrillMsg.Cause and DrillMsg.Suspects.
 func LikelyCause(events []TrailEvent, fired time.Time) int {
-	cause, best := -1, 0.0
+	cause := -1
 	if fired.IsZero() {
 		return cause
 	}
 	for i, e := range events {
-		if e.ReadOnly || e.Failed() || e.Time.After(fired) {
-			continue
-		}
-		score := ClassifyCall(e.Name, false, false).Weight * classifyActor(e, parseEvent(e)).Weight * timeWeight(e.Time, fired)
-		if score >= best {
-			cause, best = i, score
+		if !e.ReadOnly && !e.Failed() && !e.Time.After(fired) {
+			cause = i
 		}
 	}
 	return cause

@@ -164,12 +164,12 @@ func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
 	}
 }
 
-func TestDemoSecondIncidentBlamesTheSecurityGroupChangeTwoHopsAway(t *testing.T) {
+func TestDemoSecondIncidentBlamesTheSecurityGroupChangeOfTheTargets(t *testing.T) {
 	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 	var now time.Time
 	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
 	now = d.ChangeTime().Add(15 * time.Minute)
-	for _, name := range []string{"prod-web-unhealthy-hosts", "prod-web-alb-5xx"} {
+	for _, name := range []string{"prod-web-alb-5xx"} {
 		alarm := demoAlarm(t, d, name)
 		if alarm.State != sources.StateAlarm {
 			t.Fatalf("%s is %s, want ALARM", name, alarm.State)
@@ -186,8 +186,13 @@ func TestDemoSecondIncidentBlamesTheSecurityGroupChangeTwoHopsAway(t *testing.T)
 		if !msg.Onset.Found || msg.Onset.Time.After(alarm.StateChanged) {
 			t.Errorf("%s: onset %+v, want one before the firing at %v", name, msg.Onset, alarm.StateChanged)
 		}
-		if i := sources.LikelyCause(msg.Trail, msg.Anchor); i < 0 || msg.Trail[i].ID != top.Event.ID {
-			t.Errorf("%s: the LikelyCause shim picks %d in %v, not the top suspect", name, i, msg.Trail)
+		if msg.Cause != top.Event.ID {
+			t.Errorf("%s: Cause %q, want the likely suspect's event %q", name, msg.Cause, top.Event.ID)
+		}
+		for _, e := range msg.Trail {
+			if !slices.ContainsFunc(msg.Suspects, func(s sources.Suspect) bool { return s.Event.ID == e.ID && s.Hops >= 0 }) {
+				t.Errorf("%s: %s in Trail is not a related suspect", name, e.Name)
+			}
 		}
 		for _, s := range msg.Suspects[1:] {
 			if s.Score >= top.Score/2 {
@@ -249,7 +254,7 @@ func TestTriageWithoutDiscoveryMatchesTheAlarmedResourcesOnly(t *testing.T) {
 
 	// The web incident's cause is on a related security group, which
 	// only discovery can see: without it nothing related stands out.
-	msg = sources.Triage(context.Background(), src, demoAlarm(t, d, "prod-web-unhealthy-hosts"), sources.TriageOptions{Now: now})
+	msg = sources.Triage(context.Background(), src, demoAlarm(t, d, "prod-web-alb-5xx"), sources.TriageOptions{Now: now})
 	for _, s := range msg.Suspects {
 		if s.Likely || s.Event.User == "erin" {
 			t.Errorf("without the graph, %s by %s cannot be related: %s", s.Event.Name, s.Event.User, s.Reason)
@@ -288,7 +293,7 @@ func TestTriageAsksTheAlarmsOwnSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(alarms, func(a sources.Alarm) bool { return a.Name == "prod-web-unhealthy-hosts" && a.Source == "prod" })
+	i := slices.IndexFunc(alarms, func(a sources.Alarm) bool { return a.Name == "prod-web-alb-5xx" && a.Source == "prod" })
 	if i < 0 {
 		t.Fatalf("no prod alarm in %v", alarms)
 	}

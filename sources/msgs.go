@@ -66,8 +66,8 @@ type DrillMsg struct {
 	// could not be seen; Onset is when the metric left its baseline.
 	Graph ResourceGraph
 	Onset Onset
-	// Suspects are the related changes, most likely cause first; Trail holds
-	// their events, oldest first. Verdict is the one-line conclusion, e.g.
+	// Suspects are the changes that could explain the alarm, most likely
+	// first; Trail holds the events of those related to it, oldest first. Verdict is the one-line conclusion, e.g.
 	// "no related change in the window".
 	Suspects []Suspect
 	Verdict  string

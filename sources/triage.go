@@ -132,7 +132,9 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		msg.Cause = msg.Suspects[0].Event.ID
 	}
 	for _, s := range msg.Suspects {
-		msg.Trail = append(msg.Trail, s.Event)
+		if s.Hops >= 0 {
+			msg.Trail = append(msg.Trail, s.Event)
+		}
 	}
 	sort.SliceStable(msg.Trail, func(i, j int) bool { return msg.Trail[i].Time.Before(msg.Trail[j].Time) })
 	return msg

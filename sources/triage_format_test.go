@@ -24,12 +24,12 @@ func webIncident(t testing.TB) sources.DrillMsg {
 		t.Fatal(err)
 	}
 	for _, a := range alarms {
-		if a.Name == "prod-web-unhealthy-hosts" {
+		if a.Name == "prod-web-alb-5xx" {
 			a.ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + a.Name
 			return sources.Drill(context.Background(), d, a, d.LogGroups(), now)
 		}
 	}
-	t.Fatal("no prod-web-unhealthy-hosts alarm")
+	t.Fatal("no prod-web-alb-5xx alarm")
 	return sources.DrillMsg{}
 }
 
@@ -38,11 +38,11 @@ func TestReportFormats(t *testing.T) {
 	msg.Errors = []error{errors.New("logs: AccessDenied\x1b[2J")}
 	text := sources.FormatText(msg)
 	for _, want := range []string{
-		"Triage: prod-web-unhealthy-hosts (ALARM)",
-		"verdict: likely cause: RevokeSecurityGroupIngress by erin on target group",
+		"Triage: prod-web-alb-5xx (ALARM)",
+		"verdict: likely cause: RevokeSecurityGroupIngress by erin on load balancer",
 		"1. LIKELY CAUSE ",
-		"network change on sg sg-0c4d5e6f7a8b9c0d1 (2 hops), by a person",
-		"https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/prod-web-unhealthy-hosts",
+		"network change on sg sg-0c4d5e6f7a8b9c0d1 (3 hops), by a person",
+		"https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/prod-web-alb-5xx",
 		"https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/",
 		"too late to cause it",
 		"the metric left its baseline: ",
@@ -57,7 +57,7 @@ func TestReportFormats(t *testing.T) {
 	}
 
 	md := sources.FormatMarkdown(msg)
-	if !strings.HasPrefix(md, "## Triage: `prod-web-unhealthy-hosts` (ALARM)") || !strings.Contains(md, "### Suspects") ||
+	if !strings.HasPrefix(md, "## Triage: `prod-web-alb-5xx` (ALARM)") || !strings.Contains(md, "### Suspects") ||
 		!strings.Contains(md, "`RevokeSecurityGroupIngress`") {
 		t.Errorf("markdown report:\n%s", md)
 	}
@@ -71,8 +71,8 @@ func TestReportFormats(t *testing.T) {
 		t.Fatalf("%v\n%s", err, raw)
 	}
 	top := report.Suspects[0]
-	if report.Alarm != "prod-web-unhealthy-hosts" || report.Onset == nil || !top.Likely || top.Rank != 1 || top.User != "erin" ||
-		top.Call != "RevokeSecurityGroupIngress" || top.Hops != 2 || top.Impact != "network" || top.Actor != "person" ||
+	if report.Alarm != "prod-web-alb-5xx" || report.Onset == nil || !top.Likely || top.Rank != 1 || top.User != "erin" ||
+		top.Call != "RevokeSecurityGroupIngress" || top.Hops != 3 || top.Impact != "network" || top.Actor != "person" ||
 		!strings.Contains(top.Change, "fromPort → 8080") || top.URL == "" || len(report.Graph) < 5 || len(report.Errors) != 1 ||
 		len(report.History) == 0 || report.History[len(report.History)-1].To != sources.StateAlarm || !strings.Contains(string(raw), `"to": "ALARM"`) {
 		t.Errorf("JSON report %s", raw)

@@ -10,7 +10,7 @@
 // bob rolls back and everything recovers about a minute later. 12 minutes
 // after alice's change, erin revokes the web instances' security group rule
 // that lets the load balancer in: the targets go unhealthy, the load
-// balancer answers 5xx and its alarms fire; frank restores the rule 5
+// balancer answers 5xx and its alarm fires; frank restores the rule 5
 // minutes later. Around it: a tagging bot, a backup, reads, and a health
 // check tweak made after the errors began.
 package demo
