@@ -87,7 +87,7 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 		default:
 			continue
 		}
-		timing := timeWeight(ev.Time, cutoff)
+		timing := timeWeight(ev.Time, onset, cutoff)
 		s.Late = !cutoff.IsZero() && ev.Time.After(cutoff)
 		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
 		if ev.related && !ev.direct {
@@ -113,14 +113,19 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 	return out
 }
 
-func timeWeight(at, cutoff time.Time) float64 {
-	if cutoff.IsZero() {
+// timeWeight: closer before the onset is stronger; within the onset's
+// period (onset to cutoff) the weight falls towards afterOnset, as a change
+// late in the period moved that period's value least.
+func timeWeight(at, onset, cutoff time.Time) float64 {
+	switch {
+	case cutoff.IsZero():
 		return 1
-	}
-	if at.After(cutoff) {
+	case at.After(cutoff):
 		return afterOnset
+	case at.After(onset):
+		return 1 - (1-afterOnset)*float64(at.Sub(onset))/float64(cutoff.Sub(onset))
 	}
-	return 1 / (1 + float64(cutoff.Sub(at))/float64(timeScale))
+	return 1 / (1 + float64(onset.Sub(at))/float64(timeScale))
 }
 
 func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {

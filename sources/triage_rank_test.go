@@ -302,3 +302,19 @@ func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
 		t.Errorf("suspects\n%s", describe(s))
 	}
 }
+
+func TestAChangeLateInTheOnsetPeriodLosesToOneBeforeIt(t *testing.T) {
+	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	a, g := lambdaGraph()
+	update := func(user string, at time.Time) sources.TrailEvent {
+		return call{at: at, name: "UpdateFunctionConfiguration20150331v2", source: "lambda.amazonaws.com", user: user,
+			request: map[string]any{"functionName": "orders-fn", "timeout": 3}}.event()
+	}
+	for _, period := range []time.Duration{time.Minute, 5 * time.Minute} {
+		cause, late := update("ann", onset.Add(-6*time.Minute)), update("ben", onset.Add(period*2/5))
+		s := sources.RankSuspects([]sources.TrailEvent{late, cause}, g, a, onset, onset.Add(period))
+		if len(s) != 2 || s[0].Event.ID != cause.ID || s[1].Late {
+			t.Errorf("period %v: want ann's change before the onset first, ben's within the period not marked late:\n%s", period, describe(s))
+		}
+	}
+}
