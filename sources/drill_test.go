@@ -342,3 +342,27 @@ func TestTriageWithoutMetricDataTakesTheOnsetFromTheAlarmsReason(t *testing.T) {
 	}
 	assertBlamesAlice(t, msg)
 }
+
+// The demo starts whenever the program does: its story must hold at any
+// second of the minute, where metric periods begin.
+func TestDemoStoryHoldsWheneverItStarts(t *testing.T) {
+	for sec := 0; sec < 60; sec += 5 {
+		start := time.Date(2026, 11, 25, 19, 0, sec, 0, time.UTC)
+		var now time.Time
+		d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }})
+		for _, tc := range []struct {
+			after        time.Duration
+			alarm, cause string
+		}{
+			{3 * time.Minute, "checkout-api-errors", "alice"},
+			{3 * time.Minute, "checkout-api-duration-p99", "alice"},
+			{15 * time.Minute, "prod-web-alb-5xx", "erin"},
+		} {
+			now = d.ChangeTime().Add(tc.after)
+			msg := sources.Drill(context.Background(), d, demoAlarm(t, d, tc.alarm), d.LogGroups(), now)
+			if len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != tc.cause {
+				t.Errorf("start at :%02d, %s: verdict %q, want %s's change as the likely cause", sec, tc.alarm, msg.Verdict, tc.cause)
+			}
+		}
+	}
+}

@@ -32,6 +32,7 @@ const (
 	// made just before it.
 	timeScale  = 30 * time.Minute
 	afterOnset = 0.15 // weight of a change made after the metric moved
+	periodEnd  = 0.8  // weight of a change at the very end of the onset's period
 	// mentionWeight: a call that only mentions a related resource (a peer
 	// in a rule, an ARN in its response) weighs less than one acting on it.
 	mentionWeight = 0.8
@@ -114,8 +115,9 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 }
 
 // timeWeight: closer before the onset is stronger; within the onset's
-// period (onset to cutoff) the weight falls towards afterOnset, as a change
-// late in the period moved that period's value least.
+// period (onset to cutoff), where the cause usually is, the weight falls
+// gently to periodEnd, as a change late in the period moved that period's
+// value least.
 func timeWeight(at, onset, cutoff time.Time) float64 {
 	switch {
 	case cutoff.IsZero():
@@ -123,7 +125,7 @@ func timeWeight(at, onset, cutoff time.Time) float64 {
 	case at.After(cutoff):
 		return afterOnset
 	case at.After(onset):
-		return 1 - (1-afterOnset)*float64(at.Sub(onset))/float64(cutoff.Sub(onset))
+		return 1 - (1-periodEnd)*float64(at.Sub(onset))/float64(cutoff.Sub(onset))
 	}
 	return 1 / (1 + float64(onset.Sub(at))/float64(timeScale))
 }

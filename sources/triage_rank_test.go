@@ -311,7 +311,7 @@ func TestAChangeLateInTheOnsetPeriodLosesToOneBeforeIt(t *testing.T) {
 			request: map[string]any{"functionName": "orders-fn", "timeout": 3}}.event()
 	}
 	for _, period := range []time.Duration{time.Minute, 5 * time.Minute} {
-		cause, late := update("ann", onset.Add(-6*time.Minute)), update("ben", onset.Add(period*2/5))
+		cause, late := update("ann", onset.Add(-3*time.Minute)), update("ben", onset.Add(period*9/10))
 		s := sources.RankSuspects([]sources.TrailEvent{late, cause}, g, a, onset, onset.Add(period))
 		if len(s) != 2 || s[0].Event.ID != cause.ID || s[1].Late {
 			t.Errorf("period %v: want ann's change before the onset first, ben's within the period not marked late:\n%s", period, describe(s))
