@@ -95,8 +95,8 @@ func loadConfig(cmd *cobra.Command, path string) error {
 
 func applySetting(fs *pflag.FlagSet, s setting) error {
 	f := fs.Lookup(s.key)
-	if f == nil || f.Changed {
-		return nil // another command's flag, or given on the command line
+	if f == nil || f.Changed || f.Annotations[cmdLineOnly] != nil {
+		return nil // another command's flag, given on the command line, or not for the file
 	}
 	_, isList := f.Value.(pflag.SliceValue)
 	if s.list && !isList {

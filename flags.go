@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -115,6 +116,47 @@ func checkTrailBucket(s string) error {
 	_, _, err := awssrc.ParseTrailBucket(s)
 	return err
 }
+
+func checkLogGroup(s string) error {
+	_, err := parseLogGroup(s)
+	return err
+}
+
+// namesValue is a repeatable flag of comma-separated names (profiles,
+// regions), each given once.
+type namesValue struct {
+	names *[]string
+	kind  string
+}
+
+func newNames(names *[]string, kind string) *namesValue { return &namesValue{names, kind} }
+
+func (n *namesValue) String() string { return strings.Join(*n.names, ",") }
+func (n *namesValue) Type() string   { return n.kind }
+func (n *namesValue) Set(s string) error {
+	for _, name := range strings.Split(s, ",") {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			return fmt.Errorf("%q: an empty name in the list", s)
+		case slices.Contains(*n.names, name):
+			return fmt.Errorf("%q is given twice", name)
+		}
+		*n.names = append(*n.names, name)
+	}
+	return nil
+}
+func (n *namesValue) Append(s string) error { return n.Set(s) }
+func (n *namesValue) Replace(ss []string) error {
+	*n.names = nil
+	for _, s := range ss {
+		if err := n.Set(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+func (n *namesValue) GetSlice() []string { return append([]string(nil), *n.names...) }
 
 // logGroupName is CloudWatch Logs' rule for log group names.
 var logGroupName = regexp.MustCompile(`^[.\-_/#A-Za-z0-9]{1,512}$`)

@@ -28,10 +28,11 @@ const skipConfig = "watchtrail/skip-config"
 type globals struct {
 	demo          bool
 	incidentAfter time.Duration
-	profile       string
-	region        string
+	profiles      []string
+	regions       []string
 	endpointURL   string
 	trailBucket   string
+	trailLogGroup string
 	configPath    string
 	logFile       string
 	noColor       bool
@@ -40,11 +41,15 @@ type globals struct {
 func (g *globals) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.demo, "demo", false, "use the embedded demo account (the default when no AWS credentials are found)")
 	fs.DurationVar(&g.incidentAfter, "demo-incident-after", 20*time.Second, "demo: when the scripted incident starts")
-	fs.StringVar(&g.profile, "profile", "", "AWS shared config profile (default: the standard credential chain)")
-	fs.StringVar(&g.region, "region", "", "AWS region (default: from the profile or AWS_REGION)")
+	fs.Var(newNames(&g.profiles, "profiles"), "profile",
+		"AWS shared config profile; several (a,b or repeated) are merged into one view (default: the standard credential chain)")
+	fs.Var(newNames(&g.regions, "regions"), "region",
+		"AWS region; several (us-east-1,eu-west-1 or repeated) are merged into one view (default: from the profile or AWS_REGION)")
 	fs.Var(checkedString{&g.endpointURL, "url", checkEndpoint}, "endpoint-url", "send every AWS call to this endpoint, e.g. a local emulator")
 	fs.Var(checkedString{&g.trailBucket, "s3-url", checkTrailBucket}, "trail-bucket",
 		"read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
+	fs.Var(checkedString{&g.trailLogGroup, "group", checkLogGroup}, "trail-log-group",
+		"read CloudTrail from the CloudWatch Logs group the trail delivers to (name or ARN), instead of LookupEvents")
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")
 	fs.BoolVar(&g.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")

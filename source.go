@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,17 +17,25 @@ import (
 
 // openSource is where every command gets its data: AWS when credentials (or
 // an endpoint) are there, the demo when asked or when there is nothing to
-// connect to. Notes for the user go to notes, before any screen is drawn.
+// connect to. Several profiles or regions are merged into one source. Notes
+// for the user go to notes, before any screen is drawn.
 func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Source, error) {
+	if g.trailBucket != "" && g.trailLogGroup != "" {
+		return nil, errors.New("--trail-bucket and --trail-log-group both say where to read CloudTrail from: pass one of them")
+	}
 	if g.demo {
 		return demo.New(demo.Options{IncidentAfter: g.incidentAfter}), nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	awsCfg, err := awssrc.LoadConfig(ctx, awssrc.Options{Profile: g.profile, Region: g.region,
+	if len(g.profiles) > 1 || len(g.regions) > 1 {
+		return g.openMulti(ctx)
+	}
+	profile, region := first(g.profiles), first(g.regions)
+	awsCfg, err := awssrc.LoadConfig(ctx, awssrc.Options{Profile: profile, Region: region,
 		EndpointURL: g.endpointURL, Log: g.sdkLog()})
-	asked := g.profile != "" || g.endpointURL != "" || g.trailBucket != ""
-	if err != nil && (asked || g.region != "") {
+	asked := profile != "" || g.endpointURL != "" || g.trailBucket != "" || g.trailLogGroup != ""
+	if err != nil && (asked || region != "") {
 		return nil, fmt.Errorf("loading AWS config: %w", err)
 	}
 	if err == nil && awssrc.HasCredentials(ctx, awsCfg) {
@@ -34,19 +43,50 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 			return nil, fmt.Errorf("no AWS region: pass --region, set AWS_REGION, or set region in the profile")
 		}
 		src := awssrc.New(awsCfg, g.endpointURL)
-		if g.trailBucket != "" {
-			if err := src.UseTrailBucket(g.trailBucket); err != nil {
-				return nil, fmt.Errorf("--trail-bucket: %w", err)
-			}
-		}
-		return src, nil
+		return src, g.useTrail(src)
 	}
 	if asked {
 		return nil, fmt.Errorf("no AWS credentials found (profile %q); set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "+
-			"(any values work for a local emulator), or run with --demo", g.profile)
+			"(any values work for a local emulator), or run with --demo", profile)
 	}
 	fmt.Fprintln(notes, "watchtrail: no AWS credentials found, starting the demo (use --profile or AWS_PROFILE for a real account)")
 	return demo.New(demo.Options{IncidentAfter: g.incidentAfter}), nil
+}
+
+// openMulti is one source per profile × region, merged.
+func (g *globals) openMulti(ctx context.Context) (sources.Source, error) {
+	m, err := awssrc.NewMulti(ctx, awssrc.Options{EndpointURL: g.endpointURL, Log: g.sdkLog()}, g.profiles, g.regions)
+	if err != nil {
+		return nil, err
+	}
+	for _, mb := range m.Members() {
+		if err := g.useTrail(mb.Source.(*awssrc.Source)); err != nil {
+			return nil, fmt.Errorf("%s: %w", mb.Label, err)
+		}
+	}
+	return m, nil
+}
+
+// useTrail points src at the trail's bucket or log group, when given.
+func (g *globals) useTrail(src *awssrc.Source) error {
+	switch {
+	case g.trailBucket != "":
+		if err := src.UseTrailBucket(g.trailBucket); err != nil {
+			return fmt.Errorf("--trail-bucket: %w", err)
+		}
+	case g.trailLogGroup != "":
+		if err := src.UseTrailLogGroup(g.trailLogGroup); err != nil {
+			return fmt.Errorf("--trail-log-group: %w", err)
+		}
+	}
+	return nil
+}
+
+func first(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return names[0]
 }
 
 // sdkLog is the log file as a writer; it is created on the first line.

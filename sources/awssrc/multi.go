@@ -2,6 +2,7 @@ package awssrc
 
 import (
 	"context"
+	"fmt"
 
 	"watchtrail/sources"
 )
@@ -11,8 +12,9 @@ func (s *Source) Label() string { return profile(s.cfg) + "/" + s.cfg.Region }
 
 // NewMulti builds one Source per profile × region, labelled "profile/region"
 // (an empty list means the configuration chain's default), merged into one
-// sources.Multi. endpointURL, when set, is used for every one of them.
-func NewMulti(ctx context.Context, profiles, regions []string, endpointURL string) (*sources.Multi, error) {
+// sources.Multi. base gives the rest of every member's options (endpoint,
+// log). Each member must have a region and credentials.
+func NewMulti(ctx context.Context, base Options, profiles, regions []string) (*sources.Multi, error) {
 	if len(profiles) == 0 {
 		profiles = []string{""}
 	}
@@ -22,11 +24,19 @@ func NewMulti(ctx context.Context, profiles, regions []string, endpointURL strin
 	var members []sources.Member
 	for _, p := range profiles {
 		for _, r := range regions {
-			cfg, err := LoadConfig(ctx, Options{Profile: p, Region: r})
+			opts := base
+			opts.Profile, opts.Region = p, r
+			cfg, err := LoadConfig(ctx, opts)
 			if err != nil {
-				return nil, err
+				return nil, fmt.Errorf("profile %q: %w", p, err)
 			}
-			s := New(cfg, endpointURL)
+			s := New(cfg, base.EndpointURL)
+			switch {
+			case cfg.Region == "":
+				return nil, fmt.Errorf("%s: no AWS region: pass --region, or set region in the profile", s.Label())
+			case !HasCredentials(ctx, cfg):
+				return nil, fmt.Errorf("%s: no AWS credentials found", s.Label())
+			}
 			members = append(members, sources.Member{Label: s.Label(), Source: s})
 		}
 	}

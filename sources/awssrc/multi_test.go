@@ -22,7 +22,7 @@ func TestMotoMultiRegion(t *testing.T) {
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	regions := []string{"eu-west-1", "ap-southeast-2"}
-	m, err := NewMulti(ctxFor(t), nil, regions, endpoint)
+	m, err := NewMulti(ctxFor(t), Options{EndpointURL: endpoint}, nil, regions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestMotoMultiRegion(t *testing.T) {
 	}
 
 	// One region down: the other's alarms still come, the failure is named.
-	down, err := NewMulti(ctxFor(t), nil, []string{"eu-west-1"}, "http://127.0.0.1:1")
+	down, err := NewMulti(ctxFor(t), Options{EndpointURL: "http://127.0.0.1:1"}, nil, []string{"eu-west-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestLabelNamesTheProfile(t *testing.T) {
 	cfgFile := filepath.Join(dir, "config")
 	os.WriteFile(cfgFile, []byte("[profile audit]\nregion = eu-central-1\naws_access_key_id = a\naws_secret_access_key = b\n"), 0o600)
 	t.Setenv("AWS_CONFIG_FILE", cfgFile)
-	m, err := NewMulti(ctxFor(t), []string{"audit"}, []string{"eu-central-1", "us-west-2"}, "http://127.0.0.1:1")
+	m, err := NewMulti(ctxFor(t), Options{EndpointURL: "http://127.0.0.1:1"}, []string{"audit"}, []string{"eu-central-1", "us-west-2"})
 	if err != nil {
 		t.Fatal(err)
 	}

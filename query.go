@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"watchtrail/sources"
+)
+
+func init() { commands = append(commands, newQueryCmd) }
+
+// queryFlags are the flags of `watchtrail query`, a Logs Insights query.
+type queryFlags struct {
+	groups       []string
+	since, until string
+	format       string
+	limit        int
+	progress     bool
+}
+
+func newQueryCmd(g *globals) *cobra.Command {
+	f := &queryFlags{format: "text"}
+	cmd := &cobra.Command{
+		Use:   "query 'QUERY'",
+		Short: "Run a CloudWatch Logs Insights query and print the results",
+		Long: `Run a CloudWatch Logs Insights query over one or more log groups and print
+its rows as a table (with a statistics line), JSON or CSV. Progress, records
+scanned and bytes scanned go to stderr when it is a terminal (or with
+--progress); Ctrl-C stops the query (StopQuery) and prints the rows so far.`,
+		Example: `  # the newest errors of a function in the last hour
+  watchtrail query 'fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc' \
+    --group /aws/lambda/checkout-api --since 1h
+
+  # status codes of two services over a day, as CSV
+  watchtrail query 'stats count(*) by status' --group /ecs/web --group /ecs/api --since 1d --format csv`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(cmd, g, args[0]) },
+	}
+	fs := cmd.Flags()
+	fs.Var(newList(&f.groups, "group", parseLogGroup), "group", "log group to query, name or ARN (repeatable; at least one)")
+	fs.StringVar(&f.since, "since", "1h", "how far back: a duration (15m, 36h, 3d) or a date/time")
+	fs.StringVar(&f.until, "until", "", "where the range ends, in the same forms (default now)")
+	fs.Var(checkedString{&f.format, "format", choice(sources.QueryFormats...)}, "format", strings.Join(sources.QueryFormats, ", "))
+	fs.IntVar(&f.limit, "limit", 0, "rows to return (default: the query's own limit, else 1000)")
+	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
+	return cmd
+}
+
+func (f *queryFlags) run(cmd *cobra.Command, g *globals, query string) error {
+	if len(f.groups) == 0 {
+		return errors.New("query: name at least one log group with --group")
+	}
+	if f.limit < 0 || f.limit > 10000 {
+		return fmt.Errorf("--limit %d: Logs Insights returns 1 to 10000 rows", f.limit)
+	}
+	start, end, err := timeRange(f.since, f.until, time.Now())
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible(cmd.Context())
+	defer stop()
+	src, err := g.openSource(ctx, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	lq, ok := src.(sources.LogQuerier)
+	if !ok {
+		return fmt.Errorf("logs insights runs in one account and region; %s is several: pass one --profile and --region", src.Describe())
+	}
+	progress := newProgress(cmd, f.progress)
+	res, err := sources.RunQuery(ctx, lq, sources.InsightsQuery{Groups: f.groups, Query: query, Start: start, End: end, Limit: f.limit},
+		func(r sources.QueryResult) { progress.show("%s", sources.StatsLine(r)) })
+	progress.done()
+	if errors.Is(err, context.Canceled) {
+		if werr := sources.WriteQueryResult(cmd.OutOrStdout(), res, f.format); werr != nil {
+			return werr
+		}
+		return fmt.Errorf("interrupted: query %s stopped, printed the %d rows so far", res.ID, len(res.Rows))
+	}
+	if err != nil {
+		return err
+	}
+	return sources.WriteQueryResult(cmd.OutOrStdout(), res, f.format)
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"watchtrail/sources"
+)
+
+func init() { commands = append(commands, newTrailCmd) }
+
+// trailFlags are the flags of `watchtrail trail`, the history search.
+type trailFlags struct {
+	since, until string
+	user, name   string
+	filter       string
+	format       string
+	limit        int
+	progress     bool
+}
+
+func newTrailCmd(g *globals) *cobra.Command {
+	f := &trailFlags{format: "text"}
+	cmd := &cobra.Command{
+		Use:   "trail",
+		Short: "Search CloudTrail's event history and print the events",
+		Long: `Search CloudTrail's event history (LookupEvents keeps 90 days; or the
+trail's S3 bucket with --trail-bucket, or its CloudWatch Logs group with
+--trail-log-group) and print the matching events, oldest first.
+
+--filter takes the trail pane's query syntax, terms ANDed:
+  user:NAME name:PATTERN src:SERVICE res:RESOURCE type:TYPE ip:ADDR|CIDR
+  key:ACCESSKEY kind:management|data|insight  -ro (writes)  ro (reads)
+  err (refused or failed calls)  WORD (anywhere in the event)
+Patterns take * and ?. --user and --name add user: and name: terms.
+
+Progress goes to stderr when it is a terminal (or with --progress); Ctrl-C
+stops the search and prints what was found.`,
+		Example: `  # what alice did in the last three days
+  watchtrail trail --since 3d --user alice
+
+  # failed deletes of the last week, as JSON lines
+  watchtrail trail --since 1w --name 'Delete*' --filter 'err' --format json
+
+  # writes to EC2 from outside the office network, between two dates
+  watchtrail trail --since 2025-03-01 --until 2025-03-03 --filter '-ro src:ec2'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, g) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.since, "since", "1d", "how far back: a duration (90m, 36h, 3d, 2w) or a date/time (2025-03-01, 2025-03-01T12:00:00Z)")
+	fs.StringVar(&f.until, "until", "", "where the search ends, in the same forms (default now)")
+	fs.StringVar(&f.user, "user", "", "only calls by this user, session or principal ARN (* and ? patterns)")
+	fs.StringVar(&f.name, "name", "", "only these event names, e.g. 'Delete*'")
+	fs.StringVar(&f.filter, "filter", "", "filter in the trail query syntax, e.g. 'user:alice name:Delete* -ro err'")
+	markCmdLineOnly(fs, "filter") // in the config file, filter is the dashboard's log pattern
+	fs.Var(checkedString{&f.format, "format", choice("text", "json")}, "format", "text (one event a line) or json (one record a line)")
+	fs.IntVar(&f.limit, "limit", 1000, "at most this many events, the newest")
+	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
+	cmd.AddCommand(newVerifyCmd(g))
+	return cmd
+}
+
+// filterOf joins --filter, --user and --name into one trail filter.
+func (f *trailFlags) filterOf() (sources.TrailFilter, error) {
+	terms := []string{f.filter}
+	for field, v := range map[string]string{"user": f.user, "name": f.name} {
+		if strings.ContainsAny(v, " \t") {
+			return sources.TrailFilter{}, fmt.Errorf("--%s %q: a name has no spaces", field, v)
+		}
+		if v != "" {
+			terms = append(terms, field+":"+v)
+		}
+	}
+	return sources.ParseTrailFilter(strings.Join(terms, " "))
+}
+
+func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
+	if f.limit < 1 {
+		return fmt.Errorf("--limit %d: want at least 1", f.limit)
+	}
+	filter, err := f.filterOf()
+	if err != nil {
+		return err
+	}
+	start, end, err := timeRange(f.since, f.until, time.Now())
+	if err != nil {
+		return err
+	}
+	ctx, stop := interruptible(cmd.Context())
+	defer stop()
+	src, err := g.openSource(ctx, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	progress := newProgress(cmd, f.progress)
+	events, err := sources.SearchTrail(ctx, src, sources.TrailSearch{Since: start, Until: end, Filter: filter, Limit: f.limit},
+		func(p sources.SearchProgress) {
+			progress.show("searching %s · back to %s · %3.0f%% · %d found · %d requests",
+				src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
+		})
+	progress.done()
+	if werr := sources.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
+		return werr
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return fmt.Errorf("interrupted: printed the %d events found so far", len(events))
+	case err != nil:
+		return fmt.Errorf("the search printed %d events, but: %w", len(events), err)
+	case len(events) == 0:
+		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: no events%s between %s and %s\n", describeFilter(filter),
+			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
+	case len(events) == f.limit:
+		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the filter or raise the limit for more\n", f.limit)
+	}
+	return nil
+}
+
+func describeFilter(f sources.TrailFilter) string {
+	if f.IsZero() {
+		return ""
+	}
+	return " matching " + f.Describe()
+}
