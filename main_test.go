@@ -256,7 +256,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		"demo: true\n  refresh: 0s\n":                   path + ":",
 		"refresh: 0s\n":                                 path + ":1:1: refresh: the minimum is 1s",
 		"metric:\n  - NS/M/D=x:Bogus\n":                 path + `:1:1: metric: metric "NS/M/D=x:Bogus": unknown statistic "Bogus"`,
-		"region: [a, b]\n":                              path + ":1:1: region: takes one value, not a list",
+		"endpoint-url: [a, b]\n":                        path + ":1:1: endpoint-url: takes one value, not a list",
 		"filter:\n":                                     path + ":1:1: filter: no value",
 		"endpoint-url: not a url\n":                     path + `:1:1: endpoint-url: "not a url" is not an absolute`,
 		"log-group:\n  nested: map\n":                   path + ":1:1: log-group: want a value or a list of values",

@@ -28,9 +28,13 @@ type Seeder struct {
 	logs *cloudwatchlogs.Client
 }
 
-// NewSeeder returns a Seeder for the moto server at endpoint.
-func NewSeeder(t testing.TB, endpoint string) *Seeder {
+// NewSeeder returns a Seeder for the moto server at endpoint, in us-east-1.
+func NewSeeder(t testing.TB, endpoint string) *Seeder { return NewSeederIn(t, endpoint, "us-east-1") }
+
+// NewSeederIn returns a Seeder for the moto server at endpoint, in region.
+func NewSeederIn(t testing.TB, endpoint, region string) *Seeder {
 	cfg := Config()
+	cfg.Region = region
 	return &Seeder{
 		t:   t,
 		ctx: context.Background(),
