@@ -106,7 +106,7 @@ func cloudTrailRecord(t *testing.T, id, name, user string, readOnly bool, at tim
 	raw, err := json.Marshal(map[string]any{"eventVersion": "1.09", "eventID": id, "eventTime": at.UTC().Format(time.RFC3339),
 		"eventName": name, "eventSource": "ec2.amazonaws.com", "awsRegion": "us-east-1", "sourceIPAddress": "203.0.113.9",
 		"userIdentity": map[string]any{"type": "IAMUser", "userName": user, "arn": "arn:aws:iam::123456789012:user/" + user},
-		"readOnly": readOnly, "eventType": "AwsApiCall", "managementEvent": true, "eventCategory": "Management"})
+		"readOnly":     readOnly, "eventType": "AwsApiCall", "managementEvent": true, "eventCategory": "Management"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"watchtrail/internal/motoserver"
+)
+
+func TestQueryTheDemo(t *testing.T) {
+	noAWS(t)
+	q := "fields @timestamp, @message | limit 3"
+	r := run(t, "query", q, "--demo", "--group", "/aws/lambda/checkout-api", "--since", "1h")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	got := lines(r.stdout)
+	if len(got) != 5 || !strings.HasPrefix(got[0], "@timestamp") || !strings.HasPrefix(got[4], "Complete · 3 rows") {
+		t.Fatalf("want a header, 3 rows and the statistics, got:\n%s", r.stdout)
+	}
+	r = run(t, "query", q, "--demo", "--group", "/aws/lambda/checkout-api", "--format", "csv")
+	records, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if r.err != nil || err != nil || len(records) != 4 || strings.Join(records[0], ",") != "@timestamp,@message" {
+		t.Fatalf("csv: %v %v %q", r.err, err, r.stdout)
+	}
+	r = run(t, "query", q, "--demo", "--group", "/aws/lambda/checkout-api", "--format", "json")
+	var doc struct {
+		Status  string
+		Results []map[string]string
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); r.err != nil || err != nil || doc.Status != "Complete" || len(doc.Results) != 3 {
+		t.Fatalf("json: %v %v %q", r.err, err, r.stdout)
+	}
+}
+
+func TestQueryBadInputIsRefused(t *testing.T) {
+	noAWS(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"query", "fields @message", "--demo"}, "name at least one log group with --group"},
+		{[]string{"query", "--demo", "--group", "/a"}, "accepts 1 arg(s), received 0"},
+		{[]string{"query", "fields @message", "--demo", "--group", "/a", "--format", "xml"}, `"xml": want one of text, json, csv`},
+		{[]string{"query", "fields @message", "--demo", "--group", "bad group"}, `"bad group" is not a log group name`},
+		{[]string{"query", "fields @message", "--demo", "--group", "/a", "--limit", "20000"}, "1 to 10000 rows"},
+		{[]string{"query", " ", "--demo", "--group", "/a"}, "the query is empty"},
+	} {
+		if r := run(t, c.args...); r.err == nil || !strings.Contains(r.err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.args, r.err, c.want)
+		}
+	}
+}
+
+func TestQueryAgainstMoto(t *testing.T) {
+	endpoint := motoCredentials(t)
+	group := fmt.Sprintf("/cli/query-%d", time.Now().UnixNano())
+	motoserver.NewSeeder(t, endpoint).Logs(group, time.Now(), "INFO started", "ERROR disk full", "INFO done")
+	r := run(t, "query", "fields @timestamp, @message", "--endpoint-url", endpoint, "--group", group, "--since", "10m", "--format", "csv")
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(r.stdout, "ERROR disk full") || !strings.Contains(r.stdout, "INFO started") {
+		t.Fatalf("want the group's lines, got:\n%s", r.stdout)
+	}
+	r = run(t, "query", "fields @message", "--endpoint-url", endpoint, "--region", "us-east-1,eu-west-1", "--group", group)
+	if r.err == nil || !strings.Contains(r.err.Error(), "one account and region") {
+		t.Fatalf("several regions: %v", r.err)
+	}
+}
