@@ -95,4 +95,3 @@ func TestEndToEndQueryInterrupted(t *testing.T) {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
 	}
 }
-
