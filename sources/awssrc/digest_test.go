@@ -3,17 +3,8 @@ package awssrc
 import (
 	"bytes"
 	"compress/gzip"
-	"crypto"
-	"crypto/md5"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/sha256"
-	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -23,40 +14,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/internal/trailtest"
 	"watchtrail/sources"
 )
 
-// signer stands in for CloudTrail's regional signing key.
-type signer struct {
-	key         *rsa.PrivateKey
-	fingerprint string
-}
-
-func newSigner(t *testing.T) signer {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := md5.Sum(x509.MarshalPKCS1PublicKey(&key.PublicKey))
-	return signer{key, hex.EncodeToString(sum[:])}
-}
-
-// publicKeyServer serves ListPublicKeys over the JSON 1.1 protocol.
-func publicKeyServer(t *testing.T, keys ...signer) string {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		var req struct{ StartTime, EndTime float64 }
-		if target := r.Header.Get("X-Amz-Target"); target != "CloudTrail_20131101.ListPublicKeys" || json.Unmarshal(body, &req) != nil || req.StartTime == 0 {
-			t.Errorf("unexpected request %s %s", target, body)
-		}
-		var list []map[string]any
-		for _, k := range keys {
-			list = append(list, map[string]any{"Value": x509.MarshalPKCS1PublicKey(&k.key.PublicKey), "Fingerprint": k.fingerprint,
-				"ValidityStartTime": req.StartTime - 86400, "ValidityEndTime": req.EndTime + 86400})
-		}
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		json.NewEncoder(w).Encode(map[string]any{"PublicKeyList": list}) // []byte encodes as base64, as blobs do
-	}))
+func publicKeyServer(t *testing.T, keys ...trailtest.Signer) string {
+	srv := httptest.NewServer(trailtest.PublicKeys(t, keys...))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
@@ -66,16 +29,14 @@ type digestTrail struct {
 	t      *testing.T
 	s      *Source
 	bucket string
-	signer signer
+	signer trailtest.Signer
 	logs   map[string]string // log file key → hex SHA-256 of its content
-	prev   *digestInfo
+	prev   *trailtest.Signed
 }
-
-type digestInfo struct{ key, hash, signature string }
 
 func newDigestTrail(t *testing.T) *digestTrail {
 	cfg := testConfig(t)
-	sg := newSigner(t)
+	sg := trailtest.NewSigner(t)
 	s := New(cfg, publicKeyServer(t, sg))
 	bucket := fmt.Sprintf("digests-%d", time.Now().UnixNano())
 	var err error
@@ -96,63 +57,28 @@ func (d *digestTrail) put(key string, body []byte, meta map[string]string) {
 	}
 }
 
-func gzipped(t *testing.T, content []byte) []byte {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(content)
-	zw.Close()
-	return buf.Bytes()
-}
-
-func hexSHA(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
-
 // log delivers a log file at the given time and returns its key.
 func (d *digestTrail) log(at time.Time, id string) string {
 	content, _ := json.Marshal(map[string]any{"Records": []any{trailRecord(id, at.Add(-time.Minute), "DescribeInstances", "ec2.amazonaws.com", nil)}})
 	key := trailKeyFor("AWSLogs/", "us-east-1", at, strings.ToUpper(id)+"0000000000000000"[len(id):])
-	d.put(key, gzipped(d.t, content), nil)
-	d.logs[key] = hexSHA(content)
+	d.put(key, trailtest.Gzip(content), nil)
+	d.logs[key] = trailtest.HexSHA(content)
 	return key
 }
 
 // digest delivers the signed digest of the hour ending at end, listing
 // logs, chained to the previous digest; edit may change the document
 // before it is signed.
-func (d *digestTrail) digest(end time.Time, logs []string, edit func(map[string]any)) digestInfo {
-	key := fmt.Sprintf("AWSLogs/%s/CloudTrail-Digest/us-east-1/%s/%s_CloudTrail-Digest_us-east-1_mgmt_us-east-1_%s.json.gz",
-		trailAccount, end.UTC().Format("2006/01/02"), trailAccount, end.UTC().Format(digestStampLayout))
-	var files []map[string]any
+func (d *digestTrail) digest(end time.Time, logs []string, edit func(map[string]any)) trailtest.Signed {
+	var files []trailtest.LogFile
 	for _, l := range logs {
-		files = append(files, map[string]any{"s3Bucket": d.bucket, "s3Object": l, "hashValue": d.logs[l], "hashAlgorithm": "SHA-256"})
+		files = append(files, trailtest.LogFile{Key: l, Hash: d.logs[l]})
 	}
-	doc := map[string]any{"awsAccountId": trailAccount, "digestStartTime": end.Add(-time.Hour).UTC().Format(time.RFC3339),
-		"digestEndTime": end.UTC().Format(time.RFC3339), "digestS3Bucket": d.bucket, "digestS3Object": key,
-		"digestPublicKeyFingerprint": d.signer.fingerprint, "digestSignatureAlgorithm": "SHA256withRSA",
-		"previousDigestS3Bucket": nil, "previousDigestS3Object": nil, "previousDigestHashValue": nil,
-		"previousDigestHashAlgorithm": nil, "previousDigestSignature": nil, "logFiles": files}
-	previous := "null"
-	if d.prev != nil {
-		doc["previousDigestS3Bucket"], doc["previousDigestS3Object"] = d.bucket, d.prev.key
-		doc["previousDigestHashValue"], doc["previousDigestHashAlgorithm"] = d.prev.hash, "SHA-256"
-		doc["previousDigestSignature"], previous = d.prev.signature, d.prev.signature
-	}
-	if edit != nil {
-		edit(doc)
-	}
-	if p, ok := doc["previousDigestSignature"].(string); ok {
-		previous = p
-	}
-	content, _ := json.Marshal(doc)
-	hash := hexSHA(content)
-	signed := sha256.Sum256([]byte(doc["digestEndTime"].(string) + "\n" + d.bucket + "/" + key + "\n" + hash + "\n" + previous))
-	sig, err := rsa.SignPKCS1v15(rand.Reader, d.signer.key, crypto.SHA256, signed[:])
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	info := digestInfo{key, hash, hex.EncodeToString(sig)}
-	d.put(key, gzipped(d.t, content), map[string]string{"signature": info.signature, "signature-algorithm": "SHA256withRSA"})
-	d.prev = &info
-	return info
+	signed := d.signer.Sign(d.t, trailtest.Digest{Folder: "AWSLogs/", Account: trailAccount, Region: "us-east-1", Bucket: d.bucket,
+		End: end, Logs: files, Previous: d.prev, Edit: edit})
+	d.put(signed.Key, signed.Body, signed.Meta)
+	d.prev = &signed
+	return signed
 }
 
 // statuses maps each file's base name to its status.
@@ -174,7 +100,7 @@ func TestMotoCheckIntegrity(t *testing.T) {
 	type trail struct {
 		d                  *digestTrail
 		l1, l2, l3, l4, l5 string
-		d1, d2, d3         digestInfo
+		d1, d2, d3         trailtest.Signed
 	}
 	build := func(t *testing.T, editD2 func(map[string]any)) trail {
 		d := newDigestTrail(t)
@@ -202,7 +128,7 @@ func TestMotoCheckIntegrity(t *testing.T) {
 	t.Run("intact", func(t *testing.T) {
 		tr := build(t, nil)
 		r, got := check(t, tr)
-		for _, k := range []string{tr.d1.key, tr.d2.key, tr.d3.key, tr.l1, tr.l2, tr.l3, tr.l4} {
+		for _, k := range []string{tr.d1.Key, tr.d2.Key, tr.d3.Key, tr.l1, tr.l2, tr.l3, tr.l4} {
 			want(t, got, k, sources.IntegrityVerified)
 		}
 		want(t, got, tr.l5, sources.IntegrityNotValidated)
@@ -213,7 +139,7 @@ func TestMotoCheckIntegrity(t *testing.T) {
 	t.Run("tampered log file", func(t *testing.T) {
 		tr := build(t, nil)
 		content, _ := json.Marshal(map[string]any{"Records": []any{trailRecord("l2", at(19), "DeleteTrail", "cloudtrail.amazonaws.com", nil)}})
-		tr.d.put(tr.l2, gzipped(t, content), nil)
+		tr.d.put(tr.l2, trailtest.Gzip(content), nil)
 		r, got := check(t, tr)
 		want(t, got, tr.l2, sources.IntegrityModified)
 		want(t, got, tr.l1, sources.IntegrityVerified)
@@ -226,12 +152,12 @@ func TestMotoCheckIntegrity(t *testing.T) {
 		tr.d.s.s3trail.client.DeleteObject(ctxFor(t), &s3.DeleteObjectInput{Bucket: aws.String(tr.d.bucket), Key: aws.String(tr.l3)})
 		_, got := check(t, tr)
 		want(t, got, tr.l3, sources.IntegrityMissing)
-		want(t, got, tr.d2.key, sources.IntegrityVerified)
+		want(t, got, tr.d2.Key, sources.IntegrityVerified)
 	})
 	t.Run("not gzip, truncated", func(t *testing.T) {
 		tr := build(t, nil)
 		tr.d.put(tr.l1, []byte("plain text"), nil)
-		good := gzipped(t, []byte(`{"Records":[]}`))
+		good := trailtest.Gzip([]byte(`{"Records":[]}`))
 		tr.d.put(tr.l4, good[:len(good)-6], nil)
 		r, got := check(t, tr)
 		want(t, got, tr.l1, sources.IntegrityModified)
@@ -247,39 +173,39 @@ func TestMotoCheckIntegrity(t *testing.T) {
 		tr := build(t, nil)
 		// Drop l3 from d2 and put it back with the old signature.
 		doc := map[string]any{}
-		out, _ := tr.d.s.s3trail.client.GetObject(ctxFor(t), &s3.GetObjectInput{Bucket: aws.String(tr.d.bucket), Key: aws.String(tr.d2.key)})
+		out, _ := tr.d.s.s3trail.client.GetObject(ctxFor(t), &s3.GetObjectInput{Bucket: aws.String(tr.d.bucket), Key: aws.String(tr.d2.Key)})
 		zr, _ := gzip.NewReader(out.Body)
 		json.NewDecoder(zr).Decode(&doc)
 		doc["logFiles"] = []any{}
 		content, _ := json.Marshal(doc)
-		tr.d.put(tr.d2.key, gzipped(t, content), out.Metadata)
+		tr.d.put(tr.d2.Key, trailtest.Gzip(content), out.Metadata)
 		_, got := check(t, tr)
-		want(t, got, tr.d2.key, sources.IntegrityModified)
-		want(t, got, tr.d1.key, sources.IntegrityVerified)
+		want(t, got, tr.d2.Key, sources.IntegrityModified)
+		want(t, got, tr.d1.Key, sources.IntegrityVerified)
 		want(t, got, tr.l3, sources.IntegrityNotValidated) // no valid digest lists it now
 	})
 	t.Run("broken chain", func(t *testing.T) {
 		// d2 (validly signed) records another hash for d1 than d1 has.
-		tr := build(t, func(doc map[string]any) { doc["previousDigestHashValue"] = hexSHA([]byte("another d1")) })
+		tr := build(t, func(doc map[string]any) { doc["previousDigestHashValue"] = trailtest.HexSHA([]byte("another d1")) })
 		r, got := check(t, tr)
-		want(t, got, tr.d1.key, sources.IntegrityModified)
-		want(t, got, tr.d2.key, sources.IntegrityVerified)
+		want(t, got, tr.d1.Key, sources.IntegrityModified)
+		want(t, got, tr.d2.Key, sources.IntegrityVerified)
 		if !strings.Contains(fmt.Sprint(r.Files), "chain is broken") {
 			t.Errorf("no word of the broken chain: %+v", r.Files)
 		}
 	})
 	t.Run("deleted digest", func(t *testing.T) {
 		tr := build(t, nil)
-		tr.d.s.s3trail.client.DeleteObject(ctxFor(t), &s3.DeleteObjectInput{Bucket: aws.String(tr.d.bucket), Key: aws.String(tr.d1.key)})
+		tr.d.s.s3trail.client.DeleteObject(ctxFor(t), &s3.DeleteObjectInput{Bucket: aws.String(tr.d.bucket), Key: aws.String(tr.d1.Key)})
 		_, got := check(t, tr)
-		want(t, got, tr.d1.key, sources.IntegrityMissing)
+		want(t, got, tr.d1.Key, sources.IntegrityMissing)
 		want(t, got, tr.l1, sources.IntegrityNotValidated)
-		want(t, got, tr.d2.key, sources.IntegrityVerified)
+		want(t, got, tr.d2.Key, sources.IntegrityVerified)
 	})
 	t.Run("unknown key", func(t *testing.T) {
 		tr := build(t, func(doc map[string]any) { doc["digestPublicKeyFingerprint"] = "00ff" })
 		_, got := check(t, tr)
-		want(t, got, tr.d2.key, sources.IntegrityModified)
+		want(t, got, tr.d2.Key, sources.IntegrityModified)
 	})
 	t.Run("validation off", func(t *testing.T) {
 		d := newDigestTrail(t)

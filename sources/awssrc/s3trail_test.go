@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"watchtrail/internal/motoserver"
+	"watchtrail/internal/trailtest"
 	"watchtrail/sources"
 )
 
@@ -116,9 +117,7 @@ func gzipRecords(t *testing.T, records ...map[string]any) []byte {
 // trailKeyFor is where CloudTrail delivers a file at the given time; folder
 // is the part before the account ("<prefix>/AWSLogs/" or with an org id).
 func trailKeyFor(folder, region string, delivered time.Time, unique string) string {
-	d := delivered.UTC()
-	return fmt.Sprintf("%s%s/CloudTrail/%s/%s/%s_CloudTrail_%s_%s_%s.json.gz", folder, trailAccount, region,
-		d.Format("2006/01/02"), trailAccount, region, d.Format("20060102T1504Z"), unique)
+	return trailtest.LogKey(folder, trailAccount, region, delivered, unique)
 }
 
 // motoTrail is a Source reading its trail from a fresh bucket on the shared
