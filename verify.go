@@ -74,7 +74,11 @@ func writeIntegrity(w io.Writer, r sources.IntegrityReport) error {
 		if f.Digest {
 			kind = "digest"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", status, kind, f.File, f.Detail)
+		line := status + "\t" + kind + "\t" + f.File
+		if f.Detail != "" {
+			line += "\t" + f.Detail
+		}
+		fmt.Fprintln(tw, line)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
