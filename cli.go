@@ -34,14 +34,45 @@ func interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(ctx, os.Interrupt)
 }
 
-// timeRange reads --since and --until (an empty until is now).
-func timeRange(since, until string, now time.Time) (start, end time.Time, err error) {
-	if start, err = sources.ParseSince(since, now); err != nil {
+// session is what a printing command works with: the source, the range of
+// --since and --until, and a context that Ctrl-C ends.
+type session struct {
+	ctx        context.Context
+	src        sources.Source
+	start, end time.Time
+}
+
+// begin reads the range and opens the source; stop releases Ctrl-C.
+func (g *globals) begin(cmd *cobra.Command, r *rangeFlags) (_ *session, stop func(), err error) {
+	start, end, err := r.window(time.Now())
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, stop := interruptible(cmd.Context())
+	src, err := g.openSource(ctx, cmd.ErrOrStderr())
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &session{ctx: ctx, src: src, start: start, end: end}, stop, nil
+}
+
+// rangeFlags are --since and --until.
+type rangeFlags struct{ since, until string }
+
+func (r *rangeFlags) addFlags(fs *pflag.FlagSet, since string) {
+	fs.StringVar(&r.since, "since", since, "how far back: a duration (90m, 36h, 3d, 2w) or a date/time (2025-03-01, 2025-03-01T12:00:00Z)")
+	fs.StringVar(&r.until, "until", "", "where the range ends, in the same forms (default now)")
+}
+
+// window is the range the flags give (an empty until is now).
+func (r *rangeFlags) window(now time.Time) (start, end time.Time, err error) {
+	if start, err = sources.ParseSince(r.since, now); err != nil {
 		return start, end, fmt.Errorf("--since: %w", err)
 	}
 	end = now
-	if until != "" {
-		if end, err = sources.ParseSince(until, now); err != nil {
+	if r.until != "" {
+		if end, err = sources.ParseSince(r.until, now); err != nil {
 			return start, end, fmt.Errorf("--until: %w", err)
 		}
 	}
@@ -49,6 +80,18 @@ func timeRange(since, until string, now time.Time) (start, end time.Time, err er
 		return start, end, fmt.Errorf("--since %s is not before --until %s", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
 	}
 	return start, end, nil
+}
+
+// outputFlags are --format and --progress.
+type outputFlags struct {
+	format   string
+	progress bool
+}
+
+func (o *outputFlags) addFlags(fs *pflag.FlagSet, formats ...string) {
+	o.format = formats[0]
+	fs.Var(checkedString{&o.format, "format", choice(formats...)}, "format", "output: "+strings.Join(formats, ", "))
+	fs.BoolVar(&o.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 }
 
 // progressLine reports progress on stderr: rewritten in place on a

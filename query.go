@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,15 +14,14 @@ func init() { commands = append(commands, newQueryCmd) }
 
 // queryFlags are the flags of `watchtrail query`, a Logs Insights query.
 type queryFlags struct {
-	groups       []string
-	since, until string
-	format       string
-	limit        int
-	progress     bool
+	rangeFlags
+	outputFlags
+	groups []string
+	limit  int
 }
 
 func newQueryCmd(g *globals) *cobra.Command {
-	f := &queryFlags{format: "text"}
+	f := &queryFlags{}
 	cmd := &cobra.Command{
 		Use:   "query 'QUERY'",
 		Short: "Run a CloudWatch Logs Insights query and print the results",
@@ -43,11 +40,9 @@ scanned and bytes scanned go to stderr when it is a terminal (or with
 	}
 	fs := cmd.Flags()
 	fs.Var(newList(&f.groups, "group", parseLogGroup), "group", "log group to query, name or ARN (repeatable; at least one)")
-	fs.StringVar(&f.since, "since", "1h", "how far back: a duration (15m, 36h, 3d) or a date/time")
-	fs.StringVar(&f.until, "until", "", "where the range ends, in the same forms (default now)")
-	fs.Var(checkedString{&f.format, "format", choice(sources.QueryFormats...)}, "format", strings.Join(sources.QueryFormats, ", "))
+	f.rangeFlags.addFlags(fs, "1h")
+	f.outputFlags.addFlags(fs, sources.QueryFormats...)
 	fs.IntVar(&f.limit, "limit", 0, "rows to return (default: the query's own limit, else 1000)")
-	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	return cmd
 }
 
@@ -58,22 +53,17 @@ func (f *queryFlags) run(cmd *cobra.Command, g *globals, query string) error {
 	if f.limit < 0 || f.limit > 10000 {
 		return fmt.Errorf("--limit %d: Logs Insights returns 1 to 10000 rows", f.limit)
 	}
-	start, end, err := timeRange(f.since, f.until, time.Now())
+	s, stop, err := g.begin(cmd, &f.rangeFlags)
 	if err != nil {
 		return err
 	}
-	ctx, stop := interruptible(cmd.Context())
 	defer stop()
-	src, err := g.openSource(ctx, cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
-	lq, ok := src.(sources.LogQuerier)
+	lq, ok := s.src.(sources.LogQuerier)
 	if !ok {
-		return fmt.Errorf("logs insights runs in one account and region; %s is several: pass one --profile and --region", src.Describe())
+		return fmt.Errorf("logs insights runs in one account and region; %s is several: pass one --profile and --region", s.src.Describe())
 	}
 	progress := newProgress(cmd, f.progress)
-	res, err := sources.RunQuery(ctx, lq, sources.InsightsQuery{Groups: f.groups, Query: query, Start: start, End: end, Limit: f.limit},
+	res, err := sources.RunQuery(s.ctx, lq, sources.InsightsQuery{Groups: f.groups, Query: query, Start: s.start, End: s.end, Limit: f.limit},
 		func(r sources.QueryResult) { progress.show("%s", sources.StatsLine(r)) })
 	progress.done()
 	if errors.Is(err, context.Canceled) {

@@ -16,16 +16,15 @@ func init() { commands = append(commands, newTrailCmd) }
 
 // trailFlags are the flags of `watchtrail trail`, the history search.
 type trailFlags struct {
-	since, until string
-	user, name   string
-	filter       string
-	format       string
-	limit        int
-	progress     bool
+	rangeFlags
+	outputFlags
+	user, name string
+	filter     string
+	limit      int
 }
 
 func newTrailCmd(g *globals) *cobra.Command {
-	f := &trailFlags{format: "text"}
+	f := &trailFlags{}
 	cmd := &cobra.Command{
 		Use:   "trail",
 		Short: "Search CloudTrail's event history and print the events",
@@ -53,15 +52,13 @@ stops the search and prints what was found.`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, g) },
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&f.since, "since", "1d", "how far back: a duration (90m, 36h, 3d, 2w) or a date/time (2025-03-01, 2025-03-01T12:00:00Z)")
-	fs.StringVar(&f.until, "until", "", "where the search ends, in the same forms (default now)")
+	f.rangeFlags.addFlags(fs, "1d")
+	f.outputFlags.addFlags(fs, "text", "json")
 	fs.StringVar(&f.user, "user", "", "only calls by this user, session or principal ARN (* and ? patterns)")
 	fs.StringVar(&f.name, "name", "", "only these event names, e.g. 'Delete*'")
 	fs.StringVar(&f.filter, "filter", "", "filter in the trail query syntax, e.g. 'user:alice name:Delete* -ro err'")
 	markCmdLineOnly(fs, "filter") // in the config file, filter is the dashboard's log pattern
-	fs.Var(checkedString{&f.format, "format", choice("text", "json")}, "format", "text (one event a line) or json (one record a line)")
 	fs.IntVar(&f.limit, "limit", 1000, "at most this many events, the newest")
-	fs.BoolVar(&f.progress, "progress", false, "report progress on stderr even when it is not a terminal")
 	cmd.AddCommand(newVerifyCmd(g))
 	return cmd
 }
@@ -88,21 +85,16 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 	if err != nil {
 		return err
 	}
-	start, end, err := timeRange(f.since, f.until, time.Now())
+	s, stop, err := g.begin(cmd, &f.rangeFlags)
 	if err != nil {
 		return err
 	}
-	ctx, stop := interruptible(cmd.Context())
 	defer stop()
-	src, err := g.openSource(ctx, cmd.ErrOrStderr())
-	if err != nil {
-		return err
-	}
 	progress := newProgress(cmd, f.progress)
-	events, err := sources.SearchTrail(ctx, src, sources.TrailSearch{Since: start, Until: end, Filter: filter, Limit: f.limit},
+	events, err := sources.SearchTrail(s.ctx, s.src, sources.TrailSearch{Since: s.start, Until: s.end, Filter: filter, Limit: f.limit},
 		func(p sources.SearchProgress) {
 			progress.show("searching %s · back to %s · %3.0f%% · %d found · %d requests",
-				src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
+				s.src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
 		})
 	progress.done()
 	if werr := sources.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
@@ -115,7 +107,7 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 		return fmt.Errorf("the search printed %d events, but: %w", len(events), err)
 	case len(events) == 0:
 		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: no events%s between %s and %s\n", describeFilter(filter),
-			start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
+			s.start.UTC().Format(time.RFC3339), s.end.UTC().Format(time.RFC3339))
 	case len(events) == f.limit:
 		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the filter or raise the limit for more\n", f.limit)
 	}

@@ -15,7 +15,7 @@ import (
 // newVerifyCmd is `watchtrail trail verify`: CloudTrail log file validation
 // of the trail's S3 bucket.
 func newVerifyCmd(g *globals) *cobra.Command {
-	var since, until string
+	var r rangeFlags
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Validate the trail's log files in its S3 bucket (digests, signatures, hashes)",
@@ -28,21 +28,16 @@ file was modified or is missing.`,
 		Example: `  watchtrail trail verify --trail-bucket s3://org-trail/prod --since 1d`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			start, end, err := timeRange(since, until, time.Now())
+			s, stop, err := g.begin(cmd, &r)
 			if err != nil {
 				return err
 			}
-			ctx, stop := interruptible(cmd.Context())
 			defer stop()
-			src, err := g.openSource(ctx, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			checker, ok := src.(sources.IntegrityChecker)
+			checker, ok := s.src.(sources.IntegrityChecker)
 			if !ok {
-				return fmt.Errorf("log file validation reads one account's trail bucket (--trail-bucket); %s cannot", src.Describe())
+				return fmt.Errorf("log file validation reads one account's trail bucket (--trail-bucket); %s cannot", s.src.Describe())
 			}
-			report, err := checker.CheckIntegrity(ctx, start, end)
+			report, err := checker.CheckIntegrity(s.ctx, s.start, s.end)
 			if err != nil {
 				return err
 			}
@@ -57,8 +52,7 @@ file was modified or is missing.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&since, "since", "1d", "how far back: a duration (90m, 36h, 3d) or a date/time")
-	cmd.Flags().StringVar(&until, "until", "", "where the check ends, in the same forms (default now)")
+	r.addFlags(cmd.Flags(), "1d")
 	return cmd
 }
 
