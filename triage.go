@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"watchtrail/sources"
+)
+
+func init() { commands = append(commands, newTriageCmd) }
+
+// triageFlags are the flags of `watchtrail triage`.
+type triageFlags struct {
+	outputFlags
+	at        string
+	logGroups []string
+}
+
+func newTriageCmd(g *globals) *cobra.Command {
+	f := &triageFlags{}
+	cmd := &cobra.Command{
+		Use:   "triage ALARM",
+		Short: "Rank the changes that could have caused an alarm, without the dashboard",
+		Long: `Run the drill-down's analysis for one alarm and print it: the alarm, when its
+metric left its baseline (the onset), the window, the related resources, the
+changes in the window ranked with a reason and relation path each, the log
+lines nearest the onset, and console links. For incident channels
+(--format markdown) and scripts (--format json).
+
+The analysis centres on the alarm's latest firing, or on --at. The exit
+status is 1 for an unknown alarm, or when part of the analysis failed (the
+report is still printed, naming what failed).`,
+		Example: `  watchtrail triage checkout-api-errors
+  watchtrail triage prod-web-5xx --at 2025-03-01T14:05:00Z --format markdown
+  watchtrail triage orders-queue-age --format json | jq '.suspects[0]'`,
+		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return f.run(cmd, g, args[0]) },
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.at, "at", "", "analyse this moment instead of the latest firing: a time (2025-03-01T14:05:00Z) or how long ago (90m)")
+	fs.Var(newList(&f.logGroups, "group", parseLogGroup), "log-group", "log group to read besides the alarm resource's own (repeatable)")
+	f.outputFlags.addFlags(fs, "text", "markdown", "json")
+	return cmd
+}
+
+func (f *triageFlags) run(cmd *cobra.Command, g *globals, name string) error {
+	now := time.Now()
+	var at time.Time
+	if f.at != "" {
+		var err error
+		if at, err = sources.ParseSince(f.at, now); err != nil {
+			return fmt.Errorf("--at: %w", err)
+		}
+		if at.After(now) {
+			return fmt.Errorf("--at %s is in the future", at.UTC().Format(time.RFC3339))
+		}
+	}
+	ctx, stop := interruptible(cmd.Context())
+	defer stop()
+	src, err := g.openSource(ctx, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	progress := newProgress(cmd, f.progress)
+	progress.show("finding alarm %s in %s", name, src.Describe())
+	alarms, err := src.ListAlarms(ctx)
+	if err != nil && len(alarms) == 0 {
+		progress.done()
+		return fmt.Errorf("listing alarms: %w", err)
+	}
+	alarm, err := findAlarm(alarms, name)
+	if err != nil {
+		progress.done()
+		return err
+	}
+	progress.show("analysing %s: related resources, changes, metric, logs", alarm.Name)
+	msg := sources.Triage(ctx, src, alarm, sources.TriageOptions{Now: now, At: at, LogGroups: f.logGroups})
+	progress.done()
+	if err := writeTriage(cmd.OutOrStdout(), msg, f.format); err != nil {
+		return err
+	}
+	if len(msg.Errors) > 0 {
+		return fmt.Errorf("the analysis is incomplete: %w", errors.Join(msg.Errors...))
+	}
+	return nil
+}
+
+// findAlarm picks the alarm named name; with several sources the name may
+// be prefixed with the source's label ("prod/eu-west-1/name").
+func findAlarm(alarms []sources.Alarm, name string) (sources.Alarm, error) {
+	var found []sources.Alarm
+	names := make([]string, 0, len(alarms))
+	for _, a := range alarms {
+		if a.Name == name || a.Source != "" && a.Source+"/"+a.Name == name {
+			found = append(found, a)
+		}
+		names = append(names, a.Name)
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		var close []string
+		for _, m := range sources.FuzzyFilter(name, names) {
+			if close = append(close, m.Item); len(close) == 5 {
+				break
+			}
+		}
+		if len(close) == 0 {
+			return sources.Alarm{}, fmt.Errorf("no alarm named %q (%d alarms listed)", name, len(alarms))
+		}
+		return sources.Alarm{}, fmt.Errorf("no alarm named %q; did you mean: %s", name, strings.Join(close, ", "))
+	}
+	var where []string
+	for _, a := range found {
+		where = append(where, a.Source+"/"+a.Name)
+	}
+	return sources.Alarm{}, fmt.Errorf("alarm %q is in %d sources; name one: %s", name, len(found), strings.Join(where, ", "))
+}
+
+func writeTriage(w io.Writer, msg sources.DrillMsg, format string) error {
+	var out []byte
+	switch format {
+	case "json":
+		b, err := sources.FormatJSON(msg)
+		if err != nil {
+			return err
+		}
+		out = append(b, '\n')
+	case "markdown":
+		out = []byte(sources.FormatMarkdown(msg))
+	default:
+		out = []byte(sources.FormatText(msg))
+	}
+	_, err := w.Write(out)
+	return err
+}
