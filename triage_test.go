@@ -95,7 +95,7 @@ func TestTriageAgainstMoto(t *testing.T) {
 	record := func(id, name, user string, at time.Time, params map[string]any) map[string]any {
 		return map[string]any{"eventVersion": "1.09", "eventID": id, "eventTime": at.Format(time.RFC3339), "eventName": name,
 			"eventSource": "ec2.amazonaws.com", "awsRegion": "us-east-1", "readOnly": false, "eventType": "AwsApiCall",
-			"userIdentity": map[string]any{"type": "IAMUser", "userName": user, "arn": "arn:aws:iam::" + account + ":user/" + user},
+			"userIdentity":      map[string]any{"type": "IAMUser", "userName": user, "arn": "arn:aws:iam::" + account + ":user/" + user},
 			"requestParameters": params}
 	}
 	onset := now.Add(-4 * time.Minute)
