@@ -15,6 +15,7 @@ import (
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/internal/trailtest"
+	"watchtrail/sources"
 )
 
 // triageReport is the part of the JSON report the tests read.
@@ -132,5 +133,18 @@ func TestTriageAgainstMoto(t *testing.T) {
 	// moto lacks DescribeAlarmHistory: the report is printed, the failure named.
 	if r.err == nil || !strings.Contains(r.err.Error(), "the analysis is incomplete") || !strings.Contains(r.err.Error(), "DescribeAlarmHistory") {
 		t.Errorf("exit error %v, want the failed part named", r.err)
+	}
+}
+
+func TestFindAlarmAmongSeveralSources(t *testing.T) {
+	alarms := []sources.Alarm{{Name: "cpu", Source: "prod/eu-west-1"}, {Name: "cpu", Source: "prod/us-east-1"}, {Name: "disk", Source: "prod/us-east-1"}}
+	if a, err := findAlarm(alarms, "disk"); err != nil || a.Source != "prod/us-east-1" {
+		t.Errorf("disk: %v %v", a, err)
+	}
+	if _, err := findAlarm(alarms, "cpu"); err == nil || !strings.Contains(err.Error(), "in 2 sources; name one: prod/eu-west-1/cpu, prod/us-east-1/cpu") {
+		t.Errorf("cpu: %v", err)
+	}
+	if a, err := findAlarm(alarms, "prod/eu-west-1/cpu"); err != nil || a.Source != "prod/eu-west-1" {
+		t.Errorf("prod/eu-west-1/cpu: %v %v", a, err)
 	}
 }
