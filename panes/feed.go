@@ -29,6 +29,7 @@ type feed[T any] struct {
 	seen map[string]struct{} // keys of the events in ring
 	key  func(T) string      // identity for de-duplication; "" is never deduplicated
 	text func(T) string      // what the filter searches
+	keep func(T) bool        // a condition besides the text filter (the trail's query); nil keeps all
 
 	next     int64   // sequence number of the next event; ring.At(i) is next-Len+i
 	rows     []int64 // sequence numbers of the events matching the filter, oldest first
@@ -126,12 +127,25 @@ func (f *feed[T]) clampTop() {
 }
 
 func (f *feed[T]) matches(e T) bool {
-	return f.lower == "" || strings.Contains(strings.ToLower(f.text(e)), f.lower)
+	return (f.lower == "" || strings.Contains(strings.ToLower(f.text(e)), f.lower)) && (f.keep == nil || f.keep(e))
 }
+
+// filtered reports whether some rows may be hidden.
+func (f *feed[T]) filtered() bool { return f.filter != "" || f.keep != nil }
 
 // SetFilter keeps only rows containing text, ignoring case; "" shows all.
 func (f *feed[T]) SetFilter(text string) {
 	f.filter, f.lower = text, strings.ToLower(text)
+	f.refilter()
+}
+
+// setKeep shows only the rows keep accepts; nil shows all.
+func (f *feed[T]) setKeep(keep func(T) bool) {
+	f.keep = keep
+	f.refilter()
+}
+
+func (f *feed[T]) refilter() {
 	f.rows = f.rows[:0]
 	oldest := f.next - int64(f.ring.Len())
 	for i, e := range f.ring.All() {
@@ -199,7 +213,7 @@ func (f *feed[T]) note(unit string, extra ...string) string {
 	if !f.follow {
 		parts = append(parts, fmt.Sprintf("paused · %d new ↓", f.newCount()))
 	}
-	if f.filter != "" {
+	if f.filtered() {
 		parts = append(parts, fmt.Sprintf("%d/%d", len(f.rows), f.ring.Len()))
 	} else {
 		parts = append(parts, fmt.Sprintf("%d %s", f.ring.Len(), unit))
@@ -217,7 +231,10 @@ func (f *feed[T]) body(w int, focused bool, empty string, row func(T) (string, l
 	n, h := len(f.rows), f.height
 	if n == 0 || w <= 0 || h <= 0 {
 		if f.ring.Len() > 0 {
-			empty = "no rows match /" + f.filter
+			empty = "no rows match the filter"
+			if f.filter != "" {
+				empty = "no rows match /" + f.filter
+			}
 		}
 		return theme.Dim.Render(ansi.Truncate(empty, max(w, 0), "…"))
 	}

@@ -39,6 +39,9 @@ var (
 	Warn     = lipgloss.NewStyle().Foreground(Amber)
 	Good     = lipgloss.NewStyle().Foreground(Green)
 	Info     = lipgloss.NewStyle().Foreground(Blue)
+	Insight  = lipgloss.NewStyle().Bold(true).Foreground(Accent) // CloudTrail Insights events
+	// Tampered is the banner of trail log files modified or missing.
+	Tampered = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#C00000")).Padding(0, 1)
 	Key      = lipgloss.NewStyle().Bold(true).Foreground(Accent)
 )
 

@@ -39,7 +39,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	top := m.top()
 	switch top.(type) {
-	case filterView, helpView:
+	case prompter, helpView:
 		return top.update(m, msg)
 	}
 	switch {
@@ -84,12 +84,22 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		m.focus = (m.focus + paneCount - 1) % paneCount
 	case key.Matches(msg, keys.Zoom):
 		m.push(zoomView{})
+	case key.Matches(msg, keys.Filter) && m.focus == paneTrail:
+		return m.openTrailFilter()
 	case key.Matches(msg, keys.Filter):
 		v, cmd := newFilterView(m.filters[m.focus])
 		m.push(v)
 		return cmd
+	case key.Matches(msg, keys.Back) && (m.focus == paneTrail || m.access.search != nil):
+		m.trailBack()
 	case key.Matches(msg, keys.Back):
 		m.setFilter("")
+	case key.Matches(msg, keys.WriteOnly):
+		m.toggleWriteOnly()
+	case key.Matches(msg, keys.Denied):
+		m.openDenied()
+	case key.Matches(msg, keys.History):
+		return m.openHistory()
 	case key.Matches(msg, keys.Enter):
 		return m.open()
 	}
@@ -134,6 +144,9 @@ func (m *Model) refreshNow() tea.Cmd {
 	cmd := m.sched.RefreshNow()
 	if _, ok := inStack[detailView](m); ok {
 		cmd = tea.Batch(cmd, m.drill(m.detail.Alarm()))
+	}
+	if _, ok := inStack[deniedView](m); ok {
+		cmd = tea.Batch(cmd, m.checkIntegrity())
 	}
 	return cmd
 }

@@ -12,6 +12,7 @@ type keyMap struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 	NextPane, PrevPane, Enter, Back       key.Binding
 	Filter, Zoom, Refresh, Help, Quit     key.Binding
+	WriteOnly, Denied, History            key.Binding
 }
 
 var keys = keyMap{
@@ -30,6 +31,10 @@ var keys = keyMap{
 	Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh now")),
 	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "toggle help")),
 	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+	WriteOnly: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "trail: write calls only / all")),
+	Denied:    key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "denied access, log file integrity")),
+	History:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "search the trail's history")),
 }
 
 // hint is b with a short description, for the footer: the keys stay b's.
@@ -44,7 +49,8 @@ var moveHint = key.NewBinding(key.WithKeys(append(keys.Up.Keys(), keys.Down.Keys
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit},
+		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit,
+			k.WriteOnly, k.Denied, k.History},
 	}
 }
 

@@ -22,8 +22,9 @@ type Config struct {
 	LogFilter   string
 	Metrics     []sources.MetricSpec
 	LogCapacity int
-	LiveTail    bool             // stream LogGroups when the Source is a sources.LogStreamer
-	Now         func() time.Time // the clock; tests set a fixed one
+	LiveTail    bool                     // stream LogGroups when the Source is a sources.LogStreamer
+	Integrity   sources.IntegrityChecker // validates the trail's log files (--trail-bucket); nil: none
+	Now         func() time.Time         // the clock; tests set a fixed one
 }
 
 // Model is the whole dashboard.
@@ -46,6 +47,8 @@ type Model struct {
 	sched     *Scheduler
 	alarmList []sources.Alarm
 	now       time.Time
+
+	access accessState // denied calls, history search, log file integrity
 }
 
 // New builds the dashboard for cfg; it starts polling when the program runs.
@@ -74,7 +77,7 @@ func New(cfg Config) *Model {
 
 // Init starts the feeds.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()))
+	return tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()), m.startIntegrity())
 }
 
 // Update routes data messages to the panes and the scheduler, and keys to
@@ -102,13 +105,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.logs.Append(msg.Events)
 	case sources.TrailMsg:
 		m.trail.Append(msg.Events)
+		m.countDenied(msg.Events)
 	case sources.DrillMsg:
 		m.drillDone(msg)
 		return m, nil
 	default:
-		if f, ok := m.top().(filterView); ok { // the cursor's blink
+		if cmd, ok := m.trailMsg(msg); ok {
+			return m, cmd
+		}
+		if p, ok := m.top().(prompter); ok { // the cursor's blink
 			var cmd tea.Cmd
-			*f.input, cmd = f.input.Update(msg)
+			*p.input(), cmd = p.input().Update(msg)
 			return m, tea.Batch(cmd, m.sched.Handle(msg))
 		}
 	}

@@ -26,6 +26,13 @@ type drawer interface {
 	body(m *Model) string
 }
 
+// prompter is a view that edits a line in the status line: it takes every
+// key (q and ? are text), and its input gets the cursor's blink.
+type prompter interface {
+	prompt(m *Model) string
+	input() *textinput.Model
+}
+
 // sizer is a view that is told the body's size.
 type sizer interface {
 	SetSize(width, height int)
@@ -80,15 +87,26 @@ func (zoomView) keys() help.KeyMap    { return keys }
 func (zoomView) body(m *Model) string { return m.paneView(m.focus) }
 
 // filterView edits the focused pane's filter in the status line.
-type filterView struct{ input *textinput.Model }
+type filterView struct{ line *textinput.Model }
 
 func newFilterView(text string) (filterView, tea.Cmd) {
+	input := newPromptInput("/", text)
+	return filterView{input}, input.Focus()
+}
+
+// newPromptInput is a status-line input holding text, cursor at its end.
+func newPromptInput(prompt, text string) *textinput.Model {
 	input := textinput.New()
-	input.Prompt = "/"
+	input.Prompt = prompt
 	input.CharLimit = 200
 	input.SetValue(text)
 	input.CursorEnd()
-	return filterView{&input}, input.Focus()
+	return &input
+}
+
+func (f filterView) input() *textinput.Model { return f.line }
+func (f filterView) prompt(m *Model) string {
+	return f.line.View() + "   " + m.help.ShortHelpView(filterHelp.ShortHelp())
 }
 
 func (f filterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
@@ -102,8 +120,8 @@ func (f filterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	var cmd tea.Cmd
-	*f.input, cmd = f.input.Update(msg)
-	m.setFilter(sources.Sanitize(f.input.Value()))
+	*f.line, cmd = f.line.Update(msg)
+	m.setFilter(sources.Sanitize(f.line.Value()))
 	return cmd
 }
 func (filterView) keys() help.KeyMap { return filterHelp }

@@ -81,14 +81,15 @@ func (m *Model) header() string {
 	if !m.now.IsZero() {
 		right += theme.Dim.Render("  " + m.now.UTC().Format("15:04:05") + " UTC")
 	}
+	right = m.integrityBanner() + right
 	return spread(left, right, m.width)
 }
 
 // statusLine shows the filter prompt, or the newest error, or the top
 // view's keys.
 func (m *Model) statusLine() string {
-	if f, ok := m.top().(filterView); ok {
-		return panes.FitLine(f.input.View()+"   "+m.help.ShortHelpView(filterHelp.ShortHelp()), m.width)
+	if p, ok := m.top().(prompter); ok {
+		return panes.FitLine(p.prompt(m), m.width)
 	}
 	if errText := m.errorText(); errText != "" {
 		return panes.FitLine(theme.StatusErr.Render("⚠ "+errText), m.width)
