@@ -45,9 +45,13 @@ type DeniedGroup struct {
 }
 
 // DeniedTally groups denied calls as they arrive, each event once. The
-// zero value is ready to use; it is not safe for concurrent use.
+// zero value is ready to use; it is not safe for concurrent use. It stays
+// bounded however long it runs: it remembers the IDs of the last
+// maxDeniedSeen events, and past maxDeniedGroups principals, addresses (or a
+// group's other side) counts the rest as "(others)".
 type DeniedTally struct {
 	seen        map[string]bool
+	order       []string // seen's IDs, oldest first
 	total       int
 	byPrincipal map[string]*tallyGroup
 	byIP        map[string]*tallyGroup
@@ -72,6 +76,10 @@ func (t *DeniedTally) Add(events []TrailEvent) {
 		}
 		if e.ID != "" {
 			t.seen[e.ID] = true
+			if t.order = append(t.order, e.ID); len(t.order) > maxDeniedSeen {
+				delete(t.seen, t.order[0])
+				t.order = t.order[1:]
+			}
 		}
 		t.total++
 		who, ip := principalOf(e), orUnknown(e.SourceIP)
@@ -95,7 +103,22 @@ func orUnknown(s string) string {
 	return s
 }
 
+const (
+	maxDeniedSeen   = 50000
+	maxDeniedGroups = 1000
+	deniedOthers    = "(others)"
+)
+
+// bounded is key, or deniedOthers when m is full and lacks key.
+func bounded[V any](m map[string]V, key string) string {
+	if _, ok := m[key]; !ok && len(m) >= maxDeniedGroups {
+		return deniedOthers
+	}
+	return key
+}
+
 func count(groups map[string]*tallyGroup, key, other string, e TrailEvent) {
+	key = bounded(groups, key)
 	g := groups[key]
 	if g == nil {
 		g = &tallyGroup{first: e.Time, last: e.Time, others: map[string]int{}, names: map[string]int{}}
@@ -108,7 +131,7 @@ func count(groups map[string]*tallyGroup, key, other string, e TrailEvent) {
 	if e.Time.After(g.last) {
 		g.last = e.Time
 	}
-	g.others[other]++
+	g.others[bounded(g.others, other)]++
 	g.names[e.Name]++
 }
 

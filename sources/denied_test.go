@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -63,5 +64,29 @@ func TestDeniedTally(t *testing.T) {
 	var empty DeniedTally
 	if empty.Total() != 0 || len(empty.ByIP()) != 0 {
 		t.Error("the zero tally is not empty")
+	}
+}
+
+// TestDeniedTallyStaysBounded: a denied call from each of many addresses
+// keeps the groups and remembered IDs bounded; what no longer fits is
+// counted under "(others)", and nothing is lost from the total.
+func TestDeniedTallyStaysBounded(t *testing.T) {
+	var tally DeniedTally
+	const n = maxDeniedSeen + 500
+	batch := make([]TrailEvent, 0, n)
+	for i := range n {
+		batch = append(batch, TrailEvent{ID: fmt.Sprint(i), Time: time.Unix(int64(i), 0), User: "botnet",
+			SourceIP: fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), Name: "ListBuckets", ErrorCode: "AccessDenied"})
+	}
+	tally.Add(batch)
+	if tally.Total() != n || len(tally.seen) != maxDeniedSeen || len(tally.byIP) != maxDeniedGroups+1 {
+		t.Fatalf("total %d, %d IDs, %d IP groups; want %d, %d, %d", tally.Total(), len(tally.seen), len(tally.byIP), n, maxDeniedSeen, maxDeniedGroups+1)
+	}
+	ips := tally.ByIP()
+	if ips[0].Key != deniedOthers || ips[0].Count != n-maxDeniedGroups {
+		t.Errorf("first IP group %q × %d, want %q × %d", ips[0].Key, ips[0].Count, deniedOthers, n-maxDeniedGroups)
+	}
+	if p := tally.ByPrincipal(); len(p) != 1 || p[0].Count != n || len(p[0].Others) != maxDeniedGroups+1 {
+		t.Errorf("principal groups %+v", p)
 	}
 }
