@@ -76,6 +76,9 @@ func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writ
 		}
 		cfg.Metrics = append(dm.WatchedMetrics(), cfg.Metrics...)
 	}
+	if checker, ok := src.(sources.IntegrityChecker); ok && g.trailBucket != "" {
+		cfg.Integrity = checker // log file validation reads the bucket's digest files
+	}
 	cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
 	return cfg, nil
 }

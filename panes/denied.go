@@ -108,7 +108,7 @@ func (d *Denied) Term() (string, bool) {
 		return "", false
 	}
 	g, ok := list.Selected()
-	if !ok || g.Key == "(unknown)" || strings.ContainsAny(g.Key, " \t*?") {
+	if !ok || strings.HasPrefix(g.Key, "(") || strings.ContainsAny(g.Key, " \t*?") { // (unknown), (others)
 		return "", false
 	}
 	return field + g.Key, true
@@ -154,7 +154,7 @@ func (d *Denied) relayout() {
 func (d *Denied) View() string {
 	w := d.width - 2
 	var lines []string
-	add := func(section int, title, header string, rows []string, empty string) {
+	add := func(section int, title string, rows []string, empty string) {
 		if len(lines) > 0 {
 			lines = append(lines, "")
 		}
@@ -163,40 +163,51 @@ func (d *Denied) View() string {
 		} else {
 			lines = append(lines, theme.Dim.Render(FitLine("  "+title, w)))
 		}
-		lines = append(lines, theme.Dim.Render(FitLine("  "+header, w)))
-		if len(rows) == 0 {
+		if len(rows) <= 1 {
 			rows = []string{theme.Dim.Render("  " + empty)}
 		}
 		lines = append(lines, rows...)
 	}
 	const none = "no refused calls or failed sign-ins seen yet"
 	add(deniedByPrincipal, fmt.Sprintf("By principal (%d)", len(d.principals.All())),
-		groupHeader("PRINCIPAL", "FROM"), d.groupRows(deniedByPrincipal, d.principals, w), none)
+		d.groupRows(deniedByPrincipal, d.principals, "PRINCIPAL", "FROM", w), none)
 	add(deniedByIP, fmt.Sprintf("By source IP (%d)", len(d.ips.All())),
-		groupHeader("SOURCE IP", "AS"), d.groupRows(deniedByIP, d.ips, w), none)
+		d.groupRows(deniedByIP, d.ips, "SOURCE IP", "AS", w), none)
 	if d.sections() == 3 {
 		title := "Log file integrity: validation failed · " + fmt.Sprint(d.reportErr)
 		if d.reportErr == nil {
 			title = IntegritySummary(*d.report)
 		}
-		add(deniedFiles, title, fmt.Sprintf("%-13s %s", "STATUS", "FILE · WHY"), d.fileRows(w), "every file verified")
+		add(deniedFiles, title, d.fileRows(w), "every file verified")
 	}
 	note := fmt.Sprintf("%d denied · tab section · enter narrows the trail", d.total)
 	return Frame("Denied and failed access", note, strings.Join(lines, "\n"), d.width, d.height, true)
 }
 
-const deniedKeyW = 26
+// deniedKeyMax caps the principal / IP column.
+const deniedKeyMax = 26
 
-func groupHeader(key, other string) string {
-	return fmt.Sprintf("%5s  %-*s  %-12s  %-12s  %-20s  %s", "COUNT", deniedKeyW, key, "FIRST", "LAST", other, "CALLS")
+// groupColumns fits the principal / IP and time columns to what they hold.
+func (d *Denied) groupColumns(groups []sources.DeniedGroup, key string) (keyW, whenW int) {
+	keyW, whenW = len(key), len("FIRST")
+	for _, g := range groups {
+		keyW = max(keyW, min(deniedKeyMax, len(g.Key)))
+		whenW = max(whenW, len(fmtWhen(g.First, d.now)), len(fmtWhen(g.Last, d.now)))
+	}
+	return keyW, whenW
 }
 
-func (d *Denied) groupRows(section int, l *List[sources.DeniedGroup], w int) []string {
+func (d *Denied) groupRows(section int, l *List[sources.DeniedGroup], key, other string, w int) []string {
+	keyW, whenW := d.groupColumns(l.All(), key)
+	row := func(count, key, first, last, other, calls string) string {
+		return fmt.Sprintf("%5s  %-*s  %-*s  %-*s  %-20s  %s", count, keyW, FitLine(key, keyW), whenW, first, whenW, last,
+			FitLine(other, 20), calls)
+	}
+	rows := []string{theme.Dim.Render(FitLine("  "+row("COUNT", key, "FIRST", "LAST", other, "CALLS"), w))}
 	from, to := l.Visible()
-	var rows []string
 	for i, g := range l.Shown()[from:to] {
-		line := fmt.Sprintf("%5d  %-*s  %-12s  %-12s  %-20s  %s", g.Count, deniedKeyW, FitLine(g.Key, deniedKeyW),
-			fmtWhen(g.First, d.now), fmtWhen(g.Last, d.now), FitLine(firstAndMore(g.Others, 1), 20), firstAndMore(g.Names, 3))
+		line := row(strconv.Itoa(g.Count), g.Key, fmtWhen(g.First, d.now), fmtWhen(g.Last, d.now),
+			firstAndMore(g.Others, 1), firstAndMore(g.Names, 3))
 		rows = append(rows, d.row(section, from+i == l.Index(), line, w))
 	}
 	return rows
@@ -204,7 +215,7 @@ func (d *Denied) groupRows(section int, l *List[sources.DeniedGroup], w int) []s
 
 func (d *Denied) fileRows(w int) []string {
 	from, to := d.files.Visible()
-	var rows []string
+	rows := []string{theme.Dim.Render(FitLine(fmt.Sprintf("  %-13s %s", "STATUS", "FILE · WHY"), w))}
 	for i, f := range d.files.Shown()[from:to] {
 		line := fmt.Sprintf("%-13s %s", f.Status, f.File)
 		if f.Detail != "" {

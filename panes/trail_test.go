@@ -154,3 +154,51 @@ func TestTrailExactSizesAndSafeText(t *testing.T) {
 		t.Fatalf("text lost while sanitising: %q", out)
 	}
 }
+
+func TestTrailRowsMarkEventKindsAndFailedSignIns(t *testing.T) {
+	tr := NewTrail(100)
+	events := trailTestEvents(0, 4)
+	events[1].Kind, events[1].Name, events[1].ReadOnly = sources.KindData, "PutObject", false
+	events[2].Kind, events[2].Name, events[2].User = sources.KindInsight, "GetSecretValue", ""
+	events[3].Name, events[3].ReadOnly = "ConsoleLogin", false
+	events[3].JSON = `{"responseElements":{"ConsoleLogin":"Failure"}}`
+	tr.Append(events)
+	body := feedTestBody(feedTestLines(t, tr, 200, 8))
+	for i, want := range []string{"09:00:00   ", "09:00:01 D✎", "09:00:02 I◆", "09:00:03  ✗"} {
+		if !strings.HasPrefix(body[i], want) {
+			t.Errorf("row %d %q does not start %q", i, body[i], want)
+		}
+	}
+	if !strings.Contains(body[3], "[sign-in failed]") {
+		t.Errorf("failed sign-in row %q does not say so", body[3])
+	}
+}
+
+func TestTrailQueryAndHistory(t *testing.T) {
+	tr := NewTrail(100)
+	events := trailTestEvents(0, 4)
+	events[2].ReadOnly, events[2].Name = false, "DeleteFunction"
+	tr.Append(events)
+	tr.SetQuery(sources.TrailFilter{WriteOnly: true})
+	lines := feedTestLines(t, tr, 120, 8)
+	if !strings.Contains(lines[0], "CloudTrail · write-only") || !strings.Contains(lines[0], "1/4") {
+		t.Errorf("title %q does not say the query and count", lines[0])
+	}
+	if body := feedTestBody(lines); !strings.Contains(body[0], "DeleteFunction") || body[1] != "" {
+		t.Errorf("rows %q, want only the write", body)
+	}
+
+	old := trailTestEvents(100, 3)
+	old[0].ReadOnly = false
+	tr.ShowHistory("3d", old)
+	tr.Append(trailTestEvents(200, 1)) // live events keep arriving
+	lines = feedTestLines(t, tr, 120, 8)
+	if !strings.Contains(lines[0], "CloudTrail history 3d · write-only") || !strings.Contains(lines[0], "1/3") ||
+		!strings.Contains(feedTestBody(lines)[0], "fn-100") {
+		t.Errorf("history shown as %q", lines)
+	}
+	tr.ShowLive()
+	if lines = feedTestLines(t, tr, 120, 8); !strings.Contains(lines[0], "1/5") || strings.Contains(lines[0], "history") {
+		t.Errorf("back live: %q", lines[0])
+	}
+}

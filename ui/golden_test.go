@@ -27,6 +27,9 @@ func TestGolden(t *testing.T) {
 		{"drilldown_120x40", 120, 40, []string{"enter"}},
 		{"help_120x40", 120, 40, []string{"?"}},
 		{"json_120x40", 120, 40, []string{"tab", "tab", "tab", "enter"}},
+		{"trail_writeonly_120x40", 120, 40, []string{"tab", "tab", "tab", "w"}},
+		{"denied_120x40", 120, 40, []string{"D"}},
+		{"denied_80x24", 80, 24, []string{"D"}},
 	}
 	for _, s := range screens {
 		t.Run(s.name, func(t *testing.T) {

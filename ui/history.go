@@ -57,6 +57,7 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		}
 		m.pop()
 		m.setTrailQuery(query)
+		search.Limit = m.cfg.LogCapacity
 		return m.startSearch(label, search)
 	}
 	v.err = nil
@@ -163,6 +164,9 @@ func (m *Model) searchUpdate(msg searchMsg) tea.Cmd {
 	m.access.search = nil
 	rs.cancel()
 	label := rs.label
+	if len(msg.events) == m.cfg.LogCapacity {
+		label += fmt.Sprintf(" · the newest %d", len(msg.events))
+	}
 	if msg.err != nil {
 		label += " · ⚠ " + sources.Summary(msg.err)
 	}
