@@ -139,7 +139,7 @@ func (v deniedView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.Enter):
 		if term, ok := v.Term(); ok {
 			m.pop()
-			m.narrowTrail(term)
+			return m.narrowTrail(term)
 		} else if title, text, ok := v.OpenFile(); ok {
 			m.openViewer(title, text)
 		}
@@ -151,11 +151,11 @@ func (v deniedView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 
 // narrowTrail shows the trail pane with only the events of term, a query
 // term such as user:alice.
-func (m *Model) narrowTrail(term string) {
+func (m *Model) narrowTrail(term string) tea.Cmd {
 	q, err := sources.ParseTrailFilter(term)
 	if err != nil {
-		return // Term gives only values the syntax holds
+		return nil // Term gives only values the syntax holds
 	}
 	m.focus = paneTrail
-	m.setTrailQuery(q)
+	return m.setTrailQuery(q)
 }

@@ -56,9 +56,8 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.pop()
-		m.setTrailQuery(query)
 		search.Limit = m.cfg.LogCapacity
-		return m.startSearch(label, search)
+		return tea.Batch(m.setTrailQuery(query), m.startSearch(label, search))
 	}
 	v.err = nil
 	var cmd tea.Cmd

@@ -91,11 +91,11 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		m.push(v)
 		return cmd
 	case key.Matches(msg, keys.Back) && (m.focus == paneTrail || m.access.search != nil):
-		m.trailBack()
+		return m.trailBack()
 	case key.Matches(msg, keys.Back):
 		m.setFilter("")
 	case key.Matches(msg, keys.WriteOnly):
-		m.toggleWriteOnly()
+		return m.toggleWriteOnly()
 	case key.Matches(msg, keys.Denied):
 		m.openDenied()
 	case key.Matches(msg, keys.History):

@@ -33,6 +33,7 @@ type Scheduler struct {
 	feeds     map[sources.Feed]*feedState
 	logTail   *sources.LogTail
 	trailTail *sources.TrailTail
+	trailQ    sources.TrailQuery // what the trail feed asks the server for (see SetTrailFilter)
 	live      *liveStream // the logs feed's stream, while it runs
 	liveOff   bool        // live tail failed: the logs feed polls
 	alarms    []sources.Alarm
@@ -263,10 +264,13 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			return sources.LogsMsg{Events: events, At: at}, err
 		})
 	case sources.FeedTrail:
-		tail := s.trailTail
+		tail, query := s.trailTail, s.trailQ
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
-			events, err := tail.Poll(ctx, src, at)
-			return sources.TrailMsg{Events: events, At: at}, err
+			b := tail.Next(ctx, src, query, at)
+			if err := b.Err; err != nil || len(b.Problems) == 0 {
+				return sources.TrailMsg{Events: b.Events, At: at}, err
+			}
+			return sources.TrailMsg{Events: b.Events, At: at}, b.Problems[0].Err
 		})
 	}
 	return nil

@@ -349,3 +349,28 @@ func TestNoIntegrityCheckWithoutAChecker(t *testing.T) {
 	}
 	var _ tea.Msg = integrityTick{}
 }
+
+// kind:insight asks the live tail for the Insights category: the demo's
+// Insights event arrives and shows with its marker; clearing the query goes
+// back to management events.
+func TestInsightQueryFetchesInsightsEvents(t *testing.T) {
+	m := trailScreen(t)
+	cmd := press(m, "/", "kind:insight")
+	press(m, "enter")
+	if cmd == nil || !m.sched.trailQ.Insights || !m.sched.trailQ.Lookup.IsZero() {
+		t.Fatalf("kind:insight did not poll for Insights events (query %+v)", m.sched.trailQ)
+	}
+	m.Update(m.sched.poll(sources.FeedTrail)()) // the poll cmd asks for, without the cursor's blink
+	out := screen(m)
+	if !strings.Contains(out, "I◆") || !strings.Contains(out, "GetSecretValue") || !strings.Contains(trailTitle(m), "insight events") {
+		t.Fatalf("no Insights event shown:\n%s", out)
+	}
+	// Terms LookupEvents could take stay client-side in the live tail.
+	if press(m, "/", " user:alice"); m.sched.trailQ.Lookup != (sources.LookupAttr{}) {
+		t.Fatalf("the live tail sent %+v", m.sched.trailQ.Lookup)
+	}
+	press(m, "esc")
+	if m.sched.trailQ.Insights {
+		t.Fatal("clearing the query kept asking for Insights events")
+	}
+}

@@ -54,39 +54,36 @@ func (v trailFilterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, keys.Back):
 		m.pop()
-		m.setTrailQuery(sources.TrailFilter{})
-		return nil
+		return m.setTrailQuery(sources.TrailFilter{})
 	case key.Matches(msg, completeKey):
-		v.complete(m)
-		return nil
+		return v.complete(m)
 	}
 	v.choices = nil
 	var cmd tea.Cmd
 	*v.line, cmd = v.line.Update(msg)
-	v.apply(m)
-	return cmd
+	return tea.Batch(cmd, v.apply(m))
 }
 
 // complete puts the next completion of the last term in the line.
-func (v trailFilterView) complete(m *Model) {
+func (v trailFilterView) complete(m *Model) tea.Cmd {
 	if v.choices == nil {
 		v.choices, v.next = sources.CompleteTrailFilter(v.line.Value(), m.trail.Events()), 0
 	}
 	if len(v.choices) == 0 {
-		return
+		return nil
 	}
 	v.line.SetValue(v.choices[v.next].Line)
 	v.line.CursorEnd()
 	v.next = (v.next + 1) % len(v.choices)
-	v.apply(m)
+	return v.apply(m)
 }
 
-func (v trailFilterView) apply(m *Model) {
+func (v trailFilterView) apply(m *Model) tea.Cmd {
 	q, err := sources.ParseTrailFilter(sources.Sanitize(v.line.Value()))
-	v.err = err
-	if err == nil {
-		m.setTrailQuery(q)
+	if v.err = err; err != nil {
+		return nil
 	}
+	return m.setTrailQuery(q)
 }
 
 // prompt is the line, then the parse error, or the completions offered, or
@@ -110,31 +107,50 @@ func (v trailFilterView) prompt(m *Model) string {
 	return text + m.help.ShortHelpView(trailFilterHelp.ShortHelp())
 }
 
-// setTrailQuery narrows the trail pane to q.
-func (m *Model) setTrailQuery(q sources.TrailFilter) {
+// setTrailQuery narrows the trail pane to q; the trail feed polls at once
+// when q changes what it fetches.
+func (m *Model) setTrailQuery(q sources.TrailFilter) tea.Cmd {
 	m.filters[paneTrail] = q.String()
 	m.trail.SetQuery(q)
+	return m.sched.SetTrailFilter(q)
 }
 
 // toggleWriteOnly keeps only write calls in the trail pane, or all again.
-func (m *Model) toggleWriteOnly() {
+func (m *Model) toggleWriteOnly() tea.Cmd {
 	q := m.trail.Query()
 	q.WriteOnly = !q.WriteOnly
 	if q.WriteOnly {
 		q.ReadOnly = false
 	}
-	m.setTrailQuery(q)
+	return m.setTrailQuery(q)
 }
 
 // trailBack is Esc on the trail pane: it cancels a running history search,
 // else leaves the history for the live events, else clears the query.
-func (m *Model) trailBack() {
+func (m *Model) trailBack() tea.Cmd {
 	switch {
 	case m.access.search != nil:
 		m.cancelSearch()
 	case m.trail.History() != "":
 		m.trail.ShowLive()
 	default:
-		m.setTrailQuery(sources.TrailFilter{})
+		return m.setTrailQuery(sources.TrailFilter{})
 	}
+	return nil
+}
+
+// SetTrailFilter tells the trail feed the pane's query, polling at once
+// when what it asks the server for changed. The live tail asks only for
+// the category (kind:insight: Insights events instead of management ones):
+// it reads every management event anyway and the pane narrows them, so
+// widening the query later shows what arrived meanwhile. History searches
+// send the query's lookup attribute as well (sources.SearchTrail).
+func (s *Scheduler) SetTrailFilter(f sources.TrailFilter) tea.Cmd {
+	q := f.Query(sources.TrailQuery{})
+	q.Lookup = sources.LookupAttr{}
+	if q == s.trailQ {
+		return nil
+	}
+	s.trailQ = q
+	return s.pollSoon(sources.FeedTrail)
 }
