@@ -33,12 +33,13 @@ type Scheduler struct {
 	feeds     map[sources.Feed]*feedState
 	logTail   *sources.LogTail
 	trailTail *sources.TrailTail
-	trailQ    sources.TrailQuery // what the trail feed asks the server for (see SetTrailFilter)
 	live      *liveStream // the logs feed's stream, while it runs
 	liveOff   bool        // live tail failed: the logs feed polls
 	alarms    []sources.Alarm
 	specs     []sources.MetricSpec // the metrics feed's inputs
 	groups    []string             // the logs feed's inputs
+
+	trailQ sources.TrailQuery // what the trail feed asks the server for (see SetTrailFilter)
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
