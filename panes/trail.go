@@ -111,7 +111,11 @@ func (t *Trail) Events() []sources.TrailEvent {
 
 // View draws the pane in exactly its size.
 func (t *Trail) View(focused bool) string {
-	body := t.feed.body(t.size[0]-2, focused, "waiting for CloudTrail events…", t.row)
+	empty := "waiting for CloudTrail events…"
+	if t.history != "" {
+		empty = "the search found no events"
+	}
+	body := t.feed.body(t.size[0]-2, focused, empty, t.row)
 	errors := 0
 	for _, e := range t.feed.ring.All() {
 		if e.Failed() {

@@ -201,4 +201,9 @@ func TestTrailQueryAndHistory(t *testing.T) {
 	if lines = feedTestLines(t, tr, 120, 8); !strings.Contains(lines[0], "1/5") || strings.Contains(lines[0], "history") {
 		t.Errorf("back live: %q", lines[0])
 	}
+	tr.ShowHistory("1h · ⚠ throttled", nil)
+	if lines = feedTestLines(t, tr, 120, 8); !strings.Contains(lines[0], "CloudTrail history 1h · ⚠ throttled") ||
+		!strings.Contains(lines[1], "the search found no events") {
+		t.Errorf("an empty search shows %q", lines)
+	}
 }
