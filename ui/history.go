@@ -66,9 +66,9 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 }
 
 // parseHistory reads "RANGE [QUERY]": RANGE is how far back ("3d", "36h",
-// "2026-11-20") or FROM..TO in the same forms, a date alone as TO meaning
-// through that day; QUERY is in the trail filter's syntax, the pane's query
-// when none is given. It returns the range as typed, for the title.
+// "2026-11-20") or FROM..TO in the same forms, as `watchtrail trail`'s
+// --since and --until; QUERY is in the trail filter's syntax, the pane's
+// query when none is given. It returns the range as typed, for the title.
 func parseHistory(text string, now time.Time, query sources.TrailFilter) (string, sources.TrailSearch, sources.TrailFilter, error) {
 	rng, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
 	if rng == "" {
@@ -83,9 +83,6 @@ func parseHistory(text string, now time.Time, query sources.TrailFilter) (string
 	if isRange {
 		if until, err = sources.ParseSince(to, now); err != nil {
 			return "", sources.TrailSearch{}, query, fmt.Errorf("history: %w", err)
-		}
-		if _, dateOnly := time.Parse(time.DateOnly, to); dateOnly == nil {
-			until = until.Add(24 * time.Hour)
 		}
 	}
 	if !since.Before(until) {

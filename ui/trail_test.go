@@ -265,7 +265,7 @@ func TestParseHistory(t *testing.T) {
 	}{
 		{"3d", now.Add(-72 * time.Hour), now, ""},
 		{"36h user:alice -ro", now.Add(-36 * time.Hour), now, "-ro user:alice"},
-		{"2026-11-20..2026-11-21", day(20), day(22), ""}, // through the 21st
+		{"2026-11-20..2026-11-21", day(20), day(21), ""}, // the 20th, as --since and --until
 		{"3d..1d err", now.Add(-72 * time.Hour), now.Add(-24 * time.Hour), "err"},
 	} {
 		label, s, q, err := parseHistory(tc.text, now, sources.TrailFilter{})
