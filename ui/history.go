@@ -113,8 +113,9 @@ type searchMsg struct {
 	err      error
 }
 
-// startSearch runs a history search (one at a time) off the UI goroutine;
-// each progress report waits to be shown, so the pane follows every step.
+// startSearch returns the command that runs a history search (one at a
+// time) and waits for its first report; each report waits to be shown, so
+// the pane follows every step.
 func (m *Model) startSearch(label string, s sources.TrailSearch) tea.Cmd {
 	m.cancelSearch()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -124,7 +125,7 @@ func (m *Model) startSearch(label string, s sources.TrailSearch) tea.Cmd {
 	m.focus = paneTrail
 	m.trail.SetProgress("searching " + label + "…")
 	src := m.cfg.Source
-	go func() {
+	search := func() {
 		events, err := sources.SearchTrail(ctx, src, s, func(p sources.SearchProgress) {
 			select {
 			case progress <- p:
@@ -132,8 +133,11 @@ func (m *Model) startSearch(label string, s sources.TrailSearch) tea.Cmd {
 			}
 		})
 		done <- searchMsg{search: rs, done: true, events: events, err: err}
-	}()
-	return rs.wait
+	}
+	return func() tea.Msg {
+		go search()
+		return rs.wait()
+	}
 }
 
 // wait is the command that waits for the search's next report.
