@@ -120,6 +120,7 @@ type Source struct {
 	endpointURL string
 	s3trail     *S3Trail       // set by UseTrailBucket: read the trail from S3
 	trailLogs   *TrailLogGroup // set by UseTrailLogGroup: read it from CloudWatch Logs
+	graph       *graphClients
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -149,6 +150,7 @@ func New(cfg aws.Config, endpointURL string) *Source {
 		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
 		o.APIOptions = append(o.APIOptions, rateLimit("FilterLogEvents", rate.NewLimiter(filterLogEventsPerSecond, 1)))
 	})
+	s.graph = newGraphClients(cfg, endpointURL)
 	s.trail = cloudtrail.NewFromConfig(cfg, func(o *cloudtrail.Options) {
 		base(&o.BaseEndpoint)
 		o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)

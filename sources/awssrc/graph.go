@@ -1,0 +1,155 @@
+package awssrc
+
+import (
+	"context"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"watchtrail/sources"
+)
+
+const (
+	graphHops        = 2                // how far from the alarmed resources discovery reaches
+	graphConcurrency = 8                // expansions in flight at once
+	graphTimeout     = 10 * time.Second // for the whole discovery
+)
+
+var _ sources.GraphDiscoverer = (*Source)(nil)
+
+// expansion is what one expander learnt about a resource: the resource with
+// every identifier it found (ARN, name, ...), its neighbours, and the calls
+// that failed (the neighbours they would have shown are missing).
+type expansion struct {
+	self    sources.Resource
+	related []sources.Resource
+	errs    []error
+}
+
+func (e *expansion) add(rs ...sources.Resource) { e.related = append(e.related, rs...) }
+
+// fail records err, if any, and reports whether there was one.
+func (e *expansion) fail(err error) bool {
+	if err != nil {
+		e.errs = append(e.errs, err)
+	}
+	return err != nil
+}
+
+// expander finds the resources one hop from r through read-only calls.
+type expander func(ctx context.Context, s *Source, r sources.Resource) expansion
+
+// expanders is the relation table, by resource kind. A kind without an
+// expander is a leaf: it is shown and matched but not expanded.
+var expanders = map[string]expander{
+	kindInstance: expandInstance, kindASG: expandASG, kindRole: expandRole,
+	kindFunction: expandFunction, kindAlias: expandAlias,
+	kindQueue: expandQueue, kindTable: expandTable,
+	kindLB: expandLB, kindTargetGroup: expandTargetGroup,
+	kindDB: expandDB, kindDBCluster: expandDBCluster,
+	kindECSService: expandECSService, kindECSCluster: expandECSCluster, kindTaskDef: expandTaskDef,
+}
+
+// DiscoverGraph finds the resources around the alarm's dimensions, breadth
+// first to graphHops hops, each resource once on its shortest path. Calls
+// that fail become Problems; the alarmed resources are always there.
+func (s *Source) DiscoverGraph(ctx context.Context, a sources.Alarm) sources.ResourceGraph {
+	ctx, cancel := context.WithTimeout(ctx, graphTimeout)
+	defer cancel()
+	w := &walk{index: map[string]int{}}
+	var level []int
+	for _, r := range roots(a, s.cfg.Region) {
+		if i, fresh := w.visit(r, nil); fresh {
+			level = append(level, i)
+		}
+	}
+	for hop := 0; hop < graphHops && len(level) > 0; hop++ {
+		level = w.expand(ctx, s, level)
+	}
+	return sources.ResourceGraph{Resources: w.found, Problems: w.problems}
+}
+
+// walk is the state of one discovery: what was found, deduplicated by key.
+type walk struct {
+	found    []sources.Related
+	index    map[string]int // resourceKey → position in found
+	problems []string
+}
+
+// visit adds r reached through path, or merges its identifiers into the
+// resource already found; fresh says it was new.
+func (w *walk) visit(r sources.Resource, path []string) (i int, fresh bool) {
+	key := resourceKey(r)
+	if i, ok := w.index[key]; ok {
+		w.found[i].Resource = merge(w.found[i].Resource, r)
+		return i, false
+	}
+	w.index[key] = len(w.found)
+	p := append(append([]string(nil), path...), r.Label())
+	w.found = append(w.found, sources.Related{Resource: r, Hops: len(p) - 1, Path: p})
+	return len(w.found) - 1, true
+}
+
+// expand runs the expanders of the resources at positions level, at most
+// graphConcurrency at once, and returns the positions of the new neighbours.
+// Results are merged in level order, so the graph does not depend on timing.
+func (w *walk) expand(ctx context.Context, s *Source, level []int) []int {
+	results := make([]*expansion, len(level))
+	var g errgroup.Group
+	g.SetLimit(graphConcurrency)
+	for k, i := range level {
+		if fn := expanders[w.found[i].Kind]; fn != nil {
+			r := w.found[i].Resource
+			g.Go(func() error {
+				x := fn(ctx, s, r)
+				results[k] = &x
+				return nil
+			})
+		}
+	}
+	g.Wait()
+	var next []int
+	for k, i := range level {
+		x := results[k]
+		if x == nil {
+			continue
+		}
+		node := w.found[i]
+		w.found[i].Resource = merge(node.Resource, x.self)
+		for _, err := range x.errs {
+			w.problems = append(w.problems, "could not see "+node.Label()+"'s relations: "+sources.Summary(err))
+		}
+		for _, r := range x.related {
+			if j, fresh := w.visit(r, node.Path); fresh {
+				next = append(next, j)
+			}
+		}
+	}
+	return next
+}
+
+func resourceKey(r sources.Resource) string { return r.Kind + "\x00" + r.ID }
+
+// merge adds b's identifiers to a; a's ID and kind stay.
+func merge(a, b sources.Resource) sources.Resource {
+	if a.ARN == "" {
+		a.ARN = b.ARN
+	}
+	names := append([]string(nil), a.Names...)
+	for _, n := range b.Identifiers() {
+		if n != a.ID && n != a.ARN && !contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	a.Names = names
+	return a
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

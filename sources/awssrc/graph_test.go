@@ -1,0 +1,232 @@
+package awssrc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"watchtrail/internal/motoserver"
+	"watchtrail/sources"
+)
+
+// motoGraph discovers the graph around an alarm with the given dimensions
+// (name, value pairs) on the shared moto server.
+func motoGraph(t *testing.T, s *Source, namespace string, dims ...string) sources.ResourceGraph {
+	t.Helper()
+	a := sources.Alarm{Name: "test", ARN: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:test",
+		Metric: sources.MetricSpec{Namespace: namespace}}
+	for i := 0; i+1 < len(dims); i += 2 {
+		a.Metric.Dims = append(a.Metric.Dims, sources.Dimension{Name: dims[i], Value: dims[i+1]})
+	}
+	return s.DiscoverGraph(context.Background(), a)
+}
+
+// wantRelated asserts the graph holds a resource of kind with id, reached
+// through path, known also by each of names.
+func wantRelated(t *testing.T, g sources.ResourceGraph, kind, id string, path []string, names ...string) {
+	t.Helper()
+	for _, r := range g.Resources {
+		if r.Kind != kind || r.ID != id {
+			continue
+		}
+		if strings.Join(r.Path, " → ") != strings.Join(path, " → ") || r.Hops != len(path)-1 {
+			t.Errorf("%s: path %q (hops %d), want %q", r.Label(), r.PathText(), r.Hops, strings.Join(path, " → "))
+		}
+		for _, n := range names {
+			if !contains(r.Identifiers(), n) {
+				t.Errorf("%s: identifiers %q lack %q", r.Label(), r.Identifiers(), n)
+			}
+		}
+		return
+	}
+	t.Errorf("no %s %s in the graph:\n%s", kind, id, graphText(g))
+}
+
+func graphText(g sources.ResourceGraph) string {
+	var b strings.Builder
+	for _, r := range g.Resources {
+		b.WriteString("  " + r.PathText() + "  " + strings.Join(r.Identifiers(), " ") + "\n")
+	}
+	for _, p := range g.Problems {
+		b.WriteString("  problem: " + p + "\n")
+	}
+	return b.String()
+}
+
+// short is a unique lower-case name that fits every service's limits
+// (load balancers take 32 characters, with room left for suffixes).
+func short(prefix string) string {
+	return fmt.Sprintf("%s-%08x", prefix, uint32(time.Now().UnixNano()))
+}
+
+func noProblems(t *testing.T, g sources.ResourceGraph) {
+	t.Helper()
+	if len(g.Problems) > 0 {
+		t.Errorf("problems: %q", g.Problems)
+	}
+}
+
+func TestGraphInstance(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("web")
+	net := b.Network(name)
+	b.Role(name+"-role", "ec2.amazonaws.com")
+	b.InstanceProfile(name+"-profile", name+"-role")
+	id := b.Instance(net, name+"-profile")
+
+	g := motoGraph(t, s, "AWS/EC2", "InstanceId", id)
+	noProblems(t, g)
+	root := "instance " + id
+	wantRelated(t, g, kindInstance, id, []string{root})
+	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG}, name)
+	wantRelated(t, g, kindSubnet, net.Subnets[0], []string{root, "subnet " + net.Subnets[0]})
+	wantRelated(t, g, kindRole, name+"-role", []string{root, "role " + name + "-role"}, "arn:aws:iam::123456789012:role/"+name+"-role")
+	wantRelated(t, g, kindPolicy, name+"-role-policy", []string{root, "role " + name + "-role", "policy " + name + "-role-policy"})
+}
+
+func TestGraphAutoScalingGroup(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("asg")
+	lt := b.AutoScalingGroup(name, b.Network(name))
+	instances := b.ASGInstances(name)
+	if len(instances) == 0 {
+		t.Fatal("moto launched no instance for the group")
+	}
+
+	g := motoGraph(t, s, "AWS/EC2", "AutoScalingGroupName", name)
+	noProblems(t, g)
+	wantRelated(t, g, kindLaunchTpl, lt, []string{"asg " + name, "launch template " + lt}, name+"-lt")
+	wantRelated(t, g, kindInstance, instances[0], []string{"asg " + name, "instance " + instances[0]})
+
+	g = motoGraph(t, s, "AWS/EC2", "InstanceId", instances[0])
+	wantRelated(t, g, kindASG, name, []string{"instance " + instances[0], "asg " + name})
+}
+
+func TestGraphFunction(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("orders")
+	net := b.Network(name)
+	role := b.Role(name+"-exec", "lambda.amazonaws.com")
+	queue := b.Queue(name+"-q", "")
+	fnARN := b.Function(name, role, &net)
+	mapping := b.EventSourceMapping(name, queue)
+
+	g := motoGraph(t, s, "AWS/Lambda", "FunctionName", name, "Resource", name+":live")
+	noProblems(t, g)
+	root := "function " + name
+	wantRelated(t, g, kindFunction, name, []string{root}, fnARN)
+	wantRelated(t, g, kindAlias, name+":live", []string{"alias " + name + ":live"})
+	wantRelated(t, g, kindRole, name+"-exec", []string{root, "role " + name + "-exec"}, role)
+	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG})
+	wantRelated(t, g, kindMapping, mapping, []string{root, "mapping " + mapping})
+	wantRelated(t, g, kindQueue, name+"-q", []string{root, "queue " + name + "-q"}, queue,
+		"https://sqs.us-east-1.amazonaws.com/123456789012/"+name+"-q")
+}
+
+func TestGraphQueue(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("jobs")
+	dlq := b.Queue(name+"-dlq", "")
+	queue := b.Queue(name, dlq)
+	role := b.Role(name+"-exec", "lambda.amazonaws.com")
+	b.Function(name+"-worker", role, nil)
+	mapping := b.EventSourceMapping(name+"-worker", queue)
+
+	g := motoGraph(t, s, "AWS/SQS", "QueueName", name)
+	noProblems(t, g)
+	root := "queue " + name
+	wantRelated(t, g, kindQueue, name, []string{root}, queue)
+	wantRelated(t, g, kindQueue, name+"-dlq", []string{root, "queue " + name + "-dlq"}, dlq)
+	wantRelated(t, g, kindMapping, mapping, []string{root, "mapping " + mapping})
+	wantRelated(t, g, kindFunction, name+"-worker", []string{root, "function " + name + "-worker"})
+	wantRelated(t, g, kindRole, name+"-exec", []string{root, "function " + name + "-worker", "role " + name + "-exec"})
+}
+
+func TestGraphLoadBalancer(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("lb")
+	net := b.Network(name)
+	lbARN, tgARN := b.LoadBalancer(name, net)
+	instSG := b.SecurityGroup(net.VPC, name+"-inst")
+	instance := b.Instance(motoserver.Network{VPC: net.VPC, Subnets: net.Subnets, SG: instSG}, "")
+	b.RegisterTarget(tgARN, instance)
+	lbDim := strings.TrimPrefix(arnOf(lbARN).resource, "loadbalancer/")
+	tgDim := arnOf(tgARN).resource
+
+	g := motoGraph(t, s, "AWS/ApplicationELB", "LoadBalancer", lbDim)
+	noProblems(t, g)
+	root := "lb " + name
+	wantRelated(t, g, kindLB, name, []string{root}, lbARN, lbDim)
+	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG})
+	wantRelated(t, g, kindTargetGroup, name+"-tg", []string{root, "target group " + name + "-tg"}, tgARN, tgDim)
+	wantRelated(t, g, kindListener, name+":80", []string{root, "listener " + name + ":80"})
+	wantRelated(t, g, kindInstance, instance, []string{root, "instance " + instance})
+	wantRelated(t, g, kindSG, instSG, []string{root, "instance " + instance, "sg " + instSG}, name+"-inst")
+
+	g = motoGraph(t, s, "AWS/ApplicationELB", "TargetGroup", tgDim, "LoadBalancer", lbDim)
+	noProblems(t, g)
+	wantRelated(t, g, kindSG, instSG, []string{"target group " + name + "-tg", "instance " + instance, "sg " + instSG}, name+"-inst")
+}
+
+func TestGraphDatabase(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("db")
+	net := b.Network(name)
+	b.Database(name, net.SG)
+
+	g := motoGraph(t, s, "AWS/RDS", "DBInstanceIdentifier", name)
+	noProblems(t, g)
+	root := "db " + name
+	wantRelated(t, g, kindDB, name, []string{root}, "arn:aws:rds:us-east-1:123456789012:db:"+name)
+	wantRelated(t, g, kindDBParams, name+"-params", []string{root, "db parameter group " + name + "-params"})
+	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG})
+}
+
+func TestGraphTable(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("orders")
+	stream := b.Table(name)
+	role := b.Role(name+"-exec", "lambda.amazonaws.com")
+	b.Function(name+"-projector", role, nil)
+	b.EventSourceMapping(name+"-projector", stream)
+
+	g := motoGraph(t, s, "AWS/DynamoDB", "TableName", name, "Operation", "GetItem")
+	noProblems(t, g)
+	root := "table " + name
+	wantRelated(t, g, kindTable, name, []string{root}, "arn:aws:dynamodb:us-east-1:123456789012:table/"+name)
+	wantRelated(t, g, kindScalable, "table/"+name+" ReadCapacityUnits", []string{root, "scalable target table/" + name + " ReadCapacityUnits"}, "table/"+name)
+	wantRelated(t, g, kindScalingPolicy, name+"-read-scaling", []string{root, "scaling policy " + name + "-read-scaling"})
+	wantRelated(t, g, kindFunction, name+"-projector", []string{root, "function " + name + "-projector"})
+	if len(g.Resources) > 0 && g.Resources[0].Kind != kindTable {
+		t.Errorf("the Operation dimension became a resource: %s", graphText(g))
+	}
+}
+
+func TestGraphECSService(t *testing.T) {
+	s, _ := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("api")
+	net := b.Network(name)
+	_, tgARN := b.LoadBalancer(name, net)
+	role := b.Role(name+"-task", "ecs-tasks.amazonaws.com")
+	td := b.ECSService(name+"-cluster", name, role, tgARN)
+
+	g := motoGraph(t, s, "AWS/ECS", "ClusterName", name+"-cluster", "ServiceName", name)
+	noProblems(t, g)
+	root := "ecs service " + name + "-cluster/" + name
+	tdID := strings.TrimPrefix(arnOf(td).resource, "task-definition/")
+	wantRelated(t, g, kindECSService, name+"-cluster/"+name, []string{root}, name)
+	wantRelated(t, g, kindECSCluster, name+"-cluster", []string{root, "ecs cluster " + name + "-cluster"})
+	wantRelated(t, g, kindTaskDef, tdID, []string{root, "task definition " + tdID}, td, name)
+	wantRelated(t, g, kindRole, name+"-task", []string{root, "task definition " + tdID, "role " + name + "-task"}, role)
+	wantRelated(t, g, kindTargetGroup, name+"-tg", []string{root, "target group " + name + "-tg"}, tgARN)
+}
