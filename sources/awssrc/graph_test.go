@@ -3,6 +3,10 @@ package awssrc
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -229,4 +233,123 @@ func TestGraphECSService(t *testing.T) {
 	wantRelated(t, g, kindTaskDef, tdID, []string{root, "task definition " + tdID}, td, name)
 	wantRelated(t, g, kindRole, name+"-task", []string{root, "task definition " + tdID, "role " + name + "-task"}, role)
 	wantRelated(t, g, kindTargetGroup, name+"-tg", []string{root, "target group " + name + "-tg"}, tgARN)
+}
+
+// denyService is a proxy to moto that answers every request signed for the
+// named service (as in the credential scope ".../us-east-1/iam/aws4_request")
+// with AccessDenied in the query protocol's XML, as IAM does.
+func denyService(t *testing.T, endpoint, service string) string {
+	t.Helper()
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Authorization"), "/"+service+"/aws4_request") {
+			w.Header().Set("Content-Type", "text/xml")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>`+
+				`<Message>User: arn:aws:iam::123456789012:user/ops is not authorized to perform this action</Message></Error>`+
+				`<RequestId>1</RequestId></ErrorResponse>`)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestGraphDeniedCallIsAProblem(t *testing.T) {
+	endpoint := motoserver.Shared(t)
+	b := motoserver.NewBuilder(t, endpoint)
+	name := short("denied")
+	net := b.Network(name)
+	b.Role(name+"-role", "ec2.amazonaws.com")
+	b.InstanceProfile(name+"-profile", name+"-role")
+	id := b.Instance(net, name+"-profile")
+	s := New(testConfig(t), denyService(t, endpoint, "iam"))
+
+	g := motoGraph(t, s, "AWS/EC2", "InstanceId", id)
+	if len(g.Problems) != 1 || !strings.HasPrefix(g.Problems[0], "could not see instance "+id+"'s relations: access denied") ||
+		!strings.Contains(g.Problems[0], "GetInstanceProfile") {
+		t.Errorf("problems %q, want one naming the denied GetInstanceProfile", g.Problems)
+	}
+	wantRelated(t, g, kindSG, net.SG, []string{"instance " + id, "sg " + net.SG})
+	wantRelated(t, g, kindSubnet, net.Subnets[0], []string{"instance " + id, "subnet " + net.Subnets[0]})
+	wantRelated(t, g, kindProfile, name+"-profile", []string{"instance " + id, "instance profile " + name + "-profile"})
+}
+
+func TestGraphKeepsTheAlarmedResourcesWhenNothingAnswers(t *testing.T) {
+	s := New(testConfig(t), "http://127.0.0.1:1")
+	g := motoGraph(t, s, "AWS/Lambda", "FunctionName", "orders-fn")
+	wantRelated(t, g, kindFunction, "orders-fn", []string{"function orders-fn"})
+	if len(g.Resources) != 1 || len(g.Problems) == 0 || !strings.Contains(g.Problems[0], "could not see function orders-fn's relations: endpoint unreachable") {
+		t.Errorf("graph:\n%s", graphText(g))
+	}
+}
+
+func TestGraphMissingResource(t *testing.T) {
+	s, _ := motoSource(t)
+	g := motoGraph(t, s, "AWS/RDS", "DBInstanceIdentifier", "gone-db", "AvailabilityZone", "us-east-1a")
+	wantRelated(t, g, kindDB, "gone-db", []string{"db gone-db"})
+	if len(g.Resources) != 1 || len(g.Problems) != 1 || !strings.Contains(g.Problems[0], "DBInstanceNotFound") {
+		t.Errorf("graph:\n%s", graphText(g))
+	}
+}
+
+func TestGraphCachesCalls(t *testing.T) {
+	s, calls := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("cached")
+	dlq := b.Queue(name+"-dlq", "")
+	b.Queue(name, dlq)
+	first := motoGraph(t, s, "AWS/SQS", "QueueName", name)
+	before := calls.get("GetQueueAttributes")
+	second := motoGraph(t, s, "AWS/SQS", "QueueName", name)
+	if calls.get("GetQueueAttributes") != before || before != 2 {
+		t.Errorf("GetQueueAttributes called %d times, then %d: want 2 (queue and DLQ), then no more", before, calls.get("GetQueueAttributes"))
+	}
+	if graphText(first) != graphText(second) {
+		t.Errorf("cached graph differs:\n%s\nvs\n%s", graphText(first), graphText(second))
+	}
+}
+
+func TestGraphRoots(t *testing.T) {
+	a := sources.Alarm{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:x", Metric: sources.MetricSpec{Namespace: "AWS/ApplicationELB",
+		Dims: []sources.Dimension{{Name: "TargetGroup", Value: "targetgroup/web/73e2"}, {Name: "LoadBalancer", Value: "app/web/50dc"},
+			{Name: "AvailabilityZone", Value: "eu-west-1a"}, {Name: "ApiName", Value: "orders-api"}}}}
+	var got []string
+	for _, r := range roots(a, "us-east-1") {
+		got = append(got, r.Label()+" "+strings.Join(r.Identifiers(), ","))
+	}
+	want := []string{
+		"target group web web,arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2,targetgroup/web/73e2",
+		"lb web web,arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/50dc,app/web/50dc",
+		"ApiName orders-api orders-api",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("roots:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// BenchmarkDiscoverGraph measures a discovery without the cache, around a
+// load balancer with a target instance, against moto.
+func BenchmarkDiscoverGraph(b *testing.B) {
+	endpoint := motoserver.Shared(b)
+	build := motoserver.NewBuilder(b, endpoint)
+	name := short("bench")
+	net := build.Network(name)
+	lbARN, tgARN := build.LoadBalancer(name, net)
+	build.RegisterTarget(tgARN, build.Instance(net, ""))
+	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	a := sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/ApplicationELB", Dims: []sources.Dimension{
+		{Name: "LoadBalancer", Value: strings.TrimPrefix(arnOf(lbARN).resource, "loadbalancer/")}}}}
+	b.ResetTimer()
+	for range b.N {
+		g := New(motoserver.Config(), endpoint).DiscoverGraph(context.Background(), a)
+		if len(g.Problems) > 0 || len(g.Resources) < 5 {
+			b.Fatalf("graph:\n%s", graphText(g))
+		}
+	}
 }
