@@ -91,7 +91,7 @@ func unique(t testing.TB, prefix string) string {
 	return fmt.Sprintf("%s-%s-%d", prefix, t.Name(), time.Now().UnixNano())
 }
 
-func ctxFor(t *testing.T) context.Context {
+func ctxFor(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx

@@ -25,7 +25,7 @@ func motoSource(t testing.TB) (*Source, *opCounter) {
 	return New(cfg, endpoint), calls
 }
 
-func putMetric(t *testing.T, s *Source, namespace, metric string, dims []sources.Dimension, at time.Time, value float64) {
+func putMetric(t testing.TB, s *Source, namespace, metric string, dims []sources.Dimension, at time.Time, value float64) {
 	t.Helper()
 	var cwDims []cwtypes.Dimension
 	for _, d := range dims {

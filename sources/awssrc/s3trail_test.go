@@ -101,7 +101,7 @@ func trailRecord(id string, at time.Time, name, source string, extra map[string]
 	return r
 }
 
-func gzipRecords(t *testing.T, records ...map[string]any) []byte {
+func gzipRecords(t testing.TB, records ...map[string]any) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -138,7 +138,7 @@ func motoTrail(t *testing.T, prefix string) (*Source, *opCounter, string) {
 	return s, calls, bucket
 }
 
-func putObject(t *testing.T, s *Source, bucket, key string, body []byte) {
+func putObject(t testing.TB, s *Source, bucket, key string, body []byte) {
 	t.Helper()
 	if _, err := s.s3trail.client.PutObject(ctxFor(t), &s3.PutObjectInput{
 		Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(body)}); err != nil {
