@@ -123,14 +123,24 @@ func (b *Builder) InstanceProfile(name, role string) {
 // group and, when profile is set, that instance profile; it returns the ID.
 func (b *Builder) Instance(n Network, profile string) string {
 	b.t.Helper()
+	return b.Instances(n, profile, 1)[0]
+}
+
+// Instances runs count instances like Instance and returns their IDs.
+func (b *Builder) Instances(n Network, profile string, count int32) []string {
+	b.t.Helper()
 	in := &ec2.RunInstancesInput{ImageId: aws.String(b.image()), InstanceType: ec2types.InstanceTypeT3Micro,
-		MinCount: aws.Int32(1), MaxCount: aws.Int32(1), SubnetId: aws.String(n.Subnets[0]), SecurityGroupIds: []string{n.SG}}
+		MinCount: aws.Int32(count), MaxCount: aws.Int32(count), SubnetId: aws.String(n.Subnets[0]), SecurityGroupIds: []string{n.SG}}
 	if profile != "" {
 		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(profile)}
 	}
 	out, err := b.ec2.RunInstances(b.ctx, in)
 	b.check(err)
-	return *out.Instances[0].InstanceId
+	var ids []string
+	for _, i := range out.Instances {
+		ids = append(ids, *i.InstanceId)
+	}
+	return ids
 }
 
 // image is an AMI moto knows.
@@ -232,8 +242,9 @@ func (b *Builder) EventSourceMapping(function, sourceARN string) string {
 }
 
 // LoadBalancer creates an application load balancer in the network with its
-// security group, an HTTP target group and a listener forwarding to it; it
-// returns the load balancer's and the target group's ARNs.
+// security group, an HTTP target group and a listener on port 80 forwarding
+// to it, with one rule (priority 10, /api/*); it returns the load
+// balancer's and the target group's ARNs.
 func (b *Builder) LoadBalancer(name string, n Network) (lbARN, tgARN string) {
 	b.t.Helper()
 	lb, err := b.elb.CreateLoadBalancer(b.ctx, &elb.CreateLoadBalancerInput{Name: aws.String(name), Subnets: n.Subnets,
@@ -243,8 +254,12 @@ func (b *Builder) LoadBalancer(name string, n Network) (lbARN, tgARN string) {
 		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), TargetType: elbtypes.TargetTypeEnumInstance})
 	b.check(err)
 	lbARN, tgARN = *lb.LoadBalancers[0].LoadBalancerArn, *tg.TargetGroups[0].TargetGroupArn
-	_, err = b.elb.CreateListener(b.ctx, &elb.CreateListenerInput{LoadBalancerArn: aws.String(lbARN), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tgARN)}}})
+	forward := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tgARN)}}
+	l, err := b.elb.CreateListener(b.ctx, &elb.CreateListenerInput{LoadBalancerArn: aws.String(lbARN), Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), DefaultActions: forward})
+	b.check(err)
+	_, err = b.elb.CreateRule(b.ctx, &elb.CreateRuleInput{ListenerArn: l.Listeners[0].ListenerArn, Priority: aws.Int32(10), Actions: forward,
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/api/*"}}}})
 	b.check(err)
 	return lbARN, tgARN
 }

@@ -2,6 +2,8 @@ package awssrc
 
 import (
 	"context"
+	"fmt"
+	"sort"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -13,6 +15,10 @@ const (
 	graphHops        = 2                // how far from the alarmed resources discovery reaches
 	graphConcurrency = 8                // expansions in flight at once
 	graphTimeout     = 10 * time.Second // for the whole discovery
+	// graphFanOut caps how many neighbours of one kind a resource passes on
+	// to the next hop: the instances of a large fleet share their security
+	// groups and roles, and expanding hundreds would only spend the rate limits.
+	graphFanOut = 10
 )
 
 var _ sources.GraphDiscoverer = (*Source)(nil)
@@ -42,10 +48,10 @@ type expander func(ctx context.Context, s *Source, r sources.Resource) expansion
 // expanders is the relation table, by resource kind. A kind without an
 // expander is a leaf: it is shown and matched but not expanded.
 var expanders = map[string]expander{
-	kindInstance: expandInstance, kindASG: expandASG, kindRole: expandRole,
+	kindInstance: expandInstance, kindSubnet: expandSubnet, kindASG: expandASG, kindRole: expandRole,
 	kindFunction: expandFunction, kindAlias: expandAlias,
 	kindQueue: expandQueue, kindTable: expandTable,
-	kindLB: expandLB, kindTargetGroup: expandTargetGroup,
+	kindLB: expandLB, kindListener: expandListener, kindTargetGroup: expandTargetGroup,
 	kindDB: expandDB, kindDBCluster: expandDBCluster,
 	kindECSService: expandECSService, kindECSCluster: expandECSCluster, kindTaskDef: expandTaskDef,
 }
@@ -119,10 +125,22 @@ func (w *walk) expand(ctx context.Context, s *Source, level []int) []int {
 		for _, err := range x.errs {
 			w.problems = append(w.problems, "could not see "+node.Label()+"'s relations: "+sources.Summary(err))
 		}
+		perKind := map[string]int{}
+		var capped []string
 		for _, r := range x.related {
-			if j, fresh := w.visit(r, node.Path); fresh {
-				next = append(next, j)
+			j, fresh := w.visit(r, node.Path)
+			if !fresh {
+				continue
 			}
+			if perKind[r.Kind]++; perKind[r.Kind] <= graphFanOut {
+				next = append(next, j)
+			} else if perKind[r.Kind] == graphFanOut+1 {
+				capped = append(capped, r.Kind)
+			}
+		}
+		sort.Strings(capped)
+		for _, kind := range capped {
+			w.problems = append(w.problems, fmt.Sprintf("saw the relations of only %d of %s's %d %ss", graphFanOut, node.Label(), perKind[kind], kind))
 		}
 	}
 	return next

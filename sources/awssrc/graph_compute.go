@@ -126,6 +126,30 @@ func expandASG(ctx context.Context, s *Source, r sources.Resource) (x expansion)
 	return x
 }
 
+// expandSubnet: the network ACL and route table governing a subnet (the
+// VPC's main route table when the subnet has none of its own).
+func expandSubnet(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
+	x.self = r
+	bySubnet := []ec2types.Filter{{Name: aws.String("association.subnet-id"), Values: []string{r.ID}}}
+	acls, err := cached(ctx, &s.graph.cache, "ec2:DescribeNetworkAcls "+r.ID, func(ctx context.Context) (*ec2.DescribeNetworkAclsOutput, error) {
+		return s.graph.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: bySubnet})
+	})
+	if !x.fail(err) {
+		for _, acl := range acls.NetworkAcls {
+			x.add(resource(kindNACL, aws.ToString(acl.NetworkAclId), ""))
+		}
+	}
+	tables, err := cached(ctx, &s.graph.cache, "ec2:DescribeRouteTables "+r.ID, func(ctx context.Context) (*ec2.DescribeRouteTablesOutput, error) {
+		return s.graph.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: bySubnet})
+	})
+	if !x.fail(err) {
+		for _, rt := range tables.RouteTables {
+			x.add(resource(kindRouteTable, aws.ToString(rt.RouteTableId), ""))
+		}
+	}
+	return x
+}
+
 // expandRole: the managed policies attached to a role.
 func expandRole(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r

@@ -55,6 +55,9 @@ func taskDefinition(arn string) sources.Resource {
 // expandECSCluster: an ECS cluster's ARN, so its events match.
 func expandECSCluster(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
+	if r.ARN != "" {
+		return x
+	}
 	out, err := cached(ctx, &s.graph.cache, "ecs:DescribeClusters "+r.ID, func(ctx context.Context) (*ecs.DescribeClustersOutput, error) {
 		return s.graph.ecs.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{r.ID}})
 	})

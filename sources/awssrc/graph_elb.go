@@ -50,6 +50,23 @@ func expandLB(ctx context.Context, s *Source, r sources.Resource) (x expansion) 
 	return x
 }
 
+// expandListener: a listener's rules.
+func expandListener(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
+	x.self = r
+	out, err := cached(ctx, &s.graph.cache, "elasticloadbalancing:DescribeRules "+r.ARN, func(ctx context.Context) (*elb.DescribeRulesOutput, error) {
+		return s.graph.elb.DescribeRules(ctx, &elb.DescribeRulesInput{ListenerArn: aws.String(r.ARN)})
+	})
+	if x.fail(err) {
+		return x
+	}
+	for _, rule := range out.Rules {
+		if !aws.ToBool(rule.IsDefault) {
+			x.add(resource(kindRule, r.ID+" "+aws.ToString(rule.Priority), aws.ToString(rule.RuleArn)))
+		}
+	}
+	return x
+}
+
 func describeTargetGroups(ctx context.Context, s *Source, in *elb.DescribeTargetGroupsInput, key string) ([]elbtypes.TargetGroup, error) {
 	out, err := cached(ctx, &s.graph.cache, "elasticloadbalancing:DescribeTargetGroups "+key, func(ctx context.Context) (*elb.DescribeTargetGroupsOutput, error) {
 		return s.graph.elb.DescribeTargetGroups(ctx, in)

@@ -48,6 +48,17 @@ func wantRelated(t *testing.T, g sources.ResourceGraph, kind, id string, path []
 	t.Errorf("no %s %s in the graph:\n%s", kind, id, graphText(g))
 }
 
+// wantKind asserts the graph holds a resource of kind at hops.
+func wantKind(t *testing.T, g sources.ResourceGraph, kind string, hops int) {
+	t.Helper()
+	for _, r := range g.Resources {
+		if r.Kind == kind && r.Hops == hops {
+			return
+		}
+	}
+	t.Errorf("no %s at %d hops:\n%s", kind, hops, graphText(g))
+}
+
 func graphText(g sources.ResourceGraph) string {
 	var b strings.Builder
 	for _, r := range g.Resources {
@@ -87,6 +98,7 @@ func TestGraphInstance(t *testing.T) {
 	wantRelated(t, g, kindInstance, id, []string{root})
 	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG}, name)
 	wantRelated(t, g, kindSubnet, net.Subnets[0], []string{root, "subnet " + net.Subnets[0]})
+	wantKind(t, g, kindNACL, 2)
 	wantRelated(t, g, kindRole, name+"-role", []string{root, "role " + name + "-role"}, "arn:aws:iam::123456789012:role/"+name+"-role")
 	wantRelated(t, g, kindPolicy, name+"-role-policy", []string{root, "role " + name + "-role", "policy " + name + "-role-policy"})
 }
@@ -171,12 +183,36 @@ func TestGraphLoadBalancer(t *testing.T) {
 	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG})
 	wantRelated(t, g, kindTargetGroup, name+"-tg", []string{root, "target group " + name + "-tg"}, tgARN, tgDim)
 	wantRelated(t, g, kindListener, name+":80", []string{root, "listener " + name + ":80"})
+	wantRelated(t, g, kindRule, name+":80 10", []string{root, "listener " + name + ":80", "listener rule " + name + ":80 10"})
 	wantRelated(t, g, kindInstance, instance, []string{root, "instance " + instance})
 	wantRelated(t, g, kindSG, instSG, []string{root, "instance " + instance, "sg " + instSG}, name+"-inst")
 
 	g = motoGraph(t, s, "AWS/ApplicationELB", "TargetGroup", tgDim, "LoadBalancer", lbDim)
 	noProblems(t, g)
 	wantRelated(t, g, kindSG, instSG, []string{"target group " + name + "-tg", "instance " + instance, "sg " + instSG}, name+"-inst")
+}
+
+func TestGraphFanOut(t *testing.T) {
+	s, calls := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	name := short("fleet")
+	net := b.Network(name)
+	_, tgARN := b.LoadBalancer(name, net)
+	for _, id := range b.Instances(net, "", graphFanOut+2) {
+		b.RegisterTarget(tgARN, id)
+	}
+	g := motoGraph(t, s, "AWS/ApplicationELB", "TargetGroup", arnOf(tgARN).resource)
+	instances := 0
+	for _, r := range g.Resources {
+		if r.Kind == kindInstance {
+			instances++
+		}
+	}
+	want := fmt.Sprintf("saw the relations of only %d of target group %s-tg's %d instances", graphFanOut, name, graphFanOut+2)
+	if instances != graphFanOut+2 || len(g.Problems) != 1 || g.Problems[0] != want || calls.get("DescribeInstances") != graphFanOut {
+		t.Errorf("%d instances, %d DescribeInstances calls, problems %q; want all %d listed, %d expanded and %q",
+			instances, calls.get("DescribeInstances"), g.Problems, graphFanOut+2, graphFanOut, want)
+	}
 }
 
 func TestGraphDatabase(t *testing.T) {
