@@ -86,6 +86,18 @@ func (b *Builder) Network(name string) Network {
 	return n
 }
 
+// NetworkACL is the ID of the network ACL associated with subnet.
+func (b *Builder) NetworkACL(subnet string) string {
+	b.t.Helper()
+	out, err := b.ec2.DescribeNetworkAcls(b.ctx, &ec2.DescribeNetworkAclsInput{
+		Filters: []ec2types.Filter{{Name: aws.String("association.subnet-id"), Values: []string{subnet}}}})
+	b.check(err)
+	if len(out.NetworkAcls) == 0 {
+		b.t.Fatalf("no network ACL for %s", subnet)
+	}
+	return *out.NetworkAcls[0].NetworkAclId
+}
+
 // SecurityGroup creates a security group in vpc and returns its ID.
 func (b *Builder) SecurityGroup(vpc, name string) string {
 	b.t.Helper()

@@ -97,6 +97,18 @@ var scenarios = []struct {
 			minor: []call{{name: "CreateSnapshot", source: "ec2.amazonaws.com", request: map[string]any{"volumeId": "vol-0123456789abcdef0",
 				"description": "AWS Backup daily"}, response: map[string]any{"snapshotId": "snap-0123456789abcdef0", "status": "pending"}}}}
 	}},
+	{"instance → subnet → network ACL", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("edge")
+		net := b.Network(name)
+		id := b.Instance(net, "")
+		deny := func(acl string) call {
+			return call{name: "ReplaceNetworkAclEntry", source: "ec2.amazonaws.com", response: ok(), request: map[string]any{
+				"networkAclId": acl, "ruleNumber": 100, "egress": false, "ruleAction": "deny", "protocol": "6",
+				"cidrBlock": "0.0.0.0/0", "portRange": map[string]any{"from": 443, "to": 443}}}
+		}
+		return incident{namespace: "AWS/EC2", metric: "StatusCheckFailed", dims: []string{"InstanceId", id},
+			cause: deny(b.NetworkACL(net.Subnets[0])), lookalike: deny(b.NetworkACL(b.Network(name + "-dr").Subnets[0])), tagging: createTags(id)}
+	}},
 	{"instance → instance profile role", func(t testing.TB, b *motoserver.Builder) incident {
 		name := short("app")
 		b.Role(name+"-role", "ec2.amazonaws.com")
