@@ -3,6 +3,7 @@ package awssrc
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -146,6 +147,23 @@ func (w *walk) expand(ctx context.Context, s *Source, level []int) []int {
 	return next
 }
 
+// describeOne makes the cached describe call that names r alone and returns
+// the one item it answers; a failure, or no item, is recorded in x.
+func describeOne[O, T any](ctx context.Context, s *Source, x *expansion, r sources.Resource, call string,
+	fetch func(context.Context) (O, error), items func(O) []T,
+) (T, bool) {
+	var zero T
+	out, err := cached(ctx, &s.graph.cache, call+" "+r.ID, fetch)
+	if x.fail(err) {
+		return zero, false
+	}
+	if found := items(out); len(found) > 0 {
+		return found[0], true
+	}
+	x.fail(fmt.Errorf("%s not found", r.Label()))
+	return zero, false
+}
+
 func resourceKey(r sources.Resource) string { return r.Kind + "\x00" + r.ID }
 
 // merge adds b's identifiers to a; a's ID and kind stay.
@@ -155,19 +173,10 @@ func merge(a, b sources.Resource) sources.Resource {
 	}
 	names := append([]string(nil), a.Names...)
 	for _, n := range b.Identifiers() {
-		if n != a.ID && n != a.ARN && !contains(names, n) {
+		if n != a.ID && n != a.ARN && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
 	a.Names = names
 	return a
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

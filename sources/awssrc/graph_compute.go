@@ -2,7 +2,6 @@ package awssrc
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -98,30 +97,27 @@ func launchTemplate(t *asgtypes.LaunchTemplateSpecification) []sources.Resource 
 // instances, and the target groups it registers them with.
 func expandASG(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	out, err := cached(ctx, &s.graph.cache, "autoscaling:DescribeAutoScalingGroups "+r.ID, func(ctx context.Context) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {
+	g, ok := describeOne(ctx, s, &x, r, "autoscaling:DescribeAutoScalingGroups", func(ctx context.Context) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {
 		return s.graph.asg.DescribeAutoScalingGroups(ctx, &autoscaling.DescribeAutoScalingGroupsInput{AutoScalingGroupNames: []string{r.ID}})
+	}, func(o *autoscaling.DescribeAutoScalingGroupsOutput) []asgtypes.AutoScalingGroup {
+		return o.AutoScalingGroups
 	})
-	if x.fail(err) {
+	if !ok {
 		return x
 	}
-	if len(out.AutoScalingGroups) == 0 {
-		x.fail(fmt.Errorf("auto scaling group %s not found", r.ID))
+	x.self = resource(r.Kind, r.ID, aws.ToString(g.AutoScalingGroupARN))
+	x.add(launchTemplate(g.LaunchTemplate)...)
+	if m := g.MixedInstancesPolicy; m != nil && m.LaunchTemplate != nil {
+		x.add(launchTemplate(m.LaunchTemplate.LaunchTemplateSpecification)...)
 	}
-	for _, g := range out.AutoScalingGroups {
-		x.self = resource(r.Kind, r.ID, aws.ToString(g.AutoScalingGroupARN))
-		x.add(launchTemplate(g.LaunchTemplate)...)
-		if m := g.MixedInstancesPolicy; m != nil && m.LaunchTemplate != nil {
-			x.add(launchTemplate(m.LaunchTemplate.LaunchTemplateSpecification)...)
-		}
-		if lc := aws.ToString(g.LaunchConfigurationName); lc != "" {
-			x.add(resource(kindLaunchConfig, lc, ""))
-		}
-		for _, in := range g.Instances {
-			x.add(resource(kindInstance, aws.ToString(in.InstanceId), ""))
-		}
-		for _, tg := range g.TargetGroupARNs {
-			x.add(elbResource(kindTargetGroup, tg))
-		}
+	if lc := aws.ToString(g.LaunchConfigurationName); lc != "" {
+		x.add(resource(kindLaunchConfig, lc, ""))
+	}
+	for _, in := range g.Instances {
+		x.add(resource(kindInstance, aws.ToString(in.InstanceId), ""))
+	}
+	for _, tg := range g.TargetGroupARNs {
+		x.add(elbResource(kindTargetGroup, tg))
 	}
 	return x
 }

@@ -2,11 +2,11 @@ package awssrc
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"watchtrail/sources"
 )
@@ -16,17 +16,12 @@ import (
 func expandECSService(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
 	cluster, name, _ := strings.Cut(r.ID, "/")
-	out, err := cached(ctx, &s.graph.cache, "ecs:DescribeServices "+r.ID, func(ctx context.Context) (*ecs.DescribeServicesOutput, error) {
+	svc, ok := describeOne(ctx, s, &x, r, "ecs:DescribeServices", func(ctx context.Context) (*ecs.DescribeServicesOutput, error) {
 		return s.graph.ecs.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{name}})
-	})
-	if x.fail(err) {
+	}, func(o *ecs.DescribeServicesOutput) []ecstypes.Service { return o.Services })
+	if !ok {
 		return x
 	}
-	if len(out.Services) == 0 {
-		x.fail(fmt.Errorf("ECS service %s not found", r.ID))
-		return x
-	}
-	svc := out.Services[0]
 	x.self = resource(r.Kind, r.ID, aws.ToString(svc.ServiceArn), name)
 	x.add(resource(kindECSCluster, cluster, aws.ToString(svc.ClusterArn)))
 	if td := aws.ToString(svc.TaskDefinition); td != "" {

@@ -16,17 +16,12 @@ import (
 // so that their security groups are within reach.
 func expandLB(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	out, err := cached(ctx, &s.graph.cache, "elasticloadbalancing:DescribeLoadBalancers "+r.ID, func(ctx context.Context) (*elb.DescribeLoadBalancersOutput, error) {
+	lb, ok := describeOne(ctx, s, &x, r, "elasticloadbalancing:DescribeLoadBalancers", func(ctx context.Context) (*elb.DescribeLoadBalancersOutput, error) {
 		return s.graph.elb.DescribeLoadBalancers(ctx, &elb.DescribeLoadBalancersInput{Names: []string{r.ID}})
-	})
-	if x.fail(err) {
+	}, func(o *elb.DescribeLoadBalancersOutput) []elbtypes.LoadBalancer { return o.LoadBalancers })
+	if !ok {
 		return x
 	}
-	if len(out.LoadBalancers) == 0 {
-		x.fail(fmt.Errorf("load balancer %s not found", r.ID))
-		return x
-	}
-	lb := out.LoadBalancers[0]
 	arn := aws.ToString(lb.LoadBalancerArn)
 	x.self = elbResource(kindLB, arn)
 	for _, id := range lb.SecurityGroups {
@@ -40,9 +35,11 @@ func expandLB(ctx context.Context, s *Source, r sources.Resource) (x expansion) 
 			x.add(resource(kindListener, fmt.Sprintf("%s:%d", r.ID, aws.ToInt32(l.Port)), aws.ToString(l.ListenerArn)))
 		}
 	}
-	groups, err := describeTargetGroups(ctx, s, &elb.DescribeTargetGroupsInput{LoadBalancerArn: aws.String(arn)}, "lb "+arn)
+	groups, err := cached(ctx, &s.graph.cache, "elasticloadbalancing:DescribeTargetGroups "+arn, func(ctx context.Context) (*elb.DescribeTargetGroupsOutput, error) {
+		return s.graph.elb.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{LoadBalancerArn: aws.String(arn)})
+	})
 	if !x.fail(err) {
-		for _, g := range groups {
+		for _, g := range groups.TargetGroups {
 			x.add(elbResource(kindTargetGroup, aws.ToString(g.TargetGroupArn)))
 			x.add(targets(ctx, s, &x, g)...)
 		}
@@ -67,29 +64,18 @@ func expandListener(ctx context.Context, s *Source, r sources.Resource) (x expan
 	return x
 }
 
-func describeTargetGroups(ctx context.Context, s *Source, in *elb.DescribeTargetGroupsInput, key string) ([]elbtypes.TargetGroup, error) {
-	out, err := cached(ctx, &s.graph.cache, "elasticloadbalancing:DescribeTargetGroups "+key, func(ctx context.Context) (*elb.DescribeTargetGroupsOutput, error) {
-		return s.graph.elb.DescribeTargetGroups(ctx, in)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out.TargetGroups, nil
-}
+func targetGroups(o *elb.DescribeTargetGroupsOutput) []elbtypes.TargetGroup { return o.TargetGroups }
 
 // expandTargetGroup: a target group's load balancers and its targets
 // (instances, functions or IP addresses).
 func expandTargetGroup(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	groups, err := describeTargetGroups(ctx, s, &elb.DescribeTargetGroupsInput{Names: []string{r.ID}}, r.ID)
-	if x.fail(err) {
+	g, ok := describeOne(ctx, s, &x, r, "elasticloadbalancing:DescribeTargetGroups", func(ctx context.Context) (*elb.DescribeTargetGroupsOutput, error) {
+		return s.graph.elb.DescribeTargetGroups(ctx, &elb.DescribeTargetGroupsInput{Names: []string{r.ID}})
+	}, targetGroups)
+	if !ok {
 		return x
 	}
-	if len(groups) == 0 {
-		x.fail(fmt.Errorf("target group %s not found", r.ID))
-		return x
-	}
-	g := groups[0]
 	arn := aws.ToString(g.TargetGroupArn)
 	x.self = elbResource(kindTargetGroup, arn)
 	for _, lb := range g.LoadBalancerArns {

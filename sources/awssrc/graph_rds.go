@@ -2,7 +2,6 @@ package awssrc
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
@@ -15,17 +14,12 @@ import (
 // groups, subnet group and cluster.
 func expandDB(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	out, err := cached(ctx, &s.graph.cache, "rds:DescribeDBInstances "+r.ID, func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) {
+	db, ok := describeOne(ctx, s, &x, r, "rds:DescribeDBInstances", func(ctx context.Context) (*rds.DescribeDBInstancesOutput, error) {
 		return s.graph.rds.DescribeDBInstances(ctx, &rds.DescribeDBInstancesInput{DBInstanceIdentifier: aws.String(r.ID)})
-	})
-	if x.fail(err) {
+	}, func(o *rds.DescribeDBInstancesOutput) []rdstypes.DBInstance { return o.DBInstances })
+	if !ok {
 		return x
 	}
-	if len(out.DBInstances) == 0 {
-		x.fail(fmt.Errorf("DB instance %s not found", r.ID))
-		return x
-	}
-	db := out.DBInstances[0]
 	x.self = resource(r.Kind, r.ID, aws.ToString(db.DBInstanceArn), aws.ToString(db.DbiResourceId))
 	for _, p := range db.DBParameterGroups {
 		x.add(resource(kindDBParams, aws.ToString(p.DBParameterGroupName), ""))
@@ -55,17 +49,12 @@ func vpcSecurityGroups(groups []rdstypes.VpcSecurityGroupMembership) []sources.R
 // subnet group and member instances.
 func expandDBCluster(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	out, err := cached(ctx, &s.graph.cache, "rds:DescribeDBClusters "+r.ID, func(ctx context.Context) (*rds.DescribeDBClustersOutput, error) {
+	c, ok := describeOne(ctx, s, &x, r, "rds:DescribeDBClusters", func(ctx context.Context) (*rds.DescribeDBClustersOutput, error) {
 		return s.graph.rds.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(r.ID)})
-	})
-	if x.fail(err) {
+	}, func(o *rds.DescribeDBClustersOutput) []rdstypes.DBCluster { return o.DBClusters })
+	if !ok {
 		return x
 	}
-	if len(out.DBClusters) == 0 {
-		x.fail(fmt.Errorf("DB cluster %s not found", r.ID))
-		return x
-	}
-	c := out.DBClusters[0]
 	x.self = resource(r.Kind, r.ID, aws.ToString(c.DBClusterArn), aws.ToString(c.DbClusterResourceId))
 	if p := aws.ToString(c.DBClusterParameterGroup); p != "" {
 		x.add(resource(kindDBParams, p, ""))

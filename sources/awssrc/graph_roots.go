@@ -2,6 +2,7 @@ package awssrc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"watchtrail/sources"
@@ -130,7 +131,7 @@ func elbResource(kind, arn string) sources.Resource {
 func resource(kind, id, arn string, names ...string) sources.Resource {
 	r := sources.Resource{Kind: kind, ID: sources.Sanitize(id), ARN: sources.Sanitize(arn)}
 	for _, n := range names {
-		if n = sources.Sanitize(n); n != "" && n != r.ID && n != r.ARN && !contains(r.Names, n) {
+		if n = sources.Sanitize(n); n != "" && n != r.ID && n != r.ARN && !slices.Contains(r.Names, n) {
 			r.Names = append(r.Names, n)
 		}
 	}

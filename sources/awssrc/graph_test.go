@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +40,7 @@ func wantRelated(t *testing.T, g sources.ResourceGraph, kind, id string, path []
 			t.Errorf("%s: path %q (hops %d), want %q", r.Label(), r.PathText(), r.Hops, strings.Join(path, " → "))
 		}
 		for _, n := range names {
-			if !contains(r.Identifiers(), n) {
+			if !slices.Contains(r.Identifiers(), n) {
 				t.Errorf("%s: identifiers %q lack %q", r.Label(), r.Identifiers(), n)
 			}
 		}
