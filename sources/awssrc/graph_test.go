@@ -16,6 +16,13 @@ import (
 	"watchtrail/sources"
 )
 
+// motoBuilder is a Source and a resource Builder on the shared moto server.
+func motoBuilder(t *testing.T) (*Source, *motoserver.Builder) {
+	t.Helper()
+	s, _ := motoSource(t)
+	return s, motoserver.NewBuilder(t, motoserver.Shared(t))
+}
+
 // motoGraph discovers the graph around an alarm with the given dimensions
 // (name, value pairs) on the shared moto server.
 func motoGraph(t *testing.T, s *Source, namespace string, dims ...string) sources.ResourceGraph {
@@ -85,8 +92,7 @@ func noProblems(t *testing.T, g sources.ResourceGraph) {
 }
 
 func TestGraphInstance(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("web")
 	net := b.Network(name)
 	b.Role(name+"-role", "ec2.amazonaws.com")
@@ -105,8 +111,7 @@ func TestGraphInstance(t *testing.T) {
 }
 
 func TestGraphAutoScalingGroup(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("asg")
 	lt := b.AutoScalingGroup(name, b.Network(name))
 	instances := b.ASGInstances(name)
@@ -124,8 +129,7 @@ func TestGraphAutoScalingGroup(t *testing.T) {
 }
 
 func TestGraphFunction(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("orders")
 	net := b.Network(name)
 	role := b.Role(name+"-exec", "lambda.amazonaws.com")
@@ -146,8 +150,7 @@ func TestGraphFunction(t *testing.T) {
 }
 
 func TestGraphQueue(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("jobs")
 	dlq := b.Queue(name+"-dlq", "")
 	queue := b.Queue(name, dlq)
@@ -166,8 +169,7 @@ func TestGraphQueue(t *testing.T) {
 }
 
 func TestGraphLoadBalancer(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("lb")
 	net := b.Network(name)
 	lbARN, tgARN := b.LoadBalancer(name, net)
@@ -217,8 +219,7 @@ func TestGraphFanOut(t *testing.T) {
 }
 
 func TestGraphDatabase(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("db")
 	net := b.Network(name)
 	b.Database(name, net.SG)
@@ -232,8 +233,7 @@ func TestGraphDatabase(t *testing.T) {
 }
 
 func TestGraphTable(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("orders")
 	stream := b.Table(name)
 	role := b.Role(name+"-exec", "lambda.amazonaws.com")
@@ -253,8 +253,7 @@ func TestGraphTable(t *testing.T) {
 }
 
 func TestGraphECSService(t *testing.T) {
-	s, _ := motoSource(t)
-	b := motoserver.NewBuilder(t, motoserver.Shared(t))
+	s, b := motoBuilder(t)
 	name := short("api")
 	net := b.Network(name)
 	_, tgARN := b.LoadBalancer(name, net)
