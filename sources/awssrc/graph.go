@@ -51,7 +51,7 @@ type expander func(ctx context.Context, s *Source, r sources.Resource) expansion
 var expanders = map[string]expander{
 	kindInstance: expandInstance, kindSubnet: expandSubnet, kindASG: expandASG, kindRole: expandRole,
 	kindFunction: expandFunction, kindAlias: expandAlias,
-	kindQueue: expandQueue, kindTable: expandTable,
+	kindQueue: expandQueue, kindTable: expandTable, kindStream: expandStream,
 	kindLB: expandLB, kindListener: expandListener, kindTargetGroup: expandTargetGroup,
 	kindDB: expandDB, kindDBCluster: expandDBCluster,
 	kindECSService: expandECSService, kindECSCluster: expandECSCluster, kindTaskDef: expandTaskDef,

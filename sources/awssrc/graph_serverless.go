@@ -103,6 +103,15 @@ func eventSourceMappings(ctx context.Context, s *Source, x *expansion, in *lambd
 	return out
 }
 
+// expandStream: the functions consuming a Kinesis or DynamoDB stream.
+func expandStream(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
+	x.self = r
+	if r.ARN != "" { // without the account the ARN is unknown, and so are the mappings
+		x.add(eventSourceMappings(ctx, s, &x, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(r.ARN)})...)
+	}
+	return x
+}
+
 // functionFromARN is the function of a possibly qualified function ARN
 // (…:function:orders-fn or …:function:orders-fn:live).
 func functionFromARN(arn string) sources.Resource {
