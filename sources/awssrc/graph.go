@@ -73,7 +73,7 @@ func (s *Source) DiscoverGraph(ctx context.Context, a sources.Alarm) sources.Res
 	for hop := 0; hop < graphHops && len(level) > 0; hop++ {
 		level = w.expand(ctx, s, level)
 	}
-	return sources.ResourceGraph{Resources: w.found, Problems: w.problems}
+	return sources.ResourceGraph{Resources: w.found, Problems: append(w.blind.lines(), w.problems...)}
 }
 
 // walk is the state of one discovery: what was found, deduplicated by key.
@@ -81,6 +81,40 @@ type walk struct {
 	found    []sources.Related
 	index    map[string]int // resourceKey → position in found
 	problems []string
+	blind    blindSpots
+}
+
+// blindSpots are the resources whose relations could not be seen, grouped
+// by why, so that a permission missing for a whole fleet is one line.
+type blindSpots struct {
+	whys   []string
+	labels map[string][]string
+}
+
+func (b *blindSpots) add(label string, err error) {
+	why := sources.Summary(err)
+	if b.labels == nil {
+		b.labels = map[string][]string{}
+	}
+	if _, seen := b.labels[why]; !seen {
+		b.whys = append(b.whys, why)
+	}
+	b.labels[why] = append(b.labels[why], label)
+}
+
+// lines: "could not see role x's relations: access denied — …", with
+// "(and 3 more)" after the first resource when several failed alike.
+func (b *blindSpots) lines() []string {
+	var out []string
+	for _, why := range b.whys {
+		labels := b.labels[why]
+		more := ""
+		if len(labels) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(labels)-1)
+		}
+		out = append(out, "could not see "+labels[0]+"'s relations"+more+": "+why)
+	}
+	return out
 }
 
 // visit adds r reached through path, or merges its identifiers into the
@@ -124,7 +158,7 @@ func (w *walk) expand(ctx context.Context, s *Source, level []int) []int {
 		node := w.found[i]
 		w.found[i].Resource = merge(node.Resource, x.self)
 		for _, err := range x.errs {
-			w.problems = append(w.problems, "could not see "+node.Label()+"'s relations: "+sources.Summary(err))
+			w.blind.add(node.Label(), err)
 		}
 		perKind := map[string]int{}
 		var capped []string

@@ -273,7 +273,8 @@ func TestGraphECSService(t *testing.T) {
 
 // denyService is a proxy to moto that answers every request signed for the
 // named service (as in the credential scope ".../us-east-1/iam/aws4_request")
-// with AccessDenied in the query protocol's XML, as IAM does.
+// with AccessDenied in the service's XML: EC2's own, or the query
+// protocol's (IAM, Auto Scaling, ...).
 func denyService(t *testing.T, endpoint, service string) string {
 	t.Helper()
 	target, err := url.Parse(endpoint)
@@ -285,9 +286,12 @@ func denyService(t *testing.T, endpoint, service string) string {
 		if strings.Contains(r.Header.Get("Authorization"), "/"+service+"/aws4_request") {
 			w.Header().Set("Content-Type", "text/xml")
 			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>`+
-				`<Message>User: arn:aws:iam::123456789012:user/ops is not authorized to perform this action</Message></Error>`+
-				`<RequestId>1</RequestId></ErrorResponse>`)
+			const denied = `<Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/ops is not authorized to perform this action</Message>`
+			if service == "ec2" {
+				fmt.Fprint(w, `<Response><Errors><Error>`+denied+`</Error></Errors><RequestID>1</RequestID></Response>`)
+			} else {
+				fmt.Fprint(w, `<ErrorResponse><Error><Type>Sender</Type>`+denied+`</Error><RequestId>1</RequestId></ErrorResponse>`)
+			}
 			return
 		}
 		proxy.ServeHTTP(w, r)
@@ -388,4 +392,22 @@ func BenchmarkDiscoverGraph(b *testing.B) {
 			b.Fatalf("graph:\n%s", graphText(g))
 		}
 	}
+}
+
+func TestGraphGroupsLikeProblems(t *testing.T) {
+	_, b := motoBuilder(t)
+	name := short("blind")
+	net := b.Network(name)
+	_, tgARN := b.LoadBalancer(name, net)
+	for _, id := range b.Instances(net, "", 3) {
+		b.RegisterTarget(tgARN, id)
+	}
+	// Without EC2 permissions the group's three instances fail alike.
+	s := New(testConfig(t), denyService(t, motoserver.Shared(t), "ec2"))
+	g := motoGraph(t, s, "AWS/ApplicationELB", "TargetGroup", arnOf(tgARN).resource)
+	if len(g.Problems) != 1 || !strings.HasPrefix(g.Problems[0], "could not see instance i-") ||
+		!strings.Contains(g.Problems[0], "'s relations (and 2 more): access denied — EC2 DescribeInstances: AccessDenied") {
+		t.Errorf("problems %q, want one line for the three instances", g.Problems)
+	}
+	wantKind(t, g, kindLB, 1)
 }
