@@ -122,8 +122,8 @@ func expandASG(ctx context.Context, s *Source, r sources.Resource) (x expansion)
 	return x
 }
 
-// expandSubnet: the network ACL and route table governing a subnet (the
-// VPC's main route table when the subnet has none of its own).
+// expandSubnet: the network ACL and the route table associated with a
+// subnet (a subnet using its VPC's main route table has none).
 func expandSubnet(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
 	bySubnet := []ec2types.Filter{{Name: aws.String("association.subnet-id"), Values: []string{r.ID}}}

@@ -186,6 +186,15 @@ var scenarios = []struct {
 			minor: []call{{name: "CreateDBSnapshot", source: "rds.amazonaws.com", request: map[string]any{"dBInstanceIdentifier": name,
 				"dBSnapshotIdentifier": name + "-manual"}, response: map[string]any{"dBSnapshotIdentifier": name + "-manual", "dBInstanceIdentifier": name}}}}
 	}},
+	{"db → security group", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("ledger")
+		net := b.Network(name)
+		b.Database(name, net.SG)
+		return incident{namespace: "AWS/RDS", metric: "ReadLatency", dims: []string{"DBInstanceIdentifier", name},
+			cause: revoke(net.SG), lookalike: revoke(b.SecurityGroup(net.VPC, name+"-reporting")),
+			tagging: call{name: "AddTagsToResource", source: "rds.amazonaws.com", request: map[string]any{
+				"resourceName": "arn:aws:rds:us-east-1:123456789012:db:" + name, "tags": tagsParam()}}}
+	}},
 	{"table → auto scaling", func(t testing.TB, b *motoserver.Builder) incident {
 		name := short("carts")
 		b.Table(name)
@@ -213,6 +222,16 @@ var scenarios = []struct {
 		}
 		return incident{namespace: "AWS/ECS", metric: "CPUUtilization", dims: []string{"ClusterName", name + "-cluster", "ServiceName", name},
 			cause: healthCheck(tgARN), lookalike: healthCheck(otherTG),
+			tagging: call{name: "TagResource", source: "ecs.amazonaws.com", request: map[string]any{
+				"resourceArn": "arn:aws:ecs:us-east-1:123456789012:service/" + name + "-cluster/" + name, "tags": tagsParam()}}}
+	}},
+	{"ecs service → task definition → task role", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("render")
+		_, tgARN := b.LoadBalancer(name, b.Network(name))
+		b.ECSService(name+"-cluster", name, b.Role(name+"-task", "ecs-tasks.amazonaws.com"), tgARN)
+		b.Role(name+"-task-old", "ecs-tasks.amazonaws.com")
+		return incident{namespace: "AWS/ECS", metric: "MemoryUtilization", dims: []string{"ClusterName", name + "-cluster", "ServiceName", name},
+			cause: detachPolicy(name + "-task"), lookalike: detachPolicy(name + "-task-old"),
 			tagging: call{name: "TagResource", source: "ecs.amazonaws.com", request: map[string]any{
 				"resourceArn": "arn:aws:ecs:us-east-1:123456789012:service/" + name + "-cluster/" + name, "tags": tagsParam()}}}
 	}},

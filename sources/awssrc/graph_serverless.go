@@ -23,11 +23,10 @@ import (
 // their sources (queues, streams, tables).
 func expandFunction(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	fn, err := cached(ctx, &s.graph.cache, "lambda:GetFunction "+r.ID, func(ctx context.Context) (*lambda.GetFunctionOutput, error) {
-		return s.graph.lambda.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(r.ID)})
+	c, err := cached(ctx, &s.graph.cache, "lambda:GetFunctionConfiguration "+r.ID, func(ctx context.Context) (*lambda.GetFunctionConfigurationOutput, error) {
+		return s.graph.lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(r.ID)})
 	})
-	if !x.fail(err) && fn.Configuration != nil {
-		c := fn.Configuration
+	if !x.fail(err) {
 		x.self = resource(r.Kind, r.ID, aws.ToString(c.FunctionArn))
 		if role := aws.ToString(c.Role); role != "" {
 			x.add(fromARN(kindRole, role))
