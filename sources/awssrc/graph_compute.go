@@ -122,28 +122,38 @@ func expandASG(ctx context.Context, s *Source, r sources.Resource) (x expansion)
 	return x
 }
 
-// expandSubnet: the network ACL and the route table associated with a
-// subnet (a subnet using its VPC's main route table has none).
+// expandSubnet: the network ACL and the route table of a subnet: its own,
+// or else its VPC's main route table.
 func expandSubnet(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
-	bySubnet := []ec2types.Filter{{Name: aws.String("association.subnet-id"), Values: []string{r.ID}}}
 	acls, err := cached(ctx, &s.graph.cache, "ec2:DescribeNetworkAcls "+r.ID, func(ctx context.Context) (*ec2.DescribeNetworkAclsOutput, error) {
-		return s.graph.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: bySubnet})
+		return s.graph.ec2.DescribeNetworkAcls(ctx, &ec2.DescribeNetworkAclsInput{Filters: filters("association.subnet-id", r.ID)})
 	})
+	vpc := ""
 	if !x.fail(err) {
 		for _, acl := range acls.NetworkAcls {
 			x.add(resource(kindNACL, aws.ToString(acl.NetworkAclId), ""))
+			vpc = aws.ToString(acl.VpcId)
 		}
 	}
 	tables, err := cached(ctx, &s.graph.cache, "ec2:DescribeRouteTables "+r.ID, func(ctx context.Context) (*ec2.DescribeRouteTablesOutput, error) {
-		return s.graph.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: bySubnet})
+		return s.graph.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: filters("association.subnet-id", r.ID)})
 	})
+	if err == nil && len(tables.RouteTables) == 0 && vpc != "" {
+		tables, err = cached(ctx, &s.graph.cache, "ec2:DescribeRouteTables main "+vpc, func(ctx context.Context) (*ec2.DescribeRouteTablesOutput, error) {
+			return s.graph.ec2.DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{Filters: append(filters("vpc-id", vpc), filters("association.main", "true")...)})
+		})
+	}
 	if !x.fail(err) {
 		for _, rt := range tables.RouteTables {
 			x.add(resource(kindRouteTable, aws.ToString(rt.RouteTableId), ""))
 		}
 	}
 	return x
+}
+
+func filters(name, value string) []ec2types.Filter {
+	return []ec2types.Filter{{Name: aws.String(name), Values: []string{value}}}
 }
 
 // expandRole: the managed policies attached to a role.

@@ -92,7 +92,8 @@ func noProblems(t *testing.T, g sources.ResourceGraph) {
 }
 
 func TestGraphInstance(t *testing.T) {
-	s, b := motoBuilder(t)
+	s, calls := motoSource(t)
+	b := motoserver.NewBuilder(t, motoserver.Shared(t))
 	name := short("web")
 	net := b.Network(name)
 	b.Role(name+"-role", "ec2.amazonaws.com")
@@ -106,6 +107,10 @@ func TestGraphInstance(t *testing.T) {
 	wantRelated(t, g, kindSG, net.SG, []string{root, "sg " + net.SG}, name)
 	wantRelated(t, g, kindSubnet, net.Subnets[0], []string{root, "subnet " + net.Subnets[0]})
 	wantKind(t, g, kindNACL, 2)
+	if n := calls.get("DescribeRouteTables"); n != 2 {
+		t.Errorf("DescribeRouteTables called %d times, want 2: the subnet's own (none), then the VPC's main one", n)
+	}
+	wantKind(t, g, kindRouteTable, 2)
 	wantRelated(t, g, kindRole, name+"-role", []string{root, "role " + name + "-role"}, "arn:aws:iam::123456789012:role/"+name+"-role")
 	wantRelated(t, g, kindPolicy, name+"-role-policy", []string{root, "role " + name + "-role", "policy " + name + "-role-policy"})
 }
