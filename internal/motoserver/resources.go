@@ -98,6 +98,18 @@ func (b *Builder) NetworkACL(subnet string) string {
 	return *out.NetworkAcls[0].NetworkAclId
 }
 
+// MainRouteTable is the ID of the VPC's main route table.
+func (b *Builder) MainRouteTable(vpc string) string {
+	b.t.Helper()
+	out, err := b.ec2.DescribeRouteTables(b.ctx, &ec2.DescribeRouteTablesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("vpc-id"), Values: []string{vpc}}, {Name: aws.String("association.main"), Values: []string{"true"}}}})
+	b.check(err)
+	if len(out.RouteTables) == 0 {
+		b.t.Fatalf("no main route table in %s", vpc)
+	}
+	return *out.RouteTables[0].RouteTableId
+}
+
 // SecurityGroup creates a security group in vpc and returns its ID.
 func (b *Builder) SecurityGroup(vpc, name string) string {
 	b.t.Helper()

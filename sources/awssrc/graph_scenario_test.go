@@ -109,6 +109,19 @@ var scenarios = []struct {
 		return incident{namespace: "AWS/EC2", metric: "StatusCheckFailed", dims: []string{"InstanceId", id},
 			cause: deny(b.NetworkACL(net.Subnets[0])), lookalike: deny(b.NetworkACL(b.Network(name + "-dr").Subnets[0])), tagging: createTags(id)}
 	}},
+	{"function → subnet → route table", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("sync")
+		net := b.Network(name)
+		b.Function(name, b.Role(name+"-exec", "lambda.amazonaws.com"), &net)
+		dropRoute := func(table string) call {
+			return call{name: "DeleteRoute", source: "ec2.amazonaws.com", response: ok(),
+				request: map[string]any{"routeTableId": table, "destinationCidrBlock": "0.0.0.0/0"}}
+		}
+		return incident{namespace: "AWS/Lambda", metric: "Duration", dims: []string{"FunctionName", name},
+			cause: dropRoute(b.MainRouteTable(net.VPC)), lookalike: dropRoute(b.MainRouteTable(b.Network(name + "-dr").VPC)),
+			tagging: call{name: "TagResource20170331v2", source: "lambda.amazonaws.com", request: map[string]any{
+				"resource": "arn:aws:lambda:us-east-1:123456789012:function:" + name, "tags": map[string]any{"cost-center": "4711"}}}}
+	}},
 	{"instance → instance profile role", func(t testing.TB, b *motoserver.Builder) incident {
 		name := short("app")
 		b.Role(name+"-role", "ec2.amazonaws.com")
