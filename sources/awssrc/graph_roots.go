@@ -55,7 +55,6 @@ var dimensionKinds = map[string]string{
 // notResources are dimensions that qualify a metric rather than name a resource.
 var notResources = map[string]bool{
 	"AvailabilityZone": true, "Region": true, "Operation": true, "ExecutedVersion": true,
-	"ServiceName": true, // with ClusterName, below
 }
 
 // roots are the alarmed resources, from the alarm's dimensions. region and
@@ -69,13 +68,14 @@ func roots(a sources.Alarm, defaultRegion string) []sources.Resource {
 	for _, d := range a.Metric.Dims {
 		dims[d.Name] = d.Value
 	}
+	ecs := strings.Contains(a.Metric.Namespace, "ECS") && dims["ClusterName"] != ""
 	var out []sources.Resource
 	for _, d := range a.Metric.Dims {
-		if d.Value == "" || notResources[d.Name] {
+		if d.Value == "" || notResources[d.Name] || (ecs && d.Name == "ServiceName") { // the service goes with its cluster
 			continue
 		}
 		switch kind := dimensionKinds[d.Name]; {
-		case d.Name == "ClusterName" && strings.Contains(a.Metric.Namespace, "ECS"):
+		case ecs && d.Name == "ClusterName":
 			if svc := dims["ServiceName"]; svc != "" {
 				out = append(out, resource(kindECSService, d.Value+"/"+svc, "", svc))
 			} else {

@@ -360,6 +360,27 @@ func TestGraphCachesCalls(t *testing.T) {
 	}
 }
 
+func TestGraphRootsOfECSAndOtherServices(t *testing.T) {
+	for _, tc := range []struct {
+		namespace string
+		dims      []sources.Dimension
+		want      string
+	}{
+		{"AWS/ECS", []sources.Dimension{{Name: "ServiceName", Value: "api"}, {Name: "ClusterName", Value: "prod"}}, "ecs service prod/api"},
+		{"ECS/ContainerInsights", []sources.Dimension{{Name: "ClusterName", Value: "prod"}}, "ecs cluster prod"},
+		{"AWS/Usage", []sources.Dimension{{Name: "ServiceName", Value: "api"}}, "ServiceName api"},
+		{"AWS/Lambda", []sources.Dimension{{Name: "FunctionName", Value: "f"}, {Name: "Resource", Value: "f"}}, "function f"},
+	} {
+		var got []string
+		for _, r := range roots(sources.Alarm{Metric: sources.MetricSpec{Namespace: tc.namespace, Dims: tc.dims}}, "us-east-1") {
+			got = append(got, r.Label())
+		}
+		if strings.Join(got, ", ") != tc.want {
+			t.Errorf("%s %v: roots %q, want %q", tc.namespace, tc.dims, got, tc.want)
+		}
+	}
+}
+
 func TestGraphRoots(t *testing.T) {
 	a := sources.Alarm{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:x", Metric: sources.MetricSpec{Namespace: "AWS/ApplicationELB",
 		Dims: []sources.Dimension{{Name: "TargetGroup", Value: "targetgroup/web/73e2"}, {Name: "LoadBalancer", Value: "app/web/50dc"},
