@@ -91,6 +91,11 @@ func cached[T any](ctx context.Context, c *callCache, key string, fetch func(con
 		if c.answers == nil {
 			c.answers = map[string]cachedAnswer{}
 		}
+		for k, a := range c.answers { // drop stale answers, so a long session does not pile them up
+			if time.Since(a.at) >= graphCacheTTL {
+				delete(c.answers, k)
+			}
+		}
 		c.answers[key] = cachedAnswer{value: v, at: time.Now()}
 		return v, nil
 	})

@@ -437,3 +437,31 @@ func TestGraphGroupsLikeProblems(t *testing.T) {
 	}
 	wantKind(t, g, kindLB, 1)
 }
+
+func TestCallCacheExpires(t *testing.T) {
+	var c callCache
+	fetches := 0
+	fetch := func(context.Context) (int, error) { fetches++; return fetches, nil }
+	ctx := context.Background()
+	if v, _ := cached(ctx, &c, "k", fetch); v != 1 {
+		t.Fatalf("first answer %d", v)
+	}
+	if v, _ := cached(ctx, &c, "k", fetch); v != 1 {
+		t.Errorf("fresh answer fetched again: %d", v)
+	}
+	c.answers["k"] = cachedAnswer{value: 1, at: time.Now().Add(-graphCacheTTL)}
+	c.answers["old"] = cachedAnswer{value: 0, at: time.Now().Add(-graphCacheTTL)}
+	if v, _ := cached(ctx, &c, "k", fetch); v != 2 {
+		t.Errorf("stale answer reused: %d", v)
+	}
+	if _, ok := c.answers["old"]; ok {
+		t.Error("a stale answer was kept")
+	}
+	failing := func(context.Context) (int, error) { return 0, fmt.Errorf("throttled") }
+	if _, err := cached(ctx, &c, "f", failing); err == nil {
+		t.Error("no error")
+	}
+	if _, ok := c.answers["f"]; ok {
+		t.Error("a failure was cached")
+	}
+}
