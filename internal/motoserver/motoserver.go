@@ -107,6 +107,9 @@ func start() (*server, error) {
 	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
+	// moto's own boto clients (Lambda, SQS) look for credentials too: never on
+	// the instance metadata address.
+	cmd.Env = append(os.Environ(), "AWS_EC2_METADATA_DISABLED=true")
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
