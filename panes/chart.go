@@ -47,19 +47,28 @@ func chartSparkline(values []float64, width int, style lipgloss.Style) string {
 	return s.View()
 }
 
-// chartPlot is a time-series line chart with a threshold line and a marked
-// instant, drawn in braille by ntcharts.
+// chartPlot is a time-series line chart with a threshold line and marked
+// instants, drawn in braille by ntcharts.
 type chartPlot struct {
 	Times      []time.Time
 	Values     []float64
 	Start, End time.Time
 	Threshold  float64
 	HasThresh  bool
-	Mark       time.Time // zero: no mark
+	Marks      []chartMark // drawn in order: an earlier mark keeps a shared cell
 	Line       lipgloss.Style
 	Thresh     lipgloss.Style
-	MarkStyle  lipgloss.Style
 	Axis       lipgloss.Style
+}
+
+// chartMark is an instant drawn as a dotted vertical line with a ┴ on the
+// axis, named by text so it reads without colour: Label on the top row (one
+// character at the line, a word beside it), Tick on the time-label row.
+type chartMark struct {
+	At          time.Time
+	Line        rune
+	Label, Tick string
+	Style       lipgloss.Style
 }
 
 // yRange returns the value range to plot: from zero (or the lowest value)
@@ -117,7 +126,7 @@ func (c chartPlot) Render(width, height int) []string {
 	}
 	// ntcharts labels evenly spaced times; the window's end is worth a label.
 	chartPutLabel(&ts.Canvas, ts.Origin().X, ts.Origin().Y+1, width, c.End.UTC().Format("15:04"), c.Axis)
-	c.drawMark(&ts)
+	c.drawMarks(&ts)
 	return strings.Split(ts.View(), "\n")
 }
 
@@ -137,24 +146,78 @@ func (c chartPlot) labelThreshold(ts *timeserieslinechart.Model, lo, hi float64)
 	ts.Canvas.SetCell(canvas.Point{X: x, Y: y}, canvas.NewCellWithStyle('┤', c.Thresh))
 }
 
-// drawMark draws a dotted vertical line at the marked instant, a ┴ on the
-// axis and "▲15:04:05" under it.
-func (c chartPlot) drawMark(ts *timeserieslinechart.Model) {
-	if c.Mark.IsZero() || c.Mark.Before(c.Start) || c.Mark.After(c.End) {
-		return
-	}
-	// The same mapping ntcharts uses for the braille dots of the data.
-	gw, origin := ts.GraphWidth(), ts.Origin()
-	frac := c.Mark.Sub(c.Start).Seconds() / c.End.Sub(c.Start).Seconds()
-	col := origin.X + 1 + int(math.Round(frac*float64(2*gw-1)))/2
-	cv := &ts.Canvas
-	for y := range origin.Y {
-		if cv.Cell(canvas.Point{X: col, Y: y}).Rune == 0 {
-			cv.SetCell(canvas.Point{X: col, Y: y}, canvas.NewCellWithStyle('┊', c.MarkStyle))
+// drawMarks draws the marks inside the window: their lines only through
+// empty cells, so the data stays visible, then their ticks and labels.
+func (c chartPlot) drawMarks(ts *timeserieslinechart.Model) {
+	gw, origin, cv := ts.GraphWidth(), ts.Origin(), &ts.Canvas
+	cols := make([]int, len(c.Marks))
+	for i, m := range c.Marks {
+		cols[i] = -1
+		if m.At.IsZero() || m.At.Before(c.Start) || m.At.After(c.End) {
+			continue
+		}
+		// The same mapping ntcharts uses for the braille dots of the data.
+		frac := m.At.Sub(c.Start).Seconds() / c.End.Sub(c.Start).Seconds()
+		cols[i] = origin.X + 1 + int(math.Round(frac*float64(2*gw-1)))/2
+		for y := range origin.Y {
+			if cv.Cell(canvas.Point{X: cols[i], Y: y}).Rune == 0 {
+				cv.SetCell(canvas.Point{X: cols[i], Y: y}, canvas.NewCellWithStyle(m.Line, m.Style))
+			}
 		}
 	}
-	cv.SetCell(canvas.Point{X: col, Y: origin.Y}, canvas.NewCellWithStyle('┴', c.MarkStyle))
-	chartPutLabel(cv, origin.X, origin.Y+1, col, "▲"+fmtClock(c.Mark), c.MarkStyle)
+	lines := map[rune]bool{}
+	for _, m := range c.Marks {
+		lines[m.Line] = true
+	}
+	for i, m := range c.Marks {
+		if cols[i] < 0 {
+			continue
+		}
+		if cv.Cell(canvas.Point{X: cols[i], Y: origin.Y}).Rune != '┴' {
+			cv.SetCell(canvas.Point{X: cols[i], Y: origin.Y}, canvas.NewCellWithStyle('┴', m.Style))
+		}
+		if m.Tick != "" {
+			chartPutLabel(cv, origin.X, origin.Y+1, cols[i], m.Tick, m.Style)
+		}
+		if m.Label != "" {
+			chartTopLabel(cv, origin.X+1, cols[i], origin.Y, m.Label, m.Style, lines)
+		}
+	}
+}
+
+// chartTopLabel writes a mark's label on the graph's top row, else on the
+// axis row: a single character at the mark's column (or next to it), a word
+// ending just left of it (or starting just right). It only covers empty
+// cells and mark lines on the top row, the axis line on the axis row, so it
+// never hides data or another label; when nowhere fits, it is left out.
+func chartTopLabel(cv *canvas.Model, minX, col, axisY int, text string, style lipgloss.Style, lines map[rune]bool) {
+	label := []rune(text)
+	from := []int{col, col + 1, col - 1}
+	if len(label) > 1 {
+		from = []int{col - len(label), col + 1}
+	}
+	free := func(x, y int) bool {
+		r := cv.Cell(canvas.Point{X: x, Y: y}).Rune
+		if x < minX || x >= cv.Width() {
+			return false
+		}
+		if y == axisY {
+			return r == '─' || (len(label) == 1 && x == col)
+		}
+		return r == 0 || lines[r]
+	}
+	for _, y := range []int{0, axisY} {
+		for _, x := range from {
+			fits := true
+			for i := range label {
+				fits = fits && free(x+i, y)
+			}
+			if fits {
+				cv.SetRunesWithStyle(canvas.Point{X: x, Y: y}, label, style)
+				return
+			}
+		}
+	}
 }
 
 // chartPutLabel writes text on the time-label row from col (moved left to

@@ -12,18 +12,22 @@ import (
 	"watchtrail/theme"
 )
 
-// The two lists of the drill-down that Move and NextSection act on.
+// The lists of the drill-down that Move and NextSection act on, in order.
 const (
-	detailTrail = iota
+	detailSuspects = iota
+	detailTrail
 	detailLogs
+	detailSections
 )
 
-// Detail is the drill-down of one alarm: its metric around the state change,
-// the CloudTrail events on its resource and the matching log lines.
+// Detail is the drill-down of one alarm: its metric around the state change
+// with the onset and the suspects marked, the ranked suspects, the
+// CloudTrail events of the related changes and the matching log lines.
 type Detail struct {
 	alarm         sources.Alarm
 	loading       bool
 	drill         *sources.DrillMsg
+	suspects      *List[sources.Suspect]    // most likely first
 	events        *List[sources.TrailEvent] // oldest first
 	logs          *List[sources.LogEvent]   // oldest first
 	section       int
@@ -37,6 +41,7 @@ type Detail struct {
 // NewDetail returns an empty drill-down.
 func NewDetail() *Detail {
 	return &Detail{
+		suspects: NewList[sources.Suspect](func(s sources.Suspect) string { return s.Event.ID }, nil),
 		events: NewList[sources.TrailEvent](func(e sources.TrailEvent) string { return e.ID }, nil),
 		logs:   NewList[sources.LogEvent](func(l sources.LogEvent) string { return l.Group + "\x00" + l.ID }, nil),
 	}
@@ -63,10 +68,12 @@ func (p *Detail) SetLoading(a sources.Alarm) {
 	p.relayout()
 }
 
-// SetDrill shows the gathered data. The selection starts on the likely
-// cause, or stays on the same event when the same alarm is refreshed.
+// SetDrill shows the gathered data. The focus starts on the top suspect and
+// the trail's selection on the likely cause; a refresh of the same alarm
+// keeps both selections on the same events.
 func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	prevEvent, hadEvent := p.SelectedEvent()
+	prevSuspect, hadSuspect := p.suspects.Selected()
 	refresh := p.drill != nil && msg.Alarm.Name == p.alarm.Name
 	p.drill, p.loading = &msg, false
 	if msg.Alarm.Name != "" {
@@ -76,17 +83,22 @@ func (p *Detail) SetDrill(msg sources.DrillMsg) {
 	slices.SortStableFunc(events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
 	logs := slices.Clone(msg.Logs)
 	slices.SortStableFunc(logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
+	p.suspects.SetItems(msg.Suspects)
 	p.events.SetItems(events)
 	p.logs.SetItems(logs)
 	p.relayout()
 	if !refresh {
-		p.section = detailTrail
+		p.section = detailSuspects
+		p.suspects.Select(0)
 		p.events.Select(max(slices.IndexFunc(events, func(e sources.TrailEvent) bool { return e.ID == msg.Cause && e.ID != "" }), 0))
 		p.logs.Select(detailFirstLog(logs, p.anchor()))
 		return
 	}
 	if hadEvent {
 		p.events.SelectKey(prevEvent.ID)
+	}
+	if hadSuspect {
+		p.suspects.SelectKey(prevSuspect.Event.ID)
 	}
 }
 
@@ -138,25 +150,39 @@ func (p *Detail) anchorState() sources.AlarmState {
 
 // Move moves the selection of the focused list.
 func (p *Detail) Move(delta int) {
-	if p.section == detailLogs {
-		p.logs.Move(delta)
-	} else {
+	switch p.section {
+	case detailSuspects:
+		p.suspects.Move(delta)
+	case detailTrail:
 		p.events.Move(delta)
+	default:
+		p.logs.Move(delta)
 	}
 }
 
-// NextSection moves the focus between the CloudTrail and log lists.
-func (p *Detail) NextSection() { p.section = 1 - p.section }
+// NextSection moves the focus to the next list: suspects, CloudTrail
+// events, log lines, and round again.
+func (p *Detail) NextSection() { p.section = (p.section + 1) % detailSections }
 
 // SelectedEvent returns the selected CloudTrail event.
 func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) { return p.events.Selected() }
 
-// Open is the title and raw text of the selected CloudTrail event's full
-// JSON record (or, in the log list, the whole log message), to show in full.
+// Open is the title and raw text of the selected suspect's or CloudTrail
+// event's full JSON record (or, in the log list, the whole log message), to
+// show in full.
 func (p *Detail) Open() (title, text string, ok bool) {
-	if p.section == detailTrail {
+	event := func(e sources.TrailEvent) (string, string, bool) {
+		return fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON, true
+	}
+	switch p.section {
+	case detailSuspects:
+		if s, ok := p.suspects.Selected(); ok {
+			return event(s.Event)
+		}
+		return "", "", false
+	case detailTrail:
 		if e, ok := p.SelectedEvent(); ok {
-			return fmt.Sprintf("CloudTrail event · %s by %s", e.Name, e.User), e.JSON, true
+			return event(e)
 		}
 		return "", "", false
 	}
@@ -167,12 +193,13 @@ func (p *Detail) Open() (title, text string, ok bool) {
 }
 
 // detailLayout is how the drill-down's height is shared: the header, the
-// errors, the chart and the two lists.
+// errors, the chart and the three sections (each a title and its rows; a
+// section given no rows is not drawn).
 type detailLayout struct {
-	header, errs []string
-	chartH       int
-	trail, logs  int // rows of each list
-	listsH       int
+	header, errs          []string
+	chartH                int
+	suspects, trail, logs int // rows of each section below its title
+	listsH                int
 }
 
 // layout shares the height between the parts for the current data.
@@ -195,22 +222,32 @@ func (p *Detail) layout() detailLayout {
 		l.errs = append(l.errs, theme.Error.Render(FitLine(text, innerW)))
 	}
 	rem := innerH - len(l.header) - len(l.errs)
+	suspectsNeed := p.suspectsNeed()
+	trailNeed, logsNeed := max(1, len(p.events.All())), max(1, len(p.logs.All()))
 	switch {
 	case rem >= 12:
-		// The chart gets what the lists do not need, within limits.
-		need := 2 + max(1, len(p.events.All())) + max(1, len(p.logs.All()))
+		// The chart gets what the sections do not need, within limits.
+		need := detailSections + suspectsNeed + trailNeed + logsNeed
 		l.chartH = boxClamp(max(rem*2/5, rem-need), 6, 20)
 	case rem >= 5:
 		l.chartH = 1
 	}
 	l.listsH = rem - l.chartH
-	rows := max(0, l.listsH-2)
+	if l.listsH < 6 { // room for the suspects only
+		l.suspects = max(0, l.listsH-1)
+		return l
+	}
+	// The suspects come first, but leave the other two sections a row each
+	// and, when there are many suspects, a third of the rows.
+	rows := l.listsH - detailSections
+	l.suspects = p.suspectsLayout(min(suspectsNeed, rows-2, max(8, rows*2/3))).rows()
+	rows -= l.suspects
 	l.trail = (rows + 1) / 2
 	l.logs = rows - l.trail
-	if need := max(1, len(p.events.All())); need < l.trail {
-		l.logs, l.trail = l.logs+l.trail-need, need
-	} else if need := max(1, len(p.logs.All())); need < l.logs {
-		l.trail, l.logs = l.trail+l.logs-need, need
+	if trailNeed < l.trail {
+		l.logs, l.trail = l.logs+l.trail-trailNeed, trailNeed
+	} else if logsNeed < l.logs {
+		l.trail, l.logs = l.trail+l.logs-logsNeed, logsNeed
 	}
 	return l
 }
@@ -219,6 +256,7 @@ func (p *Detail) layout() detailLayout {
 // changed.
 func (p *Detail) relayout() {
 	l := p.layout()
+	p.suspects.SetRows(p.suspectsLayout(l.suspects).items)
 	p.events.SetRows(l.trail)
 	p.logs.SetRows(l.logs)
 	p.chartLines = nil
@@ -287,45 +325,4 @@ func detailWindow(d *sources.DrillMsg) string {
 		text = start.Format("Jan 02 15:04") + "–" + end.Format("Jan 02 15:04") + " UTC"
 	}
 	return text
-}
-
-// chart draws the metric over the drill window in height lines: a legend
-// and a plot, or a single sparkline line when space is short.
-func (p *Detail) chart(width, height int) []string {
-	if height <= 0 {
-		return nil
-	}
-	a, s := p.alarm, p.drill.Series
-	if s.Spec.Metric == "" {
-		s.Spec = a.Metric
-	}
-	lineStyle := theme.Info
-	if len(s.Values) == 0 {
-		return []string{theme.Dim.Render(FitLine("no datapoints for "+s.Spec.Label()+" in the window", width))}
-	}
-	now := "now " + metricsValue(s)
-	if height < 4 {
-		label := s.Spec.Label()
-		tail := " " + now + "  " + theme.Error.Render("threshold "+fmtCondition(a, true))
-		sparkW := width - lipgloss.Width(label) - 1 - lipgloss.Width(tail)
-		return []string{FitLine(label+" "+chartSparkline(s.Values, max(0, sparkW), lineStyle)+tail, width)}
-	}
-	legend := lineStyle.Render("⠤⠤") + " " + s.Spec.Label() + " (" + now + ")  " +
-		theme.Error.Render("⠒⠒ threshold "+fmtCondition(a, true))
-	if anchor := p.anchor(); !anchor.IsZero() {
-		legend += "  " + theme.Warn.Render("┊ ▲ "+string(p.anchorState())+" at "+fmtClock(anchor))
-	}
-	plot := chartPlot{
-		Times: s.Times, Values: s.Values, Start: p.drill.Start, End: p.drill.End,
-		Threshold: a.Threshold, HasThresh: !strings.HasSuffix(fmtComparison(a.Comparison), "band"),
-		Mark: p.anchor(), Line: lineStyle, Thresh: theme.Error, MarkStyle: theme.Warn, Axis: theme.Dim,
-	}
-	if !plot.End.After(plot.Start) && len(s.Times) > 0 {
-		plot.Start, plot.End = s.Times[0], s.Times[len(s.Times)-1]
-	}
-	rows := plot.Render(width, height-1)
-	if rows == nil {
-		return []string{FitLine(legend, width)}
-	}
-	return append([]string{FitLine(legend, width)}, rows...)
 }

@@ -12,19 +12,27 @@ import (
 	"watchtrail/theme"
 )
 
-// lists draws the CloudTrail and log sections in the rows l gives them.
+// lists draws the suspects, CloudTrail and log sections in the rows l gives
+// them; a section given no rows is left out, title and all.
 func (p *Detail) lists(width int, l detailLayout) []string {
 	if l.listsH <= 0 {
 		return nil
 	}
-	res := strings.Join(sources.ResourceNames(p.alarm), ", ")
+	names := sources.ResourceNames(p.alarm)
+	for i, n := range names {
+		names[i] = detailShortID(n)
+	}
+	res := strings.Join(names, ", ")
 	if res == "" {
 		res = "the resource"
 	}
-	var lines []string
-	lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail events on %s (%d)", res, len(p.events.All())), width))
-	lines = append(lines, p.trailRows(width, l.trail)...)
-	if l.listsH >= 2 {
+	lines := []string{p.sectionTitle(detailSuspects, fmt.Sprintf("Suspects (%d)", len(p.suspects.All())), width)}
+	lines = append(lines, p.suspectRows(width, l.suspects)...)
+	if l.trail > 0 {
+		lines = append(lines, p.sectionTitle(detailTrail, fmt.Sprintf("CloudTrail changes on %s and related resources (%d)", res, len(p.events.All())), width))
+		lines = append(lines, p.trailRows(width, l.trail)...)
+	}
+	if l.logs > 0 {
 		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs.All())), width))
 		lines = append(lines, p.logRows(width, l.logs)...)
 	}

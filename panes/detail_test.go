@@ -31,8 +31,9 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	for _, want := range []string{
 		"ALARM  web-cpu-high", "CPUUtilization i-0abc (Average) > 80 %", "window Mar 05 19:05–19:45 UTC",
 		"⚠ error — logs: AccessDeniedException on /app/secret",
-		"threshold > 80 %", "80┤", "▲19:35:00", "┴", "┊", "19:05", "19:45",
-		"CloudTrail events on i-0abc (4)", "AccessDenied", "mallory", "203.0.113.7",
+		"⠒⠒ > 80 %", "80┤", "▲19:35:00", "┴", "┊", "19:05", "19:45",
+		"▸ Suspects (1)", "likely cause: ModifyInstanceAttribute by alice on instance i-0abc", "╎", "onset",
+		"CloudTrail changes on i-0abc and related resources (4)", "AccessDenied", "mallory", "203.0.113.7",
 		"Log lines (3)", "ERROR worker pool exhausted", "request timed out",
 	} {
 		if !strings.Contains(out, want) {
@@ -42,14 +43,14 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 	if again := ansi.Strip(fxDraw(p, 80, 22)); again != out {
 		t.Errorf("rendering should be deterministic:\n%s", again)
 	}
-	if line := detailTestLine(out, "80┤"); strings.Count(line, "⠒") < 40 {
+	if line := detailTestLine(ansi.Strip(fxDraw(p, 120, 40)), "80┤"); strings.Count(line, "⠒")+strings.Count(line, "⠤") < 40 {
 		t.Errorf("the threshold should be a line across the chart: %q", line)
 	}
-	if line := detailTestLine(out, "ModifyInstanceAttribu"); !strings.Contains(line, "← likely cause") || !strings.Contains(line, "◆") || !strings.HasPrefix(strings.TrimLeft(line, "┃"), "›") {
-		t.Errorf("the successful write before the change should be flagged and selected: %q", line)
+	if line := detailTestLine(out, "◆ ModifyInstanceAttribu"); !strings.Contains(line, "← likely cause") || !strings.HasPrefix(strings.TrimLeft(line, "┃"), "›") {
+		t.Errorf("the likely cause should be flagged and selected in the trail: %q", line)
 	}
-	if strings.Count(out, "likely cause") != 1 {
-		t.Errorf("exactly one likely cause expected:\n%s", out)
+	if strings.Count(out, "← likely cause") != 2 {
+		t.Errorf("the likely cause should be flagged once among the suspects and once in the trail:\n%s", out)
 	}
 	if e, ok := p.SelectedEvent(); !ok || e.ID != "e2" {
 		t.Errorf("SelectedEvent = %v %v", e.ID, ok)
@@ -122,6 +123,7 @@ func TestDetailLoadingAndRefresh(t *testing.T) {
 		t.Fatalf("Alarm() = %q", p.Alarm().Name)
 	}
 	p.SetDrill(fxDrill())
+	p.NextSection()
 	p.Move(-1) // onto DescribeInstances
 	p.SetLoading(fxAlarms()[0])
 	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "DescribeInstances") {
@@ -155,6 +157,7 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 	}
 
 	p.NextSection()
+	p.NextSection()
 	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(detailTestLine(out, "request timed out"), "›") {
 		t.Fatalf("the log list should open on the failure nearest the state change:\n%s", out)
 	}
@@ -171,7 +174,7 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 		t.Fatalf("log line view:\n%s", out)
 	}
 	p.NextSection()
-	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "▸ CloudTrail") {
+	if out := ansi.Strip(fxDraw(p, 80, 22)); !strings.Contains(out, "▸ Suspects") {
 		t.Fatalf("NextSection should cycle back:\n%s", out)
 	}
 }
@@ -187,12 +190,16 @@ func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	drill.Trail[3].ErrorCode = evil
 	drill.Trail[3].Resources = []string{evil}
 	drill.Logs[0].Group = evil
+	drill.Trail[1].User = evil // a suspect's
+	drill.Graph.Problems = []string{"could not see role " + evil + "'s relations: " + evil}
 	drill.Errors = append(drill.Errors, errors.New(fxEvil))
+	drill = fxTriage(drill)
 	p := NewDetail()
 	p.SetLoading(drill.Alarm)
 	fxNoInjectedEscapes(t, fxDraw(p, 120, 40))
 	p.SetDrill(drill)
 	fxNoInjectedEscapes(t, fxDraw(p, 120, 40))
+	p.NextSection()
 	p.Move(100) // the event whose JSON carries raw escapes
 	v, _ := fxOpen(p)
 	out := fxDraw(v, 120, 40)
@@ -276,7 +283,8 @@ func TestChartPlotWithoutThresholdStillDrawsTheMetric(t *testing.T) {
 func TestChartPlotOddValuesAndSizes(t *testing.T) {
 	fxPlainColors(t)
 	for _, values := range [][]float64{{1e20, -1e20}, {0.000123, 0.000125}, {5}, {}} {
-		c := chartPlot{Start: fxChanged.Add(-time.Hour), End: fxChanged, Threshold: 3, HasThresh: true, Mark: fxChanged.Add(-time.Minute)}
+		c := chartPlot{Start: fxChanged.Add(-time.Hour), End: fxChanged, Threshold: 3, HasThresh: true,
+			Marks: []chartMark{{At: fxChanged.Add(-time.Minute), Line: '┊', Tick: "▲", Label: "1"}, {At: fxChanged.Add(-30 * time.Minute), Line: '╎', Label: "onset"}}}
 		for i, v := range values {
 			c.Times = append(c.Times, c.Start.Add(time.Duration(i)*time.Minute))
 			c.Values = append(c.Values, v)

@@ -70,7 +70,7 @@ func fxDrill() sources.DrillMsg {
 		}
 		series.Times, series.Values = append(series.Times, t), append(series.Values, v)
 	}
-	return sources.DrillMsg{
+	msg := sources.DrillMsg{
 		Alarm: a, Start: start, End: end, Series: series,
 		Trail: []sources.TrailEvent{
 			{ID: "e1", Time: fxChanged.Add(-25 * time.Minute), Name: "DescribeInstances", Source: "ec2.amazonaws.com", User: "bob", SourceIP: "10.0.0.1", ReadOnly: true, JSON: `{"eventName":"DescribeInstances"}`},
@@ -85,8 +85,23 @@ func fxDrill() sources.DrillMsg {
 			{ID: "l3", Group: "/app/web", Time: fxChanged, Message: "request timed out after 30s"},
 		},
 		Errors: []error{errors.New("logs: AccessDeniedException on /app/secret")},
-		Cause:  "e2",
 	}
+	return fxTriage(msg)
+}
+
+// fxTriage ranks the drill's trail as the triage engine does, against a
+// graph of the alarmed resource alone.
+func fxTriage(msg sources.DrillMsg) sources.DrillMsg {
+	msg.Onset = sources.FindOnset(msg.Series, msg.Alarm, msg.Start, fxChanged)
+	cutoff := msg.Onset.Time.Add(msg.Alarm.Metric.Period)
+	graph := sources.ResourceGraph{Resources: sources.AlarmResources(msg.Alarm)}
+	msg.Suspects = sources.RankSuspects(msg.Trail, graph, msg.Alarm, msg.Onset.Time, cutoff)
+	msg.Verdict = sources.Verdict(msg.Suspects, len(msg.Trail))
+	msg.Cause = ""
+	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
+		msg.Cause = msg.Suspects[0].Event.ID
+	}
+	return msg
 }
 
 // fxPlainColors makes styles render without escape codes for the test.

@@ -1,0 +1,171 @@
+package panes
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"watchtrail/sources"
+	"watchtrail/theme"
+)
+
+// detailMaxProblems is how many "could not see …" lines the suspects
+// section shows; the last one counts the rest.
+const detailMaxProblems = 3
+
+// suspectsShape is how the suspects section uses its rows: the verdict,
+// the problems of the resource graph, then the suspects, each on two lines
+// (what, who and where; then what it set and why it ranks there) when all
+// of the top few fit that way, else on one.
+type suspectsShape struct {
+	verdict         bool
+	problems, items int
+	perItem         int
+}
+
+// rows is how many rows the shape fills.
+func (s suspectsShape) rows() int {
+	if !s.verdict {
+		return 0
+	}
+	return 1 + s.problems + s.items*s.perItem
+}
+
+// suspectsNeed is how many rows the suspects section would like.
+func (p *Detail) suspectsNeed() int {
+	return 1 + min(len(p.drill.Graph.Problems), detailMaxProblems) + 2*len(p.suspects.All())
+}
+
+func (p *Detail) suspectsLayout(rows int) suspectsShape {
+	s := suspectsShape{perItem: 1}
+	if rows <= 0 || p.drill == nil {
+		return s
+	}
+	s.verdict, rows = true, rows-1
+	n := len(p.suspects.All())
+	s.problems = min(len(p.drill.Graph.Problems), max(0, rows-min(1, n)), detailMaxProblems)
+	rows -= s.problems
+	if n > 0 && rows >= 2*min(n, 2) {
+		s.perItem = 2
+	}
+	s.items = min(n, rows/s.perItem)
+	return s
+}
+
+// suspectRows draws the suspects section's rows: the verdict, what could not
+// be seen, and the ranked suspects.
+func (p *Detail) suspectRows(width, rows int) []string {
+	shape := p.suspectsLayout(rows)
+	if !shape.verdict {
+		return nil
+	}
+	lines := []string{p.verdictLine(width)}
+	problems := p.drill.Graph.Problems
+	for i := range shape.problems {
+		text := "  ⚠ " + problems[i]
+		if i == shape.problems-1 && shape.problems < len(problems) {
+			text += fmt.Sprintf(" (+%d more)", len(problems)-shape.problems)
+		}
+		lines = append(lines, theme.Warn.Render(FitLine(text, width)))
+	}
+	suspects := p.suspects.All()
+	callW, userW := 0, 0
+	for _, s := range suspects {
+		callW = max(callW, lipgloss.Width(sources.CallName(s.Event.Name)))
+		userW = max(userW, lipgloss.Width(s.Event.User))
+	}
+	if width < 100 {
+		callW, userW = min(callW, 22), min(userW, 12)
+	} else {
+		callW, userW = min(callW, 30), min(userW, 24)
+	}
+	rankW := len(fmt.Sprint(len(suspects))) + 1
+	from, to := p.suspects.Visible()
+	for i := from; i < to; i++ {
+		s := suspects[i]
+		marker, highlight := p.marker(detailSuspects, i, p.suspects.Index())
+		callStyle := lipgloss.NewStyle().Bold(true)
+		if s.Late || s.Hops < 0 {
+			callStyle = theme.Dim
+		}
+		head := fmt.Sprintf("%*s ", rankW, fmt.Sprint(i+1, ".")) + fmtClock(s.Event.Time) + " " +
+			callStyle.Render(FitLine(sources.CallName(s.Event.Name), callW)) + " " + FitLine(s.Event.User, userW) + " "
+		pathW := width - lipgloss.Width(marker) - lipgloss.Width(head)
+		if shape.perItem == 1 { // leave the reason some room on the line
+			pathW /= 2
+		}
+		head += detailPath(s, pathW)
+		var why []string
+		if s.Likely {
+			why = append(why, theme.Warn.Bold(true).Render("← likely cause"))
+		}
+		if s.Change != "" {
+			why = append(why, theme.Info.Render(s.Change))
+		}
+		why = append(why, theme.Dim.Render(detailShortID(s.Reason)))
+		if shape.perItem == 1 {
+			lines = append(lines, detailRow(marker, head+"  "+strings.Join(why, " · "), highlight, width))
+			continue
+		}
+		lines = append(lines, detailRow(marker, head, highlight, width),
+			detailRow("  ", strings.Repeat(" ", rankW+1)+strings.Join(why, " · "), highlight, width))
+	}
+	return lines
+}
+
+// verdictLine is the engine's conclusion, stressed when it names a cause.
+func (p *Detail) verdictLine(width int) string {
+	verdict := detailShortID(p.drill.Verdict)
+	if verdict == "" {
+		verdict = "no changes ranked"
+	}
+	if len(p.drill.Suspects) > 0 && p.drill.Suspects[0].Likely {
+		return theme.Warn.Bold(true).Render(FitLine("  "+verdict, width))
+	}
+	return FitLine("  "+verdict, width)
+}
+
+// detailPath fits a suspect's relation path into width: IDs shortened, then
+// the middle hops elided ("prod-web → … → sg sg-0c4d"), keeping the changed
+// resource at the end, which is what the path is there to show.
+func detailPath(s sources.Suspect, width int) string {
+	if s.Hops < 0 {
+		return theme.Dim.Render(FitLine(s.Relation, width))
+	}
+	parts := strings.Split(s.Relation, " → ")
+	for i := range parts {
+		parts[i] = detailShortID(parts[i])
+	}
+	first := parts[0]
+	if j := strings.LastIndexByte(first, ' '); j >= 0 { // the alarmed resource's kind is in the header
+		first = first[j+1:]
+	}
+	candidates := []string{strings.Join(parts, " → ")}
+	for keep := len(parts) - 2; keep >= 1; keep-- {
+		candidates = append(candidates, strings.Join(append([]string{first, "…"}, parts[len(parts)-keep:]...), " → "))
+	}
+	if len(parts) > 1 {
+		candidates = append(candidates, "… → "+parts[len(parts)-1])
+	}
+	for _, c := range candidates {
+		if lipgloss.Width(c) <= width {
+			return c
+		}
+	}
+	return FitLine(candidates[len(candidates)-1], width)
+}
+
+// detailGeneratedID is an ID of the form kind/name/hash, as load balancers
+// and target groups have ("app/prod-web/50dc6c495c0c9188"): its name says it.
+var detailGeneratedID = regexp.MustCompile(`^(?:[^/\s]+/)+([^/\s]+)/[0-9a-f]{8,}$`)
+
+// detailShortID shortens the generated IDs in a label to their names.
+func detailShortID(label string) string {
+	words := strings.Fields(label)
+	for i, w := range words {
+		words[i] = detailGeneratedID.ReplaceAllString(w, "$1")
+	}
+	return strings.Join(words, " ")
+}
