@@ -42,8 +42,8 @@ type Detail struct {
 func NewDetail() *Detail {
 	return &Detail{
 		suspects: NewList[sources.Suspect](func(s sources.Suspect) string { return s.Event.ID }, nil),
-		events: NewList[sources.TrailEvent](func(e sources.TrailEvent) string { return e.ID }, nil),
-		logs:   NewList[sources.LogEvent](func(l sources.LogEvent) string { return l.Group + "\x00" + l.ID }, nil),
+		events:   NewList[sources.TrailEvent](func(e sources.TrailEvent) string { return e.ID }, nil),
+		logs:     NewList[sources.LogEvent](func(l sources.LogEvent) string { return l.Group + "\x00" + l.ID }, nil),
 	}
 }
 
