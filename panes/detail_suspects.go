@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"watchtrail/sources"
 	"watchtrail/theme"
@@ -101,8 +102,8 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		if s.Likely {
 			why = append(why, theme.Warn.Bold(true).Render("← likely cause"))
 		}
-		if s.Change != "" {
-			why = append(why, theme.Info.Render(s.Change))
+		if s.Change != "" { // at most half the line, so the reason shows too
+			why = append(why, theme.Info.Render(detailFit(detailShortARNs(s.Change), max(20, (width-rankW-3)/2))))
 		}
 		why = append(why, theme.Dim.Render(detailShortID(s.Reason)))
 		if shape.perItem == 1 {
@@ -168,4 +169,23 @@ func detailShortID(label string) string {
 		words[i] = detailGeneratedID.ReplaceAllString(w, "$1")
 	}
 	return strings.Join(words, " ")
+}
+
+// detailARN is an ARN inside a text.
+var detailARN = regexp.MustCompile(`arn:aws[\w-]*:[^\s,"]+`)
+
+// detailShortARNs shortens the ARNs in a text to their last part:
+// "arn:aws:iam::aws:policy/AmazonDynamoDBFullAccess" → "AmazonDynamoDBFullAccess".
+func detailShortARNs(text string) string {
+	return detailARN.ReplaceAllStringFunc(text, func(arn string) string {
+		return arn[strings.LastIndexAny(arn, ":/")+1:]
+	})
+}
+
+// detailFit truncates text to width cells, without padding.
+func detailFit(text string, width int) string {
+	if lipgloss.Width(text) <= width {
+		return text
+	}
+	return ansi.Truncate(text, width, "…")
 }

@@ -89,13 +89,15 @@ func fxDrill() sources.DrillMsg {
 	return fxTriage(msg)
 }
 
-// fxTriage ranks the drill's trail as the triage engine does, against a
-// graph of the alarmed resource alone.
+// fxTriage ranks the drill's trail as the triage engine does, against its
+// graph (the alarmed resource alone when it has none).
 func fxTriage(msg sources.DrillMsg) sources.DrillMsg {
 	msg.Onset = sources.FindOnset(msg.Series, msg.Alarm, msg.Start, fxChanged)
 	cutoff := msg.Onset.Time.Add(msg.Alarm.Metric.Period)
-	graph := sources.ResourceGraph{Resources: sources.AlarmResources(msg.Alarm)}
-	msg.Suspects = sources.RankSuspects(msg.Trail, graph, msg.Alarm, msg.Onset.Time, cutoff)
+	if len(msg.Graph.Resources) == 0 {
+		msg.Graph.Resources = sources.AlarmResources(msg.Alarm)
+	}
+	msg.Suspects = sources.RankSuspects(msg.Trail, msg.Graph, msg.Alarm, msg.Onset.Time, cutoff)
 	msg.Verdict = sources.Verdict(msg.Suspects, len(msg.Trail))
 	msg.Cause = ""
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
