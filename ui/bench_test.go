@@ -7,6 +7,7 @@ import (
 
 	"fmt"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -49,6 +50,39 @@ func BenchmarkDrillDownView(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// BenchmarkDrillDownPaint is the time from the triage analysis arriving to
+// the drill-down painted (the Update that lays out the sections and draws the
+// chart, then the frame), at 80x24, 120x40 and 200x60, for both demo
+// incidents: the budget is well under a second.
+func BenchmarkDrillDownPaint(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		at    time.Duration
+		alarm string
+	}{{"checkout", incidentAfter + 2*time.Minute, "checkout-api-duration-p99"}, {"web", incidentAfter + 15*time.Minute, "prod-web-alb-5xx"}} {
+		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+			b.Run(fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1]), func(b *testing.B) {
+				panetest.UseProfile(b, termenv.ANSI256)
+				m, _ := newDemoModel(b, c.at, size[0], size[1])
+				pump(b, m)
+				i := slices.IndexFunc(m.alarmList, func(a sources.Alarm) bool { return a.Name == c.alarm })
+				if i < 0 {
+					b.Fatalf("no alarm %s", c.alarm)
+				}
+				msg := m.openDrill(m.alarmList[i])().(sources.DrillMsg)
+				if len(msg.Suspects) == 0 {
+					b.Fatal("no suspects to paint")
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					m.Update(msg)
+					_ = m.View()
+				}
+			})
+		}
 	}
 }
 
