@@ -16,6 +16,7 @@ import (
 	"watchtrail/internal/motoserver"
 	"watchtrail/internal/offline"
 	"watchtrail/internal/tmuxtest"
+	"watchtrail/panes/panetest"
 )
 
 func buildBinary(t *testing.T, flags ...string) string {
@@ -63,7 +64,14 @@ func TestEndToEndDemoIncidentDrillDown(t *testing.T) {
 	s.WaitFor(15*time.Second, "DEMO", "Alarms", "Metrics", "Logs", "CloudTrail", "all clear")
 	s.WaitFor(60*time.Second, "firing", "ALARM")
 	s.Keys("Enter")
-	s.WaitFor(15*time.Second, "Drill-down", "UpdateFunctionConfiguration", "alice", "likely cause")
+	drill := s.WaitFor(15*time.Second, "Drill-down", "▸ Suspects", "› 1. ", "likely cause: UpdateFunctionConfiguration by alice")
+	if first := panetest.LineWith(drill, "› 1. "); !strings.Contains(first, "UpdateFunctionConfigu") || !strings.Contains(first, "alice") {
+		t.Fatalf("the first suspect should be alice's change:\n%s", drill)
+	}
+	s.Keys("Enter") // the focused top suspect's CloudTrail record
+	s.WaitFor(5*time.Second, "CloudTrail event · UpdateFunctionConfiguration", `"memorySize": 128`)
+	s.Keys("Escape")
+	s.WaitFor(5*time.Second, "▸ Suspects")
 	s.Keys("Escape")
 	s.WaitFor(5*time.Second, "Alarms", "CloudTrail")
 	s.Resize(80, 24)
