@@ -2,7 +2,6 @@ package panes
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -63,7 +62,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 	}
 	nameW, userW := 0, 0
 	for _, e := range events {
-		nameW = max(nameW, lipgloss.Width(detailEventName(e)))
+		nameW = max(nameW, lipgloss.Width(sources.CallName(e.Name)))
 		userW = max(userW, lipgloss.Width(e.User))
 	}
 	capName, capUser := 30, 24
@@ -93,7 +92,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 		if len(e.Resources) > 0 {
 			extra = append(extra, theme.Dim.Render(detailShortResources(e.Resources)))
 		}
-		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(detailEventName(e), nameW)) + " " +
+		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(sources.CallName(e.Name), nameW)) + " " +
 			FitLine(e.User, userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}
@@ -135,15 +134,6 @@ func detailRow(marker, line string, highlight bool, width int) string {
 		return theme.Selected.Render(FitLine(marker+ansi.Strip(line), width))
 	}
 	return FitLine(marker+line, width)
-}
-
-// detailAPIVersion is the API version CloudTrail appends to some event
-// names: Lambda's "UpdateFunctionConfiguration20150331v2".
-var detailAPIVersion = regexp.MustCompile(`([a-z])20\d{6}(v\d+)?$`)
-
-// detailEventName is the event name without an API version suffix.
-func detailEventName(e sources.TrailEvent) string {
-	return detailAPIVersion.ReplaceAllString(e.Name, "$1")
 }
 
 // detailShortGroup names a log line's source briefly: the last part of its

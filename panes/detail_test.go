@@ -250,8 +250,8 @@ func TestDetailEventNameDropsAPIVersion(t *testing.T) {
 		"RunInstances":                          "RunInstances",
 		"Version20150331":                       "Version",
 	} {
-		if got := detailEventName(sources.TrailEvent{Name: name}); got != want {
-			t.Errorf("detailEventName(%q) = %q, want %q", name, got, want)
+		if got := sources.CallName(name); got != want {
+			t.Errorf("CallName(%q) = %q, want %q", name, got, want)
 		}
 	}
 }
