@@ -62,7 +62,12 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 		name  string
 		at    time.Duration
 		alarm string
-	}{{"checkout", incidentAfter + 2*time.Minute, "checkout-api-duration-p99"}, {"web", incidentAfter + 15*time.Minute, "prod-web-alb-5xx"}} {
+		full  bool
+	}{
+		{"checkout", incidentAfter + 2*time.Minute, "checkout-api-duration-p99", false},
+		{"web", incidentAfter + 15*time.Minute, "prod-web-alb-5xx", false},
+		{"web_full", incidentAfter + 15*time.Minute, "prod-web-alb-5xx", true},
+	} {
 		for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 			b.Run(fmt.Sprintf("%s_%dx%d", c.name, size[0], size[1]), func(b *testing.B) {
 				panetest.UseProfile(b, termenv.ANSI256)
@@ -76,6 +81,9 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 				if len(msg.Suspects) == 0 {
 					b.Fatal("no suspects to paint")
 				}
+				if c.full {
+					msg = fullDrill(msg)
+				}
 				b.ReportAllocs()
 				for b.Loop() {
 					m.Update(msg)
@@ -84,6 +92,26 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 			})
 		}
 	}
+}
+
+// fullDrill fills an analysis to the engine's limits: 20 suspects, a
+// thousand trail events, 500 log lines and ten graph problems.
+func fullDrill(msg sources.DrillMsg) sources.DrillMsg {
+	for i := 0; len(msg.Suspects) < 20; i++ {
+		s := msg.Suspects[i%len(msg.Suspects)]
+		s.Event.ID += fmt.Sprint("-", i)
+		msg.Suspects = append(msg.Suspects, s)
+	}
+	for i := 0; len(msg.Trail) < 1000; i++ {
+		e := msg.Trail[i%len(msg.Trail)]
+		e.ID += fmt.Sprint("-", i)
+		msg.Trail = append(msg.Trail, e)
+	}
+	msg.Logs = syntheticLogs(0, 500)
+	for i := range 10 {
+		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("could not see sg sg-%d's relations: access denied", i))
+	}
+	return msg
 }
 
 // BenchmarkLogIngest is the throughput of log events through Update, in
