@@ -102,10 +102,15 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		if s.Likely {
 			why = append(why, theme.Warn.Bold(true).Render("← likely cause"))
 		}
-		if s.Change != "" { // at most half the line, so the reason shows too
-			why = append(why, theme.Info.Render(detailFit(detailShortARNs(s.Change), max(20, (width-rankW-3)/2))))
+		reason := detailShortID(s.Reason)
+		if s.Change != "" {
+			// What it set may take what the reason leaves, and at least half
+			// the line, so the reason shows too.
+			room := width - rankW - 3
+			changeW := max(20, room/2, room-lipgloss.Width(strings.Join(append(why, reason), " · "))-3)
+			why = append(why, theme.Info.Render(detailFit(detailShortARNs(s.Change), changeW)))
 		}
-		why = append(why, theme.Dim.Render(detailShortID(s.Reason)))
+		why = append(why, theme.Dim.Render(reason))
 		if shape.perItem == 1 {
 			lines = append(lines, detailRow(marker, head+"  "+strings.Join(why, " · "), highlight, width))
 			continue
