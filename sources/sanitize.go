@@ -14,7 +14,8 @@ const MaxLineBytes = 4096
 // Sanitize makes text from AWS (log lines, CloudTrail fields) safe to print in
 // a terminal: escape sequences are removed whole, other control characters
 // and invalid UTF-8 become visible placeholders, tabs become spaces, newlines
-// become "⏎", and the result is at most MaxLineBytes long.
+// become "⏎", grapheme clusters terminals draw at different widths are
+// replaced (see safeGraphemes), and the result is at most MaxLineBytes long.
 func Sanitize(text string) string {
 	if isPlain(text) && len(text) <= MaxLineBytes {
 		return text
@@ -47,7 +48,7 @@ func Sanitize(text string) string {
 		}
 		i += size
 	}
-	return b.String()
+	return safeGraphemes(b.String())
 }
 
 // isPlain is the fast path: printable ASCII only.
