@@ -69,6 +69,7 @@ type Proxy struct {
 	mu      sync.Mutex
 	srv     *http.Server
 	l       net.Listener
+	closed  bool
 	rules   []Rule
 	matched []int // requests each rule matched so far
 	calls   []Call
@@ -141,9 +142,9 @@ func (p *Proxy) Down() {
 // Up listens again on the same address after Down.
 func (p *Proxy) Up() error {
 	p.mu.Lock()
-	up := p.srv != nil
+	up, closed := p.srv != nil, p.closed
 	p.mu.Unlock()
-	if up {
+	if up || closed {
 		return nil
 	}
 	var l net.Listener
@@ -159,7 +160,12 @@ func (p *Proxy) Up() error {
 }
 
 // Close stops the proxy for good.
-func (p *Proxy) Close() { p.Down() }
+func (p *Proxy) Close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.Down()
+}
 
 // Calls returns every request seen so far, in arrival order.
 func (p *Proxy) Calls() []Call {
