@@ -19,8 +19,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/transport/http/protocol/awsquery"
-
-	"watchtrail/sources"
 )
 
 // backend answers the calls the tests make with minimal valid bodies in
@@ -96,39 +94,33 @@ func TestRecordsServiceAndAction(t *testing.T) {
 	}
 }
 
-// The SDK reads the injected errors as the services' own: the same error
-// code, and the same Problem for the status line.
+// The SDK reads the injected errors as the services' own error codes (how
+// the sources sort them is tested in awssrc's fault suite).
 func TestInjectsTheServicesErrors(t *testing.T) {
 	p := Start(t, backend(t))
 	for _, tc := range []struct {
 		service string
 		fault   Fault
 		code    string
-		problem sources.Problem
 	}{
-		{"logs", Throttle, "ThrottlingException", sources.ProblemThrottled},
-		{"monitoring", Throttle, "Throttling", sources.ProblemThrottled},
-		{"cloudtrail", Throttle, "ThrottlingException", sources.ProblemThrottled},
-		{"s3", Throttle, "SlowDown", sources.ProblemThrottled},
-		{"logs", ExpiredToken, "ExpiredTokenException", sources.ProblemCredentials},
-		{"monitoring", ExpiredToken, "ExpiredToken", sources.ProblemCredentials},
-		{"cloudtrail", InvalidToken, "UnrecognizedClientException", ""},
-		{"monitoring", InvalidToken, "InvalidClientTokenId", sources.ProblemCredentials},
-		{"s3", ExpiredToken, "ExpiredToken", sources.ProblemCredentials},
-		{"logs", ServerError, "InternalFailure", sources.ProblemService},
-		{"monitoring", Unavailable, "ServiceUnavailable", sources.ProblemService},
-		{"s3", ServerError, "InternalError", sources.ProblemService},
+		{"logs", Throttle, "ThrottlingException"},
+		{"monitoring", Throttle, "Throttling"},
+		{"cloudtrail", Throttle, "ThrottlingException"},
+		{"s3", Throttle, "SlowDown"},
+		{"logs", ExpiredToken, "ExpiredTokenException"},
+		{"monitoring", ExpiredToken, "ExpiredToken"},
+		{"cloudtrail", InvalidToken, "UnrecognizedClientException"},
+		{"monitoring", InvalidToken, "InvalidClientTokenId"},
+		{"s3", ExpiredToken, "ExpiredToken"},
+		{"logs", ServerError, "InternalFailure"},
+		{"monitoring", Unavailable, "ServiceUnavailable"},
+		{"s3", ServerError, "InternalError"},
 	} {
 		p.SetRules(Rule{Service: tc.service, Fault: tc.fault})
 		err := calls[tc.service](ctx(t), p.URL())
 		var apiErr smithy.APIError
 		if !errors.As(err, &apiErr) || apiErr.ErrorCode() != tc.code {
 			t.Errorf("%s %s: got %v, want error code %s", tc.service, tc.fault, err, tc.code)
-			continue
-		}
-		// UnrecognizedClientException's label is the cli helper's to fix (issue 11 item 7).
-		if got := sources.Classify(err); tc.problem != "" && got != tc.problem {
-			t.Errorf("%s %s: classified %q, want %q", tc.service, tc.fault, got, tc.problem)
 		}
 	}
 }

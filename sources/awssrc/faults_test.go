@@ -141,3 +141,38 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 		t.Errorf("metrics after the faults: %v", err)
 	}
 }
+
+// Each injected fault reaches the status line as its Problem, whatever the
+// service's protocol.
+func TestFaultsClassified(t *testing.T) {
+	through, _, proxy := faultySource(t)
+	calls := map[string]func(context.Context) error{
+		"monitoring": func(ctx context.Context) error { _, err := through.ListAlarms(ctx); return err },
+		"logs": func(ctx context.Context) error {
+			_, _, err := through.FetchLogPage(ctx, sources.LogQuery{Group: "/watchtrail/none"}, "")
+			return err
+		},
+	}
+	for _, tc := range []struct {
+		fault faultproxy.Fault
+		want  sources.Problem
+	}{
+		{faultproxy.Throttle, sources.ProblemThrottled},
+		{faultproxy.ExpiredToken, sources.ProblemCredentials},
+		{faultproxy.InvalidToken, sources.ProblemCredentials},
+		{faultproxy.ServerError, sources.ProblemService},
+		{faultproxy.Unavailable, sources.ProblemService},
+		{faultproxy.Reset, sources.ProblemUnreachable},
+	} {
+		proxy.SetRules(faultproxy.Rule{Fault: tc.fault})
+		for service, call := range calls {
+			if got := sources.Classify(call(ctxFor(t))); got != tc.want {
+				t.Errorf("%s %s: %q, want %q", service, tc.fault, got, tc.want)
+			}
+		}
+	}
+	proxy.Down()
+	if got := sources.Classify(calls["logs"](ctxFor(t))); got != sources.ProblemUnreachable {
+		t.Errorf("endpoint down: %q, want %q", got, sources.ProblemUnreachable)
+	}
+}
