@@ -198,3 +198,26 @@ func TestDownRefusesUntilUp(t *testing.T) {
 		t.Errorf("up again: %v", err)
 	}
 }
+
+func TestIdentifyRESTCalls(t *testing.T) {
+	auth := func(service string) string {
+		return "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/" + service + "/aws4_request, SignedHeaders=host, Signature=x"
+	}
+	for _, tc := range []struct{ service, method, url, want string }{
+		{"lambda", "GET", "/2015-03-31/functions/orders", "GetFunction"},
+		{"lambda", "GET", "/2015-03-31/functions/orders/aliases", "ListAliases"},
+		{"lambda", "GET", "/2015-03-31/event-source-mappings/?FunctionName=orders", "ListEventSourceMappings"},
+		{"lambda", "PUT", "/2015-03-31/functions/orders/configuration", "UpdateFunctionConfiguration"},
+		{"s3", "GET", "/bucket?list-type=2&prefix=AWSLogs/", "ListObjectsV2"},
+		{"s3", "GET", "/bucket?location", "GetBucketLocation"},
+		{"s3", "GET", "/bucket/AWSLogs/key.json.gz", "GetObject"},
+		{"s3", "PUT", "/bucket/key", "PutObject"},
+		{"s3", "POST", "/bucket?delete", "DeleteObjects"},
+	} {
+		r := httptest.NewRequest(tc.method, tc.url, nil)
+		r.Header.Set("Authorization", auth(tc.service))
+		if service, action, _ := identify(r, nil); service != tc.service || action != tc.want {
+			t.Errorf("%s %s: %s:%s, want %s:%s", tc.method, tc.url, service, action, tc.service, tc.want)
+		}
+	}
+}

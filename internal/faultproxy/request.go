@@ -31,10 +31,42 @@ func identify(r *http.Request, form url.Values) (service, action string, proto p
 		_, action, _ = strings.Cut(r.URL.Path, "/operation/")
 		return service, action, protoRPCv2
 	}
+	if service == "lambda" {
+		return service, lambdaAction(r), protoJSON
+	}
 	if service == "" {
 		service = "s3"
 	}
 	return service, s3Action(r), protoS3
+}
+
+// lambdaAction names the Lambda REST calls by method and path, e.g.
+// GET /2015-03-31/functions/{name}/aliases is ListAliases.
+func lambdaAction(r *http.Request) string {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	if len(parts) < 2 {
+		return r.Method + " " + r.URL.Path
+	}
+	verb := map[string]string{http.MethodGet: "Get", http.MethodPost: "Create", http.MethodPut: "Update", http.MethodDelete: "Delete"}[r.Method]
+	switch {
+	case parts[1] == "event-source-mappings" && len(parts) == 2 && r.Method == http.MethodGet:
+		return "ListEventSourceMappings"
+	case parts[1] == "event-source-mappings":
+		return verb + "EventSourceMapping"
+	case parts[1] == "functions" && len(parts) == 2 && r.Method == http.MethodGet:
+		return "ListFunctions"
+	case parts[1] == "functions" && len(parts) == 2:
+		return "CreateFunction"
+	case parts[1] == "functions" && len(parts) == 3:
+		return verb + "Function"
+	case parts[1] == "functions" && len(parts) == 4 && parts[3] == "aliases" && r.Method == http.MethodGet:
+		return "ListAliases"
+	case parts[1] == "functions" && len(parts) >= 4 && parts[3] == "configuration":
+		return verb + "FunctionConfiguration"
+	case parts[1] == "functions" && len(parts) >= 4 && parts[3] == "invocations":
+		return "Invoke"
+	}
+	return r.Method + " " + r.URL.Path // unknown: recorded as is, never read-only by name
 }
 
 // signingService reads the service from "... Credential=AKID/date/region/service/aws4_request, ...".
