@@ -3,6 +3,16 @@
 // every request's service and action, and injects faults by rule: the
 // services' own throttling and credential errors, 5xx answers, latency,
 // connection resets, truncated bodies, and the endpoint going down.
+//
+// In a test, in front of moto:
+//
+//	proxy := faultproxy.Start(t, motoserver.Shared(t))
+//	src := awssrc.New(cfg, proxy.URL())
+//	over := proxy.Storm("", 2*time.Second, 2*time.Second) // every fault in turn, then down
+//	... poll src until after over; assert on proxy.Calls() and what was shown ...
+//
+// or one rule at a time: proxy.SetRules(faultproxy.Rule{Service: "logs",
+// Action: "FilterLogEvents", Fault: faultproxy.Throttle, Every: 2}).
 package faultproxy
 
 import (
