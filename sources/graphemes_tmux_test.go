@@ -1,10 +1,8 @@
 package sources
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,6 +10,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"watchtrail/internal/tmuxtest"
 )
 
 // trickyRunes are the parts of the clusters terminals disagree on.
@@ -45,58 +45,28 @@ func TestSanitizeRandomEmojiMixIsUnambiguous(t *testing.T) {
 	}
 }
 
-// tmuxPane measures in a real tmux how many cells text takes.
-type tmuxPane struct {
-	t      *testing.T
-	socket string
-	file   string
-}
-
-func newTmuxPane(t *testing.T) *tmuxPane {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if ci, _ := strconv.ParseBool(os.Getenv("CI")); ci {
-			t.Fatal("tmux is required in CI")
-		}
-		t.Skip("tmux not installed")
+// tmuxWidth prints text alone in the tmux session's pane and returns the
+// cursor column after it: the cells tmux gave it.
+func tmuxWidth(t *testing.T, s *tmuxtest.Session, text string) int {
+	file := filepath.Join(t.TempDir(), "text")
+	if err := os.WriteFile(file, []byte(text+"|"), 0o600); err != nil {
+		t.Fatal(err)
 	}
-	p := &tmuxPane{t: t, socket: fmt.Sprintf("watchtrail-width-%d", os.Getpid()), file: filepath.Join(t.TempDir(), "text")}
-	p.run("-f", "/dev/null", "-u", "new-session", "-d", "-s", "w", "-x", "60", "-y", "5", "sleep 600")
-	t.Cleanup(func() { exec.Command("tmux", "-L", p.socket, "kill-server").Run() })
-	return p
-}
-
-func (p *tmuxPane) run(args ...string) string {
-	cmd := exec.Command("tmux", append([]string{"-L", p.socket}, args...)...)
-	cmd.Env = append(os.Environ(), "LC_ALL=C.UTF-8", "LANG=C.UTF-8")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		p.t.Fatalf("tmux %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
-// width prints text alone in the pane and returns the cursor column after
-// it: the cells tmux gave it.
-func (p *tmuxPane) width(text string) int {
-	if err := os.WriteFile(p.file, []byte(text+"|"), 0o600); err != nil {
-		p.t.Fatal(err)
-	}
-	p.run("respawn-pane", "-k", "-t", "w", "cat "+p.file+"; sleep 600")
+	s.Run("respawn-pane", "-k", "cat "+file+"; sleep 600")
 	deadline := time.Now().Add(5 * time.Second)
-	for {
-		// The marker shows the text is drawn; the cursor then stands after it.
-		if strings.Contains(p.run("capture-pane", "-p", "-t", "w"), "|") || time.Now().After(deadline) {
-			x, _ := strconv.Atoi(p.run("display", "-p", "-t", "w", "#{cursor_x}"))
-			return x - 1
-		}
+	// The marker shows the text is drawn; the cursor then stands after it.
+	for !strings.Contains(s.Screen(), "|") && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
+	x, _ := strconv.Atoi(strings.TrimSpace(s.Run("display", "-p", "#{cursor_x}")))
+	return x - 1
 }
 
 // Issue 11 item 3: in a real tmux, sanitised text takes exactly the cells
 // the width library (and so the layout) counts.
 func TestSanitizedGraphemesTakeTheirWidthInTmux(t *testing.T) {
-	p := newTmuxPane(t)
+	t.Setenv("LC_ALL", "C.UTF-8") // tmux measures characters in the server's locale
+	s := tmuxtest.Start(t, 60, 5, "sleep 600")
 	var samples []string
 	for _, c := range graphemeCases {
 		samples = append(samples, c.in)
@@ -107,11 +77,11 @@ func TestSanitizedGraphemesTakeTheirWidthInTmux(t *testing.T) {
 	}
 	disagreed := 0
 	for _, in := range samples {
-		if p.width(in) != ansi.StringWidth(in) {
+		if tmuxWidth(t, s, in) != ansi.StringWidth(in) {
 			disagreed++
 		}
 		out := Sanitize(in)
-		if got, want := p.width(out), ansi.StringWidth(out); got != want {
+		if got, want := tmuxWidth(t, s, out), ansi.StringWidth(out); got != want {
 			t.Errorf("%+q (from %+q): tmux draws %d cells, the layout counts %d", out, in, got, want)
 		}
 	}
