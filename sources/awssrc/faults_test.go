@@ -68,6 +68,7 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 	tail := sources.NewLogTail(nil, "")
 	problems := map[sources.Problem]int{}
 	polls, pollsAfter, recoveredAfter := 0, 0, 0
+	var recoveredIn time.Duration
 	deadline := time.Now().Add(90 * time.Second)
 	for ; polls < 10000; polls++ {
 		if time.Now().After(deadline) {
@@ -89,7 +90,7 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 				pollsAfter++
 			}
 			if recoveredAfter == 0 && called && len(b.Problems) == 0 && b.Err == nil {
-				recoveredAfter = pollsAfter
+				recoveredAfter, recoveredIn = pollsAfter, time.Since(over)
 			}
 			wg.Wait()
 			if recoveredAfter > 0 && !b.Again && time.Since(over) > 2*time.Second {
@@ -119,8 +120,8 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 			injected[c.Fault]++
 		}
 	}
-	t.Logf("%d events in %d streams, %d polls; faults injected %v; polls failed %v; lost %d, duplicated %d; tail clean on poll %d after the faults",
-		perStream*len(streams), len(streams), polls, injected, problems, lost, dup, recoveredAfter)
+	t.Logf("%d events in %d streams, %d polls; faults injected %v; polls failed %v; lost %d, duplicated %d; tail clean on poll %d after the faults (%v)",
+		perStream*len(streams), len(streams), polls, injected, problems, lost, dup, recoveredAfter, recoveredIn.Round(time.Millisecond))
 	if lost > 0 || dup > 0 || len(count) != perStream*len(streams) {
 		t.Errorf("of %d events %d lost, %d duplicated, %d distinct delivered", perStream*len(streams), lost, dup, len(count))
 	}
