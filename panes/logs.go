@@ -16,9 +16,13 @@ const logGroupMax = 24
 
 // Logs is the live CloudWatch Logs pane, newest line at the bottom.
 type Logs struct {
-	*feed[sources.LogEvent]     // Len, Move, Home, End, SetFilter, Selected
-	groupW                  int // widest short group name seen, so the column does not jiggle
+	*feed[sources.LogEvent]        // Len, Move, Home, End, SetFilter, Selected
+	groupW                  int    // widest short group name seen, so the column does not jiggle
+	extra                   string // the UI's note for the title, e.g. groups left out
 }
+
+// SetNote sets a note the UI adds to the title ("" for none).
+func (l *Logs) SetNote(note string) { l.extra = note }
 
 // NewLogs returns an empty pane keeping the newest capacity events.
 func NewLogs(capacity int) *Logs {
@@ -59,7 +63,11 @@ func (l *Logs) View(focused bool) string {
 		}
 		return text + msg, logStyle(msg)
 	})
-	return Frame("Logs", l.feed.note("lines"), body, l.size[0], l.size[1], focused)
+	var extra []string
+	if l.extra != "" {
+		extra = append(extra, l.extra)
+	}
+	return Frame("Logs", l.feed.note("lines", extra...), body, l.size[0], l.size[1], focused)
 }
 
 var feedPlain = lipgloss.NewStyle()

@@ -28,12 +28,22 @@ type MetricsMsg struct {
 type LogsMsg struct {
 	Events []LogEvent
 	At     time.Time
+	// Tail and Problems say how a poll kept up (zero from a live stream):
+	// behind or sampling, and the groups that failed while the others went on.
+	Tail     TailStatus
+	Problems []GroupProblem
 }
 
 // TrailMsg carries CloudTrail events not delivered before, oldest first.
 type TrailMsg struct {
-	Events []TrailEvent
-	At     time.Time
+	Events   []TrailEvent
+	At       time.Time
+	Tail     TailStatus
+	Problems []GroupProblem // members of a Multi whose poll failed
+	// BadFiles counts the trail log files skipped as unreadable so far
+	// (see BadFileReporter); RecentBad lists the newest of them.
+	BadFiles  int
+	RecentBad []BadFile
 }
 
 // ErrMsg reports a failed poll; the pane keeps its last data.

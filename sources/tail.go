@@ -52,11 +52,9 @@ type LogPager interface {
 	FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error)
 }
 
-// LogTail follows log groups. Next (or Poll) is called by one poll at a time.
+// LogTail follows log groups. Next is called by one poll at a time.
 type LogTail struct {
 	Pattern string
-	// Groups is what Poll tails; Next takes its groups as an argument.
-	Groups []string
 
 	groups map[string]*groupTail
 }
@@ -119,8 +117,8 @@ type LogBatch struct {
 }
 
 // NewLogTail makes a tail; each group starts with a short backfill.
-func NewLogTail(groups []string, pattern string) *LogTail {
-	return &LogTail{Groups: groups, Pattern: pattern, groups: map[string]*groupTail{}}
+func NewLogTail(pattern string) *LogTail {
+	return &LogTail{Pattern: pattern, groups: map[string]*groupTail{}}
 }
 
 // Next polls the groups that are due (several at once; with a Multi source,
@@ -211,18 +209,6 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	sort.SliceStable(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
 	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
-}
-
-// Poll is Next for t.Groups with the result as before: the events, and the
-// error of the first group that failed (the others' events still come back).
-//
-// Deprecated: for the feed scheduler to replace with Next.
-func (t *LogTail) Poll(ctx context.Context, src LogFetcher, now time.Time) ([]LogEvent, error) {
-	b := t.Next(ctx, src, t.Groups, now)
-	if b.Err == nil && len(b.Problems) > 0 {
-		return b.Events, b.Problems[0].Err
-	}
-	return b.Events, b.Err
 }
 
 func (t *LogTail) keepOnly(all []target) {

@@ -87,7 +87,7 @@ var base = time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 
 func TestLogTailDeliversEachEventOnceAcrossUnorderedPages(t *testing.T) {
 	store := &logStore{pageSize: 7}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	groups := []string{"/a", "/b"}
 	delivered := map[string]int{}
 	for step := range 60 {
@@ -114,7 +114,7 @@ func TestLogTailNeverStallsOnABurstInOneMillisecond(t *testing.T) {
 	for i := range 2500 {
 		store.put("/a", "s"+strconv.Itoa(i%3), base.Add(-time.Second))
 	}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	delivered := map[string]int{}
 	b := drain(t, tail, store, []string{"/a"}, base, delivered)
 	if len(delivered) != 2500 || b.Behind != 0 || b.Sampling {
@@ -124,7 +124,7 @@ func TestLogTailNeverStallsOnABurstInOneMillisecond(t *testing.T) {
 
 func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
 	store := &logStore{pageSize: 100, failing: map[string]bool{"/gone": true}}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	groups := []string{"/a", "/gone"}
 	store.put("/a", "s", base.Add(-time.Second))
 	b := tail.Next(context.Background(), store, groups, base)
@@ -158,7 +158,7 @@ func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
 
 func TestLogTailPollsQuietGroupsLessOften(t *testing.T) {
 	store := &logStore{pageSize: 100}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	groups := []string{"/busy", "/quiet"}
 	delivered := map[string]int{}
 	arrived := map[string]time.Time{}
@@ -189,7 +189,7 @@ func TestLogTailPollsQuietGroupsLessOften(t *testing.T) {
 
 func TestLogTailReportsBehindAndSamplesWhenItCannotKeepUp(t *testing.T) {
 	store := &logStore{pageSize: 10}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	var last LogBatch
 	again := false
 	delivered := map[string]int{}
@@ -217,7 +217,7 @@ func TestLogTailReportsBehindAndSamplesWhenItCannotKeepUp(t *testing.T) {
 func TestLogTailReadsWindowsFromPlainFetchers(t *testing.T) {
 	store := &logStore{pageSize: 1 << 30}
 	store.put("/a", "s", base.Add(-time.Second))
-	b := NewLogTail(nil, "").Next(context.Background(), windowOnly{store}, []string{"/a"}, base)
+	b := NewLogTail("").Next(context.Background(), windowOnly{store}, []string{"/a"}, base)
 	if len(b.Events) != 1 || b.Again {
 		t.Fatalf("got %+v", b)
 	}
@@ -333,7 +333,7 @@ func TestLogTailBoundsAPollAndReachesEveryGroupInTurn(t *testing.T) {
 	for i := range 80 { // 80 × 300 ms over 8 workers: more than a poll's 2 s
 		groups = append(groups, fmt.Sprintf("/g%02d", i))
 	}
-	tail := NewLogTail(nil, "")
+	tail := NewLogTail("")
 	b := tail.Next(context.Background(), store, groups, base)
 	if !b.Again || len(store.calls) == len(groups) {
 		t.Fatalf("first poll reached %d of %d groups, Again %v: want a bounded poll that asks for more", len(store.calls), len(groups), b.Again)
@@ -385,7 +385,7 @@ func TestTailsFollowEachMultiMemberApart(t *testing.T) {
 		up.trail.events = append(up.trail.events, TrailEvent{ID: fmt.Sprint(i), Time: base.Add(-time.Duration(i+1) * time.Second)})
 	}
 	delivered := map[string]int{}
-	b := drain(t, NewLogTail(nil, ""), multi, []string{"/app"}, base, delivered)
+	b := drain(t, NewLogTail(""), multi, []string{"/app"}, base, delivered)
 	if len(delivered) != 25 || b.Err != nil || len(b.Problems) != 1 || b.Problems[0].Source != "dev" || b.Problems[0].Group != "/app" {
 		t.Fatalf("logs: %d of 25 delivered, %v, problems %+v; want prod's all and dev's group as the problem", len(delivered), b.Err, b.Problems)
 	}

@@ -34,8 +34,8 @@ type TrailPager interface {
 }
 
 // TrailTail follows CloudTrail events; with a Multi source, each member
-// apart, so one failing account does not stall the others. Next (or Poll) is
-// called by one poll at a time.
+// apart, so one failing account does not stall the others. Next is called by
+// one poll at a time.
 type TrailTail struct {
 	filter  TrailQuery
 	members map[string]*follower[TrailEvent] // by Multi member label; "" for a single source
@@ -103,18 +103,6 @@ func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, filter TrailQuer
 	}
 	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
-}
-
-// Poll is Next with no filter and the result as before: the events, and the
-// first failure.
-//
-// Deprecated: for the feed scheduler to replace with Next.
-func (t *TrailTail) Poll(ctx context.Context, src TrailFetcher, now time.Time) ([]TrailEvent, error) {
-	b := t.Next(ctx, src, TrailQuery{}, now)
-	if b.Err == nil && len(b.Problems) > 0 {
-		return b.Events, b.Problems[0].Err
-	}
-	return b.Events, b.Err
 }
 
 func trailKey(e TrailEvent) (string, time.Time) {

@@ -26,7 +26,9 @@ type feedState struct {
 	gen      int       // the generation a tick must carry to start a poll
 	anchor   time.Time // the slot the last scheduled poll was due at
 	next     time.Time // the slot of the next poll
-	stale    bool      // its inputs changed during a poll: poll again after it
+	stale    bool      // its inputs changed during a poll, or more is waiting: poll again after it
+	tail     sources.TailStatus
+	problems []sources.GroupProblem // log groups (or Multi members) failing while the others go on
 }
 
 // succeeded clears the feed's failures: its data is fresh as of at.

@@ -102,6 +102,10 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openHistory()
 	case key.Matches(msg, keys.Enter):
 		return m.open()
+	case key.Matches(msg, keys.AllGroups) && m.focus == paneLogs:
+		return m.sched.AddAllLogGroups()
+	case key.Matches(msg, keys.Problems):
+		m.openViewer("Feed problems", m.sched.problemsText())
 	}
 	return nil
 }

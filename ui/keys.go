@@ -13,6 +13,7 @@ type keyMap struct {
 	NextPane, PrevPane, Enter, Back       key.Binding
 	Filter, Zoom, Refresh, Help, Quit     key.Binding
 	WriteOnly, Denied, History            key.Binding
+	AllGroups, Problems                   key.Binding
 }
 
 var keys = keyMap{
@@ -35,6 +36,8 @@ var keys = keyMap{
 	WriteOnly: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "trail: write calls only / all")),
 	Denied:    key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "denied access, log file integrity")),
 	History:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "search the trail's history")),
+	AllGroups: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "logs: follow all the alarms' log groups")),
+	Problems:  key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "failing log groups, bad trail files")),
 }
 
 // hint is b with a short description, for the footer: the keys stay b's.
@@ -50,7 +53,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit,
-			k.WriteOnly, k.Denied, k.History},
+			k.WriteOnly, k.Denied, k.History, k.AllGroups, k.Problems},
 	}
 }
 

@@ -114,12 +114,13 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 		t.Fatal("no poll scheduled after the stream failed")
 	}
 
-	// The scheduled tick (after the usual backoff) polls FilterLogEvents.
+	// The scheduled tick (after the usual backoff from the 1 s log cadence)
+	// polls FilterLogEvents.
 	st := m.sched.feeds[sources.FeedLogs]
-	if st.failures != 1 || m.sched.Delay(sources.FeedLogs) != 4*time.Second {
+	if st.failures != 1 || m.sched.Delay(sources.FeedLogs) != 2*time.Second {
 		t.Errorf("failures %d, delay %s: want the usual backoff", st.failures, m.sched.Delay(sources.FeedLogs))
 	}
-	c.T = c.T.Add(4 * time.Second)
+	c.T = c.T.Add(2 * time.Second)
 	_, poll := m.Update(pollMsg{feed: sources.FeedLogs, gen: st.gen})
 	deliver(t, m, poll)
 	if m.logs.Len() <= 3 {

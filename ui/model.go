@@ -101,8 +101,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.metrics.SetSeries(msg.Series)
 	case sources.LogsMsg:
 		m.logs.Append(msg.Events)
-	case logsPartial:
-		m.logs.Append(msg.Events)
 	case sources.TrailMsg:
 		m.trail.Append(msg.Events)
 		m.countDenied(msg.Events)

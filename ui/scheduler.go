@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"time"
 
@@ -15,6 +16,13 @@ const (
 	metricWindow = 2 * time.Hour
 	pollTimeout  = 45 * time.Second
 	maxBackoff   = 5 * time.Minute
+	// logCadence is how often the logs feed polls (the refresh when it is
+	// shorter): a group with nothing new costs one call, and the tail itself
+	// polls quiet groups less often.
+	logCadence = time.Second
+	// autoGroupCap bounds the log groups taken from the alarms when none
+	// are configured; the rest are added on demand (AddAllLogGroups).
+	autoGroupCap = 20
 )
 
 var allFeeds = []sources.Feed{sources.FeedAlarms, sources.FeedMetrics, sources.FeedLogs, sources.FeedTrail}
@@ -26,20 +34,24 @@ var allFeeds = []sources.Feed{sources.FeedAlarms, sources.FeedMetrics, sources.F
 //
 // Polls keep a fixed cadence: the next poll is due one period (or backoff)
 // after the slot the last one was due at, not after it ended. A feed whose
-// inputs change (new alarms → their metrics and log groups) is polled at once.
+// inputs change (new alarms → their metrics and log groups) is polled at once,
+// and a tail that has more waiting (Again) is polled again at once.
 type Scheduler struct {
 	cfg       Config
 	wall      func() time.Time // the schedule's clock; cfg.Now is the data's
 	feeds     map[sources.Feed]*feedState
 	logTail   *sources.LogTail
 	trailTail *sources.TrailTail
-	live      *liveStream // the logs feed's stream, while it runs
-	liveOff   bool        // live tail failed: the logs feed polls
+	trailQ    sources.TrailQuery // what the trail feed asks the server for (see SetTrailQuery)
+	live      *liveStream        // the logs feed's stream, while it runs
+	liveOff   bool               // live tail failed: the logs feed polls
 	alarms    []sources.Alarm
 	specs     []sources.MetricSpec // the metrics feed's inputs
 	groups    []string             // the logs feed's inputs
-
-	trailQ sources.TrailQuery // what the trail feed asks the server for (see SetTrailFilter)
+	allGroups bool                 // every alarm's log group, not the first autoGroupCap
+	more      int                  // alarms' log groups left out (AddAllLogGroups)
+	badFiles  int                  // trail log files skipped as unreadable
+	recentBad []sources.BadFile
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
@@ -51,21 +63,15 @@ type pollMsg struct {
 	slot time.Time
 }
 
-// logsPartial carries log events from the groups that answered along with
-// the error of one that did not.
-type logsPartial struct {
-	sources.LogsMsg
-	err error
-}
-
 // NewScheduler returns the scheduler of cfg's feeds, all idle.
 func NewScheduler(cfg Config) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
-		logTail: sources.NewLogTail(nil, cfg.LogFilter), trailTail: sources.NewTrailTail()}
+		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail()}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
 	}
-	s.specs, s.groups = s.watchedSpecs(), s.logGroups()
+	s.specs = s.watchedSpecs()
+	s.groups, s.more = s.logGroups()
 	return s
 }
 
@@ -95,11 +101,43 @@ func (s *Scheduler) State(feed sources.Feed) feedState { return *s.feeds[feed] }
 
 // Delay is how long the feed waits after a poll like its last.
 func (s *Scheduler) Delay(feed sources.Feed) time.Duration {
-	return s.feeds[feed].delay(s.cfg.Refresh)
+	return s.feeds[feed].delay(s.period(feed))
+}
+
+// period is a feed's cadence: logs poll often and cheaply, the rest at the
+// refresh interval.
+func (s *Scheduler) period(feed sources.Feed) time.Duration {
+	if feed == sources.FeedLogs {
+		return min(s.cfg.Refresh, logCadence)
+	}
+	return s.cfg.Refresh
 }
 
 // LogGroups are the groups the logs feed follows.
 func (s *Scheduler) LogGroups() []string { return s.groups }
+
+// MoreLogGroups is how many of the alarms' log groups are left out.
+func (s *Scheduler) MoreLogGroups() int { return s.more }
+
+// AddAllLogGroups has the logs feed follow every alarm's log group.
+func (s *Scheduler) AddAllLogGroups() tea.Cmd {
+	s.allGroups = true
+	return s.inputsChanged()
+}
+
+// SetTrailQuery sets what the trail feed follows (write calls only, a
+// resource…); a changed query restarts the feed at once.
+func (s *Scheduler) SetTrailQuery(q sources.TrailQuery) tea.Cmd {
+	if q == s.trailQ {
+		return nil
+	}
+	s.trailQ = q
+	return s.pollSoon(sources.FeedTrail)
+}
+
+// BadTrailFiles is how many trail log files were skipped as unreadable,
+// and the newest of them.
+func (s *Scheduler) BadTrailFiles() (int, []sources.BadFile) { return s.badFiles, s.recentBad }
 
 // Handle records what a message says about the feeds and returns what
 // runs next: a poll, a tick, or the wait for the stream's next batch.
@@ -127,11 +165,10 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 			s.feeds[sources.FeedLogs].succeeded(msg.At)
 			return waitLive(s.live, s.cfg.Now)
 		}
-		return s.done(sources.FeedLogs, nil, msg.At)
-	case logsPartial:
-		return s.done(sources.FeedLogs, msg.err, msg.At)
+		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
-		return s.done(sources.FeedTrail, nil, msg.At)
+		s.badFiles, s.recentBad = msg.BadFiles, msg.RecentBad
+		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live != nil {
 			return s.liveFailed(msg)
@@ -163,7 +200,9 @@ func (s *Scheduler) inputsChanged() tea.Cmd {
 		s.specs = specs
 		cmds = append(cmds, s.pollSoon(sources.FeedMetrics))
 	}
-	if groups := s.logGroups(); !slices.Equal(groups, s.groups) {
+	groups, more := s.logGroups()
+	s.more = more
+	if !slices.Equal(groups, s.groups) {
 		s.groups = groups
 		cmds = append(cmds, s.pollSoon(sources.FeedLogs))
 	}
@@ -190,8 +229,18 @@ func (s *Scheduler) pollNow(feed sources.Feed) tea.Cmd {
 	return s.poll(feed)
 }
 
+// tailDone records how a tail's poll kept up; one that has more waiting is
+// polled again at once. Failing groups back off inside the tail, not the feed.
+func (s *Scheduler) tailDone(feed sources.Feed, tail sources.TailStatus, problems []sources.GroupProblem, at time.Time) tea.Cmd {
+	st := s.feeds[feed]
+	st.tail, st.problems = tail, problems
+	st.stale = st.stale || tail.Again
+	return s.done(feed, nil, at)
+}
+
 // done records a poll's outcome and schedules the next: at once when its
-// inputs changed meanwhile, else at the next slot of the cadence.
+// inputs changed meanwhile or more is waiting, else at the next slot of the
+// cadence.
 func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 	st := s.feeds[feed]
 	if st.phase == phaseStreaming {
@@ -208,12 +257,13 @@ func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 		st.succeeded(at)
 	}
 	if st.stale {
+		st.anchor = s.wall()
 		return s.pollNow(feed)
 	}
-	now := s.wall()
-	next := st.anchor.Add(st.delay(s.cfg.Refresh))
+	now, period := s.wall(), s.period(feed)
+	next := st.anchor.Add(st.delay(period))
 	if !next.After(now) { // a poll that overran its period skips the slots it missed
-		next = next.Add((now.Sub(next)/s.cfg.Refresh + 1) * s.cfg.Refresh)
+		next = next.Add((now.Sub(next)/period + 1) * period)
 	}
 	st.gen++
 	st.next = next
@@ -254,40 +304,55 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			return sources.MetricsMsg{Series: series, At: at}, err
 		})
 	case sources.FeedLogs:
-		tail, groups := s.logTail, s.groups
+		tail, groups := s.logTail, s.groups // the tail is this poll's alone while it runs
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
-			tail.Groups = groups // the tail is this poll's alone while it runs
-			events, err := tail.Poll(ctx, src, at)
-			if err != nil && len(events) > 0 {
-				// Deliver what arrived; the failing group retries next poll.
-				return logsPartial{sources.LogsMsg{Events: events, At: at}, err}, nil
-			}
-			return sources.LogsMsg{Events: events, At: at}, err
+			b := tail.Next(ctx, src, groups, at)
+			// Err means no group could be read; a failing group among others
+			// is one of Problems and retries on its own.
+			return sources.LogsMsg{Events: b.Events, At: at, Tail: b.TailStatus, Problems: b.Problems}, b.Err
 		})
 	case sources.FeedTrail:
 		tail, query := s.trailTail, s.trailQ
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
 			b := tail.Next(ctx, src, query, at)
-			if err := b.Err; err != nil || len(b.Problems) == 0 {
-				return sources.TrailMsg{Events: b.Events, At: at}, err
-			}
-			return sources.TrailMsg{Events: b.Events, At: at}, b.Problems[0].Err
+			msg := sources.TrailMsg{Events: b.Events, At: at, Tail: b.TailStatus, Problems: b.Problems}
+			msg.BadFiles, msg.RecentBad = badTrailFiles(src)
+			return msg, b.Err
 		})
 	}
 	return nil
 }
 
 // logGroups is the configured groups, or when none are, the groups AWS
-// writes for the alarms' resources (a Lambda function's /aws/lambda/<name>).
-func (s *Scheduler) logGroups() []string {
+// writes for the alarms' resources (a Lambda function's /aws/lambda/<name>),
+// firing alarms' first, at most autoGroupCap unless all were asked for; more
+// is how many are left out.
+func (s *Scheduler) logGroups() (groups []string, more int) {
 	if len(s.cfg.LogGroups) > 0 {
-		return s.cfg.LogGroups
+		return s.cfg.LogGroups, 0
 	}
-	var groups []string
-	for _, a := range s.alarms {
-		groups = sources.RelatedLogGroups(a, groups)
+	limit := autoGroupCap
+	if s.allGroups {
+		limit = math.MaxInt
 	}
-	return groups
+	groups, rest := sources.AutoLogGroups(s.alarms, limit)
+	return groups, len(rest)
+}
+
+// badTrailFiles asks src, or each member of a Multi, for the trail log
+// files it skipped.
+func badTrailFiles(src sources.Source) (count int, recent []sources.BadFile) {
+	if multi, ok := src.(interface{ Members() []sources.Member }); ok {
+		for _, mb := range multi.Members() {
+			n, bad := badTrailFiles(mb.Source)
+			count, recent = count+n, append(recent, bad...)
+		}
+		return count, recent
+	}
+	if r, ok := src.(sources.BadFileReporter); ok {
+		return r.BadTrailFiles()
+	}
+	return 0, nil
 }
 
 // watchedSpecs is every metric worth a sparkline: the alarms' metrics first,

@@ -148,9 +148,5 @@ func (m *Model) trailBack() tea.Cmd {
 func (s *Scheduler) SetTrailFilter(f sources.TrailFilter) tea.Cmd {
 	q := f.Query(sources.TrailQuery{})
 	q.Lookup = sources.LookupAttr{}
-	if q == s.trailQ {
-		return nil
-	}
-	s.trailQ = q
-	return s.pollSoon(sources.FeedTrail)
+	return s.SetTrailQuery(q)
 }

@@ -47,13 +47,20 @@ func (m *Model) dashboard() string {
 	return lipgloss.JoinVertical(lipgloss.Left, top, view(paneLogs), view(paneTrail))
 }
 
-// paneView draws a pane, flagged in its bottom border while its feed fails:
-// the data shown is then the last that arrived, and says from when.
+// paneView draws a pane, flagged in its bottom border while its feed fails
+// (the data shown is then the last that arrived, and says from when), or
+// while its tail falls behind or some of its log groups fail.
 func (m *Model) paneView(id paneID) string {
 	focused := id == m.focus
+	if id == paneLogs {
+		m.logs.SetNote(m.sched.moreGroupsNote())
+	}
 	view := m.pane(id).View(focused)
 	st := m.sched.State(id.feed())
 	if st.lastErr == "" {
+		if note := m.sched.tailNote(id.feed()); note != "" {
+			return panes.WithFooter(view, theme.Warn.Render("⚠ "+note), focused)
+		}
 		return view
 	}
 	note := "⚠ " + string(st.problem) + " · no data yet"

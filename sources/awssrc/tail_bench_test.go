@@ -40,7 +40,7 @@ func BenchmarkLogTailDrain(b *testing.B) {
 	b.Run("tail", func(b *testing.B) {
 		read := 0
 		for range b.N {
-			tail := sources.NewLogTail(nil, "")
+			tail := sources.NewLogTail("")
 			for range 100 {
 				batch := tail.Next(context.Background(), s, []string{group}, end)
 				if batch.Err != nil {
@@ -115,7 +115,7 @@ func keepUp(b *testing.B, groups, rate int, span time.Duration) {
 			}
 		}()
 	}
-	tail := sources.NewLogTail(nil, "")
+	tail := sources.NewLogTail("")
 	read, worst := 0, time.Duration(0)
 	var latencies []time.Duration // from an event's timestamp to its delivery
 	for polls := 0; polls < 100000 && time.Since(began) < span+30*time.Second; polls++ {

@@ -130,7 +130,7 @@ func TestMotoTailLosesNothingAcrossStreamsWhileWritten(t *testing.T) {
 	streams := []string{"s0", "s1", "s2", "s3"}
 	makeGroup(t, s, group, streams...)
 	const perStream, batches = 5000, 10 // 20,000 events
-	tail := sources.NewLogTail(nil, "")
+	tail := sources.NewLogTail("")
 	c := newTally()
 
 	var wg sync.WaitGroup
@@ -171,7 +171,7 @@ func TestMotoTailBurstInOneMillisecond(t *testing.T) {
 	putEvents(t, s, group, "a", 0, 7000, func(int) time.Time { return at })
 	putEvents(t, s, group, "b", 0, 7000, func(int) time.Time { return at })
 	c := newTally()
-	follow(t, sources.NewLogTail(nil, ""), s, []string{group}, c, func() bool { return true }, time.Minute)
+	follow(t, sources.NewLogTail(""), s, []string{group}, c, func() bool { return true }, time.Minute)
 	c.check(t, map[string]map[string]int{group: {"a": 7000, "b": 7000}})
 }
 
@@ -188,7 +188,7 @@ func TestMotoTailFiftyGroups(t *testing.T) {
 		groups = append(groups, g)
 		want[g] = map[string]int{"s": 100}
 	}
-	tail := sources.NewLogTail(nil, "")
+	tail := sources.NewLogTail("")
 	c := newTally()
 	start := time.Now()
 	follow(t, tail, s, groups, c, func() bool { return true }, time.Minute)
