@@ -61,16 +61,81 @@ func TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
 	src, now := seedMoto(t)
 	m := New(Config{Source: src, Refresh: time.Hour, LogGroups: []string{"/wt/ui-test"}, Now: func() time.Time { return now.Add(time.Minute) }})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	var alarmsAt time.Time
+	shown := drive(t, m, 30*time.Second, func(msg tea.Msg) bool {
+		if _, ok := msg.(sources.AlarmsMsg); ok {
+			alarmsAt = time.Now()
+		}
+		s, ok := m.metrics.Selected()
+		return ok && len(s.Values) > 0
+	})
+	if !shown {
+		t.Fatalf("the alarm's metric never showed:\n%s", screen(m))
+	}
+	if took := time.Since(alarmsAt); alarmsAt.IsZero() || took > 2*time.Second {
+		t.Fatalf("the alarm's metric showed %s after the alarms arrived", took)
+	}
+	if out := screen(m); !strings.Contains(out, "Latency api") {
+		t.Fatalf("metric not on screen:\n%s", out)
+	}
+}
+
+// TestAlarmLogGroupsShowWithinTwoSecondsOfTheAlarms is the same for the log
+// groups the dashboard derives from the alarms when none are configured: a
+// Lambda function's alarm brings its /aws/lambda/<name> group's lines.
+func TestAlarmLogGroupsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
+	endpoint := motoserver.Start(t)
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	now := time.Now().UTC().Truncate(time.Second)
+	seed := motoserver.NewSeeder(t, endpoint)
+	dims := []cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String("wt-ui-fn")}}
+	seed.Metric("AWS/Lambda", "Errors", dims, now, 0, 0, 3, 7)
+	seed.Alarm("wt-ui-fn-errors", "AWS/Lambda", "Errors", dims, 5, cwtypes.StateValueAlarm)
+	seed.Logs("/aws/lambda/wt-ui-fn", now, "ERROR card service unreachable")
+	m := New(Config{Source: awssrc.New(motoserver.Config(), endpoint), Refresh: time.Hour, Now: func() time.Time { return now.Add(time.Minute) }})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	var alarmsAt time.Time
+	shown := drive(t, m, 30*time.Second, func(msg tea.Msg) bool {
+		if _, ok := msg.(sources.AlarmsMsg); ok && alarmsAt.IsZero() {
+			alarmsAt = time.Now()
+		}
+		return m.logs.Len() > 0
+	})
+	if !shown {
+		t.Fatalf("the alarm's log group never showed:\n%s", screen(m))
+	}
+	if took := time.Since(alarmsAt); alarmsAt.IsZero() || took > 2*time.Second {
+		t.Fatalf("the alarm's log lines showed %s after the alarms arrived", took)
+	} else {
+		t.Logf("log lines on screen %s after the alarms arrived", took)
+	}
+	if out := screen(m); !strings.Contains(out, "card service unreachable") {
+		t.Fatalf("log line not on screen:\n%s", out)
+	}
+}
+
+// drive runs the model's commands as the program would (each in its own
+// goroutine, ticks sleeping for real) and hands every message to Update,
+// then to after, until after says stop (true) or limit passes (false).
+func drive(t testing.TB, m *Model, limit time.Duration, after func(tea.Msg) bool) bool {
+	t.Helper()
 	msgs := make(chan tea.Msg, 64)
+	done := make(chan struct{})
+	defer close(done)
 	var run func(cmd tea.Cmd)
 	run = func(cmd tea.Cmd) {
 		if cmd != nil {
-			go func() { msgs <- cmd() }()
+			go func() {
+				select {
+				case msgs <- cmd():
+				case <-done:
+				}
+			}()
 		}
 	}
 	run(m.Init())
-	var alarmsAt time.Time
-	deadline := time.After(30 * time.Second)
+	deadline := time.After(limit)
 	for {
 		select {
 		case msg := <-msgs:
@@ -80,22 +145,13 @@ func TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
 				}
 				continue
 			}
-			if _, ok := msg.(sources.AlarmsMsg); ok {
-				alarmsAt = time.Now()
-			}
 			_, next := m.Update(msg)
 			run(next)
-			if s, ok := m.metrics.Selected(); ok && len(s.Values) > 0 {
-				if took := time.Since(alarmsAt); alarmsAt.IsZero() || took > 2*time.Second {
-					t.Fatalf("the alarm's metric showed %s after the alarms arrived", took)
-				}
-				if out := screen(m); !strings.Contains(out, "Latency api") {
-					t.Fatalf("metric not on screen:\n%s", out)
-				}
-				return
+			if after(msg) {
+				return true
 			}
 		case <-deadline:
-			t.Fatalf("the alarm's metric never showed:\n%s", screen(m))
+			return false
 		}
 	}
 }
