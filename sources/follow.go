@@ -178,13 +178,16 @@ type TailStatus struct {
 func (f *follower[T]) reading() bool { return f.win != nil }
 
 // add counts one follower in; one whose last poll failed asks for no
-// immediate poll: it waits for its retry.
+// immediate poll (it waits for its retry) and is not counted behind: it is
+// reported as a problem instead.
 func (s *TailStatus) add(f interface {
 	behind(time.Time) time.Duration
 	sampling(time.Time) bool
 	reading() bool
 }, failed bool, now time.Time) {
-	s.Behind = max(s.Behind, f.behind(now))
+	if !failed {
+		s.Behind = max(s.Behind, f.behind(now))
+	}
 	s.Again = s.Again || f.reading() && !failed
 	s.Sampling = s.Sampling || f.sampling(now)
 }

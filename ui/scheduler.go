@@ -253,6 +253,7 @@ func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 			st.phase = phaseBackingOff
 		}
 		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
+		st.tail, st.problems = sources.TailStatus{}, nil // the whole feed failed: the error says it
 	} else {
 		st.succeeded(at)
 	}

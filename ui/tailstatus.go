@@ -97,6 +97,9 @@ func plural(n int, unit string) string {
 func (s *Scheduler) problemsText() string {
 	var b strings.Builder
 	for _, feed := range []sources.Feed{sources.FeedLogs, sources.FeedTrail} {
+		if st := s.feeds[feed]; st.lastErr != "" {
+			fmt.Fprintf(&b, "%s\n", st.lastErr)
+		}
 		for _, p := range s.feeds[feed].problems {
 			fmt.Fprintf(&b, "%s  %s\n    %s (failed %d×", feed, problemName(p), sources.Summary(p.Err), p.Failures)
 			if !p.RetryAt.IsZero() {

@@ -70,6 +70,7 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 		t.Fatalf("the logs feed follows %d groups starting %v, want the %d chosen, the firing alarm's first", len(got), got[:1], autoGroupCap)
 	}
 	out := screen(m)
+	t.Log("\n" + out)
 	for _, want := range []string{
 		fmt.Sprintf("+%d more groups (a: add)", len(rest)),
 		"1 group failing: " + chosen[1] + " access denied",
@@ -77,6 +78,9 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 		if !strings.Contains(out, want) {
 			t.Errorf("screen lacks %q:\n%s", want, out)
 		}
+	}
+	if strings.Contains(out, "behind by") {
+		t.Errorf("a failing group counts as behind:\n%s", out)
 	}
 	st := m.sched.State(sources.FeedLogs)
 	if st.failures != 0 || st.phase == phaseBackingOff || st.lastErr != "" {
@@ -123,6 +127,7 @@ func TestTailBordersSayHowTheFeedsKeepUp(t *testing.T) {
 		RecentBad: []sources.BadFile{{Name: "s3://trail/a.json.gz", Err: "gzip: invalid header", Found: c.T},
 			{Name: "s3://trail/b.json.gz", Err: "unexpected EOF", Found: c.T}}})
 	out := screen(m)
+	t.Log("\n" + out)
 	assertFills(t, out, 200, 50)
 	for _, want := range []string{"behind by 40 s, sampling — try --live-tail", "behind by 75 s · 2 bad trail files · ! list"} {
 		if !strings.Contains(out, want) {
