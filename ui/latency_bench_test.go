@@ -29,10 +29,8 @@ func BenchmarkLogLatencyToScreen(b *testing.B) {
 		probeCount = 40
 		probeEvery = 250 * time.Millisecond
 	)
-	endpoint := motoserver.Start(b)
-	b.Setenv("AWS_CONFIG_FILE", b.TempDir()+"/none")
-	b.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	motoserver.NewSeeder(b, endpoint).Logs(group, time.Now(), "started")
+	endpoint, seed, now := startMoto(b)
+	seed.Logs(group, now, "started")
 	client := cloudwatchlogs.NewFromConfig(motoserver.Config(), func(o *cloudwatchlogs.Options) { o.BaseEndpoint = aws.String(endpoint) })
 	var latencies []time.Duration
 	for i := 0; b.Loop(); i++ {

@@ -41,16 +41,21 @@ func TestDashboardRendersWhatMotoHolds(t *testing.T) {
 // seedMoto starts moto with an alarm, its metric and a log group, and
 // returns the AWS source on it and the seeding time.
 func seedMoto(t *testing.T) (*awssrc.Source, time.Time) {
-	endpoint := motoserver.Start(t)
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	now := time.Now().UTC().Truncate(time.Second)
-	seed := motoserver.NewSeeder(t, endpoint)
+	endpoint, seed, now := startMoto(t)
 	dims := []cwtypes.Dimension{{Name: aws.String("Service"), Value: aws.String("api")}}
 	seed.Metric("WT/UITest", "Latency", dims, now, 200, 190, 180, 170, 160, 150, 140, 130, 120, 110)
 	seed.Alarm("wt-ui-latency-high", "WT/UITest", "Latency", dims, 150, cwtypes.StateValueAlarm)
 	seed.Logs("/wt/ui-test", now, "ERROR payment declined for order 42", "\x1b[31mred alert\x1b[0m")
 	return awssrc.New(motoserver.Config(), endpoint), now
+}
+
+// startMoto starts moto for a test without credentials, and returns its
+// endpoint, a seeder on it and the time to seed at.
+func startMoto(t testing.TB) (string, *motoserver.Seeder, time.Time) {
+	endpoint := motoserver.Start(t)
+	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	return endpoint, motoserver.NewSeeder(t, endpoint), time.Now().UTC().Truncate(time.Second)
 }
 
 // TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms runs the dashboard's own
@@ -84,11 +89,7 @@ func TestAlarmMetricsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
 // groups the dashboard derives from the alarms when none are configured: a
 // Lambda function's alarm brings its /aws/lambda/<name> group's lines.
 func TestAlarmLogGroupsShowWithinTwoSecondsOfTheAlarms(t *testing.T) {
-	endpoint := motoserver.Start(t)
-	t.Setenv("AWS_CONFIG_FILE", t.TempDir()+"/none")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	now := time.Now().UTC().Truncate(time.Second)
-	seed := motoserver.NewSeeder(t, endpoint)
+	endpoint, seed, now := startMoto(t)
 	dims := []cwtypes.Dimension{{Name: aws.String("FunctionName"), Value: aws.String("wt-ui-fn")}}
 	seed.Metric("AWS/Lambda", "Errors", dims, now, 0, 0, 3, 7)
 	seed.Alarm("wt-ui-fn-errors", "AWS/Lambda", "Errors", dims, 5, cwtypes.StateValueAlarm)
