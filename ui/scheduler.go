@@ -49,7 +49,7 @@ type Scheduler struct {
 	specs     []sources.MetricSpec // the metrics feed's inputs
 	groups    []string             // the logs feed's inputs
 	allGroups bool                 // every alarm's log group, not the first autoGroupCap
-	more      int                  // alarms' log groups left out (AddAllLogGroups)
+	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
 	recentBad []sources.BadFile
 }
@@ -116,9 +116,6 @@ func (s *Scheduler) period(feed sources.Feed) time.Duration {
 // LogGroups are the groups the logs feed follows.
 func (s *Scheduler) LogGroups() []string { return s.groups }
 
-// MoreLogGroups is how many of the alarms' log groups are left out.
-func (s *Scheduler) MoreLogGroups() int { return s.more }
-
 // AddAllLogGroups has the logs feed follow every alarm's log group.
 func (s *Scheduler) AddAllLogGroups() tea.Cmd {
 	s.allGroups = true
@@ -134,10 +131,6 @@ func (s *Scheduler) SetTrailQuery(q sources.TrailQuery) tea.Cmd {
 	s.trailQ = q
 	return s.pollSoon(sources.FeedTrail)
 }
-
-// BadTrailFiles is how many trail log files were skipped as unreadable,
-// and the newest of them.
-func (s *Scheduler) BadTrailFiles() (int, []sources.BadFile) { return s.badFiles, s.recentBad }
 
 // Handle records what a message says about the feeds and returns what
 // runs next: a poll, a tick, or the wait for the stream's next batch.
