@@ -58,8 +58,8 @@ func problemName(p sources.GroupProblem) string {
 	return p.Source + ":" + p.Group
 }
 
-// behindNote is "behind by 40 s, sampling — try --live-tail" for logs,
-// "behind by 40 s" for the trail.
+// behindNote is "behind by 40 s, sampling — try --live-tail" for logs; the
+// trail, which cannot stream, suggests fewer events instead.
 func behindNote(feed sources.Feed, t sources.TailStatus) string {
 	var note string
 	if t.Behind > 0 {
@@ -69,6 +69,8 @@ func behindNote(feed sources.Feed, t sources.TailStatus) string {
 		note = strings.TrimPrefix(note+", sampling", ", ")
 		if feed == sources.FeedLogs {
 			note += " — try --live-tail"
+		} else {
+			note += " — try " + keys.WriteOnly.Help().Key + " (write calls only)"
 		}
 	}
 	return note

@@ -123,13 +123,13 @@ func TestTailBordersSayHowTheFeedsKeepUp(t *testing.T) {
 	m, c := newDemoModel(t, incidentAfter+2*time.Minute, 200, 50)
 	pump(t, m)
 	m.Update(sources.LogsMsg{At: c.T, Tail: sources.TailStatus{Behind: 40 * time.Second, Sampling: true}})
-	m.Update(sources.TrailMsg{At: c.T, Tail: sources.TailStatus{Behind: 75 * time.Second}, BadFiles: 2,
+	m.Update(sources.TrailMsg{At: c.T, Tail: sources.TailStatus{Behind: 75 * time.Second, Sampling: true}, BadFiles: 2,
 		RecentBad: []sources.BadFile{{Name: "s3://trail/a.json.gz", Err: "gzip: invalid header", Found: c.T},
 			{Name: "s3://trail/b.json.gz", Err: "unexpected EOF", Found: c.T}}})
 	out := screen(m)
 	t.Log("\n" + out)
 	assertFills(t, out, 200, 50)
-	for _, want := range []string{"behind by 40 s, sampling — try --live-tail", "behind by 75 s · 2 bad trail files · ! list"} {
+	for _, want := range []string{"behind by 40 s, sampling — try --live-tail", "behind by 75 s, sampling — try w (write calls only) · 2 bad trail files · ! list"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("screen lacks %q:\n%s", want, out)
 		}
