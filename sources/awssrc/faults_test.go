@@ -65,7 +65,7 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 	}()
 
 	count := map[string]int{}
-	tail := sources.NewLogTail(nil, "")
+	tail := sources.NewLogTail("")
 	problems := map[sources.Problem]int{}
 	polls, pollsAfter, recoveredAfter := 0, 0, 0
 	var recoveredIn time.Duration

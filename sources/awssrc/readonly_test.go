@@ -155,7 +155,7 @@ func TestReadOnlyByProof(t *testing.T) {
 	}
 	src.FetchMetrics(ctx, specs, now.Add(-time.Hour), now)
 	groups, _ := sources.AutoLogGroups([]sources.Alarm{alarm}, 10)
-	tail := sources.NewLogTail(nil, "")
+	tail := sources.NewLogTail("")
 	b1 := tail.Next(ctx, src, groups, now)
 	sources.NewTrailTail().Next(ctx, src, sources.TrailQuery{}, now)
 	// Live Tail (falls back to polling against moto).
