@@ -50,6 +50,14 @@ func NewDetail() *Detail {
 // Alarm returns the alarm being drilled into.
 func (p *Detail) Alarm() sources.Alarm { return p.alarm }
 
+// Drill is the data shown, once it has arrived.
+func (p *Detail) Drill() (sources.DrillMsg, bool) {
+	if p.drill == nil {
+		return sources.DrillMsg{}, false
+	}
+	return *p.drill, true
+}
+
 // SetSize sets the cells the drill-down draws into.
 func (p *Detail) SetSize(width, height int) {
 	p.width, p.height = width, height

@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"watchtrail/sources"
 )
 
 // pane is what every live pane offers the key handler.
@@ -40,6 +42,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	top := m.top()
 	switch top.(type) {
 	case prompter, helpView:
+		return top.update(m, msg)
+	}
+	if t, ok := top.(typist); ok && t.typing() {
 		return top.update(m, msg)
 	}
 	switch {
@@ -106,6 +111,8 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		return m.sched.AddAllLogGroups()
 	case key.Matches(msg, keys.Problems):
 		m.openViewer("Feed problems", m.sched.problemsText())
+	case key.Matches(msg, keys.Insights):
+		return m.openQuery(sources.InsightsQuery{Groups: m.sched.LogGroups()})
 	}
 	return nil
 }

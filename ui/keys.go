@@ -14,6 +14,8 @@ type keyMap struct {
 	Filter, Zoom, Refresh, Help, Quit     key.Binding
 	WriteOnly, Denied, History            key.Binding
 	AllGroups, Problems                   key.Binding
+	Insights, Dashboards, Context, Raw    key.Binding
+	Sources                               key.Binding
 }
 
 var keys = keyMap{
@@ -38,6 +40,12 @@ var keys = keyMap{
 	History:   key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "search the trail's history")),
 	AllGroups: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "logs: follow all the alarms' log groups")),
 	Problems:  key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "failing log groups, bad trail files")),
+
+	Insights:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "Logs Insights")),
+	Dashboards: key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "dashboards")),
+	Context:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log context")),
+	Raw:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fields / raw")),
+	Sources:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "source")),
 }
 
 // hint is b with a short description, for the footer: the keys stay b's.
@@ -54,6 +62,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit,
 			k.WriteOnly, k.Denied, k.History, k.AllGroups, k.Problems},
+		{k.Insights, k.Dashboards, k.Context, k.Raw, k.Sources},
 	}
 }
 
@@ -71,7 +80,7 @@ func (s shortHelp) FullHelp() [][]key.Binding { return keys.FullHelp() }
 
 var (
 	detailHelp = shortHelp{moveHint, hint(keys.NextPane, "tab", "section"), hint(keys.Enter, "enter", "JSON"),
-		hint(keys.Back, "esc", "back"), hint(keys.Help, "?", "help")}
+		hint(keys.Insights, "i", "query around"), hint(keys.Back, "esc", "back"), hint(keys.Help, "?", "help")}
 	viewerHelp = shortHelp{moveHint, hint(keys.Back, "esc", "close"), hint(keys.Help, "?", "help")}
 	filterHelp = shortHelp{hint(keys.Enter, "enter", "keep"), hint(keys.Back, "esc", "clear")}
 	helpHelp   = shortHelp{hint(keys.Back, "any key", "closes"), hint(keys.Quit, "q", "quit")}

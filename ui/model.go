@@ -111,6 +111,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if cmd, ok := m.trailMsg(msg); ok {
 			return m, cmd
 		}
+		if cmd, ok := m.receive(msg); ok {
+			return m, cmd
+		}
 		if p, ok := m.top().(prompter); ok { // the cursor's blink
 			var cmd tea.Cmd
 			*p.input(), cmd = p.input().Update(msg)

@@ -176,6 +176,8 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, keys.Back):
 		m.pop()
+	case key.Matches(msg, keys.Insights):
+		return m.queryAround()
 	}
 	return nil
 }
