@@ -24,7 +24,7 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 		return nil, errors.New("--trail-bucket and --trail-log-group both say where to read CloudTrail from: pass one of them")
 	}
 	if g.demo {
-		return demo.New(demo.Options{IncidentAfter: g.incidentAfter}), nil
+		return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -50,7 +50,7 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 			"(any values work for a local emulator), or run with --demo", profile)
 	}
 	fmt.Fprintln(notes, "watchtrail: no AWS credentials found, starting the demo (use --profile or AWS_PROFILE for a real account)")
-	return demo.New(demo.Options{IncidentAfter: g.incidentAfter}), nil
+	return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
 }
 
 // openMulti is one source per profile × region, merged.

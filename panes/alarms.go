@@ -12,6 +12,7 @@ import (
 // Alarms lists every CloudWatch alarm, firing ones first.
 type Alarms struct {
 	list          *List[sources.Alarm]
+	states        map[string]sources.AlarmState // by name, for composites' children
 	loaded        bool
 	now           time.Time
 	width, height int
@@ -21,7 +22,7 @@ type Alarms struct {
 func NewAlarms() *Alarms {
 	p := &Alarms{}
 	p.list = NewList(func(a sources.Alarm) string { return a.Name },
-		func(a sources.Alarm) string { return alarmsRowText(a, p.now) })
+		func(a sources.Alarm) string { return alarmsRowText(a, p.states, p.now) })
 	return p
 }
 
@@ -39,6 +40,7 @@ func (p *Alarms) SetSize(width, height int) {
 // first so a newly firing alarm is the one selected.
 func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
 	p.loaded = true
+	p.states = alarmStates(alarms)
 	p.list.SetItems(alarms)
 }
 
@@ -76,22 +78,26 @@ func (p *Alarms) View(focused bool) string {
 	case len(shown) == 0:
 		lines = []string{theme.Dim.Render("no alarms match /" + p.list.Filter())}
 	default:
-		cols := alarmsColumns(shown, innerW, p.now)
+		cols := alarmsColumns(shown, p.states, innerW, p.now)
 		from, to := p.list.Visible()
 		for i := from; i < to; i++ {
-			lines = append(lines, cols.row(shown[i], i == p.list.Index(), focused, innerW, p.now))
+			lines = append(lines, cols.row(shown[i], p.states, i == p.list.Index(), focused, innerW, p.now))
 		}
 	}
 	return Frame("Alarms", note, strings.Join(lines, "\n"), p.width, p.height, focused)
 }
 
 // alarmsRowText is the plain text of a row, for filtering.
-func alarmsRowText(a sources.Alarm, now time.Time) string {
-	return strings.Join([]string{string(a.State), a.Name, alarmsMetric(a), fmtCondition(a, false), fmtWhen(a.StateChanged, now)}, " ")
+func alarmsRowText(a sources.Alarm, states map[string]sources.AlarmState, now time.Time) string {
+	return strings.Join([]string{string(a.State), a.Name, alarmsMetric(a, states), fmtCondition(a, false), fmtWhen(a.StateChanged, now)}, " ")
 }
 
-// alarmsMetric is the metric name and its dimension values.
-func alarmsMetric(a sources.Alarm) string {
+// alarmsMetric is the metric name and its dimension values, or a
+// composite's children with their states.
+func alarmsMetric(a sources.Alarm, states map[string]sources.AlarmState) string {
+	if a.Composite {
+		return compositeChildren(a, states)
+	}
 	s := a.Metric.Metric
 	for _, d := range a.Metric.Dims {
 		s += " " + d.Value
@@ -112,12 +118,12 @@ type alarmsLayout struct{ name, metric, cond, when int }
 
 // alarmsColumns fits the columns to the width: the name always shows, then
 // the time, condition and metric as room allows.
-func alarmsColumns(alarms []sources.Alarm, width int, now time.Time) alarmsLayout {
+func alarmsColumns(alarms []sources.Alarm, states map[string]sources.AlarmState, width int, now time.Time) alarmsLayout {
 	var l alarmsLayout
 	var nameW, metricW int
 	for _, a := range alarms {
 		nameW = max(nameW, len([]rune(a.Name)))
-		metricW = max(metricW, len([]rune(alarmsMetric(a))))
+		metricW = max(metricW, len([]rune(alarmsMetric(a, states))))
 		l.cond = max(l.cond, len([]rune(fmtCondition(a, false))))
 		l.when = max(l.when, len(fmtWhen(a.StateChanged, now)))
 	}
@@ -141,7 +147,7 @@ func alarmsColumns(alarms []sources.Alarm, width int, now time.Time) alarmsLayou
 	return l
 }
 
-func (l alarmsLayout) row(a sources.Alarm, selected, focused bool, width int, now time.Time) string {
+func (l alarmsLayout) row(a sources.Alarm, states map[string]sources.AlarmState, selected, focused bool, width int, now time.Time) string {
 	marker := "  "
 	if selected {
 		marker = "› "
@@ -149,7 +155,7 @@ func (l alarmsLayout) row(a sources.Alarm, selected, focused bool, width int, no
 	state := fmt.Sprintf("%-6s", alarmsStateWord(a.State))
 	rest := " " + FitLine(a.Name, l.name)
 	if l.metric > 0 {
-		rest += " " + FitLine(alarmsMetric(a), l.metric)
+		rest += " " + FitLine(alarmsMetric(a, states), l.metric)
 	}
 	if l.cond > 0 {
 		rest += " " + FitLine(fmtCondition(a, false), l.cond)

@@ -134,6 +134,9 @@ func fmtComparison(op string) string {
 
 // fmtCondition is an alarm's condition, "> 80" or, with unit, "> 80 %".
 func fmtCondition(a sources.Alarm, withUnit bool) string {
+	if a.Composite {
+		return "◆"
+	}
 	op := fmtComparison(a.Comparison)
 	if strings.HasSuffix(op, "band") {
 		return op

@@ -122,7 +122,9 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) open() tea.Cmd {
 	switch m.focus {
 	case paneAlarms:
-		if a, ok := m.alarms.Selected(); ok {
+		if a, ok := m.alarms.Selected(); ok && a.Composite {
+			return m.openComposite(a)
+		} else if ok {
 			return m.openDrill(a)
 		}
 	case paneMetrics:

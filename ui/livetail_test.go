@@ -39,7 +39,7 @@ func (s *streamingDemo) StreamLogs(ctx context.Context, groups []string, pattern
 func newLiveModel(t *testing.T, groups []string) (*Model, *streamingDemo, *clock) {
 	t.Helper()
 	c := &clock{T: demoStart.Add(5 * time.Minute)}
-	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter})
+	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter, Composite: true})
 	s := &streamingDemo{Source: d, events: make(chan []sources.LogEvent, 4), errs: make(chan error, 1)}
 	if groups == nil {
 		groups = d.LogGroups()

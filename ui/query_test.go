@@ -17,7 +17,7 @@ func newRunningDemoModel(t *testing.T, elapsed time.Duration, width, height int)
 	t.Helper()
 	t0 := time.Now()
 	now := func() time.Time { return demoStart.Add(elapsed).Add(time.Since(t0)) }
-	d := demo.New(demo.Options{Start: demoStart, Now: now, IncidentAfter: incidentAfter})
+	d := demo.New(demo.Options{Start: demoStart, Now: now, IncidentAfter: incidentAfter, Composite: true})
 	m := New(Config{Source: d, Demo: true, Refresh: 2 * time.Second, LogGroups: d.LogGroups(),
 		Metrics: d.WatchedMetrics(), Now: now})
 	m.Update(tea.WindowSizeMsg{Width: width, Height: height})

@@ -14,7 +14,7 @@ func newTestScheduler(t *testing.T) (*Scheduler, *clock, *clock) {
 	t.Helper()
 	data := &clock{T: demoStart.Add(incidentAfter + 2*time.Minute)}
 	wall := &clock{T: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
-	d := demo.New(demo.Options{Start: demoStart, Now: data.Now, IncidentAfter: incidentAfter})
+	d := demo.New(demo.Options{Start: demoStart, Now: data.Now, IncidentAfter: incidentAfter, Composite: true})
 	s := NewScheduler(Config{Source: d, Refresh: 10 * time.Second, Now: data.Now})
 	s.wall = wall.Now
 	return s, data, wall
