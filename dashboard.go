@@ -23,6 +23,7 @@ type dashboardFlags struct {
 	logGroups []string
 	filter    string
 	liveTail  bool
+	dashboard string
 }
 
 func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
@@ -33,6 +34,7 @@ func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
 	fs.Var(checkedString{&d.filter, "pattern", checkFilter}, "filter", "CloudWatch Logs filter pattern for the tailed groups")
 	fs.BoolVar(&d.liveTail, "live-tail", false, "stream log groups with CloudWatch Logs Live Tail (StartLiveTail; billed per minute) "+
 		"instead of polling; falls back to polling if unavailable")
+	fs.StringVar(&d.dashboard, "dashboard", "", "open this CloudWatch dashboard (GetDashboard) over the panes; d picks one in the app")
 }
 
 // runDashboard runs the TUI; tests replace it to see the configuration.
@@ -67,6 +69,7 @@ func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writ
 		LogGroups: d.logGroups,
 		LogFilter: d.filter,
 		LiveTail:  d.liveTail,
+		Dashboard: d.dashboard,
 	}
 	if dm, ok := src.(*demo.Source); ok {
 		cfg.Demo = true

@@ -113,6 +113,8 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		m.openViewer("Feed problems", m.sched.problemsText())
 	case key.Matches(msg, keys.Insights):
 		return m.openQuery(sources.InsightsQuery{Groups: m.sched.LogGroups()})
+	case key.Matches(msg, keys.Dashboards):
+		return m.openDashboards()
 	}
 	return nil
 }
@@ -160,6 +162,9 @@ func (m *Model) refreshNow() tea.Cmd {
 	}
 	if _, ok := inStack[deniedView](m); ok {
 		cmd = tea.Batch(cmd, m.checkIntegrity())
+	}
+	if v, ok := inStack[*dashboardView](m); ok {
+		cmd = tea.Batch(cmd, m.loadDashboard(v.name))
 	}
 	return cmd
 }

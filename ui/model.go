@@ -24,6 +24,7 @@ type Config struct {
 	LogCapacity int
 	LiveTail    bool                     // stream LogGroups when the Source is a sources.LogStreamer
 	Integrity   sources.IntegrityChecker // validates the trail's log files (--trail-bucket); nil: none
+	Dashboard   string                   // a CloudWatch dashboard to open over the panes at start
 	Now         func() time.Time         // the clock; tests set a fixed one
 }
 
@@ -77,7 +78,11 @@ func New(cfg Config) *Model {
 
 // Init starts the feeds.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()), m.startIntegrity())
+	cmd := tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()), m.startIntegrity())
+	if m.cfg.Dashboard != "" {
+		cmd = tea.Batch(cmd, m.openDashboard(m.cfg.Dashboard))
+	}
+	return cmd
 }
 
 // Update routes data messages to the panes and the scheduler, and keys to

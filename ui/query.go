@@ -392,7 +392,7 @@ func (v *queryView) body(m *Model) string {
 	q := v.query(m.cfg.Now())
 	rangeText := fmt.Sprintf("last %s", fmtRange(queryRanges[max(0, v.rangeIdx)]))
 	if v.rangeIdx < 0 {
-		rangeText = "around the alarm"
+		rangeText = "fixed window"
 	}
 	lines = append(lines, fmt.Sprintf("range: %s · %s – %s UTC", rangeText, q.Start.UTC().Format("01-02 15:04"), q.End.UTC().Format("01-02 15:04")))
 	if v.section == querySectionQuery {

@@ -191,7 +191,7 @@ func TestQueryAroundTheAlarmFromTheDrillDown(t *testing.T) {
 		t.Fatalf("the view is not pre-filled with the drill-down: window %v, groups %v", v.window, v.picked)
 	}
 	out := screen(m)
-	if !strings.Contains(out, "range: around the alarm · "+d.Start.UTC().Format("01-02 15:04")) {
+	if !strings.Contains(out, "range: fixed window · "+d.Start.UTC().Format("01-02 15:04")) {
 		t.Fatalf("the range does not show the drill-down window:\n%s", out)
 	}
 	press(m, "esc")
