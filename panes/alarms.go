@@ -89,7 +89,7 @@ func (p *Alarms) View(focused bool) string {
 
 // alarmsRowText is the plain text of a row, for filtering.
 func alarmsRowText(a sources.Alarm, states map[string]sources.AlarmState, now time.Time) string {
-	return strings.Join([]string{string(a.State), a.Name, alarmsMetric(a, states), fmtCondition(a, false), fmtWhen(a.StateChanged, now)}, " ")
+	return strings.Join([]string{string(a.State), a.Source, a.Name, alarmsMetric(a, states), fmtCondition(a, false), fmtWhen(a.StateChanged, now)}, " ")
 }
 
 // alarmsMetric is the metric name and its dimension values, or a
@@ -114,7 +114,7 @@ func alarmsStateWord(s sources.AlarmState) string {
 }
 
 // alarmsLayout holds the column widths chosen for one render; 0 hides one.
-type alarmsLayout struct{ name, metric, cond, when int }
+type alarmsLayout struct{ source, name, metric, cond, when int }
 
 // alarmsColumns fits the columns to the width: the name always shows, then
 // the time, condition and metric as room allows.
@@ -122,12 +122,16 @@ func alarmsColumns(alarms []sources.Alarm, states map[string]sources.AlarmState,
 	var l alarmsLayout
 	var nameW, metricW int
 	for _, a := range alarms {
+		l.source = max(l.source, min(len([]rune(a.Source)), 20))
 		nameW = max(nameW, len([]rune(a.Name)))
 		metricW = max(metricW, len([]rune(alarmsMetric(a, states))))
 		l.cond = max(l.cond, len([]rune(fmtCondition(a, false))))
 		l.when = max(l.when, len(fmtWhen(a.StateChanged, now)))
 	}
 	avail := width - 2 - 6 - 1 // marker, state, gap
+	if l.source > 0 {
+		avail -= l.source + 1
+	}
 	nameMin := min(nameW, 16)
 	if avail-(l.when+1) < nameMin {
 		l.when = 0
@@ -154,6 +158,9 @@ func (l alarmsLayout) row(a sources.Alarm, states map[string]sources.AlarmState,
 	}
 	state := fmt.Sprintf("%-6s", alarmsStateWord(a.State))
 	rest := " " + FitLine(a.Name, l.name)
+	if l.source > 0 {
+		rest = " " + FitLine(a.Source, l.source) + rest
+	}
 	if l.metric > 0 {
 		rest += " " + FitLine(alarmsMetric(a, states), l.metric)
 	}

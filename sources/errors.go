@@ -61,6 +61,10 @@ func Explain(feed Feed, err error) string { return string(feed) + ": " + Summary
 // Summary is an error in one safe line: the problem first, then the
 // source's detail (or the network error, without the layers around it).
 func Summary(err error) string {
+	var partial *PartialError
+	if errors.As(err, &partial) {
+		return Sanitize(partial.Error()) // names each failing source, summarised
+	}
 	detail := err.Error()
 	var sorted *Error
 	var netErr *net.OpError

@@ -18,7 +18,7 @@ func (m *Model) openDrill(a sources.Alarm) tea.Cmd {
 // drill (re)loads the open drill-down.
 func (m *Model) drill(a sources.Alarm) tea.Cmd {
 	m.detail.SetLoading(a)
-	src, groups, now := m.cfg.Source, m.sched.LogGroups(), m.cfg.Now
+	src, groups, now := sources.SourceOf(m.cfg.Source, a), m.sched.LogGroups(), m.cfg.Now
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
 		defer cancel()

@@ -115,6 +115,8 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openQuery(sources.InsightsQuery{Groups: m.sched.LogGroups()})
 	case key.Matches(msg, keys.Dashboards):
 		return m.openDashboards()
+	case key.Matches(msg, keys.Sources):
+		m.openSources()
 	}
 	return nil
 }

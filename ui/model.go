@@ -47,6 +47,7 @@ type Model struct {
 
 	sched     *Scheduler
 	alarmList []sources.Alarm
+	narrow    string // the one source shown (see sourcesView), "" for all
 	now       time.Time
 
 	access accessState // denied calls, history search, log file integrity
@@ -96,11 +97,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	case sources.AlarmsMsg:
-		m.now = msg.At
-		m.alarmList = msg.Alarms
-		m.alarms.SetNow(msg.At)
-		m.alarms.SetAlarms(msg.Alarms)
-		m.metrics.SetAlarms(msg.Alarms)
+		m.setAlarms(msg)
+	case alarmsPartial:
+		m.setAlarms(msg.AlarmsMsg)
 	case sources.MetricsMsg:
 		m.now = msg.At
 		m.metrics.SetSeries(msg.Series)

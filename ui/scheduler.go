@@ -63,6 +63,13 @@ type pollMsg struct {
 	slot time.Time
 }
 
+// alarmsPartial is the alarms of the sources that answered when others
+// failed (sources.PartialError): shown, with the failure reported.
+type alarmsPartial struct {
+	sources.AlarmsMsg
+	err error
+}
+
 // NewScheduler returns the scheduler of cfg's feeds, all idle.
 func NewScheduler(cfg Config) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
@@ -149,6 +156,10 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 	case sources.AlarmsMsg:
 		s.alarms = msg.Alarms
 		return tea.Batch(s.done(sources.FeedAlarms, nil, msg.At), s.inputsChanged())
+	case alarmsPartial:
+		s.alarms = msg.Alarms
+		s.feeds[sources.FeedAlarms].succeeded(msg.At) // the data shown is fresh
+		return tea.Batch(s.done(sources.FeedAlarms, msg.err, msg.At), s.inputsChanged())
 	case sources.MetricsMsg:
 		return s.done(sources.FeedMetrics, nil, msg.At)
 	case liveStartedMsg:
@@ -286,6 +297,10 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 	case sources.FeedAlarms:
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
 			alarms, err := src.ListAlarms(ctx)
+			var partial *sources.PartialError
+			if errors.As(err, &partial) && !partial.All() {
+				return alarmsPartial{sources.AlarmsMsg{Alarms: alarms, At: at}, err}, nil
+			}
 			return sources.AlarmsMsg{Alarms: alarms, At: at}, err
 		})
 	case sources.FeedMetrics:

@@ -76,6 +76,9 @@ func (m *Model) header() string {
 		left += theme.DemoBadge.Render("DEMO")
 	}
 	left += " " + m.cfg.Source.Describe()
+	if m.narrow != "" {
+		left += theme.Warn.Render(" · only " + m.narrow)
+	}
 	var right string
 	switch firing := m.alarms.Firing(); {
 	case m.sched.State(sources.FeedAlarms).lastOK.IsZero():
