@@ -8,7 +8,8 @@ import (
 )
 
 // TestEndToEndInsightsDashboardsComposites drives the demo binary through
-// a Logs Insights query, a composite alarm and the dashboard.
+// a Logs Insights query, a composite alarm, the dashboard, the source
+// switcher and a log line's context.
 func TestEndToEndInsightsDashboardsComposites(t *testing.T) {
 	bin := buildBinary(t)
 	s := tmuxtest.Start(t, 120, 40, cleanEnv(t)+" "+bin+" --demo-incident-after=2s --refresh=1s")
@@ -29,6 +30,14 @@ func TestEndToEndInsightsDashboardsComposites(t *testing.T) {
 	s.WaitFor(10*time.Second, "Dashboards", "checkout-service")
 	s.Keys("Enter")
 	s.WaitFor(15*time.Second, "checkout alarms", "checkout-api duration", "not supported in the terminal", "ALARM  checkout-api-errors")
+	s.Keys("Escape")
+	s.WaitFor(5*time.Second, "Alarms", "CloudTrail")
+
+	s.Keys("S") // one source: the switcher offers all sources only
+	s.WaitFor(5*time.Second, "Sources", "all sources", "one source only")
+	s.Keys("Escape")
+	s.Keys("Tab", "Tab", "c") // context of the newest log line
+	s.WaitFor(10*time.Second, "Context · /", "› ")
 	s.Keys("Escape")
 	s.WaitFor(5*time.Second, "Alarms", "CloudTrail")
 	s.Keys("q")

@@ -19,10 +19,14 @@ type Logs struct {
 	*feed[sources.LogEvent]        // Len, Move, Home, End, SetFilter, Selected
 	groupW                  int    // widest short group name seen, so the column does not jiggle
 	extra                   string // the UI's note for the title, e.g. groups left out
+	highlight               sources.FilterPattern
 }
 
 // SetNote sets a note the UI adds to the title ("" for none).
 func (l *Logs) SetNote(note string) { l.extra = note }
+
+// SetHighlight marks the terms of the CloudWatch filter pattern in the lines.
+func (l *Logs) SetHighlight(pattern string) { l.highlight = sources.ParseFilterPattern(pattern) }
 
 // NewLogs returns an empty pane keeping the newest capacity events.
 func NewLogs(capacity int) *Logs {
@@ -61,7 +65,11 @@ func (l *Logs) View(focused bool) string {
 		if groupW > 0 {
 			text += FitLine(logGroupName(e.Group), groupW) + " "
 		}
-		return text + msg, logStyle(msg)
+		style := logStyle(msg)
+		if spans := l.highlight.Highlights(msg); len(spans) > 0 {
+			return style.Render(text) + highlightSpans(msg, spans, style), feedPlain
+		}
+		return text + msg, style
 	})
 	var extra []string
 	if l.extra != "" {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -117,6 +116,8 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 		return m.openDashboards()
 	case key.Matches(msg, keys.Sources):
 		m.openSources()
+	case key.Matches(msg, keys.Context) && m.focus == paneLogs:
+		return m.openContext()
 	}
 	return nil
 }
@@ -141,7 +142,7 @@ func (m *Model) open() tea.Cmd {
 		}
 	case paneLogs:
 		if e, ok := m.logs.Selected(); ok {
-			m.openViewer(logViewerTitle(e), strings.ReplaceAll(e.Message, "⏎", "\n"))
+			m.openLogLine(e)
 		}
 	case paneTrail:
 		if e, ok := m.trail.Selected(); ok {

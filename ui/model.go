@@ -64,7 +64,7 @@ func New(cfg Config) *Model {
 	if cfg.LogCapacity <= 0 {
 		cfg.LogCapacity = 5000
 	}
-	return &Model{
+	m := &Model{
 		cfg:     cfg,
 		alarms:  panes.NewAlarms(),
 		metrics: panes.NewMetrics(),
@@ -75,6 +75,8 @@ func New(cfg Config) *Model {
 		sched:   NewScheduler(cfg),
 		now:     cfg.Now(),
 	}
+	m.logs.SetHighlight(cfg.LogFilter)
+	return m
 }
 
 // Init starts the feeds.
@@ -108,6 +110,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sources.TrailMsg:
 		m.trail.Append(msg.Events)
 		m.countDenied(msg.Events)
+	case logContextMsg:
+		m.showContext(msg)
+		return m, nil
 	case sources.DrillMsg:
 		m.drillDone(msg)
 		return m, nil

@@ -267,8 +267,16 @@ func TestEnterOnALogLineShowsItInFull(t *testing.T) {
 		Message: `{"level":"ERROR","msg":"` + strings.Repeat("x", 300) + `","trace":"at handler (index.js:42)"}`}}})
 	press(m, "tab", "tab", "G", "enter")
 	out := screen(m)
-	if !m.viewing() || !strings.Contains(out, `"trace": "at handler (index.js:42)"`) {
-		t.Fatalf("the selected log line is not shown in full:\n%s", out)
+	if _, ok := m.top().(*logLineView); !ok || !strings.Contains(out, "level: ERROR") || !strings.Contains(out, "trace: at handler (index.js:42)") {
+		t.Fatalf("the selected JSON log line is not shown as fields:\n%s", out)
+	}
+	press(m, "v")
+	if out := screen(m); !strings.Contains(out, `"trace": "at handler (index.js:42)"`) {
+		t.Fatalf("v does not show the raw line in full:\n%s", out)
+	}
+	press(m, "v")
+	if out := screen(m); !strings.Contains(out, "level: ERROR") {
+		t.Fatalf("v again does not return to the fields:\n%s", out)
 	}
 }
 
