@@ -3,123 +3,46 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/panes"
 	"watchtrail/sources"
-	"watchtrail/theme"
 )
 
 // defaultDashboardRange is how far back a dashboard without "start" looks,
 // as the console's default.
 const defaultDashboardRange = 3 * time.Hour
 
-// Messages of the dashboard views.
-type (
-	dashboardListMsg struct {
-		names []string
-		err   error
-	}
-	dashboardMsg struct {
-		name   string
-		dash   sources.Dashboard
-		series []sources.Series
-		err    error
-	}
-)
-
-// dashPickerView lists the dashboards, narrowed fuzzily as one types.
-type dashPickerView struct {
-	names  []string
-	filter textinput.Model
-	sel    int
-	err    string
+// dashboardMsg carries a dashboard and its metrics' series.
+type dashboardMsg struct {
+	name   string
+	dash   sources.Dashboard
+	series []sources.Series
+	err    error
 }
 
 // openDashboards pushes the picker and lists the dashboards.
 func (m *Model) openDashboards() tea.Cmd {
-	v := &dashPickerView{filter: newTextInput("dashboard › ", "")}
-	v.filter.Focus()
-	m.push(v)
+	m.push(newPicker("Dashboards", "dashboard", nil, (*Model).openDashboard))
 	dr, ok := m.cfg.Source.(sources.DashboardReader)
 	if !ok {
-		v.err = "this source cannot read CloudWatch dashboards"
-		return nil
+		return func() tea.Msg {
+			return pickerItemsMsg{err: errors.New("this source cannot read CloudWatch dashboards")}
+		}
 	}
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
 		defer cancel()
 		names, err := dr.ListDashboards(ctx, "")
-		return dashboardListMsg{names: names, err: err}
-	}
-}
-
-func (v *dashPickerView) typing() bool { return true }
-
-func (v *dashPickerView) matches() []sources.FuzzyMatch {
-	return sources.FuzzyFilter(v.filter.Value(), v.names)
-}
-
-func (v *dashPickerView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, keys.Back):
-		m.pop()
-	case msg.Type == tea.KeyUp:
-		v.sel = max(0, v.sel-1)
-	case msg.Type == tea.KeyDown:
-		v.sel = min(len(v.matches())-1, v.sel+1)
-	case key.Matches(msg, keys.Enter):
-		if ms := v.matches(); v.sel < len(ms) {
-			m.pop()
-			return m.openDashboard(ms[v.sel].Item)
+		if err == nil && len(names) == 0 {
+			err = errors.New("no dashboards in this account and region")
 		}
-	default:
-		var cmd tea.Cmd
-		v.filter, cmd = v.filter.Update(msg)
-		v.sel = 0
-		return cmd
+		return pickerItemsMsg{items: names, err: err}
 	}
-	return nil
-}
-
-func (v *dashPickerView) receive(m *Model, msg tea.Msg) (tea.Cmd, bool) {
-	list, ok := msg.(dashboardListMsg)
-	if !ok {
-		return nil, false
-	}
-	v.names = list.names
-	if list.err != nil {
-		v.err = sources.Summary(list.err)
-	} else if len(list.names) == 0 {
-		v.err = "no dashboards in this account and region"
-	}
-	return nil, true
-}
-
-func (v *dashPickerView) body(m *Model) string {
-	lines := []string{v.filter.View(), ""}
-	if v.err != "" {
-		lines = append(lines, theme.Error.Render("⚠ "+v.err))
-	}
-	for i, match := range v.matches() {
-		row := "  " + match.Item
-		if i == v.sel {
-			row = theme.Selected.Render(panes.FitLine("› "+match.Item, m.width-2))
-		}
-		lines = append(lines, row)
-	}
-	return panes.Frame("Dashboards", fmt.Sprintf("%d", len(v.names)), strings.Join(lines, "\n"), m.width, m.bodyHeight(), true)
-}
-
-func (v *dashPickerView) keys() help.KeyMap {
-	return shortHelp{moveHint, hint(keys.Enter, "enter", "open"), hint(keys.Back, "esc", "back")}
 }
 
 // dashboardView shows one dashboard; tab moves between its widgets and

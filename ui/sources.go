@@ -2,16 +2,10 @@ package ui
 
 import (
 	"slices"
-	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"watchtrail/panes"
 	"watchtrail/sources"
-	"watchtrail/theme"
 )
 
 // allSources is the switcher's first choice: no narrowing.
@@ -48,66 +42,17 @@ func (m *Model) sourceLabels() []string {
 	return labels
 }
 
-// sourcesView narrows the alarms and metrics to one source, picked fuzzily.
-type sourcesView struct {
-	labels []string
-	filter textinput.Model
-	sel    int
-}
-
+// openSources pushes the switcher that narrows the alarms and metrics to
+// one source.
 func (m *Model) openSources() {
-	v := &sourcesView{labels: append([]string{allSources}, m.sourceLabels()...), filter: newTextInput("source › ", "")}
-	v.filter.Focus()
+	v := newPicker("Sources", "source", append([]string{allSources}, m.sourceLabels()...), func(m *Model, label string) tea.Cmd {
+		m.narrow = label
+		if label == allSources {
+			m.narrow = ""
+		}
+		m.setAlarms(sources.AlarmsMsg{Alarms: m.alarmList, At: m.now})
+		return nil
+	})
+	v.empty = "one source only: start with --profile a,b or --region x,y for several"
 	m.push(v)
-}
-
-func (v *sourcesView) typing() bool { return true }
-
-func (v *sourcesView) matches() []sources.FuzzyMatch {
-	return sources.FuzzyFilter(v.filter.Value(), v.labels)
-}
-
-func (v *sourcesView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, keys.Back):
-		m.pop()
-	case msg.Type == tea.KeyUp:
-		v.sel = max(0, v.sel-1)
-	case msg.Type == tea.KeyDown:
-		v.sel = min(len(v.matches())-1, v.sel+1)
-	case key.Matches(msg, keys.Enter):
-		if ms := v.matches(); v.sel < len(ms) {
-			m.narrow = ms[v.sel].Item
-			if m.narrow == allSources {
-				m.narrow = ""
-			}
-			m.pop()
-			m.setAlarms(sources.AlarmsMsg{Alarms: m.alarmList, At: m.now})
-		}
-	default:
-		var cmd tea.Cmd
-		v.filter, cmd = v.filter.Update(msg)
-		v.sel = 0
-		return cmd
-	}
-	return nil
-}
-
-func (v *sourcesView) body(m *Model) string {
-	lines := []string{v.filter.View(), ""}
-	for i, match := range v.matches() {
-		row := "  " + match.Item
-		if i == v.sel {
-			row = theme.Selected.Render(panes.FitLine("› "+match.Item, m.width-2))
-		}
-		lines = append(lines, row)
-	}
-	if len(v.labels) == 1 {
-		lines = append(lines, theme.Dim.Render("one source only: start with --profile a,b or --region x,y for several"))
-	}
-	return panes.Frame("Sources", strings.TrimSpace(m.narrow), strings.Join(lines, "\n"), m.width, m.bodyHeight(), true)
-}
-
-func (v *sourcesView) keys() help.KeyMap {
-	return shortHelp{moveHint, hint(keys.Enter, "enter", "narrow"), hint(keys.Back, "esc", "back")}
 }
