@@ -36,7 +36,8 @@ func TestEndToEndInsightsDashboardsComposites(t *testing.T) {
 	s.Keys("S") // one source: the switcher offers all sources only
 	s.WaitFor(5*time.Second, "Sources", "all sources", "one source only")
 	s.Keys("Escape")
-	s.Keys("Tab", "Tab", "c") // context of the newest log line
+	s.WaitFor(5*time.Second, "Alarms", "CloudTrail") // an escape straight before tab would read as alt+tab
+	s.Keys("Tab", "Tab", "c")                        // context of the newest log line
 	s.WaitFor(10*time.Second, "Context · /", "› ")
 	s.Keys("Escape")
 	s.WaitFor(5*time.Second, "Alarms", "CloudTrail")
