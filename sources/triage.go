@@ -177,13 +177,25 @@ func discoverGraph(ctx context.Context, src Source, a Alarm) ResourceGraph {
 func AlarmResources(a Alarm) []Related {
 	var out []Related
 	for _, d := range a.Metric.Dims {
-		if d.Value == "" || d.Name == "AvailabilityZone" || d.Name == "Region" {
+		if d.Value == "" || QualifierDimension(d.Name) {
 			continue
 		}
 		r := Resource{Kind: dimensionKind(d.Name), ID: d.Value, ARN: elbARN(a.ARN, d)}
 		out = append(out, Related{Resource: r, Path: []string{r.Label()}})
 	}
 	return out
+}
+
+// QualifierDimension reports whether a CloudWatch dimension qualifies a
+// metric (where, which operation, version or class) rather than names a
+// resource, so that neither the alarmed resources nor discovery take its
+// value ("GetItem", "eu-west-1a", "WRITER") for one.
+func QualifierDimension(name string) bool { return qualifierDimensions[name] }
+
+var qualifierDimensions = map[string]bool{
+	"AvailabilityZone": true, "Region": true, "ReceivingRegion": true, "Operation": true, "ExecutedVersion": true,
+	"InstanceType": true, "DatabaseClass": true, "EngineName": true, "Role": true, "StorageType": true,
+	"FilterId": true, "Stage": true, "Method": true, "ShardId": true, "GlobalSecondaryIndexName": true,
 }
 
 // dimensionKind is a short kind for a dimension: "FunctionName" → function.

@@ -51,8 +51,10 @@ func ClassifyCall(name string, readOnly, failed bool) Impact {
 		"Endpoint", "Gateway", "Address", "Peering", "Dns", "Interface") || hasPair(words, "Record", "Sets") || hasPair(words, "Security", "Group") ||
 		hasPair(words, "Security", "Groups") || hasPair(words, "Network", "Acl"):
 		return Impact{"network", impactHigh}
+	case slices.Contains(restartVerbs, verb):
+		return Impact{"restart", impactWrite}
 	case has("Capacity", "Scaling", "Scalable", "Concurrency", "Throughput", "Provisioned", "Targets", "Limit", "Limits") ||
-		verb == "Stop" || verb == "Reboot":
+		verb == "Stop":
 		return Impact{"capacity", impactHigh}
 	case has("Policy", "Policies", "Permission", "Permissions", "Grant", "Grants", "Acl", "Key", "Role", "Password", "Profile") ||
 		verb == "Revoke" || verb == "Authorize":
@@ -75,9 +77,12 @@ var (
 	readVerbs = []string{"Describe", "List", "Get", "Head", "Lookup", "Search", "Select", "Scan", "Query", "Check",
 		"Validate", "Estimate", "Preview", "Simulate", "Test", "Decode", "Generate", "Filter", "Download", "Poll",
 		"Receive", "Assume", "Console", "Verify", "Decrypt", "Encrypt", "Sign"}
-	dataVerbs   = []string{"Invoke", "Publish", "Upload"}
-	deleteVerbs = []string{"Delete", "Terminate", "Remove", "Deregister", "Disable", "Detach", "Disassociate", "Cancel", "Purge"}
-	configVerbs = []string{"Modify", "Update", "Put", "Set", "Change", "Reset", "Replace", "Enable", "Apply", "Import",
+	dataVerbs = []string{"Invoke", "Publish", "Upload"}
+	// restartVerbs interrupt a resource for a moment but leave nothing
+	// changed, so they weigh less than a change that lasts.
+	restartVerbs = []string{"Reboot", "Restart"}
+	deleteVerbs  = []string{"Delete", "Terminate", "Remove", "Deregister", "Disable", "Detach", "Disassociate", "Cancel", "Purge"}
+	configVerbs  = []string{"Modify", "Update", "Put", "Set", "Change", "Reset", "Replace", "Enable", "Apply", "Import",
 		"Configure", "Associate", "Attach", "Swap", "Rotate", "Increase", "Decrease", "Restore", "Failover", "Suspend", "Resume"}
 )
 
@@ -137,6 +142,12 @@ func classifyActor(e TrailEvent, d eventDoc) Actor {
 	case anyToken(lower, deployTokens):
 		return Actor{"deploy pipeline", 0.9}
 	case id.Type == "AWSService" || (id.InvokedBy != "" && strings.HasSuffix(id.InvokedBy, ".amazonaws.com")):
+		// A service acting on its own mostly keeps a desired state
+		// (launching, registering, backing up); what it takes away
+		// (a scale-in terminating instances) can be the cause itself.
+		if words := camelWords(CallName(e.Name)); len(words) > 0 && slices.Contains(deleteVerbs, words[0]) {
+			return Actor{"AWS service", 0.45}
+		}
 		return Actor{"AWS service", 0.25}
 	case anyToken(lower, automationTokens) || slices.ContainsFunc(lower, func(w string) bool { return strings.HasSuffix(w, "bot") }):
 		return Actor{"automation", 0.4}

@@ -33,17 +33,19 @@ func parseEvent(e TrailEvent) eventDoc {
 // eventValues are the strings an event names resources by: its resources
 // and every string in its requestParameters and responseElements (all).
 // direct are those naming what the call acted on: its resources and the
-// request's strings at most directDepth keys deep.
+// request's strings at most directDepth keys deep, except the container a
+// call acts within (see containerKey).
 func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
 	direct = append([]string(nil), e.Resources...)
 	all = append([]string(nil), e.Resources...)
-	walkStrings(d.Request, 0, func(s string, depth int) {
-		if depth <= directDepth {
+	call := strings.ToLower(CallName(e.Name))
+	walkStrings(d.Request, 0, "", func(s string, depth int, key string) {
+		if c := containerKey(key); depth <= directDepth && (c == "" || strings.Contains(call, c)) {
 			direct = append(direct, s)
 		}
 		all = append(all, s)
 	})
-	walkStrings(d.Response, 0, func(s string, _ int) { all = append(all, s) })
+	walkStrings(d.Response, 0, "", func(s string, _ int, _ string) { all = append(all, s) })
 	return direct, all
 }
 
@@ -54,21 +56,39 @@ func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
 // (ipPermissions.items[].groups.items[].groupId) is 3 deep, only mentioned.
 const directDepth = 2
 
-func walkStrings(v any, depth int, visit func(s string, depth int)) {
+// containerKey is the container a request key names ("cluster" for ECS's
+// cluster or dBClusterIdentifier, "vpc" for vpcId), or "". A call names
+// its container to say where the resource it acts on lives (UpdateService
+// on a service of cluster prod), so the container is only mentioned,
+// unless the call is about it (UpdateCluster, ModifyVpcAttribute).
+func containerKey(key string) string {
+	k := strings.ToLower(key)
+	for _, suffix := range []string{"identifier", "name", "arn", "id"} {
+		k = strings.TrimSuffix(k, suffix)
+	}
+	for _, c := range []string{"cluster", "vpc"} {
+		if strings.HasSuffix(k, c) {
+			return c
+		}
+	}
+	return ""
+}
+
+func walkStrings(v any, depth int, key string, visit func(s string, depth int, key string)) {
 	switch v := v.(type) {
 	case string:
-		visit(v, depth)
+		visit(v, depth, key)
 	case []any:
 		for _, x := range v {
-			walkStrings(x, depth, visit)
+			walkStrings(x, depth, key, visit)
 		}
 	case map[string]any:
 		for k, x := range v {
-			d := depth + 1
+			d, name := depth+1, k
 			if wrapperKeys[k] {
-				d = depth
+				d, name = depth, key
 			}
-			walkStrings(x, d, visit)
+			walkStrings(x, d, name, visit)
 		}
 	}
 }
@@ -97,8 +117,10 @@ func NamesResource(value, id string) bool {
 // when it names none. A name alone is weak evidence across services (a
 // bucket and a function may both be called "orders"), so an ARN must be of
 // the resource's own service, and a plain name only counts from an event of
-// that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…) or a
-// path or URL.
+// that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…), a URL
+// or a relative path ("table/carts"). An absolute path from another service
+// names that service's own resource after this one (log group
+// "/aws/lambda/orders", parameter "/prod/orders"), not this one.
 func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (r Related, direct, ok bool) {
 	on, all := eventValues(e, d)
 	if r, ok := closest(e, on, g); ok {
@@ -137,7 +159,7 @@ func namesAny(values, ids []string, service, from string) bool {
 				if arnService(v) == service {
 					return true
 				}
-			case from == service || awsID.MatchString(v) || strings.ContainsAny(v, "/:"):
+			case from == service || awsID.MatchString(v) || (strings.ContainsAny(v, "/:") && !strings.HasPrefix(v, "/")):
 				return true
 			}
 		}

@@ -3,6 +3,7 @@ package sources
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -88,6 +89,9 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 		default:
 			continue
 		}
+		if s.Impact.Class == "capacity" && restartedLater(ev, all[i+1:], cutoff) {
+			s.Impact = Impact{"restart", impactWrite}
+		}
 		timing := timeWeight(ev.Time, onset, cutoff)
 		s.Late = !cutoff.IsZero() && ev.Time.After(cutoff)
 		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
@@ -112,6 +116,22 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 		out[0].Likely = true
 	}
 	return out
+}
+
+// restartedLater reports whether a stop (StopInstances, StopDBInstance) was
+// undone by a successful start of the same resource before cutoff: the
+// resource was only interrupted, like a reboot.
+func restartedLater(ev analysed, later []analysed, cutoff time.Time) bool {
+	if !ev.related || !strings.HasPrefix(CallName(ev.Name), "Stop") {
+		return false
+	}
+	for _, e := range later {
+		if e.related && e.matched.ID == ev.matched.ID && !e.Failed() && !e.Time.After(cutoff) &&
+			strings.HasPrefix(CallName(e.Name), "Start") && strings.TrimPrefix(CallName(e.Name), "Start") == strings.TrimPrefix(CallName(ev.Name), "Stop") {
+			return true
+		}
+	}
+	return false
 }
 
 // timeWeight: closer before the onset is stronger; within the onset's

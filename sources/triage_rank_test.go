@@ -261,7 +261,7 @@ func TestClassifyCall(t *testing.T) {
 		"DescribeInstances": "read-only", "ListFunctions20150331": "read-only", "BatchGetItem": "read-only",
 		"PutObject": "data", "SendMessage": "data", "CreateLogStream": "data", "PutRecords": "data", "DeleteItem": "data",
 		"CreateQueue": "write", "SendCommand": "write", "FailoverDBCluster": "configuration", "SuspendProcesses": "configuration",
-		"PutScalingPolicy": "capacity", "RegisterScalableTarget": "capacity", "RebootDBInstance": "capacity", "SetSecurityGroups": "network", "DeleteSecurityGroup": "network",
+		"PutScalingPolicy": "capacity", "RegisterScalableTarget": "capacity", "RebootDBInstance": "restart", "SetSecurityGroups": "network", "DeleteSecurityGroup": "network",
 		"PutBucketPolicy": "permission", "DeleteFunctionConcurrency20171031": "capacity", "PublishVersion20150331": "deploy",
 	} {
 		if got := sources.ClassifyCall(name, false, false); got.Class != want {

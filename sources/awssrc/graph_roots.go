@@ -52,11 +52,6 @@ var dimensionKinds = map[string]string{
 	"StreamName": kindStream,
 }
 
-// notResources are dimensions that qualify a metric rather than name a resource.
-var notResources = map[string]bool{
-	"AvailabilityZone": true, "Region": true, "Operation": true, "ExecutedVersion": true,
-}
-
 // roots are the alarmed resources, from the alarm's dimensions. region and
 // account come from the alarm's ARN, region falling back to defaultRegion.
 func roots(a sources.Alarm, defaultRegion string) []sources.Resource {
@@ -71,7 +66,7 @@ func roots(a sources.Alarm, defaultRegion string) []sources.Resource {
 	ecs := strings.Contains(a.Metric.Namespace, "ECS") && dims["ClusterName"] != ""
 	var out []sources.Resource
 	for _, d := range a.Metric.Dims {
-		if d.Value == "" || notResources[d.Name] || (ecs && d.Name == "ServiceName") { // the service goes with its cluster
+		if d.Value == "" || sources.QualifierDimension(d.Name) || (ecs && d.Name == "ServiceName") { // the service goes with its cluster
 			continue
 		}
 		switch kind := dimensionKinds[d.Name]; {
