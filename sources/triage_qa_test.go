@@ -210,7 +210,7 @@ func TestTriageQAIncidents(t *testing.T) {
 				request: map[string]any{"functionName": "billing"}})),
 			[]call{
 				{at: ago(2 * time.Minute), name: "UpdateAlias20150331", source: "lambda.amazonaws.com", user: "bob",
-					request: map[string]any{"functionName": fnARN("reports"), "name": "live", "functionVersion": "7"},
+					request:  map[string]any{"functionName": fnARN("reports"), "name": "live", "functionVersion": "7"},
 					response: map[string]any{"aliasArn": fnARN("reports:live"), "functionVersion": "7"}},
 				tagBot(ago(time.Minute), call{name: "TagResource20170331v2", source: "lambda.amazonaws.com",
 					request: map[string]any{"resource": fnARN("billing"), "tags": map[string]any{"owner": "a"}}}),
