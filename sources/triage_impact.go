@@ -146,7 +146,7 @@ func classifyActor(e TrailEvent, d eventDoc) Actor {
 		// (launching, registering, backing up); what it takes away
 		// (a scale-in terminating instances) can be the cause itself.
 		if words := camelWords(CallName(e.Name)); len(words) > 0 && slices.Contains(deleteVerbs, words[0]) {
-			return Actor{"AWS service", 0.45}
+			return Actor{"AWS service", 0.5}
 		}
 		return Actor{"AWS service", 0.25}
 	case anyToken(lower, automationTokens) || slices.ContainsFunc(lower, func(w string) bool { return strings.HasSuffix(w, "bot") }):

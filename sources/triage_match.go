@@ -33,20 +33,51 @@ func parseEvent(e TrailEvent) eventDoc {
 // eventValues are the strings an event names resources by: its resources
 // and every string in its requestParameters and responseElements (all).
 // direct are those naming what the call acted on: its resources and the
-// request's strings at most directDepth keys deep, except the container a
-// call acts within (see containerKey).
-func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
+// request's strings at most directDepth keys deep, and no deeper than the
+// shallowest identifier (ARN, AWS ID, URL) it names: that is the call's
+// subject, and deeper values its parameters (DeregisterTargets names a
+// target group, then the instances it removes from it). within are the
+// containers the call acts within (see containerKey), in neither list.
+func eventValues(e TrailEvent, d eventDoc) (direct, all, within []string) {
 	direct = append([]string(nil), e.Resources...)
 	all = append([]string(nil), e.Resources...)
 	call := strings.ToLower(CallName(e.Name))
+	type value struct {
+		s     string
+		depth int
+	}
+	var request []value
+	subject := directDepth
 	walkStrings(d.Request, 0, "", func(s string, depth int, key string) {
-		if c := containerKey(key); depth <= directDepth && (c == "" || strings.Contains(call, c)) {
-			direct = append(direct, s)
+		if c := containerKey(key); c != "" && !strings.Contains(call, c) {
+			within = append(within, s)
+			return
 		}
+		if identifier(s) && depth < subject {
+			subject = depth
+		}
+		request = append(request, value{s, depth})
 		all = append(all, s)
 	})
-	walkStrings(d.Response, 0, "", func(s string, _ int, _ string) { all = append(all, s) })
-	return direct, all
+	for _, v := range request {
+		if v.depth <= subject {
+			direct = append(direct, v.s)
+		}
+	}
+	walkStrings(d.Response, 0, "", func(s string, _ int, key string) {
+		if c := containerKey(key); c == "" || strings.Contains(call, c) {
+			all = append(all, s)
+		} else {
+			within = append(within, s)
+		}
+	})
+	return direct, all, within
+}
+
+// identifier reports whether s has the shape of a resource identifier
+// rather than a setting: an ARN, an AWS-generated ID or a URL.
+func identifier(s string) bool {
+	return strings.HasPrefix(s, "arn:") || awsID.MatchString(s) || strings.Contains(s, "://")
 }
 
 // directDepth is how deep in a request the resources acted on are named,
@@ -56,11 +87,12 @@ func eventValues(e TrailEvent, d eventDoc) (direct, all []string) {
 // (ipPermissions.items[].groups.items[].groupId) is 3 deep, only mentioned.
 const directDepth = 2
 
-// containerKey is the container a request key names ("cluster" for ECS's
-// cluster or dBClusterIdentifier, "vpc" for vpcId), or "". A call names
-// its container to say where the resource it acts on lives (UpdateService
-// on a service of cluster prod), so the container is only mentioned,
-// unless the call is about it (UpdateCluster, ModifyVpcAttribute).
+// containerKey is the container a request or response key names
+// ("cluster" for ECS's cluster or clusterArn, "vpc" for vpcId), or "". A
+// call names its container to say where the resource it acts on lives
+// (UpdateService on a service of cluster prod), which changes nothing of the
+// container, unless the call is about it (UpdateCluster, ModifyVpcAttribute),
+// and matters only when the container itself is alarmed (cluster CPU).
 func containerKey(key string) string {
 	k := strings.ToLower(key)
 	for _, suffix := range []string{"identifier", "name", "arn", "id"} {
@@ -114,7 +146,8 @@ func NamesResource(value, id string) bool {
 
 // matchGraph finds the closest resource of the graph the event acted on
 // (direct, see eventValues), else the closest it mentions at all, and false
-// when it names none. A name alone is weak evidence across services (a
+// when it names none; the container it acts within counts only when that is
+// the alarmed resource. A name alone is weak evidence across services (a
 // bucket and a function may both be called "orders"), so an ARN must be of
 // the resource's own service, and a plain name only counts from an event of
 // that service unless it is an AWS-generated ID (i-0abc…, sg-0abc…), a URL
@@ -122,12 +155,15 @@ func NamesResource(value, id string) bool {
 // names that service's own resource after this one (log group
 // "/aws/lambda/orders", parameter "/prod/orders"), not this one.
 func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (r Related, direct, ok bool) {
-	on, all := eventValues(e, d)
+	on, all, within := eventValues(e, d)
 	if r, ok := closest(e, on, g); ok {
 		return r, true, true
 	}
-	r, ok = closest(e, all, g)
-	return r, false, ok
+	if r, ok = closest(e, all, g); ok {
+		return r, false, true
+	}
+	r, ok = closest(e, within, g)
+	return r, false, ok && r.Hops == 0
 }
 
 func closest(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {

@@ -42,6 +42,7 @@ const (
 	kindECSService    = "ecs service"
 	kindECSCluster    = "ecs cluster"
 	kindTaskDef       = "task definition"
+	kindKMSKey        = "kms key"
 )
 
 // dimensionKinds maps the CloudWatch dimensions that name a resource to its kind.

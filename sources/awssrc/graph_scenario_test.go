@@ -3,6 +3,7 @@ package awssrc
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,11 +34,25 @@ type call struct {
 // incident is what a scenario sets up in moto: the alarmed metric and the calls around it.
 type incident struct {
 	namespace, metric string
-	dims              []string // name, value pairs
-	cause             call     // the change that caused it
-	lookalike         call     // the same kind of change to a resource unrelated to the alarm
-	tagging           call     // a tag write on the alarmed resource
-	minor             []call   // more low-impact writes on related resources (backups, snapshots)
+	dims              []string       // name, value pairs
+	cause             call           // the change that caused it
+	lookalike         call           // the same kind of change to a resource unrelated to the alarm
+	tagging           call           // a tag write on the alarmed resource
+	minor             []call         // more low-impact writes on related resources (backups, snapshots)
+	by                map[string]any // who made the cause; alice when nil
+	before            time.Duration  // how long before the onset the cause was made; 6 minutes when 0
+	falls             bool           // the metric drops at the onset (a LessThan alarm) instead of rising
+}
+
+// causeBy is who made the incident's cause and the user the verdict names.
+func (inc incident) causeBy() (map[string]any, string) {
+	if inc.by == nil {
+		return alice, "alice"
+	}
+	if arn, _ := inc.by["arn"].(string); arn != "" {
+		return inc.by, arn[strings.LastIndex(arn, "/")+1:]
+	}
+	return inc.by, inc.by["invokedBy"].(string)
 }
 
 // The people and machines making the calls.
@@ -268,13 +283,14 @@ var scenarios = []struct {
 }
 
 func TestScenarios(t *testing.T) {
-	for _, sc := range scenarios {
+	for _, sc := range slices.Concat(scenarios, variedScenarios) {
 		t.Run(sc.name, func(t *testing.T) {
 			s, bucket := scenarioSource(t)
 			inc := sc.setup(t, motoserver.NewBuilder(t, motoserver.Shared(t)))
 			msg := runIncident(t, s, bucket, inc, true)
+			_, user := inc.causeBy()
 			if len(msg.Suspects) == 0 || msg.Suspects[0].Event.ID != "cause" || !msg.Suspects[0].Likely ||
-				!strings.HasPrefix(msg.Verdict, "likely cause: "+sources.CallName(inc.cause.name)+" by alice") {
+				!strings.HasPrefix(msg.Verdict, "likely cause: "+sources.CallName(inc.cause.name)+" by "+user) {
 				t.Errorf("the cause is not the likely cause:\n%s", suspectsText(msg))
 			}
 		})
@@ -324,6 +340,9 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 	a := sources.Alarm{Name: short("alarm"), State: sources.StateAlarm, Threshold: 50, Comparison: "GreaterThanThreshold",
 		StateChanged: fired, ARN: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x",
 		Metric: sources.MetricSpec{Namespace: inc.namespace, Metric: inc.metric, Stat: "Average", Period: time.Minute}}
+	if inc.falls {
+		a.Comparison, a.Threshold = "LessThanThreshold", 5
+	}
 	for i := 0; i+1 < len(inc.dims); i += 2 {
 		a.Metric.Dims = append(a.Metric.Dims, sources.Dimension{Name: inc.dims[i], Value: inc.dims[i+1]})
 	}
@@ -331,6 +350,9 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 		v := 10 + float64(at.Minute()%3)
 		if !at.Before(onset) {
 			v = 90
+			if inc.falls {
+				v = 1
+			}
 		}
 		putMetric(t, s, inc.namespace, inc.metric, a.Metric.Dims, at, v)
 	}
@@ -350,7 +372,15 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 		event("after", onset.Add(2*time.Minute), dave, inc.cause, nil),
 	}
 	if withCause {
-		records = append(records, event("cause", onset.Add(-6*time.Minute), alice, inc.cause, nil))
+		before, who := inc.before, map[string]any(nil)
+		if before == 0 {
+			before = 6 * time.Minute
+		}
+		who, _ = inc.causeBy()
+		records = append(records, event("cause", onset.Add(-before), who, inc.cause, nil))
+	}
+	for i := range 25 { // the busy rest of the account: the look-alike change, again and again
+		records = append(records, event(fmt.Sprintf("busy-%d", i), onset.Add(-time.Duration(i+4)*time.Minute), carol, inc.lookalike, nil))
 	}
 	for i, c := range inc.minor {
 		records = append(records, event(fmt.Sprintf("minor-%d", i), onset.Add(-2*time.Minute), tagBot, c, nil))

@@ -161,7 +161,8 @@ func expandQueue(ctx context.Context, s *Source, r sources.Resource) (x expansio
 	}
 	attrs, err := cached(ctx, &s.graph.cache, "sqs:GetQueueAttributes "+r.ID, func(ctx context.Context) (*sqs.GetQueueAttributesOutput, error) {
 		return s.graph.sqs.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: url.QueueUrl,
-			AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn, sqstypes.QueueAttributeNameRedrivePolicy}})
+			AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn, sqstypes.QueueAttributeNameRedrivePolicy,
+				sqstypes.QueueAttributeNameKmsMasterKeyId}})
 	})
 	if x.fail(err) {
 		return x
@@ -173,6 +174,9 @@ func expandQueue(ctx context.Context, s *Source, r sources.Resource) (x expansio
 	}
 	if p := attrs.Attributes[string(sqstypes.QueueAttributeNameRedrivePolicy)]; p != "" && json.Unmarshal([]byte(p), &redrive) == nil && redrive.DeadLetterTargetArn != "" {
 		x.add(queueFromARN(redrive.DeadLetterTargetArn))
+	}
+	if key := attrs.Attributes[string(sqstypes.QueueAttributeNameKmsMasterKeyId)]; key != "" {
+		x.add(kmsKey(key, arnOf(arn)))
 	}
 	if arn != "" {
 		x.add(eventSourceMappings(ctx, s, &x, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(arn)})...)
@@ -194,6 +198,9 @@ func expandTable(ctx context.Context, s *Source, r sources.Resource) (x expansio
 		for _, ix := range t.GlobalSecondaryIndexes {
 			ids = append(ids, "table/"+r.ID+"/index/"+aws.ToString(ix.IndexName))
 		}
+		if sse := t.SSEDescription; sse != nil && aws.ToString(sse.KMSMasterKeyArn) != "" {
+			x.add(kmsKey(aws.ToString(sse.KMSMasterKeyArn), arnOf(aws.ToString(t.TableArn))))
+		}
 		if stream := aws.ToString(t.LatestStreamArn); stream != "" {
 			x.add(eventSource(stream))
 			x.add(eventSourceMappings(ctx, s, &x, &lambda.ListEventSourceMappingsInput{EventSourceArn: aws.String(stream)})...)
@@ -201,6 +208,23 @@ func expandTable(ctx context.Context, s *Source, r sources.Resource) (x expansio
 	}
 	x.add(tableScaling(ctx, s, &x, ids)...)
 	return x
+}
+
+// kmsKey is the KMS key that encrypts a queue or table, as its settings
+// name it: a key ARN, a key ID or an alias ("alias/aws/sqs"), the last two
+// in the account and region of at (the resource it encrypts).
+func kmsKey(key string, at arnInfo) sources.Resource {
+	if strings.HasPrefix(key, "arn:") {
+		return fromARN(kindKMSKey, key)
+	}
+	arn := ""
+	if at.account != "" {
+		arn = at.build("kms", key)
+		if !strings.HasPrefix(key, "alias/") {
+			arn = at.build("kms", "key/"+key)
+		}
+	}
+	return resource(kindKMSKey, key, arn)
 }
 
 // tableScaling is the Application Auto Scaling set-up of the table (and
