@@ -24,6 +24,7 @@ type dashboardFlags struct {
 	filter    string
 	liveTail  bool
 	dashboard string
+	warRoomFlags
 }
 
 func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
@@ -35,6 +36,7 @@ func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&d.liveTail, "live-tail", false, "stream log groups with CloudWatch Logs Live Tail (StartLiveTail; billed per minute) "+
 		"instead of polling; falls back to polling if unavailable")
 	fs.StringVar(&d.dashboard, "dashboard", "", "open this CloudWatch dashboard (GetDashboard) over the panes; d picks one in the app")
+	d.warRoomFlags.addFlags(fs)
 }
 
 // runDashboard runs the TUI; tests replace it to see the configuration.
@@ -50,6 +52,9 @@ func (d *dashboardFlags) run(cmd *cobra.Command, g *globals) error {
 	}
 	// Anything logged through the standard logger while the screen is
 	// drawn would scroll it: send it to the log file as well.
+	if d.dryRun {
+		return printCostEstimate(cmd, cfg)
+	}
 	defer log.SetOutput(log.Writer())
 	log.SetOutput(g.sdkLog())
 	return runDashboard(cfg)
@@ -83,6 +88,7 @@ func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writ
 		cfg.Integrity = checker // log file validation reads the bucket's digest files
 	}
 	cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
+	d.warRoomFlags.apply(&cfg, g)
 	return cfg, nil
 }
 

@@ -26,6 +26,7 @@ type Config struct {
 	Integrity   sources.IntegrityChecker // validates the trail's log files (--trail-bucket); nil: none
 	Dashboard   string                   // a CloudWatch dashboard to open over the panes at start
 	Now         func() time.Time         // the clock; tests set a fixed one
+	WarRoom
 }
 
 // Model is the whole dashboard.

@@ -52,6 +52,8 @@ type Scheduler struct {
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
 	recentBad []sources.BadFile
+	metrics   *metricFeed
+	passive   bool // fed by shared pollers (Config.Shared): records what arrives, never polls
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
@@ -73,7 +75,8 @@ type alarmsPartial struct {
 // NewScheduler returns the scheduler of cfg's feeds, all idle.
 func NewScheduler(cfg Config) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
-		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail()}
+		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail(),
+		metrics: newMetricFeed(true), passive: cfg.Shared != nil}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
 	}
@@ -84,6 +87,9 @@ func NewScheduler(cfg Config) *Scheduler {
 
 // Start begins every feed: a poll each, or the logs feed's live tail.
 func (s *Scheduler) Start() tea.Cmd {
+	if s.passive {
+		return nil
+	}
 	cmds := make([]tea.Cmd, 0, len(allFeeds))
 	for _, f := range allFeeds {
 		cmds = append(cmds, s.startFeed(f))
@@ -185,6 +191,10 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 // RefreshNow polls every feed that is not polling or streaming at once; the
 // cadence is anchored anew.
 func (s *Scheduler) RefreshNow() tea.Cmd {
+	if s.cfg.Shared != nil {
+		s.cfg.Shared.Refresh()
+		return nil
+	}
 	var cmds []tea.Cmd
 	for _, f := range allFeeds {
 		if st := s.feeds[f]; st.phase == phaseIdle || st.phase == phaseBackingOff {
@@ -215,6 +225,9 @@ func (s *Scheduler) inputsChanged() tea.Cmd {
 
 func (s *Scheduler) pollSoon(feed sources.Feed) tea.Cmd {
 	st := s.feeds[feed]
+	if s.passive {
+		return nil
+	}
 	switch st.phase {
 	case phasePolling:
 		st.stale = true
@@ -261,6 +274,9 @@ func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 	} else {
 		st.succeeded(at)
 	}
+	if s.passive {
+		return nil
+	}
 	if st.stale {
 		st.anchor = s.wall()
 		return s.pollNow(feed)
@@ -304,12 +320,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			return sources.AlarmsMsg{Alarms: alarms, At: at}, err
 		})
 	case sources.FeedMetrics:
-		specs := s.specs
+		specs, metrics := s.specs, s.metrics
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
-			if len(specs) == 0 {
-				return sources.MetricsMsg{At: at}, nil
-			}
-			series, err := src.FetchMetrics(ctx, specs, at.Add(-metricWindow), at)
+			series, err := metrics.fetch(ctx, src, specs, at)
 			return sources.MetricsMsg{Series: series, At: at}, err
 		})
 	case sources.FeedLogs:

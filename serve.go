@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"watchtrail/server"
+	"watchtrail/ui"
+)
+
+func init() { commands = append(commands, newServeCmd) }
+
+// serveFlags are the dashboard's flags and the SSH server's.
+type serveFlags struct {
+	dashboardFlags
+	opts server.Options
+}
+
+func newServeCmd(g *globals) *cobra.Command {
+	f := &serveFlags{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard over SSH: every session fed by one set of pollers",
+		Long: `serve runs an SSH server whose sessions each get the dashboard. One set of
+pollers feeds every session, so the AWS calls do not grow with the viewers;
+each session keeps its own focus, filters and drill-downs.
+
+Only public keys listed in --authorized-keys may log in; there is no shell,
+command, forwarding or password login. SIGTERM or Ctrl-C closes every
+session cleanly. Connections and refusals are logged to stderr and the log file.`,
+		Example: `  watchtrail serve --demo
+  ssh -p 2222 -t localhost
+
+  watchtrail serve --listen 0.0.0.0:2222 --authorized-keys team_keys --kiosk`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return f.run(cmd, g) },
+	}
+	fs := cmd.Flags()
+	f.dashboardFlags.addFlags(fs)
+	fs.StringVar(&f.opts.Listen, "listen", "127.0.0.1:2222", "address to listen on")
+	fs.StringVar(&f.opts.HostKeyFile, "host-key", "", "the server's host key, created 0600 on first run (default <config dir>/watchtrail/ssh_host_ed25519_key)")
+	fs.StringVar(&f.opts.AuthorizedKeysFile, "authorized-keys", "", "public keys that may log in, OpenSSH format (default ~/.ssh/authorized_keys)")
+	fs.IntVar(&f.opts.MaxSessions, "max-sessions", 16, "sessions at once")
+	fs.DurationVar(&f.opts.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close a session after this long without a keystroke (0: never)")
+	return cmd
+}
+
+func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
+	cfg, err := f.uiConfig(cmd.Context(), g, cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	if f.dryRun {
+		return printCostEstimate(cmd, cfg)
+	}
+	logs := io.MultiWriter(cmd.ErrOrStderr(), g.sdkLog())
+	f.opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	poller := ui.NewPoller(cfg)
+	hub := server.NewHub(hubFeeds(poller)...)
+	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
+		c := cfg
+		c.Shared, c.Remote = hub, true
+		return ui.New(c)
+	})
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go hub.Run(ctx)
+	return srv.Serve(ctx)
+}
+
+// hubFeeds are the poller's feeds, for a hub to run.
+func hubFeeds(p *ui.Poller) []server.Feed {
+	var feeds []server.Feed
+	for _, feed := range ui.PollerFeeds {
+		feeds = append(feeds, server.Feed{Name: string(feed), Every: p.Every(), Replay: p.Replay(feed),
+			Fetch: func(context.Context) tea.Msg { return p.Fetch(feed) }})
+	}
+	return feeds
+}
+

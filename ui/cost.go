@@ -1,0 +1,34 @@
+package ui
+
+import "watchtrail/sources"
+
+// CostConfig is what cfg polls when the source lists alarms: the input of
+// sources.EstimateCost, for the status line and --dry-run.
+func CostConfig(cfg Config, alarms []sources.Alarm) sources.CostConfig {
+	s := NewScheduler(cfg)
+	s.alarms = alarms
+	return s.costConfig()
+}
+
+func (s *Scheduler) costConfig() sources.CostConfig {
+	groups, _ := s.logGroups()
+	return sources.CostConfig{
+		Metrics:     s.watchedSpecs(),
+		Alarms:      len(s.alarms),
+		Refresh:     s.cfg.Refresh,
+		CostAware:   s.metrics.schedule != nil,
+		LogGroups:   len(groups),
+		LiveTail:    s.cfg.LiveTail,
+		TrailBucket: s.cfg.TrailBucket,
+	}
+}
+
+// costSummary is the estimated API cost of what the dashboard polls, for
+// the status line. A shared session's pollers are the server's: it shows
+// their cost, which does not grow with the sessions.
+func (m *Model) costSummary() string {
+	if m.cfg.Demo {
+		return ""
+	}
+	return sources.EstimateCost(m.sched.costConfig()).Summary()
+}
