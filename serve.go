@@ -87,4 +87,3 @@ func hubFeeds(p *ui.Poller) []server.Feed {
 	}
 	return feeds
 }
-
