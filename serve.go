@@ -66,7 +66,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	hub := server.NewHub(hubFeeds(poller)...)
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
-		c.Shared, c.Remote = hub, true
+		c.Shared, c.OpenLinks = hub, false
 		return ui.New(c)
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ func (w *warRoomFlags) addFlags(fs *pflag.FlagSet) {
 func (w *warRoomFlags) apply(cfg *ui.Config, g *globals) {
 	cfg.Kiosk, cfg.Rotate, cfg.Zone = w.kiosk, w.rotate, w.tz.loc
 	cfg.Region, cfg.TrailBucket = first(g.regions), g.trailBucket != ""
+	cfg.OpenLinks, cfg.Environ = true, os.Environ()
 }
 
 // zoneValue is a --tz flag: local, UTC or an IANA zone name.

@@ -98,7 +98,7 @@ func (c chartPlot) Render(width, height int) []string {
 		timeserieslinechart.WithTimeRange(c.Start, c.End),
 		timeserieslinechart.WithYRange(lo, hi),
 		timeserieslinechart.WithXYSteps(14, max(1, (height-2)/3)),
-		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string { return time.Unix(int64(v), 0).UTC().Format("15:04") }),
+		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string { return inZone(time.Unix(int64(v), 0)).Format("15:04") }),
 		timeserieslinechart.WithYLabelFormatter(func(_ int, v float64) string { return fmtCompactNumber(v) }),
 		timeserieslinechart.WithAxesStyles(c.Axis, c.Axis),
 		timeserieslinechart.WithDataSetStyle("metric", c.Line),
@@ -125,7 +125,7 @@ func (c chartPlot) Render(width, height int) []string {
 		c.labelThreshold(&ts, lo, hi)
 	}
 	// ntcharts labels evenly spaced times; the window's end is worth a label.
-	chartPutLabel(&ts.Canvas, ts.Origin().X, ts.Origin().Y+1, width, c.End.UTC().Format("15:04"), c.Axis)
+	chartPutLabel(&ts.Canvas, ts.Origin().X, ts.Origin().Y+1, width, inZone(c.End).Format("15:04"), c.Axis)
 	c.drawMarks(&ts)
 	return strings.Split(ts.View(), "\n")
 }

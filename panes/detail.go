@@ -325,12 +325,12 @@ func detailHistory(history []sources.StateChange) string {
 	return strings.Join(parts, "  ")
 }
 
-// detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC".
+// detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC", in the frame's zone.
 func detailWindow(d *sources.DrillMsg) string {
-	start, end := d.Start.UTC(), d.End.UTC()
-	text := start.Format("Jan 02 15:04") + "–" + end.Format("15:04") + " UTC"
+	start, end := inZone(d.Start), inZone(d.End)
+	text := start.Format("Jan 02 15:04") + "–" + end.Format("15:04 MST")
 	if start.YearDay() != end.YearDay() || start.Year() != end.Year() {
-		text = start.Format("Jan 02 15:04") + "–" + end.Format("Jan 02 15:04") + " UTC"
+		text = start.Format("Jan 02 15:04") + "–" + end.Format("Jan 02 15:04 MST")
 	}
 	return text
 }

@@ -8,7 +8,7 @@ import (
 	"watchtrail/theme"
 )
 
-// feedClock is the time format of every live row, always in UTC.
+// feedClock is the time format of every live row, in the frame's zone.
 const feedClock = "15:04:05"
 
 // logGroupMax caps the group column, whatever the group names.
@@ -42,7 +42,7 @@ func logKey(e sources.LogEvent) string {
 }
 
 func logText(e sources.LogEvent) string {
-	return e.Time.UTC().Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
+	return inZone(e.Time).Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
 }
 
 func logGroupName(group string) string { return sources.ShortGroup(group) }
@@ -61,7 +61,7 @@ func (l *Logs) View(focused bool) string {
 	groupW := min(l.groupW, max(0, inner/4))
 	body := l.feed.body(inner, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
 		msg := e.Message
-		text := e.Time.UTC().Format(feedClock) + " "
+		text := inZone(e.Time).Format(feedClock) + " "
 		if groupW > 0 {
 			text += FitLine(logGroupName(e.Group), groupW) + " "
 		}

@@ -40,7 +40,7 @@ func NewTrail(capacity int) *Trail {
 func trailKey(e sources.TrailEvent) string { return e.ID }
 
 func trailText(e sources.TrailEvent) string {
-	return strings.Join([]string{e.Time.UTC().Format(feedClock), e.User, e.Name, e.Source,
+	return strings.Join([]string{inZone(e.Time).Format(feedClock), e.User, e.Name, e.Source,
 		e.SourceIP, strings.Join(e.Resources, " "), e.ErrorCode, e.ErrorMessage}, " ")
 }
 
@@ -163,7 +163,7 @@ func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
 		mark, style = " ", theme.Dim
 	}
 	var b strings.Builder
-	b.WriteString(e.Time.UTC().Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
+	b.WriteString(inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
 	b.WriteString(FitLine(e.User, t.userW) + " ")
 	b.WriteString(FitLine(e.Name, t.nameW) + " ")
 	b.WriteString(FitLine(e.SourceIP, trailIPW) + " ")

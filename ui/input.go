@@ -54,6 +54,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, keys.Refresh):
 		return m.refreshNow()
+	}
+	if cmd, ok := m.roomKey(msg); ok {
+		return cmd
+	}
+	switch {
 	case top != nil:
 		return top.update(m, msg)
 	}

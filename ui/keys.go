@@ -16,6 +16,7 @@ type keyMap struct {
 	AllGroups, Problems                   key.Binding
 	Insights, Dashboards, Context, Raw    key.Binding
 	Sources                               key.Binding
+	Zone, Copy, Link                      key.Binding
 }
 
 var keys = keyMap{
@@ -46,6 +47,9 @@ var keys = keyMap{
 	Context:    key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "log context")),
 	Raw:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fields / raw")),
 	Sources:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "source")),
+	Zone:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "times in local / UTC")),
+	Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the selection (OSC 52)")),
+	Link:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "AWS console link of the selection")),
 }
 
 // hint is b with a short description, for the footer: the keys stay b's.
@@ -56,10 +60,10 @@ func hint(b key.Binding, keyText, desc string) key.Binding {
 // moveHint stands for the movement keys in the footer.
 var moveHint = key.NewBinding(key.WithKeys(append(keys.Up.Keys(), keys.Down.Keys()...)...), key.WithHelp("↑↓", "move"))
 
-// FullHelp is every key, in two columns: movement, then the rest.
+// FullHelp is every key, in two columns: movement and the selection's, then the rest.
 func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Zone, k.Copy, k.Link},
 		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit,
 			k.WriteOnly, k.Denied, k.History, k.AllGroups, k.Problems},
 		{k.Insights, k.Dashboards, k.Context, k.Raw, k.Sources},

@@ -61,7 +61,7 @@ func layoutFor(width, height int) screenLayout {
 }
 
 // bodyHeight is the height between the header and the status line.
-func (m *Model) bodyHeight() int { return max(0, m.height-2) }
+func (m *Model) bodyHeight() int { return max(0, m.height-1-m.headerHeight()) }
 
 // resize lays the panes out for the terminal and tells every pane and view
 // its size; a zoomed pane gets the whole body.

@@ -52,6 +52,7 @@ type Model struct {
 	now       time.Time
 
 	access accessState // denied calls, history search, log file integrity
+	room   room        // kiosk, time zone, copy: see warroom.go
 }
 
 // New builds the dashboard for cfg; it starts polling when the program runs.
@@ -77,6 +78,7 @@ func New(cfg Config) *Model {
 		now:     cfg.Now(),
 	}
 	m.logs.SetHighlight(cfg.LogFilter)
+	m.initRoom()
 	return m
 }
 
@@ -92,6 +94,9 @@ func (m *Model) Init() tea.Cmd {
 // Update routes data messages to the panes and the scheduler, and keys to
 // the top view.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.roomUpdate(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -101,8 +106,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	case sources.AlarmsMsg:
 		m.setAlarms(msg)
+		return m, tea.Batch(m.sched.Handle(msg), m.kioskFollow())
 	case alarmsPartial:
 		m.setAlarms(msg.AlarmsMsg)
+		return m, tea.Batch(m.sched.Handle(msg), m.kioskFollow())
 	case sources.MetricsMsg:
 		m.now = msg.At
 		m.metrics.SetSeries(msg.Series)

@@ -20,7 +20,7 @@ type WarRoom struct {
 	Rotate      time.Duration // kiosk: how long each firing alarm is shown; default 20s
 	Zone        *time.Location
 	Region      string   // for console links when the item does not say; default from the alarms' ARNs
-	Remote      bool     // the user is not at this machine (an SSH session): never open a browser here
+	OpenLinks   bool     // o opens links in a browser here: the user sits at this machine, not in an SSH session
 	Environ     []string // the user's terminal's environment (TMUX decides the clipboard sequence)
 	TrailBucket bool     // CloudTrail is read from S3, for the cost estimate
 }

@@ -149,7 +149,10 @@ func (helpView) body(m *Model) string {
 }
 
 // viewerView shows a text in full: a CloudTrail event's JSON, a log line.
-type viewerView struct{ *panes.Viewer }
+type viewerView struct {
+	*panes.Viewer
+	raw string // the text shown, for y
+}
 
 func (v viewerView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 	if !m.moveKey(msg, v) && (key.Matches(msg, keys.Back) || key.Matches(msg, keys.Enter)) {
@@ -187,9 +190,9 @@ func (detailView) body(m *Model) string { return m.detail.View() }
 // openViewer shows a log line or CloudTrail event in full; the record is
 // raw (JSON from CloudTrail), so it is sanitised here, as it enters the view.
 func (m *Model) openViewer(title, text string) {
-	m.push(viewerView{panes.NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text))})
+	m.push(viewerView{panes.NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text)), text})
 }
 
 func logViewerTitle(e sources.LogEvent) string {
-	return fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.UTC().Format("15:04:05.000"))
+	return fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.Format("15:04:05.000 MST"))
 }

@@ -23,7 +23,7 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("watchtrail needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height)
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.body(), m.statusLine())
+	return m.roomView(func() string { return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.body(), m.statusLine()) })
 }
 
 // body is drawn by the top view that draws one, else it is the dashboard.
@@ -65,12 +65,15 @@ func (m *Model) paneView(id paneID) string {
 	}
 	note := "⚠ " + string(st.problem) + " · no data yet"
 	if !st.lastOK.IsZero() {
-		note = "⚠ " + string(st.problem) + " · data from " + st.lastOK.UTC().Format("15:04:05")
+		note = "⚠ " + string(st.problem) + " · data from " + st.lastOK.In(m.room.zone).Format("15:04:05 MST")
 	}
 	return panes.WithFooter(view, theme.StatusErr.Render(note), focused)
 }
 
 func (m *Model) header() string {
+	if m.room.kiosk.on {
+		return m.kioskHeader()
+	}
 	left := theme.Header.Render("watchtrail")
 	if m.cfg.Demo {
 		left += theme.DemoBadge.Render("DEMO")
@@ -89,7 +92,7 @@ func (m *Model) header() string {
 		right = theme.Good.Render("all clear")
 	}
 	if !m.now.IsZero() {
-		right += theme.Dim.Render("  " + m.now.UTC().Format("15:04:05") + " UTC")
+		right += theme.Dim.Render("  " + m.clock())
 	}
 	right = m.integrityBanner() + right
 	return spread(left, right, m.width)
@@ -108,7 +111,7 @@ func (m *Model) statusLine() string {
 	if top := m.top(); top != nil {
 		km = top.keys()
 	}
-	return spread(m.help.ShortHelpView(km.ShortHelp()), theme.Status.Render("refresh "+m.cfg.Refresh.String()), m.width)
+	return spread(m.help.ShortHelpView(km.ShortHelp()), theme.Status.Render(m.statusRight()), m.width)
 }
 
 // errorText is the first failing feed's error, with when it retries and how
