@@ -64,6 +64,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	f.opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	poller := ui.NewPoller(cfg)
 	hub := server.NewHub(hubFeeds(poller)...)
+	f.opts.Hub = hub
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
 		c.Shared, c.OpenLinks = hub, false
