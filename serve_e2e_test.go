@@ -144,4 +144,3 @@ func drilled(t *testing.T, screen string) string {
 	}
 	return ""
 }
-

@@ -26,7 +26,7 @@ type logLineView struct {
 // openLogLine opens the selected log line; a plain line has no fields to
 // show, so it opens raw.
 func (m *Model) openLogLine(e sources.LogEvent) {
-	title := sources.Sanitize(logViewerTitle(e))
+	title := sources.Sanitize(logViewerTitle(e, m.room.zone))
 	text := strings.ReplaceAll(e.Message, "⏎", "\n")
 	f := sources.ParseLogLine(e.Message)
 	v := &logLineView{raw: panes.NewViewer(title, sources.SanitizeDocument(text)), showRaw: !f.JSON}

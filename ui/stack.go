@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -174,7 +175,7 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.NextPane), key.Matches(msg, keys.PrevPane):
 		m.detail.NextSection()
 	case key.Matches(msg, keys.Enter):
-		if title, text, ok := m.detail.Open(); ok {
+		if title, text, ok := m.detailOpen(); ok {
 			m.openViewer(title, text)
 		}
 	case key.Matches(msg, keys.Back):
@@ -193,6 +194,6 @@ func (m *Model) openViewer(title, text string) {
 	m.push(viewerView{panes.NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text)), text})
 }
 
-func logViewerTitle(e sources.LogEvent) string {
-	return fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.Format("15:04:05.000 MST"))
+func logViewerTitle(e sources.LogEvent, zone *time.Location) string {
+	return fmt.Sprintf("Log event · %s · %s", e.Group, e.Time.In(zone).Format("15:04:05.000 MST"))
 }

@@ -273,3 +273,13 @@ func (m *Model) statusRight() string {
 	}
 	return text
 }
+
+// detailOpen is the drill-down's selection in full, its title's time in the
+// session's zone.
+func (m *Model) detailOpen() (title, text string, ok bool) {
+	panes.InZone(m.room.zone, func() string {
+		title, text, ok = m.detail.Open()
+		return ""
+	})
+	return title, text, ok
+}
