@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -56,6 +57,11 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	cfg, err := f.uiConfig(cmd.Context(), g, cmd.ErrOrStderr())
 	if err != nil {
 		return err
+	}
+	if cfg.LiveTail {
+		// Late joiners are replayed polled batches; a stream has none to replay.
+		fmt.Fprintln(cmd.ErrOrStderr(), "watchtrail: serve polls the log groups; --live-tail is ignored")
+		cfg.LiveTail = false
 	}
 	if f.dryRun {
 		return printCostEstimate(cmd, cfg)

@@ -37,10 +37,11 @@ type Poller struct {
 // PollerFeeds are the feeds a Poller fetches, in the order to start them.
 var PollerFeeds = allFeeds
 
-// NewPoller polls cfg's source for shared sessions; logs are polled, not
-// streamed, so late joiners can be replayed what they missed.
+// NewPoller polls cfg's source for shared sessions. It polls the logs even
+// when cfg.LiveTail is set: the caller should clear that, so the sessions'
+// cost estimate agrees.
 func NewPoller(cfg Config) *Poller {
-	cfg.Shared, cfg.LiveTail = nil, false
+	cfg.Shared = nil
 	s := New(cfg).sched
 	s.passive = true
 	return &Poller{s: s}
