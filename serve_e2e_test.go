@@ -88,6 +88,20 @@ func TestEndToEndServeOverSSH(t *testing.T) {
 	b := tmuxtest.Start(t, 120, 36, ssh("listed"))
 	a.WaitFor(30*time.Second, "DEMO", "Alarms", "CloudTrail", "firing", "refresh 1s")
 	b.WaitFor(30*time.Second, "DEMO", "Alarms", "CloudTrail", "firing")
+	// y reaches the clipboard of the terminal the client runs in: here
+	// tmux, which takes OSC 52 into its paste buffer.
+	a.Run("set-option", "-g", "set-clipboard", "on")
+	a.Keys("y")
+	screen := a.WaitFor(5*time.Second, "copied")
+	var copied string
+	for deadline := time.Now().Add(5 * time.Second); copied == "" && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if out, err := exec.Command("tmux", "-L", a.Socket(), "show-buffer").Output(); err == nil {
+			copied = string(out)
+		}
+	}
+	if len(copied) < 8 || !strings.Contains(screen, copied[:8]) {
+		t.Fatalf("y over SSH put %q on the clipboard, want the selected alarm:\n%s", copied, screen)
+	}
 	a.Keys("Enter")
 	a.WaitFor(15*time.Second, "Drill-down")
 	if screen := b.Screen(); strings.Contains(screen, "Drill-down") {
