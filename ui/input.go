@@ -58,8 +58,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if cmd, ok := m.roomKey(msg); ok {
 		return cmd
 	}
-	switch {
-	case top != nil:
+	if top != nil {
 		return top.update(m, msg)
 	}
 	return m.dashboardKey(msg)
