@@ -1,42 +1,23 @@
 package main
 
 import (
-	"bytes"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"watchtrail/internal/syncbuf"
 	"watchtrail/internal/tmuxtest"
 )
-
-// lockedBuffer is the server's stderr, read while it writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // servedDemo runs `watchtrail serve --demo` with args on a free loopback
 // port, a key "listed" in its authorized keys and a key "stranger" not, and
 // returns the ssh command for a key, the server's log and its process.
-func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log *lockedBuffer, srv *exec.Cmd) {
+func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log *syncbuf.Buffer, srv *exec.Cmd) {
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
 	dir := t.TempDir()
 	for _, key := range []string{"listed", "stranger"} {
@@ -61,7 +42,7 @@ func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log 
 	srv = exec.Command(bin, append([]string{"serve", "--demo", "--listen", addr, "--host-key", filepath.Join(dir, "host_key"),
 		"--authorized-keys", filepath.Join(dir, "authorized_keys"), "--log-file", filepath.Join(dir, "watchtrail.log")}, args...)...)
 	srv.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED=true"}
-	log = &lockedBuffer{}
+	log = &syncbuf.Buffer{}
 	srv.Stdout, srv.Stderr = log, log
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)

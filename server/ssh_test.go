@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,35 +16,18 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/internal/syncbuf"
 	"watchtrail/internal/tmuxtest"
 	"watchtrail/sources/demo"
 	"watchtrail/ui"
 )
-
-// syncBuffer is a log destination the test reads while the server writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // sshFixture is a running server, its log, and keys in a temporary dir.
 type sshFixture struct {
 	t      *testing.T
 	dir    string
 	port   int
-	log    *syncBuffer
+	log    *syncbuf.Buffer
 	stop   context.CancelFunc
 	served chan error
 	once   sync.Once
@@ -87,7 +69,7 @@ func startServer(t *testing.T, opts Options) *sshFixture {
 func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Model) *sshFixture {
 	t.Helper()
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
-	f := &sshFixture{t: t, dir: t.TempDir(), log: &syncBuffer{}, served: make(chan error, 1)}
+	f := &sshFixture{t: t, dir: t.TempDir(), log: &syncbuf.Buffer{}, served: make(chan error, 1)}
 	newKey(t, filepath.Join(f.dir, "listed"))
 	pub, err := os.ReadFile(filepath.Join(f.dir, "listed.pub"))
 	if err != nil {

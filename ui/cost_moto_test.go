@@ -1,15 +1,12 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/smithy-go/middleware"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/internal/motoserver"
@@ -23,19 +20,8 @@ func countingMoto(t *testing.T) (*awssrc.Source, *atomic.Int64) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	endpoint := motoserver.Shared(t)
 	cfg := motoserver.Config()
-	var n atomic.Int64
-	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("countMetrics",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
-				middleware.InitializeOutput, middleware.Metadata, error,
-			) {
-				if req, ok := in.Parameters.(*cloudwatch.GetMetricDataInput); ok {
-					n.Add(int64(len(req.MetricDataQueries)))
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-	})
-	return awssrc.New(cfg, endpoint), &n
+	n := motoserver.CountMetricsRequested(&cfg)
+	return awssrc.New(cfg, endpoint), n
 }
 
 // TestMetricsFeedFetchesEachMetricOncePerPeriod polls the dashboard's

@@ -1,44 +1,20 @@
 package awssrc
 
 import (
-	"context"
 	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/smithy-go/middleware"
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 )
-
-// countMetricsRequested adds up the queries of every GetMetricData call:
-// the unit CloudWatch bills.
-func countMetricsRequested(cfg *aws.Config) *atomic.Int64 {
-	var n atomic.Int64
-	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("countMetrics",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
-				middleware.InitializeOutput, middleware.Metadata, error,
-			) {
-				if req, ok := in.Parameters.(*cloudwatch.GetMetricDataInput); ok {
-					n.Add(int64(len(req.MetricDataQueries)))
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-	})
-	return &n
-}
 
 // pollHour refreshes every 15 s for a simulated hour, asking moto for the
 // metrics pick chooses, and returns the metrics and calls CloudWatch saw.
 func pollHour(t *testing.T, pick func(now time.Time) []sources.MetricSpec) (metrics int64, calls int) {
 	t.Helper()
 	cfg := testConfig(t)
-	requested, ops := countMetricsRequested(&cfg), countOps(&cfg)
+	requested, ops := motoserver.CountMetricsRequested(&cfg), countOps(&cfg)
 	s := New(cfg, motoserver.Shared(t))
 	start := time.Now().UTC().Add(-time.Hour).Truncate(time.Hour).Add(7 * time.Second)
 	for now := start; now.Before(start.Add(time.Hour)); now = now.Add(15 * time.Second) {

@@ -2,7 +2,6 @@ package awssrc
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/aws/smithy-go/logging"
 
+	"watchtrail/internal/syncbuf"
 	"watchtrail/sources"
 )
 
@@ -62,23 +62,6 @@ func fakeCredentials(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // A connection reset in the middle of a body makes the SDK warn ("failed to
 // discard remaining HTTP response body"); the warning goes to Options.Log,
 // and without a Log nowhere: the SDK's default is the terminal the
@@ -89,7 +72,7 @@ func TestSDKWarningsGoToTheLogOrNowhere(t *testing.T) {
 		body := `{"events":[],"searchedLogStreams":[]}`
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: %d\r\n\r\n%s", len(body)+4096, body)
 	})
-	log := &syncBuffer{}
+	log := &syncbuf.Buffer{}
 	cfg, err := LoadConfig(ctxFor(t), Options{Region: "us-east-1", Log: log})
 	if err != nil {
 		t.Fatal(err)

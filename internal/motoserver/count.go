@@ -1,0 +1,28 @@
+package motoserver
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/smithy-go/middleware"
+)
+
+// CountMetricsRequested adds up the queries of every GetMetricData call
+// made with cfg: the unit CloudWatch bills.
+func CountMetricsRequested(cfg *aws.Config) *atomic.Int64 {
+	var n atomic.Int64
+	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
+		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("countMetrics",
+			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
+				middleware.InitializeOutput, middleware.Metadata, error,
+			) {
+				if req, ok := in.Parameters.(*cloudwatch.GetMetricDataInput); ok {
+					n.Add(int64(len(req.MetricDataQueries)))
+				}
+				return next.HandleInitialize(ctx, in)
+			}), middleware.After)
+	})
+	return &n
+}
