@@ -73,7 +73,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	f.opts.Hub = hub
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
-		c.Shared, c.OpenLinks = hub, false
+		c.Shared, c.OpenLinks = shared{hub, poller}, false
 		return ui.New(c)
 	})
 	if err != nil {
@@ -83,6 +83,13 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	defer stop()
 	go hub.Run(ctx)
 	return srv.Serve(ctx)
+}
+
+// shared is what sessions share: the hub's data and refresh, the poller's
+// drill-downs.
+type shared struct {
+	*server.Hub
+	*ui.Poller
 }
 
 // hubFeeds are the poller's feeds, for a hub to run.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -98,4 +99,32 @@ func TestSharedSessionsMakeNoCallsOfTheirOwn(t *testing.T) {
 		}
 	}
 	t.Logf("5 rounds of every feed: %d source calls with 1 session and with 5", one)
+}
+
+func TestSharedDrillDownsAreGatheredOncePerRefresh(t *testing.T) {
+	calls := func(sessions int) int64 {
+		now := time.Date(2026, 11, 25, 19, 5, 0, 0, time.UTC)
+		src := &countingSource{Source: demo.New(demo.Options{Start: now.Add(-5 * time.Minute), Now: func() time.Time { return now }, IncidentAfter: time.Minute})}
+		alarms, err := src.ListAlarms(context.Background())
+		if err != nil || len(alarms) == 0 {
+			t.Fatal(alarms, err)
+		}
+		poller := ui.NewPoller(ui.Config{Source: src, Refresh: time.Hour})
+		before := src.calls.Load()
+		var wg sync.WaitGroup
+		for range sessions {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if msg := poller.Drill(context.Background(), alarms[0], nil, now); msg.Alarm.Name != alarms[0].Name {
+					t.Errorf("drill-down of %q for %q", msg.Alarm.Name, alarms[0].Name)
+				}
+			}()
+		}
+		wg.Wait()
+		return src.calls.Load() - before
+	}
+	if one, five := calls(1), calls(5); one != five || one == 0 {
+		t.Fatalf("source calls of one drill-down: %d for 1 session, %d for 5 at once", one, five)
+	}
 }

@@ -22,6 +22,9 @@ func (m *Model) drill(a sources.Alarm) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
 		defer cancel()
+		if shared, ok := cfgDrills(m.cfg); ok {
+			return shared.Drill(ctx, a, groups, now())
+		}
 		return sources.Drill(ctx, src, a, groups, now())
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -30,8 +31,9 @@ type SharedFeeds interface{ Refresh() }
 
 // Poller polls the dashboard's feeds once for every session of a hub.
 type Poller struct {
-	mu sync.Mutex
-	s  *Scheduler
+	mu     sync.Mutex
+	s      *Scheduler
+	drills map[string]*drillEntry // by alarm and state change
 }
 
 // PollerFeeds are the feeds a Poller fetches, in the order to start them.
@@ -44,7 +46,7 @@ func NewPoller(cfg Config) *Poller {
 	cfg.Shared = nil
 	s := New(cfg).sched
 	s.passive = true
-	return &Poller{s: s}
+	return &Poller{s: s, drills: map[string]*drillEntry{}}
 }
 
 // Every is how often each feed is polled.
@@ -70,4 +72,63 @@ func (p *Poller) Fetch(feed sources.Feed) tea.Msg {
 	p.s.Handle(msg)
 	p.mu.Unlock()
 	return msg
+}
+
+// SharedDrills gathers drill-downs once for the sessions of a hub: kiosk
+// screens open the same firing alarms' drill-downs over and over.
+type SharedDrills interface {
+	Drill(ctx context.Context, a sources.Alarm, groups []string, now time.Time) sources.DrillMsg
+}
+
+func cfgDrills(cfg Config) (SharedDrills, bool) {
+	d, ok := cfg.Shared.(SharedDrills)
+	return d, ok
+}
+
+// drillEntry is one drill-down, ready once its channel is closed.
+type drillEntry struct {
+	ready chan struct{}
+	msg   sources.DrillMsg
+	at    time.Time
+}
+
+func (e *drillEntry) fresh(ttl time.Duration) bool {
+	select {
+	case <-e.ready:
+		return time.Since(e.at) < ttl
+	default:
+		return true // still gathering: wait for it
+	}
+}
+
+// Drill gathers the drill-down of a, or returns the one gathered for the
+// same state change within the last refresh; sessions asking at once wait
+// for the one gathering.
+func (p *Poller) Drill(ctx context.Context, a sources.Alarm, groups []string, now time.Time) sources.DrillMsg {
+	key := a.Name + "@" + a.StateChanged.String()
+	p.mu.Lock()
+	for k, e := range p.drills {
+		if !e.fresh(p.Every()) {
+			delete(p.drills, k)
+		}
+	}
+	e, ok := p.drills[key]
+	if !ok {
+		e = &drillEntry{ready: make(chan struct{})}
+		p.drills[key] = e
+	}
+	p.mu.Unlock()
+	if !ok {
+		e.msg, e.at = sources.Drill(ctx, p.s.cfg.Source, a, groups, now), time.Now()
+		close(e.ready)
+		return e.msg
+	}
+	select {
+	case <-e.ready:
+		msg := e.msg
+		msg.Alarm = a
+		return msg
+	case <-ctx.Done():
+		return sources.DrillMsg{Alarm: a, Errors: []error{ctx.Err()}}
+	}
 }
