@@ -79,8 +79,11 @@ func (m *Model) inDrill() bool {
 }
 
 func (m *Model) viewing() bool {
-	_, open := m.top().(viewerView)
-	return open
+	switch m.top().(type) {
+	case viewerView, *logLineView:
+		return true
+	}
+	return false
 }
 
 // lineWith is the first line of out containing text.
