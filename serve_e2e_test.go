@@ -111,10 +111,10 @@ func TestEndToEndServeOverSSH(t *testing.T) {
 }
 
 func TestEndToEndKioskRotatesInAServedSession(t *testing.T) {
-	// The demo's incident began three minutes ago: two alarms fire.
+	// The demo's incident began three minutes ago: two alarms and the composite over them fire.
 	ssh, _, _ := servedDemo(t, "--demo-incident-after=-3m", "--refresh=1s", "--kiosk", "--rotate=2s")
 	s := tmuxtest.Start(t, 120, 36, ssh("listed"))
-	first := drilled(t, s.WaitFor(30*time.Second, "2   F I R I N G", "Drill-down · "))
+	first := drilled(t, s.WaitFor(30*time.Second, "3   F I R I N G", "Drill-down · "))
 	var second string
 	for deadline := time.Now().Add(20 * time.Second); second == "" || second == first; time.Sleep(200 * time.Millisecond) {
 		if time.Now().After(deadline) {
