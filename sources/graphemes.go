@@ -47,8 +47,9 @@ func replaceAmbiguous(s string) (string, bool) {
 	changed := false
 	for rest := s; rest != ""; {
 		cluster, width := ansi.FirstGraphemeCluster(rest, ansi.GraphemeWidth)
+		first := len(rest) == len(s)
 		rest = rest[len(cluster):]
-		if unambiguous(cluster, width) {
+		if unambiguous(cluster, width) && !joinsNeighbour(cluster, first, rest == "") {
 			b.WriteString(cluster)
 			continue
 		}
@@ -85,6 +86,24 @@ func unambiguous(cluster string, width int) bool {
 		}
 	}
 	return true
+}
+
+// joinsNeighbour reports whether the text's first cluster would join the
+// character a pane draws before the text (a lone combining mark), or its last
+// one the character after it (a prepended concatenation mark): the joined
+// cluster is measured anew and may be drawn at another width.
+func joinsNeighbour(cluster string, first, last bool) bool {
+	if first {
+		if c, _ := ansi.FirstGraphemeCluster("x"+cluster, ansi.GraphemeWidth); c != "x" {
+			return true
+		}
+	}
+	if last {
+		if c, _ := ansi.FirstGraphemeCluster(cluster+"x", ansi.GraphemeWidth); c != cluster {
+			return true
+		}
+	}
+	return false
 }
 
 // safeAlone: a character the width library and go-runewidth measure alike
