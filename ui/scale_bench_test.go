@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"watchtrail/panes/panetest"
+	"watchtrail/sources"
+)
+
+// manyAlarms is n alarms, one in a hundred firing and every fifth on a
+// Lambda function, as the 10,000-alarm scale run seeds moto.
+func manyAlarms(n int, at time.Time) []sources.Alarm {
+	alarms := make([]sources.Alarm, n)
+	for i := range alarms {
+		a := sources.Alarm{Name: fmt.Sprintf("scale-%05d-cpu", i), State: sources.StateOK, Threshold: 80,
+			Comparison: "GreaterThanThreshold", StateChanged: at.Add(-time.Duration(i) * time.Second),
+			Metric: sources.MetricSpec{Namespace: "AWS/EC2", Metric: "CPUUtilization", Stat: "Average",
+				Dims: []sources.Dimension{{Name: "InstanceId", Value: fmt.Sprintf("i-%05d", i)}}}}
+		if i%5 == 0 {
+			a.Name = fmt.Sprintf("fn-%d-errors", i/5)
+			a.Metric = sources.MetricSpec{Namespace: "AWS/Lambda", Metric: "Errors", Stat: "Sum",
+				Dims: []sources.Dimension{{Name: "FunctionName", Value: fmt.Sprintf("fn-%d", i/5)}}}
+		}
+		if i%100 == 0 {
+			a.State, a.Reason = sources.StateAlarm, "Threshold Crossed: 1 datapoint [97.0] was greater than the threshold (80.0)."
+		}
+		alarms[i] = a
+	}
+	sources.SortAlarms(alarms)
+	return alarms
+}
+
+// scaleModel is the dashboard at 200x60 holding 10,000 alarms.
+func scaleModel(b *testing.B) *Model {
+	panetest.UseProfile(b, termenv.ANSI256)
+	m, c := newDemoModel(b, incidentAfter+2*time.Minute, 200, 60)
+	pump(b, m)
+	m.Update(sources.AlarmsMsg{Alarms: manyAlarms(10_000, c.Now()), At: c.Now()})
+	return m
+}
+
+// BenchmarkKeyToScreen10kAlarms is what one key press costs with 10,000
+// alarms loaded: its Update and the frame drawn after it.
+func BenchmarkKeyToScreen10kAlarms(b *testing.B) {
+	m := scaleModel(b)
+	down, up := tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyUp}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		key := down
+		if i/50%2 == 1 {
+			key = up
+		}
+		m.Update(key)
+		_ = m.View()
+		i++
+	}
+}
+
+// BenchmarkAlarmsPoll10kAlarms is what the arrival of a poll of 10,000
+// alarms costs the UI goroutine (a key pressed meanwhile waits for it): its
+// Update and the next frame.
+func BenchmarkAlarmsPoll10kAlarms(b *testing.B) {
+	m := scaleModel(b)
+	at := m.now
+	b.ReportAllocs()
+	for b.Loop() {
+		at = at.Add(15 * time.Second)
+		m.Update(sources.AlarmsMsg{Alarms: manyAlarms(10_000, at), At: at})
+		_ = m.View()
+	}
+}
