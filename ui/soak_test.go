@@ -10,13 +10,14 @@ import (
 )
 
 // TestSoakDemo24h drives the dashboard on the demo account through a day of
-// a fake clock: every feed is polled each refresh (2 min) and a frame drawn
+// a fake clock, and six hours more so that the trail's buffer (5,000 events,
+// the demo writes about 200 an hour) is full and the heap's plateau shows: every feed is polled each refresh (2 min) and a frame drawn
 // every simulated minute, with a few keys pressed each hour. It samples the
 // heap, the RSS and the goroutines every simulated hour and logs the trend;
 // only a loose sanity check is asserted (no timing). It stops early, saying
 // how far it got, if the day takes more than 45 s of real time.
 func TestSoakDemo24h(t *testing.T) {
-	const step, day = 2 * time.Minute, 24 * time.Hour
+	const step, day = 2 * time.Minute, 30 * time.Hour
 	m, c := newDemoModel(t, 0, 160, 45)
 	started := time.Now()
 	var first, last soakSample
@@ -34,7 +35,8 @@ func TestSoakDemo24h(t *testing.T) {
 		if elapsed == time.Hour {
 			first = last
 		}
-		t.Logf("%5s  heap %6.1f MB  rss %6.1f MB  goroutines %d", elapsed, last.heapMB, last.rssMB, last.goroutines)
+		t.Logf("%5s  heap %6.1f MB  rss %6.1f MB  goroutines %d  log lines %d  trail events %d (both kept up to %d)",
+			elapsed, last.heapMB, last.rssMB, last.goroutines, m.logs.Len(), m.trail.Len(), m.cfg.LogCapacity)
 		if time.Since(started) > 45*time.Second {
 			t.Logf("stopped after %s simulated in %s", elapsed, time.Since(started).Round(time.Second))
 			break
