@@ -4,6 +4,7 @@ package theme
 
 import (
 	"os"
+	"strconv"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -13,13 +14,28 @@ import (
 
 // Adaptive colours pick a shade for light and dark terminals alike.
 var (
-	Red    = lipgloss.AdaptiveColor{Light: "#C00000", Dark: "#FF5F5F"}
-	Amber  = lipgloss.AdaptiveColor{Light: "#A05A00", Dark: "#FFAF00"}
-	Green  = lipgloss.AdaptiveColor{Light: "#006F00", Dark: "#5FD75F"}
-	Blue   = lipgloss.AdaptiveColor{Light: "#0050A0", Dark: "#5FAFFF"}
-	Muted  = lipgloss.AdaptiveColor{Light: "#6C6C6C", Dark: "#8A8A8A"}
-	Accent = lipgloss.AdaptiveColor{Light: "#5F00AF", Dark: "#AF87FF"}
+	Red    = adaptive("#C00000", "#FF5F5F")
+	Amber  = adaptive("#A05A00", "#FFAF00")
+	Green  = adaptive("#006F00", "#5FD75F")
+	Blue   = adaptive("#0050A0", "#5FAFFF")
+	Muted  = adaptive("#6C6C6C", "#8A8A8A")
+	Accent = adaptive("#5F00AF", "#AF87FF")
 )
+
+// adaptive is a light and a dark shade, each converted to the 256- and
+// 16-colour palettes once here: lipgloss would convert a hex colour on
+// every Render, which was a quarter of a frame's time.
+func adaptive(light, dark string) lipgloss.CompleteAdaptiveColor {
+	return lipgloss.CompleteAdaptiveColor{Light: complete(light), Dark: complete(dark)}
+}
+
+func complete(hex string) lipgloss.CompleteColor {
+	return lipgloss.CompleteColor{
+		TrueColor: hex,
+		ANSI256:   strconv.Itoa(int(termenv.ANSI256.Color(hex).(termenv.ANSI256Color))),
+		ANSI:      strconv.Itoa(int(termenv.ANSI.Color(hex).(termenv.ANSIColor))),
+	}
+}
 
 var (
 	// Pane frames: the focused pane gets a bright, thick border.
@@ -28,8 +44,8 @@ var (
 	Title       = lipgloss.NewStyle().Bold(true)
 	TitleMuted  = lipgloss.NewStyle().Foreground(Muted)
 
-	Header    = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#3A3A7A")).Padding(0, 1)
-	DemoBadge = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#000000")).Background(lipgloss.Color("#FFAF00")).Padding(0, 1)
+	Header    = lipgloss.NewStyle().Bold(true).Foreground(complete("#FFFFFF")).Background(complete("#3A3A7A")).Padding(0, 1)
+	DemoBadge = lipgloss.NewStyle().Bold(true).Foreground(complete("#000000")).Background(complete("#FFAF00")).Padding(0, 1)
 	Status    = lipgloss.NewStyle().Foreground(Muted)
 	StatusErr = lipgloss.NewStyle().Bold(true).Foreground(Red)
 
