@@ -7,7 +7,6 @@ import (
 
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/linechart/timeserieslinechart"
-	"github.com/NimbleMarkets/ntcharts/sparkline"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -39,12 +38,20 @@ func chartSparkline(values []float64, width int, style lipgloss.Style) string {
 		top = 1
 	}
 	floor -= top / 7
-	s := sparkline.New(width, 1, sparkline.WithStyle(style), sparkline.WithNoAutoMaxValue(), sparkline.WithMaxValue(top*8/7))
+	bars := make([]rune, 0, len(values))
 	for _, v := range values {
-		s.Push(v - floor)
+		bars = append(bars, sparkBar((v-floor)/(top*8/7)))
 	}
-	s.DrawColumnsOnly()
-	return s.View()
+	// One styled run, not a colour escape around every cell.
+	return strings.Repeat(" ", width-len(values)) + style.Render(string(bars))
+}
+
+// sparkBars are the eighths of a cell, from empty to full.
+var sparkBars = []rune(" ▁▂▃▄▅▆▇█")
+
+// sparkBar is the bar for a value scaled to 0..1: the nearest eighth.
+func sparkBar(v float64) rune {
+	return sparkBars[int(math.Round(max(0, min(v, 1))*8))]
 }
 
 // chartPlot is a time-series line chart with a threshold line and marked
