@@ -4,6 +4,7 @@ package panes
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -18,23 +19,33 @@ func Frame(title, note, body string, width, height int, focused bool) string {
 	if width < 4 || height < 3 {
 		return blank(width, height)
 	}
-	style := theme.Pane
-	if focused {
-		style = theme.PaneFocused
-	}
+	style := frameStyle(focused)
+	b, color := style.GetBorderStyle(), borderColor(style)
 	innerW, innerH := width-2, height-2
-	lines := strings.Split(body, "\n")
-	if len(lines) > innerH {
-		lines = lines[:innerH]
+	left, right := color.Render(b.Left), color.Render(b.Right)
+	var out strings.Builder
+	out.Grow(height * (width + 2*len(left)))
+	out.WriteString(titledBorder(style, title, note, width))
+	rest := body
+	for range innerH {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		out.WriteString("\n" + left + FitLine(line, innerW) + right)
 	}
-	for len(lines) < innerH {
-		lines = append(lines, "")
+	out.WriteString("\n" + color.Render(b.BottomLeft+strings.Repeat(b.Bottom, innerW)+b.BottomRight))
+	return out.String()
+}
+
+// frameStyle is the border of a pane: thick and bright when focused.
+func frameStyle(focused bool) lipgloss.Style {
+	if focused {
+		return theme.PaneFocused
 	}
-	for i, line := range lines {
-		lines[i] = FitLine(line, innerW)
-	}
-	box := style.Width(innerW).Height(innerH).Render(strings.Join(lines, "\n"))
-	return strings.Replace(box, topBorder(box), titledBorder(style, title, note, width), 1)
+	return theme.Pane
+}
+
+func borderColor(style lipgloss.Style) lipgloss.Style {
+	return lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
 }
 
 // FitLine cuts line to width cells (with an ellipsis) or pads it with spaces.
@@ -42,23 +53,76 @@ func FitLine(line string, width int) string {
 	if width <= 0 {
 		return ""
 	}
-	if lipgloss.Width(line) > width {
+	w := cellWidth(line)
+	if w > width {
 		line = ansi.Truncate(line, width, "…")
+		w = cellWidth(line)
 	}
-	if pad := width - lipgloss.Width(line); pad > 0 {
+	if pad := width - w; pad > 0 {
 		line += strings.Repeat(" ", pad)
 	}
 	return line
 }
 
-func topBorder(box string) string {
-	top, _, _ := strings.Cut(box, "\n")
-	return top
+// cellWidth is lipgloss.Width of a line, without grapheme segmentation for
+// the characters the panes are mostly made of (ASCII, box drawing, blocks,
+// braille and a few marks), each one cell wide; any other character sends
+// the whole line to ansi.StringWidth.
+func cellWidth(line string) int {
+	w := 0
+	for i := 0; i < len(line); {
+		c := line[i]
+		switch {
+		case c == 0x1b:
+			n := escapeLen(line[i:])
+			if n == 0 {
+				return ansi.StringWidth(line)
+			}
+			i += n
+		case c >= 0x20 && c < 0x7f:
+			w++
+			i++
+		default:
+			r, size := utf8.DecodeRuneInString(line[i:])
+			if !narrowRune(r) {
+				return ansi.StringWidth(line)
+			}
+			w++
+			i += size
+		}
+	}
+	return w
+}
+
+// escapeLen is the length of the CSI sequence at the start of s, 0 when it
+// is another kind (left to ansi.StringWidth).
+func escapeLen(s string) int {
+	if len(s) < 2 || s[1] != '[' {
+		return 0
+	}
+	for j := 2; j < len(s); j++ {
+		if c := s[j]; c >= 0x40 && c <= 0x7e {
+			return j + 1
+		} else if c < 0x20 || c > 0x3f {
+			return 0
+		}
+	}
+	return 0
+}
+
+// narrowRune reports the non-ASCII characters known to take one cell and
+// never to start a multi-character grapheme (no emoji among them).
+func narrowRune(r rune) bool {
+	switch {
+	case r >= 0x2500 && r <= 0x259f, // box drawing, block elements
+		r >= 0x2800 && r <= 0x28ff: // braille
+		return true
+	}
+	return strings.ContainsRune("…›‹·⏎▲▼→←↑↓°±×–—’‘“”", r)
 }
 
 func titledBorder(style lipgloss.Style, title, note string, width int) string {
-	b := style.GetBorderStyle()
-	color := lipgloss.NewStyle().Foreground(style.GetBorderTopForeground())
+	b, color := style.GetBorderStyle(), borderColor(style)
 	label := " " + theme.Title.Render(title) + " "
 	if note != "" {
 		label += theme.TitleMuted.Render(note) + " "
@@ -88,12 +152,8 @@ func WithFooter(view, note string, focused bool) string {
 		return view
 	}
 	width := lipgloss.Width(view[i+1:])
-	style := theme.Pane
-	if focused {
-		style = theme.PaneFocused
-	}
-	b := style.GetBorderStyle()
-	color := lipgloss.NewStyle().Foreground(style.GetBorderBottomForeground())
+	style := frameStyle(focused)
+	b, color := style.GetBorderStyle(), borderColor(style)
 	label := " " + note + " "
 	if lipgloss.Width(label) > width-3 {
 		label = ansi.Truncate(label, max(0, width-3), "…")

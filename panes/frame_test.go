@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/lipgloss"
+
+	"watchtrail/theme"
 )
 
 func TestFrameIsExactlyTheGivenSize(t *testing.T) {
@@ -38,5 +40,28 @@ func TestWithFooterWritesIntoTheBottomBorder(t *testing.T) {
 	}
 	if got := WithFooter(view, strings.Repeat("x", 100), false); lipgloss.Width(got[strings.LastIndex(got, "\n")+1:]) != 40 {
 		t.Fatal("a long footer changed the width")
+	}
+}
+
+// TestCellWidthAgreesWithLipgloss checks the fast width on the characters
+// it counts itself, with styles, and on ones it hands on.
+func TestCellWidthAgreesWithLipgloss(t *testing.T) {
+	var narrow []rune
+	for r := rune(0x80); r < 0x30000; r++ {
+		if narrowRune(r) {
+			narrow = append(narrow, r)
+		}
+	}
+	lines := []string{"", "plain ascii", theme.Error.Render("red") + " │ ▁▂█ ⣿ …›", "日本語 wide", "e\u0301 combining",
+		"👍🏽 emoji", "1\ufe0f\u20e3 keycap", "▲\ufe0f", "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", string(narrow)}
+	for _, r := range narrow {
+		if w := lipgloss.Width(string(r)); w != 1 {
+			t.Errorf("%U is %d cells wide, not 1", r, w)
+		}
+	}
+	for _, l := range lines {
+		if got, want := cellWidth(l), lipgloss.Width(l); got != want {
+			t.Errorf("cellWidth(%q) = %d, lipgloss says %d", l, got, want)
+		}
 	}
 }

@@ -34,12 +34,27 @@ func syntheticLogs(from, n int) []sources.LogEvent {
 	return events
 }
 
-// BenchmarkDashboardView is the cost of one full-screen frame at 200x60.
+// BenchmarkDashboardView is the cost of one full-screen frame at 200x60
+// with every pane drawn anew, as after a key or a resize.
 func BenchmarkDashboardView(b *testing.B) {
 	m := benchModel(b)
 	b.ReportAllocs()
 	for b.Loop() {
+		m.drawn = [paneCount]string{}
 		_ = m.View()
+	}
+}
+
+// BenchmarkDashboardLogBatch is the cost of the most frequent frame: a
+// poll's 20 new log lines arrive and the screen is drawn.
+func BenchmarkDashboardLogBatch(b *testing.B) {
+	m := benchModel(b)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.Update(sources.LogsMsg{Events: syntheticLogs(10_000+i*20, 20), At: demoStart})
+		_ = m.View()
+		i++
 	}
 }
 

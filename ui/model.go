@@ -51,8 +51,9 @@ type Model struct {
 	narrow    string // the one source shown (see sourcesView), "" for all
 	now       time.Time
 
-	access accessState // denied calls, history search, log file integrity
-	room   room        // kiosk, time zone, copy: see warroom.go
+	access accessState       // denied calls, history search, log file integrity
+	room   room              // kiosk, time zone, copy: see warroom.go
+	drawn  [paneCount]string // each pane's last drawing; "" to draw anew
 }
 
 // New builds the dashboard for cfg; it starts polling when the program runs.
@@ -94,6 +95,7 @@ func (m *Model) Init() tea.Cmd {
 // Update routes data messages to the panes and the scheduler, and keys to
 // the top view.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m.redraw(msg)
 	if cmd, ok := m.roomUpdate(msg); ok {
 		return m, cmd
 	}

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"watchtrail/panes"
@@ -23,34 +25,82 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("watchtrail needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height)
 	}
-	return m.roomView(func() string { return lipgloss.JoinVertical(lipgloss.Left, m.header(), m.body(), m.statusLine()) })
+	// Every part is compacted (theme.Compact) on its own: the terminal gets
+	// fewer bytes, and a pane drawn from the cache is not compacted again.
+	return m.roomView(func() string {
+		return theme.Compact(m.header()) + "\n" + m.body() + "\n" + theme.Compact(m.statusLine())
+	})
 }
 
 // body is drawn by the top view that draws one, else it is the dashboard.
 func (m *Model) body() string {
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if d, ok := m.stack[i].(drawer); ok {
-			return d.body(m)
+			return theme.Compact(d.body(m))
 		}
 	}
 	return m.dashboard()
 }
 
+// dashboard places the panes, each exactly the size the layout gave it.
 func (m *Model) dashboard() string {
 	view := m.paneView
 	if m.layout.wide {
-		left := lipgloss.JoinVertical(lipgloss.Left, view(paneAlarms), view(paneMetrics))
-		right := lipgloss.JoinVertical(lipgloss.Left, view(paneLogs), view(paneTrail))
-		return lipgloss.JoinHorizontal(lipgloss.Top, left, right)
+		left := view(paneAlarms) + "\n" + view(paneMetrics)
+		right := view(paneLogs) + "\n" + view(paneTrail)
+		return besides(left, right)
 	}
-	top := lipgloss.JoinHorizontal(lipgloss.Top, view(paneAlarms), view(paneMetrics))
-	return lipgloss.JoinVertical(lipgloss.Left, top, view(paneLogs), view(paneTrail))
+	return besides(view(paneAlarms), view(paneMetrics)) + "\n" + view(paneLogs) + "\n" + view(paneTrail)
 }
 
-// paneView draws a pane, flagged in its bottom border while its feed fails
+// besides puts two blocks of equally many lines side by side.
+func besides(left, right string) string {
+	var b strings.Builder
+	b.Grow(len(left) + len(right))
+	for i := 0; left != "" || right != ""; i++ {
+		var l, r string
+		l, left, _ = strings.Cut(left, "\n")
+		r, right, _ = strings.Cut(right, "\n")
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l + r)
+	}
+	return b.String()
+}
+
+// redraw forgets the drawings of the panes msg may change: a data message
+// changes its feed's pane (alarms also the metrics and log groups), a
+// poll's tick none, any other message (keys, sizes, errors) all of them.
+func (m *Model) redraw(msg tea.Msg) {
+	switch msg.(type) {
+	case pollMsg:
+	case sources.LogsMsg, logsPartial:
+		m.drawn[paneLogs] = ""
+	case sources.TrailMsg:
+		m.drawn[paneTrail] = ""
+	case sources.MetricsMsg:
+		m.drawn[paneMetrics] = ""
+	case sources.AlarmsMsg: // they pick the metrics and the log groups
+		m.drawn[paneAlarms], m.drawn[paneMetrics], m.drawn[paneLogs] = "", "", ""
+	default:
+		m.drawn = [paneCount]string{}
+	}
+}
+
+// paneView is a pane's drawing, compacted, drawn anew only after redraw
+// forgot it.
+func (m *Model) paneView(id paneID) string {
+	if m.drawn[id] == "" {
+		m.drawn[id] = theme.Compact(m.drawPane(id))
+	}
+	return m.drawn[id]
+}
+
+// drawPane draws a pane, flagged in its bottom border while its feed fails
 // (the data shown is then the last that arrived, and says from when), or
 // while its tail falls behind or some of its log groups fail.
-func (m *Model) paneView(id paneID) string {
+func (m *Model) drawPane(id paneID) string {
 	focused := id == m.focus
 	if id == paneLogs {
 		m.logs.SetNote(m.sched.moreGroupsNote())
