@@ -49,7 +49,7 @@ func TestCompactRuns(t *testing.T) {
 		"\x1b[41m \x1b[0m \x1b[41m \x1b[0m": "\x1b[41m \x1b[0m \x1b[41m \x1b[0m",
 		// Unknown codes leave the line alone.
 		"\x1b[4:3mcurly\x1b[0m\x1b[0m": "\x1b[4:3mcurly\x1b[0m\x1b[0m",
-		"\x1b[31mcut off \x1b[": "\x1b[31mcut off \x1b[",
+		"\x1b[31mcut off \x1b[":        "\x1b[31mcut off \x1b[",
 		// Trailing resets and escapes around nothing vanish.
 		"a\x1b[31m\x1b[0m b \x1b[0m": "a b ",
 	} {
