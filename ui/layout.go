@@ -25,31 +25,18 @@ func (p paneID) String() string {
 	return [...]string{"alarms", "metrics", "logs", "trail"}[p]
 }
 
-// wideLayoutMin is the width from which the four panes sit in two columns.
-const wideLayoutMin = 160
-
 // screenLayout is where the panes go, decided once per terminal size.
 type screenLayout struct {
-	wide  bool
 	panes [paneCount]rect
 }
 
-// layoutFor places the four panes in a body of width x height cells.
-// Wide screens: alarms over metrics on the left, logs over trail on the right.
-// Narrower ones: alarms beside metrics on top, then logs, then trail, each
-// full width, since log and trail lines need the width more than the height.
+// layoutFor places the four panes in a body of width x height cells:
+// alarms beside metrics on top, then logs, then trail, each full width,
+// since log and trail lines need the width more than the height. No pane
+// shares its rows with the logs or the trail: the terminal redraws changed
+// rows, so a new log line costs the logs pane's rows and nothing else.
 func layoutFor(width, height int) screenLayout {
-	l := screenLayout{wide: width >= wideLayoutMin}
-	if l.wide {
-		left := width * 45 / 100
-		alarmsH := height * 45 / 100
-		logsH := height * 60 / 100
-		l.panes[paneAlarms] = rect{left, alarmsH}
-		l.panes[paneMetrics] = rect{left, height - alarmsH}
-		l.panes[paneLogs] = rect{width - left, logsH}
-		l.panes[paneTrail] = rect{width - left, height - logsH}
-		return l
-	}
+	var l screenLayout
 	topH := height * 40 / 100
 	logsH := (height - topH) * 55 / 100
 	alarmsW := width / 2

@@ -45,11 +45,6 @@ func (m *Model) body() string {
 // dashboard places the panes, each exactly the size the layout gave it.
 func (m *Model) dashboard() string {
 	view := m.paneView
-	if m.layout.wide {
-		left := view(paneAlarms) + "\n" + view(paneMetrics)
-		right := view(paneLogs) + "\n" + view(paneTrail)
-		return besides(left, right)
-	}
 	return besides(view(paneAlarms), view(paneMetrics)) + "\n" + view(paneLogs) + "\n" + view(paneTrail)
 }
 
