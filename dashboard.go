@@ -41,7 +41,7 @@ func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
 
 // runDashboard runs the TUI; tests replace it to see the configuration.
 var runDashboard = func(cfg ui.Config) error {
-	_, err := tea.NewProgram(ui.New(cfg), tea.WithAltScreen()).Run()
+	_, err := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithFPS(ui.FrameRate)).Run()
 	return err
 }
 

@@ -1,0 +1,62 @@
+package ui
+
+import (
+	"flag"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/muesli/termenv"
+
+	"watchtrail/panes/panetest"
+	"watchtrail/sources/demo"
+)
+
+var demoFor = flag.Duration("demo-for", time.Minute, "how long BenchmarkDemoOutput runs the demo (real time)")
+
+// byteCounter is the terminal: it counts what the renderer writes.
+type byteCounter struct {
+	mu            sync.Mutex
+	bytes, writes int
+}
+
+func (c *byteCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.bytes += len(p)
+	c.writes++
+	return len(p), nil
+}
+
+// runDemo runs the real program on the demo as `watchtrail --demo` does, in
+// a 200x60 alternate screen in the 256-colour profile, for d of real time,
+// and counts what it wrote.
+func runDemo(tb testing.TB, d time.Duration) *byteCounter {
+	panetest.UseProfile(tb, termenv.ANSI256)
+	src := demo.New(demo.Options{})
+	m := New(Config{Source: src, Demo: true, Refresh: 2 * time.Second, LogGroups: src.LogGroups(), Metrics: src.WatchedMetrics()})
+	out := &byteCounter{}
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithFPS(FrameRate), tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignalHandler())
+	go func() {
+		p.Send(tea.WindowSizeMsg{Width: 200, Height: 60})
+		time.Sleep(d)
+		p.Quit()
+	}()
+	if _, err := p.Run(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// BenchmarkDemoOutput is the terminal output of a minute (-demo-for) of the
+// demo at 200x60 in 256 colours: compare with `top -d 2` by running
+// scripts/perf.sh. It runs in real time, so it is not part of the usual
+// benchmarks: go test -run '^$' -bench DemoOutput -benchtime 1x ./ui/
+func BenchmarkDemoOutput(b *testing.B) {
+	for b.Loop() {
+		out := runDemo(b, *demoFor)
+		b.ReportMetric(float64(out.bytes)/demoFor.Minutes(), "bytes/min")
+		b.ReportMetric(float64(out.writes)/demoFor.Minutes(), "writes/min")
+	}
+}
