@@ -61,6 +61,7 @@ func compactLine(b *strings.Builder, line string) bool {
 		return true
 	}
 	var have, want pen
+	pending := false        // want != have
 	var tmp strings.Builder // written to b only when the whole line is known
 	tmp.Grow(len(line))
 	for i := 0; i < len(line); {
@@ -71,6 +72,7 @@ func compactLine(b *strings.Builder, line string) bool {
 				if !want.apply(line[i+2 : i+n-1]) {
 					return false
 				}
+				pending = want != have
 			} else if ok {
 				tmp.WriteString(line[i : i+n])
 			} else {
@@ -79,9 +81,9 @@ func compactLine(b *strings.Builder, line string) bool {
 			i += n
 			continue
 		}
-		if have != want && (c != ' ' || have.bg != want.bg || (have.attrs^want.attrs)&onBlank != 0) {
+		if pending && (c != ' ' || have.bg != want.bg || (have.attrs^want.attrs)&onBlank != 0) {
 			tmp.WriteString(have.to(want))
-			have = want
+			have, pending = want, false
 		}
 		tmp.WriteByte(c)
 		i++
