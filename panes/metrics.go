@@ -165,15 +165,15 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 	if firing {
 		sparkStyle, valueStyle = condStyle, condStyle
 	}
-	labelStyle := lipgloss.NewStyle()
+	labelStyle := func(s ...string) string { return s[0] } // an empty style's Render costs as much
 	if selected && focused {
-		labelStyle = theme.Selected
+		labelStyle = theme.Selected.Render
 	}
 	if twoLines {
-		head := labelStyle.Render(FitLine(marker+label, width))
+		head := labelStyle(FitLine(marker+label, width))
 		if cond != "" {
 			avail := width - lipgloss.Width(cond) - 1
-			head = labelStyle.Render(FitLine(marker+label, avail)) + " " + condStyle.Render(cond)
+			head = labelStyle(FitLine(marker+label, avail)) + " " + condStyle.Render(cond)
 		}
 		spark := chartSparkline(s.Values, width-2-lipgloss.Width(value)-1, sparkStyle)
 		return []string{head, "  " + spark + " " + valueStyle.Render(value)}
@@ -189,7 +189,7 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 	if sparkW < 4 { // no room for a sparkline: give the label its cells
 		labelW, sparkW = labelW+sparkW+1, 0
 	}
-	line := labelStyle.Render(marker + FitLine(label, labelW))
+	line := labelStyle(marker + FitLine(label, labelW))
 	if sparkW > 0 {
 		line += " " + chartSparkline(s.Values, sparkW, sparkStyle)
 	}
