@@ -75,7 +75,7 @@ func besides(left, right string) string {
 func (m *Model) redraw(msg tea.Msg) {
 	switch msg.(type) {
 	case pollMsg:
-	case sources.LogsMsg, logsPartial:
+	case sources.LogsMsg:
 		m.drawn[paneLogs] = ""
 	case sources.TrailMsg:
 		m.drawn[paneTrail] = ""
