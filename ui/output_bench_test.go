@@ -13,7 +13,7 @@ import (
 	"watchtrail/sources/demo"
 )
 
-var demoFor = flag.Duration("demo-for", time.Minute, "how long BenchmarkDemoOutput runs the demo (real time)")
+var demoFor = flag.Duration("demo-for", 0, "how long BenchmarkDemoOutput runs the demo, in real time (0: skipped)")
 
 // byteCounter is the terminal: it counts what the renderer writes.
 type byteCounter struct {
@@ -49,11 +49,14 @@ func runDemo(tb testing.TB, d time.Duration) *byteCounter {
 	return out
 }
 
-// BenchmarkDemoOutput is the terminal output of a minute (-demo-for) of the
-// demo at 200x60 in 256 colours: compare with `top -d 2` by running
-// scripts/perf.sh. It runs in real time, so it is not part of the usual
-// benchmarks: go test -run '^$' -bench DemoOutput -benchtime 1x ./ui/
+// BenchmarkDemoOutput is the terminal output of -demo-for of the demo at
+// 200x60 in 256 colours: compare with `top -d 2` by running scripts/perf.sh.
+// It runs in real time, so only when asked:
+// go test ./ui -run '^$' -bench DemoOutput -benchtime 1x -args -demo-for 60s
 func BenchmarkDemoOutput(b *testing.B) {
+	if *demoFor <= 0 {
+		b.Skip("set -demo-for (e.g. -args -demo-for 60s) to run the demo in real time")
+	}
 	for b.Loop() {
 		out := runDemo(b, *demoFor)
 		b.ReportMetric(float64(out.bytes)/demoFor.Minutes(), "bytes/min")
