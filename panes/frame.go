@@ -129,8 +129,9 @@ func titledBorder(style lipgloss.Style, title, note string, width int) string {
 	}
 	fill := width - 3 - lipgloss.Width(label)
 	if fill < 0 {
+		// A wide character that does not fit leaves one cell to fill.
 		label = ansi.Truncate(label, width-3, "…")
-		fill = 0
+		fill = max(0, width-3-lipgloss.Width(label))
 	}
 	return color.Render(b.TopLeft+b.Top) + label + color.Render(strings.Repeat(b.Top, fill)+b.TopRight)
 }
