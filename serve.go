@@ -71,6 +71,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	poller := ui.NewPoller(cfg)
 	hub := server.NewHub(hubFeeds(poller)...)
 	f.opts.Hub = hub
+	f.opts.FPS = ui.FrameRate
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
 		c.Shared, c.OpenLinks = shared{hub, poller}, false

@@ -42,6 +42,7 @@ type Options struct {
 	ShutdownTimeout    time.Duration // how long sessions get to close; default 5s
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
+	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
 }
 
 // Server is a listening SSH server; Serve runs it.

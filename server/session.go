@@ -89,8 +89,12 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 			Term: pty.Term, Width: pty.Window.Width, Height: pty.Window.Height, Profile: profile, Renderer: renderer,
 		})
 		in := &idleReader{r: sess, idle: s.opts.IdleTimeout}
-		p := tea.NewProgram(model, tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
-			tea.WithAltScreen(), tea.WithoutSignalHandler())
+		opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
+			tea.WithAltScreen(), tea.WithoutSignalHandler()}
+		if s.opts.FPS > 0 {
+			opts = append(opts, tea.WithFPS(s.opts.FPS))
+		}
+		p := tea.NewProgram(model, opts...)
 		var idled atomic.Bool
 		if s.opts.IdleTimeout > 0 {
 			in.timer = time.AfterFunc(s.opts.IdleTimeout, func() {
