@@ -114,7 +114,29 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 			first--
 		}
 	}
+	first = trimLeadingNoise(values[first:last+1], median, out) + first
 	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}
+}
+
+// onsetShare is the least share of the excursion's typical size (median
+// distance from the baseline) that its first point must reach: a count
+// flat at zero with blips of 1 or 2 has no spread to measure, and a blip
+// just before the jump to 30 is noise, not the start.
+const onsetShare = 0.25
+
+// trimLeadingNoise is how many points at the start of the excursion run are
+// back in, or too small a part of the excursion to be its start.
+func trimLeadingNoise(run []float64, median float64, out func(float64) bool) int {
+	dev := make([]float64, len(run))
+	for i, v := range run {
+		dev[i] = math.Abs(v - median)
+	}
+	least := onsetShare * medianOf(dev)
+	i := 0
+	for i < len(run)-1 && (!out(run[i]) || dev[i] < least) {
+		i++
+	}
+	return i
 }
 
 // alarmDirections says which way the metric goes when the alarm fires.

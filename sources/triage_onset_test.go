@@ -61,6 +61,8 @@ func TestFindOnset(t *testing.T) {
 		{"a rise does not fire a LessThan alarm", below, append(wave(25, 50, 4), 90, 95, 99, 90, 96), time.Time{}},
 		{"a single spike that returns", above, append(wave(25, 40, 3), 99, 40, 41, 40, 39), time.Time{}},
 		{"an earlier bump that went back is not the onset", above, bumpThenStep, at(26)},
+		{"a blip of a sparse count just before the jump is noise", sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 5},
+			[]float64{1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 2, 29, 32, 33, 32, 28}, at(30)},
 		{"one point back in does not end the excursion", above, append(wave(22, 40, 3), 95, 96, 41, 97, 98, 96, 97, 99), at(22)},
 	} {
 		got := sources.FindOnset(series(start, tc.values...), tc.alarm, start, anchor)
