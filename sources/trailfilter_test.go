@@ -106,6 +106,37 @@ func TestTrailFilterMatch(t *testing.T) {
 	}
 }
 
+// A qualified ARN (version or alias after the name) is the same function.
+func TestTrailFilterResourceMatchesQualifiedARN(t *testing.T) {
+	events := []TrailEvent{
+		{ID: "version", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:web:7"}},
+		{ID: "alias", JSON: `{"requestParameters":{"functionName":"arn:aws:lambda:eu-west-1:1:function:web:prod"}}`},
+		{ID: "plain", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:web"}},
+		{ID: "other", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:web-canary:7"}},
+		{ID: "prefix", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:my-web"}},
+	}
+	for query, want := range map[string]string{
+		"res:web": "version alias plain",
+		"res:arn:aws:lambda:eu-west-1:1:function:web":   "plain", // an ARN is taken as written
+		"res:arn:aws:lambda:eu-west-1:1:function:web:7": "version",
+	} {
+		f, err := ParseTrailFilter(query)
+		if err != nil {
+			t.Fatalf("%q: %v", query, err)
+		}
+		var ids []string
+		for _, e := range f.Filter(events) {
+			ids = append(ids, e.ID)
+		}
+		if got := strings.Join(ids, " "); got != want {
+			t.Errorf("%q kept %q, want %q", query, got, want)
+		}
+		if MatchesQuery(TrailQuery{Lookup: f.Lookup()}, events[0]) != strings.HasPrefix(want, "version") {
+			t.Errorf("%q: the LookupEvents attribute applied client-side disagrees on the versioned ARN", query)
+		}
+	}
+}
+
 func TestTrailFilterLookup(t *testing.T) {
 	for query, want := range map[string]LookupAttr{
 		"":                                {},

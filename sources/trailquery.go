@@ -103,12 +103,12 @@ func MatchesQuery(q TrailQuery, e TrailEvent) bool {
 }
 
 // Touches reports whether e concerns the resource called name: one of its
-// resources, or a string in its requestParameters, is name or ends in
-// "/name" or ":name" (so "checkout-api" matches both
-// arn:aws:lambda:…:function:checkout-api and {"functionName":"checkout-api"}).
+// resources, or a string in its requestParameters, names it (NamesResource:
+// "checkout-api" matches arn:aws:lambda:…:function:checkout-api, its
+// qualified arn:…:function:checkout-api:7 and {"functionName":"checkout-api"}).
 func Touches(e TrailEvent, name string) bool {
 	for _, r := range e.Resources {
-		if names(r, name) {
+		if NamesResource(r, name) {
 			return true
 		}
 	}
@@ -133,15 +133,11 @@ func plainASCII(s string) bool {
 	return true
 }
 
-func names(value, name string) bool {
-	return value == name || strings.HasSuffix(value, "/"+name) || strings.HasSuffix(value, ":"+name)
-}
-
 // mentions walks a decoded JSON value for a string that names name.
 func mentions(v any, name string) bool {
 	switch v := v.(type) {
 	case string:
-		return names(v, name)
+		return NamesResource(v, name)
 	case []any:
 		for _, x := range v {
 			if mentions(x, name) {
