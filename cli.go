@@ -67,19 +67,7 @@ func (r *rangeFlags) addFlags(fs *pflag.FlagSet, since string) {
 
 // window is the range the flags give (an empty until is now).
 func (r *rangeFlags) window(now time.Time) (start, end time.Time, err error) {
-	if start, err = sources.ParseSince(r.since, now); err != nil {
-		return start, end, fmt.Errorf("--since: %w", err)
-	}
-	end = now
-	if r.until != "" {
-		if end, err = sources.ParseSince(r.until, now); err != nil {
-			return start, end, fmt.Errorf("--until: %w", err)
-		}
-	}
-	if !start.Before(end) {
-		return start, end, fmt.Errorf("--since %s is not before --until %s", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
-	}
-	return start, end, nil
+	return sources.ParseWindow(r.since, r.until, now)
 }
 
 // outputFlags are --format and --progress.

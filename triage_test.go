@@ -61,7 +61,7 @@ func TestTriageBadInputIsAClearError(t *testing.T) {
 		{[]string{"triage", "checkout-api-error", "--demo"}, `no alarm named "checkout-api-error"; did you mean: checkout-api-errors`},
 		{[]string{"triage", "zzzzqqq", "--demo"}, `no alarm named "zzzzqqq"`},
 		{[]string{"triage", "--demo"}, "accepts 1 arg(s), received 0"},
-		{[]string{"triage", "checkout-api-errors", "--demo", "--at", "soon"}, `--at: since "soon"`},
+		{[]string{"triage", "checkout-api-errors", "--demo", "--at", "soon"}, `--at: "soon": want a duration`},
 		{[]string{"triage", "checkout-api-errors", "--demo", "--format", "html"}, `"html": want one of text, markdown, json`},
 	} {
 		r := run(t, c.args...)

@@ -138,7 +138,25 @@ func ParseSince(text string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(text); err == nil && d > 0 {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, fmt.Errorf("since %q: want a duration like 90m, 36h, 3d or 2w, or a date like 2025-03-01", text)
+	return time.Time{}, fmt.Errorf("%q: want a duration like 90m, 36h, 3d or 2w, or a date like 2025-03-01", text)
+}
+
+// ParseWindow reads a since/until pair in ParseSince's forms (an empty until
+// is now) and checks that the range starts before it ends.
+func ParseWindow(since, until string, now time.Time) (start, end time.Time, err error) {
+	if start, err = ParseSince(since, now); err != nil {
+		return start, end, fmt.Errorf("since %w", err)
+	}
+	end = now
+	if until != "" {
+		if end, err = ParseSince(until, now); err != nil {
+			return start, end, fmt.Errorf("until %w", err)
+		}
+	}
+	if !start.Before(end) {
+		return start, end, fmt.Errorf("since %s is not before until %s", start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
+	}
+	return start, end, nil
 }
 
 // TrailLine is one event as a line of text: time, kind marker, name,

@@ -105,6 +105,33 @@ func TestParseSince(t *testing.T) {
 	}
 }
 
+func TestParseWindow(t *testing.T) {
+	now := time.Date(2025, 3, 10, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		since, until string
+		start, end   time.Time
+	}{
+		{"3d", "", now.Add(-72 * time.Hour), now},
+		{"3d", "1d", now.Add(-72 * time.Hour), now.Add(-24 * time.Hour)},
+		{"2025-03-01", "2025-03-02", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)},
+	} {
+		start, end, err := sources.ParseWindow(tc.since, tc.until, now)
+		if err != nil || !start.Equal(tc.start) || !end.Equal(tc.end) {
+			t.Errorf("ParseWindow(%q, %q) = %v, %v, %v", tc.since, tc.until, start, end, err)
+		}
+	}
+	for _, tc := range []struct{ since, until, want string }{
+		{"soon", "", `since "soon": want a duration like 90m, 36h, 3d or 2w, or a date like 2025-03-01`},
+		{"3d", "later", `until "later": want a duration like 90m, 36h, 3d or 2w, or a date like 2025-03-01`},
+		{"1d", "2d", "since 2025-03-09T12:00:00Z is not before until 2025-03-08T12:00:00Z"},
+		{"2025-03-02", "2025-03-02", "since 2025-03-02T00:00:00Z is not before until 2025-03-02T00:00:00Z"},
+	} {
+		if _, _, err := sources.ParseWindow(tc.since, tc.until, now); err == nil || err.Error() != tc.want {
+			t.Errorf("ParseWindow(%q, %q): %v, want %q", tc.since, tc.until, err, tc.want)
+		}
+	}
+}
+
 func TestTrailLineAndJSON(t *testing.T) {
 	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	e := sources.TrailEvent{ID: "1", Time: at, Name: "DeleteBucket", Source: "s3.amazonaws.com", User: "alice",

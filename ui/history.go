@@ -74,19 +74,10 @@ func parseHistory(text string, now time.Time, query sources.TrailFilter) (string
 	if rng == "" {
 		return "", sources.TrailSearch{}, query, fmt.Errorf("history: type a range (3d, 36h, 2026-11-20..2026-11-21), then a filter if you like")
 	}
-	from, to, isRange := strings.Cut(rng, "..")
-	since, err := sources.ParseSince(from, now)
+	from, to, _ := strings.Cut(rng, "..")
+	since, until, err := sources.ParseWindow(from, to, now)
 	if err != nil {
 		return "", sources.TrailSearch{}, query, fmt.Errorf("history: %w", err)
-	}
-	until := now
-	if isRange {
-		if until, err = sources.ParseSince(to, now); err != nil {
-			return "", sources.TrailSearch{}, query, fmt.Errorf("history: %w", err)
-		}
-	}
-	if !since.Before(until) {
-		return "", sources.TrailSearch{}, query, fmt.Errorf("history: %s starts after it ends", rng)
 	}
 	if strings.TrimSpace(rest) != "" {
 		if query, err = sources.ParseTrailFilter(rest); err != nil {

@@ -274,9 +274,15 @@ func TestParseHistory(t *testing.T) {
 			t.Errorf("%q: %q %v..%v %q %v", tc.text, label, s.Since, s.Until, q, err)
 		}
 	}
-	for _, bad := range []string{"", "soon", "1d..2d", "3d usr:x"} {
-		if _, _, _, err := parseHistory(bad, now, sources.TrailFilter{}); err == nil {
-			t.Errorf("%q parsed", bad)
+	for bad, want := range map[string]string{
+		"":         "history: type a range",
+		"soon":     `history: since "soon": want a duration`,
+		"1d..soon": `history: until "soon": want a duration`,
+		"1d..2d":   "history: since 2026-11-24T19:00:00Z is not before until 2026-11-23T19:00:00Z",
+		"3d usr:x": `unknown field "usr"`,
+	} {
+		if _, _, _, err := parseHistory(bad, now, sources.TrailFilter{}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", bad, err, want)
 		}
 	}
 	// Without a query, the pane's is searched.
