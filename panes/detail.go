@@ -172,6 +172,9 @@ func (p *Detail) Move(delta int) {
 // events, log lines, and round again.
 func (p *Detail) NextSection() { p.section = (p.section + 1) % detailSections }
 
+// PrevSection moves the focus to the previous list, round the other way.
+func (p *Detail) PrevSection() { p.section = (p.section + detailSections - 1) % detailSections }
+
 // SelectedEvent returns the selected CloudTrail event.
 func (p *Detail) SelectedEvent() (sources.TrailEvent, bool) { return p.events.Selected() }
 

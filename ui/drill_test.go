@@ -80,6 +80,30 @@ func TestDrillDownRanksAlicesChangeFirstForTheCheckoutAlarms(t *testing.T) {
 	}
 }
 
+// tab cycles the sections forward, shift+tab backward.
+func TestDrillDownSectionsTabForwardShiftTabBack(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+2*time.Minute, 120, 40)
+	pump(t, m)
+	drillInto(t, m, "checkout-api-errors")
+	focused := func() string {
+		for _, l := range strings.Split(screen(m), "\n") {
+			if i := strings.Index(l, "▸ "); i >= 0 {
+				return strings.Fields(l[i+len("▸ "):])[0]
+			}
+		}
+		t.Fatalf("no focused section:\n%s", screen(m))
+		return ""
+	}
+	var got []string
+	for _, k := range []string{"shift+tab", "shift+tab", "shift+tab", "tab", "tab"} {
+		press(m, k)
+		got = append(got, focused())
+	}
+	if want := "Log CloudTrail Suspects CloudTrail Log"; strings.Join(got, " ") != want {
+		t.Errorf("focus after shift+tab ×3, tab ×2: %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
 func TestDrillDownOfTheWebIncidentBlamesErinsRevokeThroughTheTargets(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
 		m, c := newDemoModel(t, incidentAfter+2*time.Minute, size[0], size[1])

@@ -59,6 +59,8 @@ func press(m *Model, names ...string) tea.Cmd {
 			msg = tea.KeyMsg{Type: tea.KeyEnter}
 		case "tab":
 			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "shift+tab":
+			msg = tea.KeyMsg{Type: tea.KeyShiftTab}
 		case "esc":
 			msg = tea.KeyMsg{Type: tea.KeyEsc}
 		case "down":

@@ -172,8 +172,10 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, keys.NextPane), key.Matches(msg, keys.PrevPane):
+	case key.Matches(msg, keys.NextPane):
 		m.detail.NextSection()
+	case key.Matches(msg, keys.PrevPane):
+		m.detail.PrevSection()
 	case key.Matches(msg, keys.Enter):
 		if title, text, ok := m.detailOpen(); ok {
 			m.openViewer(title, text)
