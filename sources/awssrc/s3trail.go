@@ -46,6 +46,7 @@ const (
 //	<prefix>/AWSLogs/[<org-id>/]<account>/CloudTrail/<region>/YYYY/MM/DD/
 //	  <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz
 //
+// (Insights events under CloudTrail-Insight/, named _CloudTrail-Insight_)
 // where the time is when the file was delivered. Every account folder under
 // the prefix is read (organisation trails too), for the configured region
 // only. A file is downloaded and parsed once and its events are kept (the
@@ -138,9 +139,10 @@ func (t *S3Trail) URL() string {
 // is the name or ends in "/name" or ":name", or when a string anywhere in its
 // requestParameters does (so "checkout-api" matches both
 // arn:aws:lambda:…:function:checkout-api and {"functionName":"checkout-api"}).
-// q.Lookup and q.WriteOnly are applied the same way (sources.MatchesQuery);
-// Insights events are delivered elsewhere and not read, so q.Insights finds
-// none.
+// q.Lookup and q.WriteOnly are applied the same way (sources.MatchesQuery).
+// Insights events are delivered apart, under CloudTrail-Insight/ instead of
+// CloudTrail/: q.Insights reads those files instead, as LookupEvents' Insights
+// category returns only Insights events.
 //
 // A log file that is not gzipped CloudTrail JSON does not stop the others:
 // it is added to BadTrailFiles, once, and skipped. A file that could not be
@@ -154,7 +156,11 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 	if err != nil {
 		return nil, err
 	}
-	keys, err := t.listFiles(ctx, accounts, start, end)
+	kind := eventsFolder
+	if q.Insights {
+		kind = insightsFolder
+	}
+	keys, err := t.listKind(ctx, accounts, kind, start, end)
 	if err != nil {
 		return nil, err
 	}

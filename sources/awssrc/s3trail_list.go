@@ -77,10 +77,24 @@ type trailKey struct {
 	at  time.Time
 }
 
-// listFiles lists, in key order, the log files that may hold events in
-// [start, end]: those named from trailFileSlack before start to
-// trailDeliveryLag after end, in the day folders of that span.
+// The folders (and file name parts) of a trail's log files: management and
+// data events, and Insights events, delivered apart.
+const (
+	eventsFolder   = "CloudTrail"
+	insightsFolder = "CloudTrail-Insight"
+)
+
+// listFiles lists, in key order, the log files of management and data
+// events that may hold events in [start, end] (see listKind).
 func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end time.Time) ([]trailKey, error) {
+	return t.listKind(ctx, accounts, eventsFolder, start, end)
+}
+
+// listKind lists, in key order, the log files of one kind (eventsFolder or
+// insightsFolder) that may hold events in [start, end]: those named from
+// trailFileSlack before start to trailDeliveryLag after end, in the day
+// folders of that span.
+func (t *S3Trail) listKind(ctx context.Context, accounts []string, kind string, start, end time.Time) ([]trailKey, error) {
 	from := start.Add(-trailFileSlack).UTC()
 	to := end.Add(trailDeliveryLag).UTC()
 	firstDay := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
@@ -88,11 +102,11 @@ func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end t
 	for _, account := range accounts {
 		id := path.Base(account)
 		for day := firstDay; !day.After(to); day = day.AddDate(0, 0, 1) {
-			folder := account + "CloudTrail/" + t.region + "/" + day.Format("2006/01/02") + "/"
+			folder := account + kind + "/" + t.region + "/" + day.Format("2006/01/02") + "/"
 			in := &s3.ListObjectsV2Input{Bucket: aws.String(t.bucket), Prefix: aws.String(folder)}
 			if day.Equal(firstDay) {
 				// Names sort by time within a day: skip the older files.
-				in.StartAfter = aws.String(folder + id + "_CloudTrail_" + t.region + "_" + from.Format(trailStampLayout))
+				in.StartAfter = aws.String(folder + id + "_" + kind + "_" + t.region + "_" + from.Format(trailStampLayout))
 			}
 			p := s3.NewListObjectsV2Paginator(t.client, in,
 				func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
@@ -120,10 +134,11 @@ func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end t
 }
 
 // trailFileTime reads the delivery time from a log file's name,
-// <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz.
+// <account>_CloudTrail_<region>_YYYYMMDDTHHmmZ_<unique>.json.gz (or
+// _CloudTrail-Insight_ for Insights events).
 func trailFileTime(key string) (time.Time, bool) {
 	parts := strings.Split(path.Base(key), "_")
-	if len(parts) < 5 || parts[1] != "CloudTrail" {
+	if len(parts) < 5 || parts[1] != eventsFolder && parts[1] != insightsFolder {
 		return time.Time{}, false
 	}
 	at, err := time.Parse(trailStampLayout, parts[3])

@@ -72,6 +72,9 @@ func TestTrailFileTime(t *testing.T) {
 	if !ok || !at.Equal(time.Date(2015, 8, 1, 2, 10, 0, 0, time.UTC)) {
 		t.Errorf("got %v, %v", at, ok)
 	}
+	if at, ok := trailFileTime("AWSLogs/1/CloudTrail-Insight/us-east-2/2015/08/01/1_CloudTrail-Insight_us-east-2_20150801T0210Z_Mu0KsOhtH1ar15ZZ.json.gz"); !ok || at.Hour() != 2 {
+		t.Errorf("Insights file: %v, %v", at, ok)
+	}
 	for _, key := range []string{"AWSLogs/1/CloudTrail/x/2015/08/01/README", "a_Digest_r_20150801T0210Z_x.json.gz", "1_CloudTrail_r_2015-08-01_x.json.gz"} {
 		if _, ok := trailFileTime(key); ok {
 			t.Errorf("%q read as a log file", key)
@@ -340,6 +343,62 @@ func TestMotoS3TrailBadFiles(t *testing.T) {
 		t.Errorf("GetObject called %d times after the second call, want still 3", n)
 	}
 	wantBad("second call")
+}
+
+// Insights events are delivered under CloudTrail-Insight/, apart from the
+// API calls; kind:insight reads them there, as LookupEvents' Insights
+// category does.
+func TestMotoS3TrailInsights(t *testing.T) {
+	s, calls, bucket := motoTrail(t, "logs")
+	ctx := ctxFor(t)
+	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+	root := "logs/AWSLogs/"
+	insightKey := func(delivered time.Time, unique string) string {
+		d := delivered.UTC()
+		return fmt.Sprintf("%s%s/CloudTrail-Insight/us-east-1/%s/%s_CloudTrail-Insight_us-east-1_%s_%s.json.gz", root, trailAccount,
+			d.Format("2006/01/02"), trailAccount, d.Format(trailStampLayout), unique)
+	}
+	insight := func(id string, at time.Time, state string) map[string]any {
+		return map[string]any{
+			"eventVersion": "1.08", "eventType": "AwsCloudTrailInsight", "eventCategory": "Insight", "eventID": id,
+			"eventTime": at.Format(time.RFC3339), "awsRegion": "us-east-1", "recipientAccountId": trailAccount, "sharedEventID": "shared-1",
+			"insightDetails": map[string]any{"state": state, "eventSource": "lambda.amazonaws.com", "eventName": "UpdateFunctionConfiguration",
+				"insightType": "ApiCallRateInsight", "insightContext": map[string]any{"statistics": map[string]any{
+					"baseline": map[string]any{"average": 0.01}, "insight": map[string]any{"average": 4.5}}}},
+		}
+	}
+	putObject(t, s, bucket, trailKeyFor(root, "us-east-1", base.Add(10*time.Minute), "CALLS00000000000"), gzipRecords(t,
+		trailRecord("call", base.Add(5*time.Minute), "UpdateFunctionConfiguration20150331v2", "lambda.amazonaws.com",
+			map[string]any{"readOnly": false})))
+	putObject(t, s, bucket, insightKey(base.Add(20*time.Minute), "INSIGHT000000000"), gzipRecords(t,
+		insight("insight-start", base.Add(6*time.Minute), "Start"), insight("insight-end", base.Add(16*time.Minute), "End")))
+	// Long before the window: skipped by StartAfter in the Insights folder too.
+	putObject(t, s, bucket, insightKey(base.Add(-3*time.Hour), "OLDINSIGHT000000"), gzipRecords(t,
+		insight("old", base.Add(-3*time.Hour-time.Minute), "Start")))
+
+	kind, err := sources.ParseTrailFilter("kind:insight")
+	if err != nil {
+		t.Fatal(err)
+	}
+	window := sources.TrailQuery{Start: base, End: base.Add(30 * time.Minute)}
+	insights, err := s.FetchTrail(ctx, kind.Query(window))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"insight-start", "insight-end"}; !reflect.DeepEqual(ids(insights), want) {
+		t.Fatalf("kind:insight = %v, want %v", ids(insights), want)
+	}
+	if e := insights[0]; e.EffectiveKind() != sources.KindInsight || e.Name != "UpdateFunctionConfiguration" || e.Source != "lambda.amazonaws.com" ||
+		strings.Fields(sources.TrailLine(e))[1] != "I" {
+		t.Errorf("Insights event = %+v, line %q", e, sources.TrailLine(e))
+	}
+	if n := calls.get("GetObject"); n != 1 {
+		t.Errorf("GetObject called %d times for the Insights window, want 1 (not the API calls' file, nor the old one)", n)
+	}
+	apiCalls, err := s.FetchTrail(ctx, window)
+	if err != nil || !reflect.DeepEqual(ids(apiCalls), []string{"call"}) {
+		t.Errorf("without kind:insight = %v, %v; want the API call alone, as LookupEvents", ids(apiCalls), err)
+	}
 }
 
 func TestMotoS3TrailEmptyBucket(t *testing.T) {
