@@ -97,7 +97,7 @@ type shared struct {
 func hubFeeds(p *ui.Poller) []server.Feed {
 	var feeds []server.Feed
 	for _, feed := range ui.PollerFeeds {
-		feeds = append(feeds, server.Feed{Name: string(feed), Every: p.Every(), Replay: p.Replay(feed),
+		feeds = append(feeds, server.Feed{Name: string(feed), Every: p.Every(), Replay: p.Replay(feed), Failed: p.Failed,
 			Fetch: func(context.Context) tea.Msg { return p.Fetch(feed) }})
 	}
 	return feeds

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,6 +19,10 @@ type Feed struct {
 	// late receives: 1 (the default) when each message is the whole state
 	// (alarms, metrics), more when messages only carry what is new (logs).
 	Replay int
+	// Failed, when set, tells a failed fetch's message from data. Failures
+	// are kept apart: a session joining while the feed fails receives the
+	// last good data and then the failures since, as the others saw them.
+	Failed func(tea.Msg) bool
 }
 
 // Sender receives a hub's messages; *tea.Program is one.
@@ -28,7 +33,8 @@ type Sender interface{ Send(tea.Msg) }
 type Hub struct {
 	mu     sync.Mutex
 	feeds  []*hubFeed
-	recent map[string][]tea.Msg // per feed, its latest messages
+	recent map[string][]tea.Msg // per feed, its latest data messages
+	failed map[string][]tea.Msg // per feed, its failures since the last data
 	order  []string             // feed names in the order first published
 	subs   map[*subscriber]struct{}
 }
@@ -43,9 +49,13 @@ type hubFeed struct {
 // oldest are dropped, as a program that far behind is stuck anyway.
 const maxQueued = 1000
 
+// maxKeptFailures bounds the failures a late joiner receives after a feed's
+// last data: at the longest backoff, hours of them.
+const maxKeptFailures = 100
+
 // NewHub makes a hub of the given feeds; Run starts polling them.
 func NewHub(feeds ...Feed) *Hub {
-	h := &Hub{recent: map[string][]tea.Msg{}, subs: map[*subscriber]struct{}{}}
+	h := &Hub{recent: map[string][]tea.Msg{}, failed: map[string][]tea.Msg{}, subs: map[*subscriber]struct{}{}}
 	for _, f := range feeds {
 		h.feeds = append(h.feeds, &hubFeed{Feed: f})
 	}
@@ -111,29 +121,40 @@ func (h *Hub) Refresh() {
 func (h *Hub) Publish(feed string, msg tea.Msg) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	keep := 1
+	keep, failed := 1, false
 	for _, f := range h.feeds {
-		if f.Name == feed && f.Replay > 1 {
-			keep = f.Replay
+		if f.Name == feed {
+			keep = max(keep, f.Replay)
+			failed = f.Failed != nil && f.Failed(msg)
 		}
 	}
-	if _, ok := h.recent[feed]; !ok {
+	if !slices.Contains(h.order, feed) {
 		h.order = append(h.order, feed)
 	}
-	recent := append(h.recent[feed], msg)
-	h.recent[feed] = recent[max(0, len(recent)-keep):]
+	if failed {
+		failures := append(h.failed[feed], msg)
+		h.failed[feed] = failures[max(0, len(failures)-maxKeptFailures):]
+	} else {
+		recent := append(h.recent[feed], msg)
+		h.recent[feed] = recent[max(0, len(recent)-keep):]
+		delete(h.failed, feed)
+	}
 	for s := range h.subs {
 		s.enqueue(msg)
 	}
 }
 
-// Join sends p every feed's latest messages, then everything published
-// until the returned leave is called. Messages reach p in publish order.
+// Join sends p every feed's latest data messages and its failures since,
+// then everything published until the returned leave is called. Messages
+// reach p in publish order.
 func (h *Hub) Join(p Sender) (leave func()) {
 	s := &subscriber{to: p, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.mu.Lock()
 	for _, name := range h.order {
 		for _, msg := range h.recent[name] {
+			s.enqueue(msg)
+		}
+		for _, msg := range h.failed[name] {
 			s.enqueue(msg)
 		}
 	}

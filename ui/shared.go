@@ -61,6 +61,13 @@ func (p *Poller) Replay(feed sources.Feed) int {
 	return 1
 }
 
+// Failed reports whether msg is a failed poll rather than data: a hub keeps
+// those apart, so a late joiner gets the last good data and the failure.
+func (p *Poller) Failed(msg tea.Msg) bool {
+	_, failed := msg.(sources.ErrMsg)
+	return failed
+}
+
 // Fetch polls feed once, with the inputs the last alarms decided, and
 // returns the message every session receives.
 func (p *Poller) Fetch(feed sources.Feed) tea.Msg {
