@@ -234,7 +234,11 @@ func (m *Multi) FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
 }
 
 // FetchTrail returns the events of q.Source's member, or of every member
-// merged oldest first.
+// merged oldest first. With q.Limit, as from one source, they are the
+// newest q.Limit and all of the window from the oldest of them: a member
+// that gave a full q.Limit may have more before its oldest event, so the
+// others' events before that are left for the next, earlier request (a
+// history search pages back from there).
 func (m *Multi) FetchTrail(ctx context.Context, q TrailQuery) ([]TrailEvent, error) {
 	members, err := m.pick(q.Source)
 	if err != nil {
@@ -245,7 +249,18 @@ func (m *Multi) FetchTrail(ctx context.Context, q TrailQuery) ([]TrailEvent, err
 		own.Source = ""
 		return mb.Source.FetchTrail(ctx, own)
 	})
-	return mergeByTime(lists, func(e TrailEvent) time.Time { return e.Time }), err
+	all := mergeByTime(lists, func(e TrailEvent) time.Time { return e.Time })
+	if q.Limit <= 0 {
+		return all, err
+	}
+	var cut time.Time
+	for _, l := range lists {
+		if len(l) >= q.Limit && l[0].Time.After(cut) {
+			cut = l[0].Time
+		}
+	}
+	from := sort.Search(len(all), func(i int) bool { return !all[i].Time.Before(cut) })
+	return all[max(from, len(all)-q.Limit):], err
 }
 
 // AlarmHistory asks every member for the named alarm's history and merges

@@ -3,6 +3,7 @@ package sources_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -150,6 +151,60 @@ func TestMultiKeepsDataWhenASourceFails(t *testing.T) {
 	for _, bad := range [][]sources.Member{nil, {{Label: "", Source: ok}}, {{Label: "a", Source: ok}, {Label: "a", Source: ok}}} {
 		if _, err := sources.NewMulti(bad...); err == nil {
 			t.Errorf("NewMulti(%v): want an error", bad)
+		}
+	}
+}
+
+// A limited request answers as one source would: the newest events, all of
+// the window from the oldest of them, so a history search paging back from
+// there misses none of any member.
+func TestMultiTrailLimitKeepsTheNewestOfAll(t *testing.T) {
+	m, now := twoDemos(t)
+	ctx := context.Background()
+	window := sources.TrailQuery{Start: now.Add(-time.Hour), End: now}
+	var times []time.Time
+	for _, mb := range m.Members() {
+		events, err := mb.Source.FetchTrail(ctx, sources.TrailQuery{Start: window.Start, End: window.End, Limit: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			times = append(times, e.Time)
+		}
+	}
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	limited := window
+	limited.Limit = 10
+	if len(times) <= 2*limited.Limit {
+		t.Fatalf("only %d events in the window: the test needs more than twice the limit", len(times))
+	}
+	got, err := m.FetchTrail(ctx, limited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotTimes []time.Time
+	for _, e := range got {
+		gotTimes = append(gotTimes, e.Time)
+	}
+	if want := times[len(times)-limited.Limit:]; !slices.EqualFunc(gotTimes, want, time.Time.Equal) {
+		t.Errorf("limited to %d: %v, want the newest of both members %v", limited.Limit, gotTimes, want)
+	}
+
+	// A history search over both finds every member's events.
+	found, err := sources.SearchTrail(ctx, m, sources.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, e := range found {
+		ids[e.ID] = true
+	}
+	for _, mb := range m.Members() {
+		own, _ := sources.SearchTrail(ctx, mb.Source, sources.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
+		for _, e := range own {
+			if !ids[e.ID] {
+				t.Fatalf("%s's event %s %s at %s is missing from the search over both", mb.Label, e.ID, e.Name, e.Time)
+			}
 		}
 	}
 }
