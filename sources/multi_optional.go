@@ -201,13 +201,24 @@ func (m *Multi) splitID(id string) (int, string, error) {
 	return n, rest, nil
 }
 
-// querier is member i's LogQuerier.
-func (m *Multi) querier(i int) (LogQuerier, error) {
-	lq, ok := m.members[i].Source.(LogQuerier)
-	if !ok {
-		return nil, fmt.Errorf("%s cannot run Logs Insights queries", m.members[i].Label)
+// queryParts reads a query id: the members it runs on, and its id on each.
+func (m *Multi) queryParts(id string) ([]Member, map[string]string, error) {
+	var members []Member
+	own := map[string]string{}
+	for _, part := range strings.Fields(id) {
+		i, ownID, err := m.splitID(part)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, ok := m.members[i].Source.(LogQuerier); !ok {
+			return nil, nil, fmt.Errorf("%s cannot run Logs Insights queries", m.members[i].Label)
+		}
+		members, own[m.members[i].Label] = append(members, m.members[i]), ownID
 	}
-	return lq, nil
+	if len(members) == 0 {
+		return nil, nil, fmt.Errorf("multi: %q names no query", id)
+	}
+	return members, own, nil
 }
 
 // StartQuery runs q on every member that can (a log group name may exist in
@@ -232,31 +243,18 @@ func (m *Multi) StartQuery(ctx context.Context, q InsightsQuery) (string, error)
 // QueryResults merges the members' results: rows in member order, totals
 // summed, still running while any runs, Complete when all completed.
 func (m *Multi) QueryResults(ctx context.Context, id string) (QueryResult, error) {
-	parts := strings.Fields(id)
-	results := make([]QueryResult, len(parts))
-	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
-	for k, part := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			i, own, err := m.splitID(part)
-			var lq LogQuerier
-			if err == nil {
-				lq, err = m.querier(i)
-			}
-			if err != nil {
-				errs[k] = err
-				return
-			}
-			results[k], errs[k] = lq.QueryResults(ctx, own)
-			for r, row := range results[k].Rows {
-				results[k].Rows[r] = labelPtr(row, i)
-			}
-		}()
+	members, own, err := m.queryParts(id)
+	if err != nil {
+		return QueryResult{ID: id}, err
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	results, err := each(ctx, members, func(ctx context.Context, mb Member) (QueryResult, error) {
+		r, err := mb.Source.(LogQuerier).QueryResults(ctx, own[mb.Label])
+		for i, row := range r.Rows {
+			r.Rows[i] = labelPtr(row, m.index(mb.Label))
+		}
+		return r, err
+	})
+	if err != nil {
 		return QueryResult{ID: id}, err
 	}
 	merged := QueryResult{ID: id, Status: QueryComplete}
@@ -290,19 +288,14 @@ func labelPtr(row QueryRow, member int) QueryRow {
 
 // StopQuery stops the query on every member it runs on.
 func (m *Multi) StopQuery(ctx context.Context, id string) error {
-	var errs []error
-	for _, part := range strings.Fields(id) {
-		i, own, err := m.splitID(part)
-		var lq LogQuerier
-		if err == nil {
-			lq, err = m.querier(i)
-		}
-		if err == nil {
-			err = lq.StopQuery(ctx, own)
-		}
-		errs = append(errs, err)
+	members, own, err := m.queryParts(id)
+	if err != nil {
+		return err
 	}
-	return errors.Join(errs...)
+	_, err = each(ctx, members, func(ctx context.Context, mb Member) (struct{}, error) {
+		return struct{}{}, mb.Source.(LogQuerier).StopQuery(ctx, own[mb.Label])
+	})
+	return err
 }
 
 // ListLogGroups returns every member's groups starting with prefix, each

@@ -92,18 +92,25 @@ func TestTrailFilterMatch(t *testing.T) {
 		"terminate":                   "3",
 		"accessdenied s3":             "1",
 	} {
-		f, err := ParseTrailFilter(query)
-		if err != nil {
-			t.Fatalf("%q: %v", query, err)
-		}
-		var ids []string
-		for _, e := range f.Filter(events) {
-			ids = append(ids, e.ID)
-		}
-		if got := strings.Join(ids, " "); got != want {
-			t.Errorf("%q kept %q, want %q", query, got, want)
-		}
+		checkKept(t, query, events, want)
 	}
+}
+
+// checkKept parses query and checks which events it keeps, by ID.
+func checkKept(t *testing.T, query string, events []TrailEvent, want string) TrailFilter {
+	t.Helper()
+	f, err := ParseTrailFilter(query)
+	if err != nil {
+		t.Fatalf("%q: %v", query, err)
+	}
+	var ids []string
+	for _, e := range f.Filter(events) {
+		ids = append(ids, e.ID)
+	}
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("%q kept %q, want %q", query, got, want)
+	}
+	return f
 }
 
 // A qualified ARN (version or alias after the name) is the same function.
@@ -120,17 +127,7 @@ func TestTrailFilterResourceMatchesQualifiedARN(t *testing.T) {
 		"res:arn:aws:lambda:eu-west-1:1:function:web":   "plain", // an ARN is taken as written
 		"res:arn:aws:lambda:eu-west-1:1:function:web:7": "version",
 	} {
-		f, err := ParseTrailFilter(query)
-		if err != nil {
-			t.Fatalf("%q: %v", query, err)
-		}
-		var ids []string
-		for _, e := range f.Filter(events) {
-			ids = append(ids, e.ID)
-		}
-		if got := strings.Join(ids, " "); got != want {
-			t.Errorf("%q kept %q, want %q", query, got, want)
-		}
+		f := checkKept(t, query, events, want)
 		if MatchesQuery(TrailQuery{Lookup: f.Lookup()}, events[0]) != strings.HasPrefix(want, "version") {
 			t.Errorf("%q: the LookupEvents attribute applied client-side disagrees on the versioned ARN", query)
 		}
