@@ -24,7 +24,9 @@ type Member struct {
 //
 // A call that fails on some members returns the others' data together with
 // a *PartialError naming the failing members; only when every member fails
-// is there no data.
+// is there no data. The members' optional interfaces (dashboards, Logs
+// Insights, log context, live tail, trail files) are routed too: see
+// multi_optional.go.
 type Multi struct {
 	members []Member
 }
