@@ -60,7 +60,7 @@ func (f *queryFlags) run(cmd *cobra.Command, g *globals, query string) error {
 	defer stop()
 	lq, ok := s.src.(sources.LogQuerier)
 	if !ok {
-		return fmt.Errorf("logs insights runs in one account and region; %s is several: pass one --profile and --region", s.src.Describe())
+		return fmt.Errorf("%s cannot run Logs Insights queries", s.src.Describe())
 	}
 	progress := newProgress(cmd, f.progress)
 	res, err := sources.RunQuery(s.ctx, lq, sources.InsightsQuery{Groups: f.groups, Query: query, Start: s.start, End: s.end, Limit: f.limit},

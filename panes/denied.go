@@ -84,6 +84,9 @@ func (d *Denied) sections() int {
 // NextSection moves the selection to the next section.
 func (d *Denied) NextSection() { d.section = (d.section + 1) % d.sections() }
 
+// PrevSection moves the selection to the previous section.
+func (d *Denied) PrevSection() { d.section = (d.section + d.sections() - 1) % d.sections() }
+
 // Move moves the selection in the current section.
 func (d *Denied) Move(delta int) {
 	switch d.section {

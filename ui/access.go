@@ -134,8 +134,10 @@ func (v deniedView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, keys.NextPane), key.Matches(msg, keys.PrevPane):
+	case key.Matches(msg, keys.NextPane):
 		v.NextSection()
+	case key.Matches(msg, keys.PrevPane):
+		v.PrevSection()
 	case key.Matches(msg, keys.Enter):
 		if term, ok := v.Term(); ok {
 			m.pop()
