@@ -2,6 +2,7 @@ package panes
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -15,6 +16,7 @@ type Metrics struct {
 	list          *List[sources.Series]
 	alarms        map[string]sources.Alarm // by MetricSpec.Key, the worst state wins
 	loaded        bool
+	inTurn        int // metrics a poll refreshes when they are refreshed in turn, else 0
 	width, height int
 }
 
@@ -52,6 +54,21 @@ func (p *Metrics) SetSeries(series []sources.Series) {
 	p.fit()
 }
 
+// SetInTurn says the metrics are refreshed in turn, n a poll (0: all of
+// them each period), which the title then says.
+func (p *Metrics) SetInTurn(n int) { p.inTurn = n }
+
+// VisibleKeys are the keys of the metrics on screen, for the metrics feed to
+// request first.
+func (p *Metrics) VisibleKeys() []string {
+	from, to := p.list.Visible()
+	keys := make([]string, 0, to-from)
+	for _, s := range p.list.Shown()[from:to] {
+		keys = append(keys, s.Spec.Key())
+	}
+	return keys
+}
+
 // SetAlarms tells the pane which metrics have alarms, and in which state.
 func (p *Metrics) SetAlarms(alarms []sources.Alarm) {
 	p.alarms = map[string]sources.Alarm{}
@@ -86,6 +103,9 @@ func (p *Metrics) rowText(s sources.Series) string {
 }
 
 func metricsValue(s sources.Series) string {
+	if s.Pending {
+		return "…"
+	}
 	v, ok := s.Last()
 	if !ok {
 		return "no data"
@@ -104,6 +124,9 @@ func (p *Metrics) View(focused bool) string {
 	note := p.list.Note()
 	if breaching > 0 {
 		note = boxJoinNote(fmt.Sprintf("%d breaching", breaching), note)
+	}
+	if total := len(p.list.All()); p.inTurn > 0 && p.inTurn < total {
+		note = boxJoinNote(note, "refreshing "+fmtCount(p.inTurn)+" of "+fmtCount(total)+" a poll")
 	}
 	innerW := p.width - 2
 	var lines []string
@@ -194,4 +217,13 @@ func (p *Metrics) row(s sources.Series, selected, focused bool, width int, twoLi
 		line += " " + chartSparkline(s.Values, sparkW, sparkStyle)
 	}
 	return []string{line + " " + tail}
+}
+
+// fmtCount writes n with thousands separators: 10,000.
+func fmtCount(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -28,10 +28,11 @@ var Prices = struct {
 
 // Quotas of the free calls that a refresh interval must respect.
 const (
-	maxMetricsPerCall     = 500 // GetMetricData queries in one request
-	alarmsPerPage         = 100 // DescribeAlarms MaxRecords
-	liveTailGroupsPerCall = 10  // log groups in one StartLiveTail session
-	trailFilesPerDay      = 288 // CloudTrail delivers a file about every 5 minutes per account and region
+	maxMetricsPerCall     = 500    // GetMetricData queries in one request
+	maxDatapointsPerCall  = 100800 // GetMetricData datapoints in one response before it pages
+	alarmsPerPage         = 100    // DescribeAlarms MaxRecords
+	liveTailGroupsPerCall = 10     // log groups in one StartLiveTail session
+	trailFilesPerDay      = 288    // CloudTrail delivers a file about every 5 minutes per account and region
 )
 
 // CostConfig is what decides the API cost of a running dashboard.
@@ -40,6 +41,7 @@ type CostConfig struct {
 	Alarms      int           // alarms listed each refresh
 	Refresh     time.Duration // poll interval of every feed
 	CostAware   bool          // metrics fetched by a MetricSchedule, not every Refresh
+	Budget      MetricBudget  // with CostAware, the most a poll of the metrics requests; zero: no bound
 	LogGroups   int           // groups tailed
 	LiveTail    bool          // groups streamed with Live Tail instead of FilterLogEvents
 	TrailBucket bool          // CloudTrail read from S3 instead of LookupEvents
@@ -85,6 +87,10 @@ func EstimateCost(c CostConfig) CostEstimate {
 		fetches := float64(day / cadence)
 		e.MetricsRequested += fetches * float64(n)
 		e.GetMetricDataCalls += fetches * math.Ceil(float64(n)/maxMetricsPerCall)
+	}
+	if c.CostAware && c.Budget.Queries > 0 { // metrics beyond it are refreshed in turn
+		e.MetricsRequested = min(e.MetricsRequested, polls*float64(c.Budget.Queries))
+		e.GetMetricDataCalls = min(e.GetMetricDataCalls, polls*math.Ceil(float64(c.Budget.Queries)/maxMetricsPerCall))
 	}
 	e.FreeCalls["DescribeAlarms"] = polls * math.Max(1, math.Ceil(float64(c.Alarms)/alarmsPerPage))
 	if c.LiveTail && c.LogGroups > 0 {

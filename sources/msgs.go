@@ -22,6 +22,9 @@ type AlarmsMsg struct {
 type MetricsMsg struct {
 	Series []Series
 	At     time.Time
+	// InTurn, when not 0, says the metrics are refreshed in turn: more are
+	// watched than one poll requests, and a poll requests about InTurn.
+	InTurn int
 }
 
 // LogsMsg carries log events not delivered before, oldest first.

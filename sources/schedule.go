@@ -14,6 +14,8 @@ type MetricSchedule struct {
 	fetched map[string]time.Time // scheduleKey → window end last requested
 }
 
+// scheduleKey is a spec's schedule entry: the same metric at two periods
+// is two. Pick's dueSince builds it from a Key at hand.
 func scheduleKey(spec MetricSpec) string {
 	return spec.Key() + "@" + spec.WithDefaults().Period.String()
 }

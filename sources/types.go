@@ -171,10 +171,11 @@ func parseDims(text string) ([]Dimension, error) {
 
 // Series is the data of one metric over a window, oldest point first.
 type Series struct {
-	Spec   MetricSpec
-	Unit   string
-	Times  []time.Time
-	Values []float64
+	Spec    MetricSpec
+	Unit    string
+	Times   []time.Time
+	Values  []float64
+	Pending bool // not fetched yet: its turn has not come (see MetricsMsg.InTurn)
 }
 
 // Last returns the newest value, and false when the series is empty.

@@ -17,6 +17,7 @@ func (s *Scheduler) costConfig() sources.CostConfig {
 		Alarms:      len(s.alarms),
 		Refresh:     s.cfg.Refresh,
 		CostAware:   s.metrics.schedule != nil,
+		Budget:      metricBudget,
 		LogGroups:   len(groups),
 		LiveTail:    s.cfg.LiveTail,
 		TrailBucket: s.cfg.TrailBucket,

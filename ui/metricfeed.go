@@ -11,12 +11,18 @@ import (
 // publish its datapoint before the period is fetched.
 const metricSettle = time.Minute
 
+// metricBudget is the most one poll of the metrics requests: one
+// GetMetricData call, however many alarms there are.
+var metricBudget = sources.OneMetricCall
+
 // metricFeed fetches the watched metrics, each once per its period when cost
-// aware (GetMetricData is billed per metric requested), and keeps the latest
-// series of every metric, so each poll still delivers the whole set.
+// aware (GetMetricData is billed per metric requested), at most metricBudget
+// a poll, and keeps the latest series of every metric, so each poll still
+// delivers the whole set.
 type metricFeed struct {
 	schedule *sources.MetricSchedule // nil: every metric every poll
 	latest   map[string]sources.Series
+	inTurn   int // metrics a poll requests while they are refreshed in turn
 }
 
 func newMetricFeed(costAware bool) *metricFeed {
@@ -27,17 +33,27 @@ func newMetricFeed(costAware bool) *metricFeed {
 	return f
 }
 
-// fetch requests the metrics that are due at and returns the latest series
-// of all specs, in their order. Only one fetch runs at a time (the feed's).
-func (f *metricFeed) fetch(ctx context.Context, src sources.Source, specs []sources.MetricSpec, at time.Time) ([]sources.Series, error) {
+// fetch requests the metrics that are due at, the urgent ones first when not
+// all fit the budget (see MetricSchedule.Pick), and returns the latest series
+// of all specs in their order, pending ones empty. Only one fetch runs at a
+// time (the feed's).
+func (f *metricFeed) fetch(ctx context.Context, src sources.Source, specs []sources.MetricSpec, urgent map[string]int, at time.Time) (sources.MetricsMsg, error) {
 	due := specs
 	if f.schedule != nil {
 		due = f.schedule.Due(specs, at)
+		pick := f.schedule.Pick(due, metricWindow, metricBudget, urgent)
+		switch {
+		case len(pick) < len(due):
+			f.inTurn = len(pick)
+		case len(specs) <= metricBudget.Queries:
+			f.inTurn = 0
+		}
+		due = pick
 	}
 	if len(due) > 0 {
 		series, err := src.FetchMetrics(ctx, due, at.Add(-metricWindow), at)
 		if err != nil {
-			return nil, err
+			return sources.MetricsMsg{}, err
 		}
 		for _, s := range series {
 			f.latest[s.Spec.Key()] = s
@@ -46,11 +62,13 @@ func (f *metricFeed) fetch(ctx context.Context, src sources.Source, specs []sour
 			f.schedule.Fetched(due, at)
 		}
 	}
-	all := make([]sources.Series, 0, len(specs))
+	msg := sources.MetricsMsg{Series: make([]sources.Series, 0, len(specs)), At: at, InTurn: f.inTurn}
 	for _, spec := range specs {
-		if s, ok := f.latest[spec.Key()]; ok {
-			all = append(all, s)
+		s, ok := f.latest[spec.Key()]
+		if !ok {
+			s = sources.Series{Spec: spec, Pending: true}
 		}
+		msg.Series = append(msg.Series, s)
 	}
-	return all, nil
+	return msg, nil
 }

@@ -95,6 +95,7 @@ func (m *Model) Init() tea.Cmd {
 // Update routes data messages to the panes and the scheduler, and keys to
 // the top view.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer func() { m.sched.SetVisibleMetrics(m.metrics.VisibleKeys()) }() // after any scroll, filter, resize or new data
 	m.redraw(msg)
 	if cmd, ok := m.roomUpdate(msg); ok {
 		return m, cmd
@@ -115,6 +116,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sources.MetricsMsg:
 		m.now = msg.At
 		m.metrics.SetSeries(msg.Series)
+		m.metrics.SetInTurn(msg.InTurn)
 	case sources.LogsMsg:
 		m.logs.Append(msg.Events)
 	case sources.TrailMsg:

@@ -47,6 +47,7 @@ type Scheduler struct {
 	liveOff   bool               // live tail failed: the logs feed polls
 	alarms    []sources.Alarm
 	specs     []sources.MetricSpec // the metrics feed's inputs
+	visible   []string             // keys of the metrics on screen (SetVisibleMetrics)
 	groups    []string             // the logs feed's inputs
 	allGroups bool                 // every alarm's log group, not the first autoGroupCap
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
@@ -320,10 +321,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			return sources.AlarmsMsg{Alarms: alarms, At: at}, err
 		})
 	case sources.FeedMetrics:
-		specs, metrics := s.specs, s.metrics
+		specs, metrics, urgent := s.specs, s.metrics, s.urgentMetrics()
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
-			series, err := metrics.fetch(ctx, src, specs, at)
-			return sources.MetricsMsg{Series: series, At: at}, err
+			return metrics.fetch(ctx, src, specs, urgent, at)
 		})
 	case sources.FeedLogs:
 		tail, groups := s.logTail, s.groups // the tail is this poll's alone while it runs
@@ -375,6 +375,30 @@ func badTrailFiles(src sources.Source) (count int, recent []sources.BadFile) {
 		return r.BadTrailFiles()
 	}
 	return 0, nil
+}
+
+// SetVisibleMetrics tells the metrics feed which metrics are on screen (by
+// MetricSpec.Key): when not all due metrics fit a poll, they are requested
+// right after the firing alarms'.
+func (s *Scheduler) SetVisibleMetrics(keys []string) {
+	if !slices.Equal(keys, s.visible) {
+		s.visible = slices.Clone(keys)
+	}
+}
+
+// urgentMetrics ranks the metrics a poll requests first (see
+// sources.MetricSchedule.Pick): the firing alarms', then those on screen.
+func (s *Scheduler) urgentMetrics() map[string]int {
+	urgent := make(map[string]int, len(s.visible))
+	for _, key := range s.visible {
+		urgent[key] = sources.RankVisible
+	}
+	for _, a := range s.alarms {
+		if a.State == sources.StateAlarm {
+			urgent[a.Metric.WithDefaults().Key()] = sources.RankFiring
+		}
+	}
+	return urgent
 }
 
 // watchedSpecs is every metric worth a sparkline: the alarms' metrics first,
