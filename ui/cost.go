@@ -17,7 +17,7 @@ func (s *Scheduler) costConfig() sources.CostConfig {
 		Alarms:      len(s.alarms),
 		Refresh:     s.cfg.Refresh,
 		CostAware:   s.metrics.schedule != nil,
-		Budget:      metricBudget,
+		Budget:      s.metrics.budget,
 		LogGroups:   len(groups),
 		LiveTail:    s.cfg.LiveTail,
 		TrailBucket: s.cfg.TrailBucket,

@@ -21,12 +21,13 @@ var metricBudget = sources.OneMetricCall
 // delivers the whole set.
 type metricFeed struct {
 	schedule *sources.MetricSchedule // nil: every metric every poll
+	budget   sources.MetricBudget    // with a schedule, the most a poll requests
 	latest   map[string]sources.Series
 	inTurn   int // metrics a poll requests while they are refreshed in turn
 }
 
 func newMetricFeed(costAware bool) *metricFeed {
-	f := &metricFeed{latest: map[string]sources.Series{}}
+	f := &metricFeed{budget: metricBudget, latest: map[string]sources.Series{}}
 	if costAware {
 		f.schedule = sources.NewMetricSchedule(metricSettle)
 	}
@@ -41,11 +42,11 @@ func (f *metricFeed) fetch(ctx context.Context, src sources.Source, specs []sour
 	due := specs
 	if f.schedule != nil {
 		due = f.schedule.Due(specs, at)
-		pick := f.schedule.Pick(due, metricWindow, metricBudget, urgent)
+		pick := f.schedule.Pick(due, metricWindow, f.budget, urgent)
 		switch {
 		case len(pick) < len(due):
 			f.inTurn = len(pick)
-		case len(specs) <= metricBudget.Queries:
+		case len(specs) <= f.budget.Queries:
 			f.inTurn = 0
 		}
 		due = pick
