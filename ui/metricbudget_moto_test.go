@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -10,33 +9,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-	"github.com/aws/smithy-go/middleware"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 	"watchtrail/sources/awssrc"
 )
-
-// countGetMetricData counts the GetMetricData calls made with cfg, each
-// page of a paginated answer included.
-func countGetMetricData(cfg *aws.Config) *atomic.Int64 {
-	var n atomic.Int64
-	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
-		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("countCalls",
-			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (
-				middleware.InitializeOutput, middleware.Metadata, error,
-			) {
-				if _, ok := in.Parameters.(*cloudwatch.GetMetricDataInput); ok {
-					n.Add(1)
-				}
-				return next.HandleInitialize(ctx, in)
-			}), middleware.After)
-	})
-	return &n
-}
 
 // budgetDashboard is a dashboard on moto charting n one-minute metrics, the
 // last of which has data, and the counters of its GetMetricData calls and
@@ -45,7 +24,7 @@ func budgetDashboard(t *testing.T, n int, c *clock) (m *Model, calls, requested 
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	endpoint := motoserver.Shared(t)
 	cfg := motoserver.Config()
-	calls, requested = countGetMetricData(&cfg), motoserver.CountMetricsRequested(&cfg)
+	calls, requested = motoserver.CountGetMetricData(&cfg)
 	ns := fmt.Sprintf("WT/Budget%d", time.Now().UnixNano())
 	var specs []sources.MetricSpec
 	for i := range n {
