@@ -32,8 +32,9 @@ const urgentShare = 0.75
 // for window of data. Ranked specs (urgent: by Key, see RankFiring) come
 // first, lowest rank first, within urgentShare of the budget; the rest of
 // it goes to the others in the order they became due. A spec requested
-// becomes due again only after every spec waiting now, so with M specs and
-// nothing ranked each is requested within ceil(M/budget.Queries) polls.
+// becomes due again only after every spec waiting now, so with M specs,
+// nothing ranked and the datapoints to spare, each is requested within
+// ceil(M/budget.Queries) polls of coming due.
 func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget MetricBudget, urgent map[string]int) []MetricSpec {
 	if len(due) <= budget.Queries && datapoints(due, window) <= budget.Datapoints {
 		return due
@@ -75,9 +76,8 @@ func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget Met
 	return pick
 }
 
-// dueSince is when spec's newest unrequested period closed: the zero time
-// when it never was requested.
-// key is spec.Key(), computed once by the caller.
+// dueSince is when spec (whose Key is key) came due: when the period after
+// the last it was requested for closed, the zero time if it never was.
 func (s *MetricSchedule) dueSince(key string, spec MetricSpec) time.Time {
 	period := spec.WithDefaults().Period
 	last, ok := s.fetched[key+"@"+period.String()]

@@ -11,14 +11,10 @@ import (
 // publish its datapoint before the period is fetched.
 const metricSettle = time.Minute
 
-// metricBudget is the most one poll of the metrics requests: one
-// GetMetricData call, however many alarms there are.
-var metricBudget = sources.OneMetricCall
-
 // metricFeed fetches the watched metrics, each once per its period when cost
-// aware (GetMetricData is billed per metric requested), at most metricBudget
-// a poll, and keeps the latest series of every metric, so each poll still
-// delivers the whole set.
+// aware (GetMetricData is billed per metric requested) and at most one
+// call's worth a poll however many alarms there are, and keeps the latest
+// series of every metric, so each poll still delivers the whole set.
 type metricFeed struct {
 	schedule *sources.MetricSchedule // nil: every metric every poll
 	budget   sources.MetricBudget    // with a schedule, the most a poll requests
@@ -27,7 +23,7 @@ type metricFeed struct {
 }
 
 func newMetricFeed(costAware bool) *metricFeed {
-	f := &metricFeed{budget: metricBudget, latest: map[string]sources.Series{}}
+	f := &metricFeed{budget: sources.OneMetricCall, latest: map[string]sources.Series{}}
 	if costAware {
 		f.schedule = sources.NewMetricSchedule(metricSettle)
 	}

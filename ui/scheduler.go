@@ -380,11 +380,7 @@ func badTrailFiles(src sources.Source) (count int, recent []sources.BadFile) {
 // SetVisibleMetrics tells the metrics feed which metrics are on screen (by
 // MetricSpec.Key): when not all due metrics fit a poll, they are requested
 // right after the firing alarms'.
-func (s *Scheduler) SetVisibleMetrics(keys []string) {
-	if !slices.Equal(keys, s.visible) {
-		s.visible = slices.Clone(keys)
-	}
-}
+func (s *Scheduler) SetVisibleMetrics(keys []string) { s.visible = slices.Clone(keys) }
 
 // urgentMetrics ranks the metrics a poll requests first (see
 // sources.MetricSchedule.Pick): the firing alarms', then those on screen.
