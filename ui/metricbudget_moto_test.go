@@ -43,9 +43,10 @@ func budgetDashboard(t *testing.T, n int, c *clock) (m *Model, calls, requested 
 func pollMetrics(t *testing.T, m *Model, calls *atomic.Int64) (sources.MetricsMsg, int64) {
 	t.Helper()
 	before := calls.Load()
-	msg, ok := m.sched.poll(sources.FeedMetrics)().(sources.MetricsMsg)
+	got := m.sched.poll(sources.FeedMetrics)()
+	msg, ok := got.(sources.MetricsMsg)
 	if !ok {
-		t.Fatalf("metrics poll failed: %#v", msg)
+		t.Fatalf("metrics poll failed: %v", got)
 	}
 	m.Update(msg)
 	return msg, calls.Load() - before

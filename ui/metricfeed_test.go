@@ -50,3 +50,21 @@ func TestMetricsPaneSaysWhenMetricsAreRefreshedInTurn(t *testing.T) {
 		t.Fatalf("with few metrics the title speaks of refreshing in turn: %q", title)
 	}
 }
+
+// TestCostEstimateKeepsToTheMetricBudget: the --dry-run and status-line
+// estimate of 10,000 alarms on one-minute metrics counts one GetMetricData
+// call of 500 metrics a refresh, as the feed makes, not 20.
+func TestCostEstimateKeepsToTheMetricBudget(t *testing.T) {
+	alarms := make([]sources.Alarm, 10000)
+	for i := range alarms {
+		alarms[i] = sources.Alarm{Name: fmt.Sprintf("a-%05d", i), State: sources.StateOK, Metric: sources.MetricSpec{
+			Namespace: "AWS/Lambda", Metric: "Errors", Stat: "Sum", Period: time.Minute,
+			Dims: []sources.Dimension{{Name: "FunctionName", Value: fmt.Sprintf("fn-%05d", i)}}}}
+	}
+	c := CostConfig(Config{Refresh: 15 * time.Second}, alarms)
+	e := sources.EstimateCost(c)
+	if len(c.Metrics) != 10000 || e.GetMetricDataCalls != 5760 || e.MetricsRequested != 5760*500 {
+		t.Fatalf("%d metrics: %v GetMetricData calls and %v metrics a day, want 5,760 calls of 500 (one a 15 s refresh)",
+			len(c.Metrics), e.GetMetricDataCalls, e.MetricsRequested)
+	}
+}
