@@ -65,7 +65,7 @@ func TestPickBoundsEveryPollAndServesFiringAndVisibleFirst(t *testing.T) {
 	for i := 7000; i < 7030; i++ { // 30 rows on screen, far down the list
 		urgent[all[i].Key()] = RankVisible
 	}
-	polls := 120 // half an hour at 15 s: six periods
+	polls := 80 // 20 minutes at 15 s: four periods
 	run := runBudget(t, all, urgent, polls)
 
 	first := map[string]bool{}
