@@ -16,6 +16,9 @@ const (
 type AlarmsMsg struct {
 	Alarms []Alarm
 	At     time.Time
+	// Loading is set while the first listing still reads pages: Alarms are
+	// those read so far, the firing ones first.
+	Loading bool
 }
 
 // MetricsMsg carries fresh series for the watched metrics.

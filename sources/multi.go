@@ -31,7 +31,10 @@ type Multi struct {
 	members []Member
 }
 
-var _ Source = (*Multi)(nil)
+var (
+	_ Source     = (*Multi)(nil)
+	_ AlarmPager = (*Multi)(nil)
+)
 
 // NewMulti checks that there is at least one member and that labels are
 // unique and non-empty.
@@ -178,6 +181,30 @@ func (m *Multi) ListAlarms(ctx context.Context) ([]Alarm, error) {
 	}
 	SortAlarms(all)
 	return all, err
+}
+
+// PageAlarms lists the alarms of q.Source's member, or of every member at
+// once, labelled, handing page one page at a time.
+func (m *Multi) PageAlarms(ctx context.Context, q AlarmQuery, page func([]Alarm)) error {
+	members, err := m.pick(q.Source)
+	if err != nil {
+		return err
+	}
+	var mu sync.Mutex
+	_, err = each(ctx, members, func(ctx context.Context, mb Member) (struct{}, error) {
+		own := q
+		own.Source = ""
+		return struct{}{}, PageAlarms(ctx, mb.Source, own, func(alarms []Alarm) {
+			for i := range alarms {
+				alarms[i].Source = mb.Label
+				alarms[i].Metric.Source = mb.Label
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			page(alarms)
+		})
+	})
+	return err
 }
 
 // FetchMetrics sends each spec to its Source's member (unlabelled ones to

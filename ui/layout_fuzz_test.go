@@ -139,7 +139,7 @@ var demoBaseline = sync.OnceValue(func() baseline {
 	now := func() time.Time { return demoStart.Add(incidentAfter + 2*time.Minute) }
 	d := demo.New(demo.Options{Start: demoStart, Now: now, IncidentAfter: incidentAfter})
 	m := New(Config{Source: d, Demo: true, Metrics: d.WatchedMetrics(), Now: now})
-	m.Update(m.sched.poll(sources.FeedAlarms)())
+	pollAll(m, m.sched.poll(sources.FeedAlarms))
 	b := baseline{alarms: m.alarmList, drill: m.openDrill(m.alarmList[0])().(sources.DrillMsg)}
 	b.series = m.sched.poll(sources.FeedMetrics)().(sources.MetricsMsg).Series
 	return b

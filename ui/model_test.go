@@ -45,7 +45,7 @@ func pump(t testing.TB, m *Model) {
 	t.Helper()
 	for _, f := range allFeeds {
 		m.sched.feeds[f].phase = phaseIdle
-		m.Update(m.sched.poll(f)())
+		pollAll(m, m.sched.poll(f))
 	}
 }
 

@@ -54,7 +54,10 @@ type Scheduler struct {
 	badFiles  int                  // trail log files skipped as unreadable
 	recentBad []sources.BadFile
 	metrics   *metricFeed
-	passive   bool // fed by shared pollers (Config.Shared): records what arrives, never polls
+	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
+	alarmMsgs <-chan tea.Msg // the running alarms poll's messages
+	loading   bool           // the alarms shown are the first listing's so far
+	passive   bool           // fed by shared pollers (Config.Shared): records what arrives, never polls
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
@@ -77,7 +80,7 @@ type alarmsPartial struct {
 func NewScheduler(cfg Config) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
 		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail(),
-		metrics: newMetricFeed(true), passive: cfg.Shared != nil}
+		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, passive: cfg.Shared != nil}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
 	}
@@ -161,10 +164,18 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		}
 		return s.pollNow(msg.feed)
 	case sources.AlarmsMsg:
-		s.alarms = msg.Alarms
+		s.alarms, s.loading = msg.Alarms, msg.Loading
+		if msg.Loading { // more is coming: the poll goes on
+			s.feeds[sources.FeedAlarms].succeeded(msg.At)
+			var next tea.Cmd
+			if s.alarmMsgs != nil {
+				next = waitAlarms(s.alarmMsgs)
+			}
+			return tea.Batch(s.inputsChanged(), next)
+		}
 		return tea.Batch(s.done(sources.FeedAlarms, nil, msg.At), s.inputsChanged())
 	case alarmsPartial:
-		s.alarms = msg.Alarms
+		s.alarms, s.loading = msg.Alarms, false
 		s.feeds[sources.FeedAlarms].succeeded(msg.At) // the data shown is fresh
 		return tea.Batch(s.done(sources.FeedAlarms, msg.err, msg.At), s.inputsChanged())
 	case sources.MetricsMsg:
@@ -312,13 +323,13 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 	src := s.cfg.Source
 	switch feed {
 	case sources.FeedAlarms:
+		if pager, ok := src.(sources.AlarmPager); ok {
+			s.alarmMsgs = s.alarmFeed.poll(pager, s.wall(), s.cfg.Refresh, s.cfg.Now, !s.passive)
+			return waitAlarms(s.alarmMsgs)
+		}
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
 			alarms, err := src.ListAlarms(ctx)
-			var partial *sources.PartialError
-			if errors.As(err, &partial) && !partial.All() {
-				return alarmsPartial{sources.AlarmsMsg{Alarms: alarms, At: at}, err}, nil
-			}
-			return sources.AlarmsMsg{Alarms: alarms, At: at}, err
+			return alarmsResult(alarms, at, err), nil
 		})
 	case sources.FeedMetrics:
 		specs, metrics, urgent := s.specs, s.metrics, s.urgentMetrics()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -23,6 +24,9 @@ func (m *Model) setAlarms(msg sources.AlarmsMsg) {
 	m.alarms.SetAlarms(shown)
 	m.metrics.SetAlarms(shown)
 }
+
+// loadingNote is the alarms pane's footer while the first listing loads.
+func loadingNote(soFar int) string { return fmt.Sprintf("loading alarms… %d so far", soFar) }
 
 // sourceLabels are the sources to choose from: a Multi's members, else
 // the labels the alarms carry.

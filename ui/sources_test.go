@@ -29,7 +29,7 @@ func TestSeveralSourcesShowTheirLabelsErrorsAndNarrow(t *testing.T) {
 	m := New(Config{Source: multi, Refresh: time.Minute, Now: c.Now})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
 	m.sched.feeds[sources.FeedAlarms].phase = phaseIdle
-	m.Update(m.sched.poll(sources.FeedAlarms)())
+	pollAll(m, m.sched.poll(sources.FeedAlarms))
 	out := screen(m)
 	if !strings.Contains(out, "ALARM  prod/us-east-1 checkout-api-") || !strings.Contains(out, "dev/eu-west-1") {
 		t.Fatalf("the alarms lack their source column:\n%s", out)

@@ -108,6 +108,9 @@ func (m *Model) drawPane(id paneID) string {
 	view := m.pane(id).View(focused)
 	st := m.sched.State(id.feed())
 	if st.lastErr == "" {
+		if id == paneAlarms && m.sched.loading {
+			return panes.WithFooter(view, theme.Dim.Render(loadingNote(len(m.alarmList))), focused)
+		}
 		if note := m.sched.tailNote(id.feed()); note != "" {
 			return panes.WithFooter(view, theme.Warn.Render("⚠ "+note), focused)
 		}

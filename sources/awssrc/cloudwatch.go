@@ -17,26 +17,49 @@ import (
 // maxQueries is GetMetricData's limit of MetricDataQueries per request.
 const maxQueries = 500
 
+var _ sources.AlarmPager = (*Source)(nil)
+
 // ListAlarms returns every metric and composite alarm, ALARM first.
 func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
 	var alarms []sources.Alarm
-	pages := cloudwatch.NewDescribeAlarmsPaginator(s.cw, &cloudwatch.DescribeAlarmsInput{
-		AlarmTypes: []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm},
-	})
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, err
-		}
-		for _, a := range page.MetricAlarms {
-			alarms = append(alarms, alarmOf(a))
-		}
-		for _, a := range page.CompositeAlarms {
-			alarms = append(alarms, compositeOf(a))
-		}
+	if err := s.PageAlarms(ctx, sources.AlarmQuery{}, func(page []sources.Alarm) { alarms = append(alarms, page...) }); err != nil {
+		return nil, err
 	}
 	sources.SortAlarms(alarms)
 	return alarms, nil
+}
+
+// PageAlarms lists the metric and composite alarms q asks for with
+// DescribeAlarms, 100 a call, handing page each page as it arrives.
+func (s *Source) PageAlarms(ctx context.Context, q sources.AlarmQuery, page func([]sources.Alarm)) error {
+	if len(q.Names) > sources.AlarmsPerPage {
+		return fmt.Errorf("DescribeAlarms: %d alarm names, at most %d a call", len(q.Names), sources.AlarmsPerPage)
+	}
+	in := &cloudwatch.DescribeAlarmsInput{
+		AlarmTypes: []types.AlarmType{types.AlarmTypeMetricAlarm, types.AlarmTypeCompositeAlarm},
+		StateValue: types.StateValue(q.State),
+		AlarmNames: q.Names,
+		MaxRecords: aws.Int32(sources.AlarmsPerPage),
+	}
+	for n := 1; ; n++ {
+		out, err := s.cw.DescribeAlarms(ctx, in)
+		if err != nil {
+			return err
+		}
+		alarms := make([]sources.Alarm, 0, len(out.MetricAlarms)+len(out.CompositeAlarms))
+		for _, a := range out.MetricAlarms {
+			alarms = append(alarms, alarmOf(a))
+		}
+		for _, a := range out.CompositeAlarms {
+			alarms = append(alarms, compositeOf(a))
+		}
+		page(alarms)
+		// Some emulators repeat the token instead of ending the listing.
+		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) || n == q.MaxPages {
+			return nil
+		}
+		in.NextToken = out.NextToken
+	}
 }
 
 func alarmOf(a types.MetricAlarm) sources.Alarm {
