@@ -1,13 +1,19 @@
 package ui
 
 import (
+	"bytes"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/internal/alarmtest"
@@ -193,4 +199,68 @@ func checkRefreshed(t *testing.T, alarms []sources.Alarm, n int, changed time.Ti
 	if len(want) > 0 || len(alarms) != n {
 		t.Errorf("after the refresh %d alarms (want %d), missing %v", len(alarms), n, want)
 	}
+}
+
+// With moto, which lists every alarm in one answer, the firing alarms show
+// while that answer is still on its way (held here), and the whole list
+// once it is in.
+func TestMotoFiringAlarmsShowBeforeTheListingEnds(t *testing.T) {
+	endpoint, seed, now := startMoto(t)
+	for i := range 30 {
+		state := cwtypes.StateValueOk
+		if i%15 == 7 {
+			state = cwtypes.StateValueAlarm
+		}
+		seed.Alarm(fmt.Sprintf("wt-feed-%02d", i), "WT/Feed", "Errors", nil, 1, state)
+	}
+	release := make(chan struct{})
+	gate := holdFullListings(t, endpoint, release)
+	m := New(Config{Source: awssrc.New(motoserver.Config(), gate), Refresh: time.Minute, Now: func() time.Time { return now }})
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
+	m.sched.pollNow(sources.FeedAlarms)
+
+	msg := nextAlarmsMsg(t, m.sched.alarmMsgs)
+	m.Update(msg)
+	out := screen(m)
+	if !loading(msg) || len(m.alarmList) != 2 {
+		t.Fatalf("first message %T with %d alarms, want the 2 firing ones while loading", msg, len(m.alarmList))
+	}
+	for _, want := range []string{"2 firing", "wt-feed-07", "wt-feed-22", "loading alarms… 2 so far"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("while the listing is held the screen lacks %q:\n%s", want, out)
+		}
+	}
+	close(release)
+	for loading(msg) {
+		msg = nextAlarmsMsg(t, m.sched.alarmMsgs)
+		m.Update(msg)
+	}
+	if out := screen(m); len(m.alarmList) != 30 || strings.Contains(out, "loading alarms") || !strings.Contains(out, "wt-feed-29") {
+		t.Fatalf("after the listing: %d alarms, want 30:\n%s", len(m.alarmList), out)
+	}
+}
+
+// holdFullListings is a proxy to endpoint that holds every DescribeAlarms
+// asking for all alarms (no state, no names) until release is closed.
+func holdFullListings(t *testing.T, endpoint string, release <-chan struct{}) string {
+	target, err := url.Parse(endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		form, _ := url.ParseQuery(string(body))
+		if form.Get("Action") == "DescribeAlarms" && form.Get("StateValue") == "" && !form.Has("AlarmNames.member.1") {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
