@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"watchtrail/sources"
 )
@@ -53,5 +54,15 @@ func TestMultiPagesAlarmsByMember(t *testing.T) {
 	var partial *sources.PartialError
 	if !errors.As(err, &partial) || partial.All() || len(got) == 0 {
 		t.Fatalf("one member down: %d alarms, %v", len(got), err)
+	}
+}
+
+// The cost estimate counts the DescribeAlarms calls of the budget: 10,000
+// alarms at 15 s are listed every 5 minutes (100 calls) and the firing ones
+// asked for at the 19 refreshes between, about 24 calls a minute.
+func TestEstimateCostCountsTheAlarmsBudget(t *testing.T) {
+	est := sources.EstimateCost(sources.CostConfig{Alarms: 10_000, Refresh: 15 * time.Second})
+	if got, want := est.FreeCalls["DescribeAlarms"], 288*100+5760-288.0; got != want {
+		t.Fatalf("%v DescribeAlarms calls a day, want %v", got, want)
 	}
 }

@@ -30,7 +30,6 @@ var Prices = struct {
 const (
 	maxMetricsPerCall     = 500    // GetMetricData queries in one request
 	maxDatapointsPerCall  = 100800 // GetMetricData datapoints in one response before it pages
-	alarmsPerPage         = 100    // DescribeAlarms MaxRecords
 	liveTailGroupsPerCall = 10     // log groups in one StartLiveTail session
 	trailFilesPerDay      = 288    // CloudTrail delivers a file about every 5 minutes per account and region
 )
@@ -92,7 +91,10 @@ func EstimateCost(c CostConfig) CostEstimate {
 		e.MetricsRequested = min(e.MetricsRequested, polls*float64(c.Budget.Queries))
 		e.GetMetricDataCalls = min(e.GetMetricDataCalls, polls*math.Ceil(float64(c.Budget.Queries)/maxMetricsPerCall))
 	}
-	e.FreeCalls["DescribeAlarms"] = polls * math.Max(1, math.Ceil(float64(c.Alarms)/alarmsPerPage))
+	// Every alarm each FullListPeriod, the firing ones at the refreshes between.
+	pages := math.Max(1, math.Ceil(float64(c.Alarms)/AlarmsPerPage))
+	listings := float64(day / FullListPeriod(refresh, int(pages)))
+	e.FreeCalls["DescribeAlarms"] = listings*pages + polls - listings
 	if c.LiveTail && c.LogGroups > 0 {
 		e.LiveTailMinutes = day.Minutes() * math.Ceil(float64(c.LogGroups)/liveTailGroupsPerCall)
 	} else {
