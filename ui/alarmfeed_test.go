@@ -38,20 +38,6 @@ func loading(msg tea.Msg) bool {
 	return ok && a.Loading
 }
 
-// scaleAlarms is n metric alarms named a-0000…, every 50th firing, and a
-// firing composite alarm.
-func scaleAlarms(n int, at time.Time) []alarmtest.Alarm {
-	alarms := []alarmtest.Alarm{{Name: "api-health", State: "ALARM", Reason: "a child fired", Updated: at, Rule: `ALARM("a-0000")`}}
-	for i := range n {
-		state := "OK"
-		if i%50 == 0 {
-			state = "ALARM"
-		}
-		alarms = append(alarms, alarmtest.Alarm{Name: fmt.Sprintf("a-%04d", i), State: state, Reason: "evaluated", Updated: at.Add(-time.Duration(i) * time.Second)})
-	}
-	return alarms
-}
-
 // nextAlarmsMsg is the running alarms poll's next message.
 func nextAlarmsMsg(t *testing.T, msgs <-chan tea.Msg) tea.Msg {
 	t.Helper()
@@ -84,7 +70,7 @@ func pollAlarms(t *testing.T, s *Scheduler) tea.Msg {
 func TestFirstAlarmsShowWhileTheListingLoads(t *testing.T) {
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
-	alarms := scaleAlarms(300, at)
+	alarms := alarmtest.Many(300, 50, at)
 	for i := range alarms {
 		if alarms[i].Name != "a-0250" && alarms[i].Name != "a-0298" {
 			alarms[i].State = "OK"
@@ -150,7 +136,7 @@ func TestAlarmCallsStayWithinTheBudget(t *testing.T) {
 	const refresh, span = 15 * time.Second, 20 * time.Minute
 	start := time.Date(2026, 3, 4, 5, 0, 0, 0, time.UTC)
 	for _, n := range []int{1000, 5000} {
-		srv := alarmtest.Start(t, scaleAlarms(n, start))
+		srv := alarmtest.Start(t, alarmtest.Many(n, 50, start))
 		wall := start
 		s := NewScheduler(Config{Source: awssrc.New(motoserver.Config(), srv.URL), Refresh: refresh, Now: func() time.Time { return wall }})
 		s.wall = func() time.Time { return wall }

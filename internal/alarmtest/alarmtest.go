@@ -177,3 +177,18 @@ func text(s string) string {
 	xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
+
+// Many is n metric alarms named a-0000…, every firingEvery-th firing, the
+// i-th last changed i seconds before at, and a firing composite alarm
+// api-health.
+func Many(n, firingEvery int, at time.Time) []Alarm {
+	alarms := []Alarm{{Name: "api-health", State: "ALARM", Reason: "a child fired", Updated: at, Rule: `ALARM("a-0000")`}}
+	for i := range n {
+		state := "OK"
+		if i%firingEvery == 0 {
+			state = "ALARM"
+		}
+		alarms = append(alarms, Alarm{Name: fmt.Sprintf("a-%04d", i), State: state, Reason: "evaluated", Updated: at.Add(-time.Duration(i) * time.Second)})
+	}
+	return alarms
+}

@@ -1,7 +1,6 @@
 package awssrc
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"testing"
@@ -14,24 +13,11 @@ import (
 	"watchtrail/sources"
 )
 
-// pagerAlarms is n metric alarms, every tenth firing, and one composite.
-func pagerAlarms(n int, at time.Time) []alarmtest.Alarm {
-	alarms := []alarmtest.Alarm{{Name: "api-health", State: "ALARM", Reason: "child fired", Updated: at, Rule: `ALARM("a-0000")`}}
-	for i := range n {
-		state := "OK"
-		if i%10 == 0 {
-			state = "ALARM"
-		}
-		alarms = append(alarms, alarmtest.Alarm{Name: fmt.Sprintf("a-%04d", i), State: state, Reason: "evaluated", Updated: at})
-	}
-	return alarms
-}
-
 // PageAlarms hands each DescribeAlarms page over as it arrives, 100 alarms
 // a call of both types, and passes the state, names and page limit on.
 func TestPageAlarmsFollowsPagesAndFilters(t *testing.T) {
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	srv := alarmtest.Start(t, pagerAlarms(249, at))
+	srv := alarmtest.Start(t, alarmtest.Many(249, 10, at))
 	src := New(testConfig(t), srv.URL)
 
 	var sizes []int
@@ -62,7 +48,7 @@ func TestPageAlarmsFollowsPagesAndFilters(t *testing.T) {
 		t.Fatalf("the firing listing asked %v", last)
 	}
 
-	srv2 := alarmtest.Start(t, pagerAlarms(1000, at)) // 101 firing: two pages
+	srv2 := alarmtest.Start(t, alarmtest.Many(1000, 10, at)) // 101 firing: two pages
 	one := collect(t, New(testConfig(t), srv2.URL), sources.AlarmQuery{State: sources.StateAlarm, MaxPages: 1})
 	if len(one) != 100 || slices.ContainsFunc(srv2.Calls(), func(f url.Values) bool { return f.Get("NextToken") != "" }) {
 		t.Fatalf("MaxPages 1 read %d alarms, asking %v", len(one), srv2.Calls())
