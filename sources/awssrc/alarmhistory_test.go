@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,19 +26,22 @@ type historyItem struct {
 
 // fakeHistory answers awsquery requests (the protocol an endpoint override
 // selects, see New): respond gets the decoded form and returns the status and
-// XML body to send.
+// XML body to send. The function returned lists the operation calls' forms,
+// the SDK's retries of a call left out (see firstAttempt).
 func fakeHistory(t *testing.T, respond func(url.Values) (int, string)) (*Source, func() []url.Values) {
 	var mu sync.Mutex
-	var reqs []url.Values
+	var calls []url.Values
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		form, err := url.ParseQuery(string(body))
 		if err != nil || r.Method != http.MethodPost || r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
 			t.Errorf("%s %s (%s): %q: %v", r.Method, r.URL, r.Header.Get("Content-Type"), body, err)
 		}
-		mu.Lock()
-		reqs = append(reqs, form)
-		mu.Unlock()
+		if firstAttempt(r) {
+			mu.Lock()
+			calls = append(calls, form)
+			mu.Unlock()
+		}
 		status, out := respond(form)
 		w.Header().Set("Content-Type", "text/xml")
 		w.WriteHeader(status)
@@ -47,7 +51,7 @@ func fakeHistory(t *testing.T, respond func(url.Values) (int, string)) (*Source,
 	return New(testConfig(t), srv.URL), func() []url.Values {
 		mu.Lock()
 		defer mu.Unlock()
-		return append([]url.Values(nil), reqs...)
+		return append([]url.Values(nil), calls...)
 	}
 }
 
@@ -103,14 +107,14 @@ func TestAlarmHistory(t *testing.T) {
 			{At: base.Add(30 * time.Second), Type: "ConfigurationUpdate", Summary: "Alarm \"checkout-api-errors\" updated", Data: "{}"},
 		}, ""),
 	}
-	s, reqs := fakeHistory(t, func(form url.Values) (int, string) { return 200, pages[form.Get("NextToken")] })
+	s, calls := fakeHistory(t, func(form url.Values) (int, string) { return 200, pages[form.Get("NextToken")] })
 
 	changes, err := s.AlarmHistory(ctxFor(t), alarm, base, base.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	got := reqs()
+	got := calls()
 	if len(got) != 3 {
 		t.Fatalf("want 3 DescribeAlarmHistory calls (3 pages), got %d: %v", len(got), got)
 	}
@@ -151,23 +155,25 @@ func TestAlarmHistory(t *testing.T) {
 
 func TestAlarmHistoryCapsItems(t *testing.T) {
 	base := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	calls := 0
-	s, reqs := fakeHistory(t, func(form url.Values) (int, string) {
-		// An endless, flapping feed, newest first: pages of 60 always pointing on.
-		calls++
+	s, calls := fakeHistory(t, func(form url.Values) (int, string) {
+		// An endless, flapping feed, newest first: pages of 60 always
+		// pointing on. The page follows from the token, so that a retried
+		// request gets the same page again.
+		page := 0
+		fmt.Sscanf(form.Get("NextToken"), "p%d", &page)
 		var items []historyItem
 		for i := range 60 {
-			at := base.Add(-time.Duration((calls-1)*60+i) * time.Minute)
+			at := base.Add(-time.Duration(page*60+i) * time.Minute)
 			items = append(items, stateUpdate(at, "OK", "ALARM"))
 		}
-		return 200, historyPage("flappy", items, fmt.Sprint("p", calls))
+		return 200, historyPage("flappy", items, fmt.Sprint("p", page+1))
 	})
 	changes, err := s.AlarmHistory(ctxFor(t), "flappy", base.Add(-24*time.Hour), base)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(changes) != maxHistoryItems || len(reqs()) != 2 {
-		t.Fatalf("got %d changes in %d calls, want %d in 2", len(changes), len(reqs()), maxHistoryItems)
+	if len(changes) != maxHistoryItems || len(calls()) != 2 {
+		t.Fatalf("got %d changes in %d calls, want %d in 2", len(changes), len(calls()), maxHistoryItems)
 	}
 	if !changes[len(changes)-1].Time.Equal(base) || !changes[0].Time.Equal(base.Add(-99*time.Minute)) {
 		t.Errorf("kept %v..%v, want the newest %d oldest first", changes[0].Time, changes[len(changes)-1].Time, maxHistoryItems)
@@ -175,7 +181,9 @@ func TestAlarmHistoryCapsItems(t *testing.T) {
 }
 
 func TestAlarmHistoryThrottled(t *testing.T) {
-	s, reqs := fakeHistory(t, func(url.Values) (int, string) {
+	var attempts atomic.Int32
+	s, _ := fakeHistory(t, func(url.Values) (int, string) {
+		attempts.Add(1)
 		return 400, `<ErrorResponse xmlns="` + cloudWatchNS + `"><Error><Type>Sender</Type><Code>Throttling</Code>` +
 			`<Message>Rate exceeded</Message></Error><RequestId>5e1c5a2e-0000-4000-8000-000000000001</RequestId></ErrorResponse>`
 	})
@@ -189,7 +197,7 @@ func TestAlarmHistoryThrottled(t *testing.T) {
 	if !strings.Contains(sources.Explain(sources.FeedAlarms, err), "Throttling: Rate exceeded") {
 		t.Errorf("Explain = %q", sources.Explain(sources.FeedAlarms, err))
 	}
-	if got := len(reqs()); got != maxAttempts {
+	if got := attempts.Load(); got != maxAttempts {
 		t.Errorf("%d attempts, want %d (throttling is retried)", got, maxAttempts)
 	}
 }

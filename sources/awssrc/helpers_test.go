@@ -3,8 +3,10 @@ package awssrc
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,6 +91,17 @@ func (c *opCounter) get(op string) int {
 // unique makes resource names that do not collide on the shared moto server.
 func unique(t testing.TB, prefix string) string {
 	return fmt.Sprintf("%s-%s-%d", prefix, t.Name(), time.Now().UnixNano())
+}
+
+// firstAttempt tells an operation call from the SDK's retries of it, by the
+// attempt number the SDK sends. The SDK retries a call whose answer it could
+// not read to the end, which happens now and then on a busy machine even
+// with a healthy server: its transport closes the connection when writing
+// the request ends in an error, which it does when the SDK has already
+// closed the request body on reading the answer (aws-sdk-go-v2 #2737, net.ErrClosed
+// is retried since #2949).
+func firstAttempt(r *http.Request) bool {
+	return strings.HasPrefix(r.Header.Get("Amz-Sdk-Request"), "attempt=1;")
 }
 
 func ctxFor(t testing.TB) context.Context {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,7 +30,9 @@ type lookupRequest struct {
 }
 
 // fakeTrail serves LookupEvents over the JSON 1.1 protocol: respond gets the
-// decoded request and returns the status and body to send.
+// decoded request and returns the status and body to send. The function
+// returned lists the operation calls, the SDK's retries of a call left out
+// (see firstAttempt).
 func fakeTrail(t testing.TB, respond func(lookupRequest) (int, any)) (*Source, func() []lookupRequest) {
 	var mu sync.Mutex
 	var reqs []lookupRequest
@@ -39,9 +42,11 @@ func fakeTrail(t testing.TB, respond func(lookupRequest) (int, any)) (*Source, f
 		if err := json.Unmarshal(body, &req); err != nil {
 			t.Errorf("request body %q: %v", body, err)
 		}
-		mu.Lock()
-		reqs = append(reqs, req)
-		mu.Unlock()
+		if firstAttempt(r) {
+			mu.Lock()
+			reqs = append(reqs, req)
+			mu.Unlock()
+		}
 		status, out := respond(req)
 		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
 		w.WriteHeader(status)
@@ -87,6 +92,7 @@ func TestFetchTrail(t *testing.T) {
 	}
 	s, reqs := fakeTrail(t, func(r lookupRequest) (int, any) { return 200, pages[r.NextToken] })
 
+	began := time.Now()
 	events, err := s.FetchTrail(ctxFor(t), sources.TrailQuery{Start: base, End: base.Add(time.Hour), ResourceName: "checkout-api"})
 	if err != nil {
 		t.Fatal(err)
@@ -110,11 +116,7 @@ func TestFetchTrail(t *testing.T) {
 		if want := []string{"", "page2", "page3"}[i]; r.NextToken != want {
 			t.Errorf("call %d: NextToken %q, want %q", i, r.NextToken, want)
 		}
-		if i > 0 {
-			if gap := r.At.Sub(got[i-1].At); gap < time.Second/lookupEventsPerSecond-100*time.Millisecond {
-				t.Errorf("calls %d and %d only %v apart; LookupEvents allows 2/s", i-1, i, gap)
-			}
-		}
+		assertPaced(t, began, i, r.At)
 	}
 
 	if len(events) != 4 {
@@ -157,6 +159,7 @@ func TestFetchTrailWriteOnly(t *testing.T) {
 		"p3": {"Events": []any{write("w1", 1)}},
 	}
 	s, reqs := fakeTrail(t, func(r lookupRequest) (int, any) { return 200, pages[r.NextToken] })
+	began := time.Now()
 	events, err := s.FetchTrail(ctxFor(t), sources.TrailQuery{Start: base, End: base.Add(time.Hour), WriteOnly: true, Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -175,11 +178,7 @@ func TestFetchTrailWriteOnly(t *testing.T) {
 		if r.MaxResults != maxLookupResults {
 			t.Errorf("call %d: MaxResults %d", i, r.MaxResults)
 		}
-		// Unpaced calls come a millisecond apart; the margin absorbs when
-		// the server sees them (the first one also opens the connection).
-		if i > 0 && r.At.Sub(got[i-1].At) < time.Second/lookupEventsPerSecond-100*time.Millisecond {
-			t.Errorf("calls %d and %d only %v apart; LookupEvents allows 2/s", i-1, i, r.At.Sub(got[i-1].At))
-		}
+		assertPaced(t, began, i, r.At)
 	}
 
 	// One attribute per call: a resource name wins, and reads are dropped here.
@@ -193,6 +192,21 @@ func TestFetchTrailWriteOnly(t *testing.T) {
 	}
 	if r := reqs(); eventIDs(events) != "w1" || len(r) != 1 || r[0].LookupAttributes[0].AttributeKey != "ResourceName" {
 		t.Errorf("events %s, requests %+v", eventIDs(events), r)
+	}
+}
+
+// assertPaced checks that the nth LookupEvents call (from 0) of a fresh
+// Source reached the server no earlier than its token bucket allows: n
+// intervals after the operation began. The bound needs no margin: the bucket
+// grants the nth call's token n intervals after the first (never earlier,
+// however late the earlier calls were sent), and the first after began.
+// Pairwise gaps would not do: a first call delayed on a busy machine comes
+// close to the second without any call being early.
+func assertPaced(t *testing.T, began time.Time, n int, at time.Time) {
+	t.Helper()
+	if earliest := began.Add(time.Duration(n) * time.Second / lookupEventsPerSecond); at.Before(earliest) {
+		t.Errorf("call %d reached the server %v after the start, before %v; LookupEvents allows %d/s",
+			n, at.Sub(began), earliest.Sub(began), lookupEventsPerSecond)
 	}
 }
 
@@ -242,7 +256,9 @@ func TestFetchTrailErrors(t *testing.T) {
 		{"AccessDeniedException", sources.ProblemAccess, 1},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
-			s, reqs := fakeTrail(t, func(lookupRequest) (int, any) {
+			var attempts atomic.Int32
+			s, _ := fakeTrail(t, func(lookupRequest) (int, any) {
+				attempts.Add(1)
 				return 400, map[string]string{"__type": tc.code, "message": "no"}
 			})
 			_, err := s.FetchTrail(ctxFor(t), sources.TrailQuery{})
@@ -252,7 +268,7 @@ func TestFetchTrailErrors(t *testing.T) {
 			if got := sources.Classify(err); got != tc.want {
 				t.Errorf("Classify(%v) = %q, want %q", err, got, tc.want)
 			}
-			if got := len(reqs()); got != tc.attempts {
+			if got := int(attempts.Load()); got != tc.attempts {
 				t.Errorf("%d attempts, want %d", got, tc.attempts)
 			}
 		})
