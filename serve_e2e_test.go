@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -14,8 +15,9 @@ import (
 	"watchtrail/internal/tmuxtest"
 )
 
-// servedDemo runs `watchtrail serve --demo` with args on a free loopback
-// port, a key "listed" in its authorized keys and a key "stranger" not, and
+// servedDemo runs `watchtrail serve --demo` with args on a loopback port
+// the server picks itself (a port found free beforehand may be taken by the
+// time the server binds it), a key "listed" in its authorized keys and a key "stranger" not, and
 // returns the ssh command for a key, the server's log and its process.
 func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log *syncbuf.Buffer, srv *exec.Cmd) {
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
@@ -32,14 +34,8 @@ func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log 
 	if err := os.WriteFile(filepath.Join(dir, "authorized_keys"), pub, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	bin := buildBinary(t)
-	srv = exec.Command(bin, append([]string{"serve", "--demo", "--listen", addr, "--host-key", filepath.Join(dir, "host_key"),
+	srv = exec.Command(bin, append([]string{"serve", "--demo", "--listen", "127.0.0.1:0", "--host-key", filepath.Join(dir, "host_key"),
 		"--authorized-keys", filepath.Join(dir, "authorized_keys"), "--log-file", filepath.Join(dir, "watchtrail.log")}, args...)...)
 	srv.Env = []string{"HOME=" + dir, "PATH=/usr/bin:/bin", "AWS_EC2_METADATA_DISABLED=true"}
 	log = &syncbuf.Buffer{}
@@ -48,13 +44,15 @@ func servedDemo(t *testing.T, args ...string) (ssh func(key string) string, log 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(log.String(), "ssh server listening"); {
-		if time.Now().After(deadline) {
+	listening := regexp.MustCompile(`msg="ssh server listening" addr=(\S+)`)
+	var port string
+	for deadline := time.Now().Add(20 * time.Second); port == ""; time.Sleep(50 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(log.String()); m != nil {
+			_, port, _ = net.SplitHostPort(m[1])
+		} else if time.Now().After(deadline) {
 			t.Fatalf("the server did not start:\n%s", log)
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
-	_, port, _ := net.SplitHostPort(addr)
 	ssh = func(key string) string {
 		return strings.Join([]string{"env -i HOME=" + dir, "PATH=/usr/bin:/bin", "TERM=xterm-256color",
 			"ssh -F /dev/null -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes",

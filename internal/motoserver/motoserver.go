@@ -7,6 +7,7 @@ package motoserver
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -96,7 +97,24 @@ func command(host, port string) (*exec.Cmd, error) {
 	return nil, errMissing
 }
 
+// start runs moto on a port found free. moto cannot be handed a listening
+// socket, so the port may be taken (by any connection's ephemeral port) before
+// moto binds it, a second later: moto then exits at once, and another port is
+// tried.
 func start() (*server, error) {
+	var err error
+	for range 3 {
+		var srv *server
+		if srv, err = startOnce(); !errors.Is(err, errExitedEarly) {
+			return srv, err
+		}
+	}
+	return nil, err
+}
+
+var errExitedEarly = errors.New("exited early")
+
+func startOnce() (*server, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -122,7 +140,7 @@ func start() (*server, error) {
 	for time.Now().Before(deadline) {
 		select {
 		case <-srv.exited:
-			return nil, fmt.Errorf("%s exited early: %s", cmd.Path, out.String())
+			return nil, fmt.Errorf("%s %w: %s", cmd.Path, errExitedEarly, out.String())
 		default:
 		}
 		if resp, err := client.Get(srv.endpoint + "/moto-api/"); err == nil {
