@@ -94,6 +94,16 @@ func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Mode
 	return f
 }
 
+// waitLog waits until the server's log holds want, or fails after timeout.
+func (f *sshFixture) waitLog(timeout time.Duration, want string) {
+	f.t.Helper()
+	for deadline := time.Now().Add(timeout); !strings.Contains(f.log.String(), want); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("the log never showed %q:\n%s", want, f.log.String())
+		}
+	}
+}
+
 // sshCommand is the OpenSSH client command line for this server, reading
 // no user configuration, agent or default keys.
 func (f *sshFixture) sshCommand(key string, args ...string) []string {
@@ -219,6 +229,7 @@ func TestSSHRefusals(t *testing.T) {
 			t.Fatalf("a session past the limit: ssh said %q", out)
 		}
 		first.Kill() // the client vanishes without quitting: its slot is freed
+		f.waitLog(20*time.Second, `msg="ssh session end"`)
 		f.dashboard("listed").WaitFor(20*time.Second, "Alarms")
 	})
 }
@@ -268,11 +279,13 @@ func TestBadAuthorizedKeysFailAtStart(t *testing.T) {
 	}
 }
 
+// The session is not waited for on the screen first: on a busy machine the
+// two idle seconds may be over before the first frame.
 func TestSSHIdleSessionIsClosed(t *testing.T) {
 	f := startServer(t, Options{IdleTimeout: 2 * time.Second})
 	s := f.dashboard("listed")
-	s.WaitFor(20*time.Second, "Alarms")
-	if last := s.WaitExit(20 * time.Second); !strings.Contains(last, "closed after 2s without a keystroke") {
+	f.waitLog(20*time.Second, `msg="ssh session start"`)
+	if last := s.WaitExit(30 * time.Second); !strings.Contains(last, "closed after 2s without a keystroke") {
 		t.Fatalf("the idle session was not told why it ended:\n%s", last)
 	}
 }

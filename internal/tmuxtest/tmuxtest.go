@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -34,6 +35,7 @@ var sessions atomic.Int64
 type Session struct {
 	t      *testing.T
 	socket string
+	config string
 	name   string
 }
 
@@ -42,10 +44,16 @@ func Start(t *testing.T, width, height int, command string) *Session {
 	t.Helper()
 	Require(t, "tmux")
 	s := &Session{t: t, socket: fmt.Sprintf("watchtrail-test-%d-%d", os.Getpid(), sessions.Add(1)), name: "wt"}
-	s.Run("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
-	// Keep the window after the command ends so its last words can be read.
-	s.Run("set-option", "-t", s.name, "remain-on-exit", "on")
+	// The server starts with the window kept after the command ends, so that
+	// its last words can be read even when it ends at once (set after the
+	// start, the option may come too late: the server is gone with it). No
+	// user configuration is read.
+	s.config = filepath.Join(t.TempDir(), "tmux.conf")
+	if err := os.WriteFile(s.config, []byte("set-option -g remain-on-exit on\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(s.Kill)
+	s.Run("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
 	return s
 }
 
@@ -55,7 +63,7 @@ func (s *Session) Kill() { _ = exec.Command("tmux", "-L", s.socket, "kill-server
 // Run runs a tmux command against this session's server.
 func (s *Session) Run(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket, "-f", s.config}, args...)...).CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}
