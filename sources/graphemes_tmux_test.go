@@ -53,10 +53,11 @@ func tmuxWidth(t *testing.T, s *tmuxtest.Session, text string) int {
 		t.Fatal(err)
 	}
 	s.Run("respawn-pane", "-k", "cat "+file+"; sleep 600")
-	deadline := time.Now().Add(5 * time.Second)
 	// The marker shows the text is drawn; the cursor then stands after it.
-	for !strings.Contains(s.Screen(), "|") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(s.Screen(), "|"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%+q was never drawn:\n%s", text, s.Screen())
+		}
 	}
 	x, _ := strconv.Atoi(strings.TrimSpace(s.Run("display", "-p", "#{cursor_x}")))
 	return x - 1
