@@ -328,18 +328,20 @@ func anyContains(events []sources.LogEvent, text string) bool {
 	return false
 }
 
+// Open-ended queries (no start) reach back only as far as the demo keeps
+// data, so they end: checked by where they begin, not by how long they take
+// (a scan of the three days of logs takes tens of seconds on a busy machine).
 func TestOpenEndedQueriesStayBounded(t *testing.T) {
 	s, c := newDemo(t)
 	c.t = start.Add(time.Hour)
 	ctx := context.Background()
-	began := time.Now()
-	logs, _ := s.FetchLogs(ctx, sources.LogQuery{Group: "/aws/lambda/checkout-api", End: c.t, Pattern: "no such text"})
+	oldest, _ := s.FetchLogs(ctx, sources.LogQuery{Group: "/aws/lambda/checkout-api", End: c.t, Limit: 1})
+	if from := c.t.Add(-logRetention); len(oldest) != 1 || oldest[0].Time.Before(from) || oldest[0].Time.After(from.Add(time.Minute)) {
+		t.Errorf("a zero-start log query begins with %+v, want the first line of the %v kept before %v", oldest, logRetention, c.t)
+	}
 	trail, _ := s.FetchTrail(ctx, sources.TrailQuery{End: c.t, ResourceName: "nothing"})
 	series, _ := s.FetchMetrics(ctx, []sources.MetricSpec{checkoutErrors}, time.Time{}, c.t)
-	if len(logs) != 0 || len(trail) != 0 || len(series[0].Values) != maxPoints || series[0].Times[maxPoints-1].After(c.t) {
-		t.Errorf("zero-start queries: %d logs, %d trail, %d points", len(logs), len(trail), len(series[0].Values))
-	}
-	if d := time.Since(began); d > 30*time.Second {
-		t.Errorf("zero-start queries took %v", d)
+	if len(trail) != 0 || len(series[0].Values) != maxPoints || series[0].Times[maxPoints-1].After(c.t) {
+		t.Errorf("zero-start queries: %d trail, %d points", len(trail), len(series[0].Values))
 	}
 }
