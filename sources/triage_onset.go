@@ -118,10 +118,12 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}
 }
 
-// onsetShare is the least share of the excursion's typical size (median
-// distance from the baseline) that its first point must reach: a count
-// flat at zero with blips of 1 or 2 has no spread to measure, and a blip
-// just before the jump to 30 is noise, not the start.
+// onsetShare is the least share of the excursion's size (its median
+// distance from the baseline, or its last point's when larger: just after
+// the jump, the run may be a blip, a point back in and one real point) that
+// its first point must reach: a count flat at zero with blips of 1 or 2 has
+// no spread to measure, and a blip just before the jump to 30 is noise, not
+// the start.
 const onsetShare = 0.25
 
 // trimLeadingNoise is how many points at the start of the excursion run are
@@ -131,7 +133,7 @@ func trimLeadingNoise(run []float64, median float64, out func(float64) bool) int
 	for i, v := range run {
 		dev[i] = math.Abs(v - median)
 	}
-	least := onsetShare * medianOf(dev)
+	least := onsetShare * max(medianOf(dev), dev[len(dev)-1])
 	i := 0
 	for i < len(run)-1 && (!out(run[i]) || dev[i] < least) {
 		i++
