@@ -90,7 +90,11 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	go func() {
 		defer wg.Done()
 		var series []Series
-		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, start, end); metricErr == nil && len(series) > 0 {
+		from := start
+		if back := anchor.Add(-OnsetLookback); back.Before(from) {
+			from = back
+		}
+		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, from, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
 			msg.Series.Spec.Source = primary.Metric.Source
 		}
@@ -119,15 +123,8 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("read only the newest %d write events of the window", len(writes)))
 	}
 
-	if msg.Onset = FindOnset(msg.Series, primary, start, anchor); !msg.Onset.Found {
-		msg.Onset = OnsetFromReason(primary, anchor)
-	}
-	onset, cutoff := anchor, anchor
-	if msg.Onset.Found {
-		onset, cutoff = msg.Onset.Time, msg.Onset.Time.Add(msg.Series.Spec.WithDefaults().Period)
-	}
-	msg.Suspects = RankSuspects(writes, msg.Graph, primary, onset, cutoff)
-	msg.Verdict = Verdict(msg.Suspects, countWrites(writes))
+	msg.Onset, msg.Suspects, msg.Verdict = Analyse(msg.Series, primary, writes, msg.Graph, start, anchor)
+	msg.Series = seriesWithin(msg.Series, start, end)
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
 	}
@@ -138,6 +135,34 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	}
 	sort.SliceStable(msg.Trail, func(i, j int) bool { return msg.Trail[i].Time.Before(msg.Trail[j].Time) })
 	return msg
+}
+
+// Analyse is the part of Triage that needs no AWS call: the onset on the
+// alarm's metric (else the one its state reason cites), the write events
+// ranked against it, and the verdict.
+func Analyse(s Series, a Alarm, writes []TrailEvent, g ResourceGraph, start, anchor time.Time) (Onset, []Suspect, string) {
+	o := FindOnset(s, a, start, anchor)
+	if !o.Found {
+		o = OnsetFromReason(a, anchor)
+	}
+	onset, cutoff := anchor, anchor
+	if o.Found {
+		onset, cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
+	}
+	suspects := RankSuspects(writes, g, a, onset, cutoff)
+	return o, suspects, Verdict(suspects, countWrites(writes))
+}
+
+// seriesWithin keeps the points of s in [start, end].
+func seriesWithin(s Series, start, end time.Time) Series {
+	out := s
+	out.Times, out.Values = nil, nil
+	for i, t := range s.Times {
+		if !t.Before(start) && !t.After(end) && i < len(s.Values) {
+			out.Times, out.Values = append(out.Times, t), append(out.Values, s.Values[i])
+		}
+	}
+	return out
 }
 
 func countWrites(events []TrailEvent) int {

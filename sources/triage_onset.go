@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -32,35 +33,53 @@ func (o Onset) String() string {
 	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
 
-// onsetSigmas is how many robust standard deviations a point must be from
-// the baseline median to count as out; onsetTowards is the share of the way
-// to the alarm threshold that also counts, so that a metric flat at zero
-// (MAD 0) does not trip on its first blip.
+// Onset detection constants. A point is out when it is beyond the
+// baseline's median by more than its noise: onsetSigmas robust standard
+// deviations, and at least the deviations the baseline itself shows
+// onsetOrdinary times or more (spikes a p99 has every few minutes, the
+// blips of a sparse count). The run of points out must keep onsetShare of the
+// excursion's typical size, so that a blip just before the jump to 30 is
+// not taken for its start.
 const (
-	onsetSigmas  = 4
-	onsetTowards = 0.3
-	onsetMinBase = 3 // baseline points needed
+	onsetSigmas   = 4
+	onsetOrdinary = 2
+	onsetShare    = 0.35
+	onsetLow      = 0.1 // a point at this quantile of the excursion's sizes looks like it
+	// onsetBeyondPeak: a point apart from the excursion, with points back
+	// in between, joins it only when it is this much beyond the
+	// baseline's largest deviation: clearly not noise the metric makes.
+	onsetBeyondPeak = 1.5
+	onsetMinBase    = 3 // baseline points needed
 	// onsetLateBy is how many points back in the baseline may follow the
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
 	onsetLateBy = 2
+	// OnsetLookback is how far before the firing the metric is read: the
+	// baseline is what precedes the last DrillBefore*2/3, long enough to
+	// know a metric's rare spikes and to hold several 5-minute points.
+	OnsetLookback = 90 * time.Minute
 )
 
 // FindOnset finds when the excursion that fired the alarm began. The
-// baseline is the first third of [start, anchor] (median and scaled MAD); a
-// point is out when it is beyond the baseline in the alarm's direction
-// (Comparison; both ways for anomaly bands). Among the points after the
-// baseline and no later than one period past anchor (when the alarm fired),
-// the excursion is the run of points out that reaches the last one out (a
-// single point back in does not end it), and the onset its first point. An
-// earlier bump that went back to normal is not the onset, and nor is
-// anything when the metric was back to normal well before the firing.
-// Missing points (gaps) are simply absent.
+// baseline is every point before the first third of [start, anchor]
+// (median, scaled MAD, its own largest deviations); a point is out when it
+// is beyond the baseline in the alarm's direction (Comparison; both ways
+// for anomaly bands) by more than its noise (see baselineNoise). Among the
+// points after the baseline and no later than one period past anchor (when
+// the alarm fired), the excursion is the run of points out that reaches the
+// last one out, and the onset its first point. Points smaller than
+// onsetShare of the excursion's typical size (measured on all the data,
+// after the firing too) are not its start. The run spans periods back in
+// (or missing) as the alarm's rule does: N−M of an M-of-N evaluation, at
+// least one; and a point bigger than any of the baseline's, within one
+// evaluation window (N periods). Two or more points out just before it are
+// its leading ramp (a leak, a partial first period). An earlier bump that
+// went back to normal is not the onset, and nor is anything when the metric
+// was back to normal well before the firing.
 func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
-	var base []float64
+	var base, values, later []float64
 	var times []time.Time
-	var values []float64
 	cut := start.Add(anchor.Sub(start) / 3)
 	order := make([]int, min(len(s.Times), len(s.Values)))
 	for i := range order {
@@ -69,76 +88,148 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	sort.SliceStable(order, func(i, j int) bool { return s.Times[order[i]].Before(s.Times[order[j]]) })
 	for _, i := range order {
 		t, v := s.Times[i], s.Values[i]
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			continue
-		}
-		if t.Before(cut) {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+		case t.Before(cut):
 			base = append(base, v)
-		} else if !t.After(anchor.Add(period)) {
+		case !t.After(anchor.Add(period)):
 			times, values = append(times, t), append(values, v)
+		default:
+			later = append(later, v)
 		}
 	}
 	if len(base) < onsetMinBase {
 		return Onset{}
 	}
 	median := medianOf(base)
-	dev := make([]float64, len(base))
+	devs := make([]float64, len(base))
 	for i, v := range base {
-		dev[i] = math.Abs(v - median)
+		devs[i] = math.Abs(v - median)
 	}
-	spread := 1.4826 * medianOf(dev)
+	spread := 1.4826 * medianOf(devs)
 	up, down := alarmDirections(a.Comparison)
-	margin := math.Max(onsetSigmas*spread, 1e-9)
-	if towards := onsetTowards * math.Abs(a.Threshold-median); towards > margin {
-		margin = towards
+	noise := math.Max(onsetSigmas*spread, 1e-9)
+	// How far from the median the baseline goes at least onsetOrdinary
+	// times (the spikes of a p99, the blips of a sparse count), and at most.
+	ordinaryUp, ordinaryDown := baselineReach(base, median, onsetOrdinary)
+	peakUp, peakDown := baselineReach(base, median, 1)
+	unusual := func(v float64) bool {
+		return (up && v > median+max(noise, ordinaryUp)) || (down && v < median-max(noise, ordinaryDown))
 	}
-	if margin <= 1e-9 {
-		margin = math.Max(0.05*math.Abs(median), 1e-9)
-	}
-	out := func(v float64) bool {
-		return (up && v > median+margin) || (down && v < median-margin)
-	}
-	// The excursion that fired the alarm: the last point out, and the run
-	// of points out before it, across single points back in (noise).
 	last := len(values) - 1
-	for last >= 0 && !out(values[last]) {
+	for last >= 0 && !unusual(values[last]) {
 		last--
 	}
 	if last < 0 || len(values)-1-last > onsetLateBy {
 		return Onset{Baseline: median, Spread: spread}
 	}
-	first := last
-	for first > 0 && (out(values[first-1]) || (first > 1 && out(values[first-2]))) {
-		first--
-		if !out(values[first]) {
-			first--
+	side, peak := 1.0, peakUp
+	if values[last] < median {
+		side, peak = -1, peakDown
+	}
+	size := func(v float64) float64 { return (v - median) * side }
+	window := max(1, evaluationPeriods(a, anchor)-1)
+	// The excursion's sizes: its points out of the noise next to the last
+	// unusual one, and after the firing.
+	var sizes []float64
+	for i := last; i >= 0 && size(values[i]) > noise && (i == last || times[i+1].Sub(times[i]) <= period); i-- {
+		sizes = append(sizes, size(values[i]))
+	}
+	for _, v := range later {
+		if size(v) > noise {
+			sizes = append(sizes, size(v))
 		}
 	}
-	first = trimLeadingNoise(values[first:last+1], median, out) + first
+	least, low := onsetShare*medianOf(sizes), quantile(sizes, onsetLow)
+	// A point joins the excursion next to it when it is a sizeable part of
+	// it and either looks like it or is beyond anything the baseline did;
+	// across points back in (or missing), only when it is clearly beyond
+	// and the alarm counts it as breaching.
+	joins := func(v float64, between int) bool {
+		switch {
+		case size(v) < least || size(v) <= noise:
+			return false
+		case between > 0:
+			return size(v) > onsetBeyondPeak*peak && breaches(a, v)
+		}
+		return size(v) >= low || size(v) > peak
+	}
+	first := last
+	for i := last - 1; i >= 0; i-- {
+		between := int(times[first].Sub(times[i])/period) - 1
+		if between > window {
+			break
+		}
+		if joins(values[i], between) {
+			first = i
+		}
+	}
+	// A leading ramp (a leak): unusual points each less than least below
+	// the next, not a jump from a blip.
+	for first > 0 && times[first].Sub(times[first-1]) <= period && unusual(values[first-1]) &&
+		math.Abs(size(values[first])-size(values[first-1])) < least {
+		first--
+	}
 	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}
 }
 
-// onsetShare is the least share of the excursion's size (its median
-// distance from the baseline, or its last point's when larger: just after
-// the jump, the run may be a blip, a point back in and one real point) that
-// its first point must reach: a count flat at zero with blips of 1 or 2 has
-// no spread to measure, and a blip just before the jump to 30 is noise, not
-// the start.
-const onsetShare = 0.25
+// baselineReach is how far above and below its median the baseline goes
+// at least k times.
+func baselineReach(base []float64, median float64, k int) (up, down float64) {
+	var ups, downs []float64
+	for _, v := range base {
+		ups, downs = append(ups, math.Max(v-median, 0)), append(downs, math.Max(median-v, 0))
+	}
+	slices.Sort(ups)
+	slices.Sort(downs)
+	i := max(len(base)-k, 0)
+	return ups[i], downs[i]
+}
 
-// trimLeadingNoise is how many points at the start of the excursion run are
-// back in, or too small a part of the excursion to be its start.
-func trimLeadingNoise(run []float64, median float64, out func(float64) bool) int {
-	dev := make([]float64, len(run))
-	for i, v := range run {
-		dev[i] = math.Abs(v - median)
+// quantile is the q-quantile of v by linear interpolation.
+func quantile(v []float64, q float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	x := q * float64(len(s)-1)
+	i := int(x)
+	if i+1 >= len(s) {
+		return s[len(s)-1]
 	}
-	least := onsetShare * max(medianOf(dev), dev[len(dev)-1])
-	i := 0
-	for i < len(run)-1 && (!out(run[i]) || dev[i] < least) {
-		i++
+	return s[i] + (s[i+1]-s[i])*(x-float64(i))
+}
+
+// mOfN is "M out of the last N datapoints" in an alarm's state reason.
+var mOfN = regexp.MustCompile(`out of the last (\d+) datapoints`)
+
+// evaluationPeriods is the N of the "M out of the last N datapoints" the
+// alarm's state reason cites, when it is about the firing at anchor; 0
+// unknown.
+func evaluationPeriods(a Alarm, anchor time.Time) int {
+	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+		return 0
 	}
-	return i
+	m := mOfN.FindStringSubmatch(a.Reason)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// breaches reports whether the alarm counts v as a breaching datapoint;
+// true for anomaly bands, whose band is not known here.
+func breaches(a Alarm, v float64) bool {
+	switch a.Comparison {
+	case "GreaterThanThreshold":
+		return v > a.Threshold
+	case "GreaterThanOrEqualToThreshold":
+		return v >= a.Threshold
+	case "LessThanThreshold":
+		return v < a.Threshold
+	case "LessThanOrEqualToThreshold":
+		return v <= a.Threshold
+	}
+	return true
 }
 
 // alarmDirections says which way the metric goes when the alarm fires.

@@ -52,7 +52,7 @@ func TestFindOnset(t *testing.T) {
 		want   time.Time // zero: no onset
 	}{
 		{"step up", above, append(wave(24, 40, 3), 95, 96, 97, 95, 96, 97, 98), at(24)},
-		{"ramp: where it clears the noise", above, ramp, at(24)},
+		{"ramp: where it clears the noise", above, ramp, at(23)},
 		{"noisy without change", above, wave(36, 40, 6), time.Time{}},
 		{"flat", above, wave(36, 12, 0), time.Time{}},
 		{"gaps", above, withGaps, at(21)},
