@@ -41,15 +41,16 @@ func (o Onset) String() string {
 // excursion's typical size, so that a blip just before the jump to 30 is
 // not taken for its start.
 const (
-	onsetSigmas   = 4
-	onsetOrdinary = 2
-	onsetShare    = 0.35
-	onsetLow      = 0.1 // a point at this quantile of the excursion's sizes looks like it
+	onsetSigmas    = 4
+	onsetOrdinary  = 2
+	onsetShare     = 0.35
+	onsetRampNoise = 0.75 // of the noise, for a point before a rising excursion
+	onsetLow       = 0.1  // a point at this quantile of the excursion's sizes looks like it
 	// onsetBeyondPeak: a point apart from the excursion, with points back
 	// in between, joins it only when it is this much beyond the
 	// baseline's largest deviation: clearly not noise the metric makes.
-	onsetBeyondPeak = 1.5
-	onsetMinBase    = 3 // baseline points needed
+	onsetBeyondPeak = 2
+	onsetMinBase    = 8 // baseline points needed for a spread worth the name
 	// onsetLateBy is how many points back in the baseline may follow the
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
@@ -61,7 +62,8 @@ const (
 )
 
 // FindOnset finds when the excursion that fired the alarm began. The
-// baseline is every point before the first third of [start, anchor]
+// baseline is every point before the first third of [start, anchor] (of
+// [first point, anchor] when the metric began later)
 // (median, scaled MAD, its own largest deviations); a point is out when it
 // is beyond the baseline in the alarm's direction (Comparison; both ways
 // for anomaly bands) by more than its noise (see baselineNoise). Among the
@@ -80,12 +82,17 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var base, values, later []float64
 	var times []time.Time
-	cut := start.Add(anchor.Sub(start) / 3)
 	order := make([]int, min(len(s.Times), len(s.Values)))
 	for i := range order {
 		order[i] = i
 	}
 	sort.SliceStable(order, func(i, j int) bool { return s.Times[order[i]].Before(s.Times[order[j]]) })
+	// A metric that began within the window (a new resource) has the first
+	// third of what there is as its baseline.
+	if len(order) > 0 && s.Times[order[0]].After(start) {
+		start = s.Times[order[0]]
+	}
+	cut := start.Add(anchor.Sub(start) / 3)
 	for _, i := range order {
 		t, v := s.Times[i], s.Values[i]
 		switch {
@@ -123,9 +130,9 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	if last < 0 || len(values)-1-last > onsetLateBy {
 		return Onset{Baseline: median, Spread: spread}
 	}
-	side, peak := 1.0, peakUp
+	side, ordinary, peak := 1.0, ordinaryUp, peakUp
 	if values[last] < median {
-		side, peak = -1, peakDown
+		side, ordinary, peak = -1, ordinaryDown, peakDown
 	}
 	size := func(v float64) float64 { return (v - median) * side }
 	window := max(1, evaluationPeriods(a, anchor)-1)
@@ -141,18 +148,21 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		}
 	}
 	least, low := onsetShare*medianOf(sizes), quantile(sizes, onsetLow)
-	// A point joins the excursion next to it when it is a sizeable part of
-	// it and either looks like it or is beyond anything the baseline did;
-	// across points back in (or missing), only when it is clearly beyond
-	// and the alarm counts it as breaching.
+	// A point next to the excursion joins it when it is clearly beyond
+	// anything the baseline did (a period the change came late in), or is a
+	// sizeable part of it that looks like it or is beyond the baseline.
+	// Across points back in (or missing) it must be clearly beyond,
+	// sizeable and breaching for the alarm.
 	joins := func(v float64, between int) bool {
-		switch {
-		case size(v) < least || size(v) <= noise:
+		sz := size(v)
+		if sz <= noise || sz < least/2 {
 			return false
-		case between > 0:
-			return size(v) > onsetBeyondPeak*peak && breaches(a, v)
 		}
-		return size(v) >= low || size(v) > peak
+		clearly := sz > onsetBeyondPeak*peak
+		if between > 0 {
+			return clearly && sz >= least && breaches(a, v)
+		}
+		return clearly || (sz >= least && (sz >= low || sz > peak))
 	}
 	first := last
 	for i := last - 1; i >= 0; i-- {
@@ -164,10 +174,14 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 			first = i
 		}
 	}
-	// A leading ramp (a leak): unusual points each less than least below
-	// the next, not a jump from a blip.
-	for first > 0 && times[first].Sub(times[first-1]) <= period && unusual(values[first-1]) &&
-		math.Abs(size(values[first])-size(values[first-1])) < least {
+	// A leading ramp (a leak): points rising to it by less than least and
+	// than their own size (not a jump from a blip), beyond onsetRampNoise
+	// of the noise, as the excursion is already established.
+	for first > 0 && times[first].Sub(times[first-1]) <= period {
+		prev := size(values[first-1])
+		if step := math.Abs(size(values[first]) - prev); prev <= max(noise*onsetRampNoise, ordinary) || step >= min(least, prev) {
+			break
+		}
 		first--
 	}
 	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}

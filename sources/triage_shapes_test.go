@@ -145,6 +145,10 @@ func shapes() []shape {
 				}
 				return sparse(r), true
 			}},
+		{name: "memory leak on an instance started 25 minutes ago", stat: "Average", comparison: "GreaterThanThreshold", threshold: 85, slack: 4, history: 25 * time.Minute,
+			value: func(r *rand.Rand, b bucket) (float64, bool) {
+				return math.Min(100, 45+1.5*r.NormFloat64()+2.5*b.since), true
+			}},
 		{name: "alarm created minutes ago: short baseline", stat: "Average", comparison: "GreaterThanThreshold", threshold: 80, history: 9 * time.Minute,
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
 				return mix(40+4*r.NormFloat64(), 97, b.share), true
@@ -333,6 +337,11 @@ func median(v []float64) float64 {
 	return s[len(s)/2]
 }
 
+// blames reports whether cause ranks first and is called the likely cause.
+func blames(suspects []sources.Suspect, cause sources.TrailEvent) bool {
+	return len(suspects) > 0 && suspects[0].Event.ID == cause.ID && suspects[0].Likely
+}
+
 const shapeSeeds = 200
 
 func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
@@ -345,20 +354,36 @@ func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s, seed %d: %v (the shape is wrong)", sh.name, seed, err)
 			}
-			cause, events := in.trail(r, sh.slack)
-			onset, suspects, verdict := sources.Analyse(in.series, in.alarm, events, graph, in.start, in.anchor)
 			late := sh.slack
 			if sh.partial {
 				late++
 			}
+			cause, events := in.trail(r, late)
+			onset, suspects, verdict := sources.Analyse(in.series, in.alarm, events, graph, in.start, in.anchor)
 			var problem string
 			switch {
 			case !onset.Found:
 				problem = "no onset"
 			case onset.Time.Before(in.onset) || onset.Time.After(in.onset.Add(time.Duration(late+in.unseen())*in.period)):
 				problem = fmt.Sprintf("onset %s (%v), want %s", onset.Time.Format(time.TimeOnly), onset, in.onset.Format(time.TimeOnly))
-			case len(suspects) == 0 || suspects[0].Event.ID != cause.ID || !suspects[0].Likely:
+			case !blames(suspects, cause):
 				problem = fmt.Sprintf("verdict %q, cause %s at %s:\n%s", verdict, cause.Name, cause.Time.Format(time.TimeOnly), describe(suspects))
+			}
+			// Without the metric (not readable, no datapoints yet) the onset
+			// is the first breaching datapoint the state reason cites: never
+			// before the real one, but it may be later (a ramp crosses the
+			// threshold late; the reason cites only the last N datapoints),
+			// so the fix after the onset is left out here.
+			var early []sources.TrailEvent
+			for _, e := range events {
+				if e.User != "oncall" {
+					early = append(early, e)
+				}
+			}
+			blind := sources.Series{Spec: in.series.Spec}
+			if onset, suspects, verdict := sources.Analyse(blind, in.alarm, early, graph, in.start, in.anchor); problem == "" &&
+				(!onset.FromReason || onset.Time.Before(in.onset) || !blames(suspects, cause)) {
+				problem = fmt.Sprintf("without the metric: onset %v at %s, verdict %q, cause %s at %s:\n%s", onset, onset.Time.Format(time.TimeOnly), verdict, cause.Name, cause.Time.Format(time.TimeOnly), describe(suspects))
 			}
 			if problem != "" {
 				if testing.Verbose() {
