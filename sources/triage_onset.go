@@ -33,51 +33,47 @@ func (o Onset) String() string {
 	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
 
-// Onset detection constants. A point is out when it is beyond the
-// baseline's median by more than its noise: onsetSigmas robust standard
-// deviations, and at least the deviations the baseline itself shows
-// onsetOrdinary times or more (spikes a p99 has every few minutes, the
-// blips of a sparse count). The run of points out must keep onsetShare of the
-// excursion's typical size, so that a blip just before the jump to 30 is
-// not taken for its start.
+// Onset detection. The baseline's noise is onsetSigmas robust standard
+// deviations; what it reaches onsetOrdinary times or more (the spikes of a
+// p99, the blips of a sparse count) is routine, and onsetBeyondPeak times
+// its largest deviation is clearly beyond it. A point smaller than
+// onsetShare of the excursion's median size is not its start unless
+// clearly beyond the baseline (a period the change came late in); one at
+// the excursion's onsetLow quantile looks like it.
 const (
-	onsetSigmas    = 4
-	onsetOrdinary  = 2
-	onsetShare     = 0.35
-	onsetRampNoise = 0.75 // of the noise, for a point before a rising excursion
-	onsetLow       = 0.1  // a point at this quantile of the excursion's sizes looks like it
-	// onsetBeyondPeak: a point apart from the excursion, with points back
-	// in between, joins it only when it is this much beyond the
-	// baseline's largest deviation: clearly not noise the metric makes.
+	onsetSigmas     = 4
+	onsetOrdinary   = 2
 	onsetBeyondPeak = 2
-	onsetMinBase    = 8 // baseline points needed for a spread worth the name
+	onsetShare      = 0.35
+	onsetLow        = 0.1
+	onsetRampNoise  = 0.75 // of the noise, for the points of a leading ramp
+	onsetMinBase    = 8    // baseline points needed for a spread worth the name
 	// onsetLateBy is how many points back in the baseline may follow the
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
 	onsetLateBy = 2
-	// OnsetLookback is how far before the firing the metric is read: the
-	// baseline is what precedes the last DrillBefore*2/3, long enough to
-	// know a metric's rare spikes and to hold several 5-minute points.
+	// OnsetLookback is how far before the firing the metric is read, so
+	// that the baseline knows a metric's rare spikes and holds enough
+	// 5-minute points.
 	OnsetLookback = 90 * time.Minute
 )
 
 // FindOnset finds when the excursion that fired the alarm began. The
 // baseline is every point before the first third of [start, anchor] (of
-// [first point, anchor] when the metric began later)
-// (median, scaled MAD, its own largest deviations); a point is out when it
-// is beyond the baseline in the alarm's direction (Comparison; both ways
-// for anomaly bands) by more than its noise (see baselineNoise). Among the
-// points after the baseline and no later than one period past anchor (when
-// the alarm fired), the excursion is the run of points out that reaches the
-// last one out, and the onset its first point. Points smaller than
-// onsetShare of the excursion's typical size (measured on all the data,
-// after the firing too) are not its start. The run spans periods back in
-// (or missing) as the alarm's rule does: N−M of an M-of-N evaluation, at
-// least one; and a point bigger than any of the baseline's, within one
-// evaluation window (N periods). Two or more points out just before it are
-// its leading ramp (a leak, a partial first period). An earlier bump that
-// went back to normal is not the onset, and nor is anything when the metric
-// was back to normal well before the firing.
+// [first point, anchor] for a metric that began later): its median, scaled
+// MAD and own deviations. The excursion is the alarm's direction
+// (Comparison; both ways for anomaly bands): its last point is beyond the
+// noise and the routine, no more than onsetLateBy points before one period
+// past anchor (when the alarm fired), and its size is measured on the
+// points next to it and after the firing. Walking back, a point next to
+// the excursion joins it when clearly beyond the baseline, or a sizeable
+// part that looks like it or is beyond the baseline; across points back in
+// or missing, only a clearly beyond, sizeable point the alarm counts as
+// breaching, within its evaluation window (the N of the "M out of the last
+// N datapoints" its state reason cites). Before that, points rising
+// gradually into it are its leading ramp (a leak). The onset is the first
+// point. An earlier bump that went back to normal is not the onset, nor is
+// anything when the metric was back to normal well before the firing.
 func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var base, values, later []float64

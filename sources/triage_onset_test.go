@@ -3,6 +3,7 @@ package sources_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,49 @@ func TestOnsetFromTheAlarmsReason(t *testing.T) {
 	a.State, a.Reason = sources.StateAlarm, "Insufficient Data: 1 datapoint was unknown."
 	if o := sources.OnsetFromReason(a, fired); o.Found {
 		t.Errorf("no datapoint cited, got %+v", o)
+	}
+}
+
+// Without an onset in the metric, Analyse judges changes against the first
+// breaching datapoint the state reason cites, else against the firing.
+func TestAnalyseWithoutAnOnsetInTheMetric(t *testing.T) {
+	a, g := lambdaGraph()
+	fired := time.Date(2026, 3, 1, 12, 7, 31, 0, time.UTC)
+	a.State, a.StateChanged, a.Metric.Period = sources.StateAlarm, fired, time.Minute
+	a.Reason = "Threshold Crossed: 2 out of the last 3 datapoints [9.0 (01/03/26 12:06:00), 7.0 (01/03/26 12:04:00)] were greater than the threshold (5.0)."
+	cause := call{at: fired.Add(-5 * time.Minute), name: "DetachRolePolicy", source: "iam.amazonaws.com", user: "bob",
+		request: map[string]any{"roleName": "svc-ord-exec", "policyArn": "arn:aws:iam::aws:policy/AmazonSQSFullAccess"}}.event()
+	fix := call{at: fired.Add(-2 * time.Minute), name: "UpdateFunctionConfiguration20150331v2", source: "lambda.amazonaws.com", user: "oncall",
+		request: map[string]any{"functionName": "orders-fn", "timeout": 30}}.event()
+	empty := sources.Series{Spec: a.Metric}
+	for _, tc := range []struct {
+		name   string
+		reason string
+		onset  time.Time // zero: not found
+		late   bool      // the fix is after the onset's period
+	}{
+		{"from the state reason", a.Reason, time.Date(2026, 3, 1, 12, 4, 0, 0, time.UTC), true},
+		{"nothing cited: against the firing", "Threshold Crossed: no datapoints were received", time.Time{}, false},
+	} {
+		a.Reason = tc.reason
+		onset, suspects, verdict := sources.Analyse(empty, a, []sources.TrailEvent{cause, fix}, g, fired.Add(-30*time.Minute), fired)
+		if onset.Found != !tc.onset.IsZero() || !onset.Time.Equal(tc.onset) {
+			t.Errorf("%s: onset %+v, want %v", tc.name, onset, tc.onset)
+		}
+		var fixLate bool
+		for _, s := range suspects {
+			if s.Event.ID == fix.ID {
+				fixLate = s.Late
+			}
+		}
+		if tc.late && (len(suspects) == 0 || suspects[0].Event.ID != cause.ID || !suspects[0].Likely || !fixLate ||
+			!strings.HasPrefix(verdict, "likely cause: DetachRolePolicy")) {
+			t.Errorf("%s: verdict %q, fix late %v:\n%s", tc.name, verdict, fixLate, describe(suspects))
+		}
+		// Against the firing both changes come before it and both stay
+		// suspects: only the metric or the reason can tell them apart.
+		if !tc.late && (fixLate || len(suspects) != 2 || strings.HasPrefix(verdict, "no related change")) {
+			t.Errorf("%s: verdict %q:\n%s", tc.name, verdict, describe(suspects))
+		}
 	}
 }
