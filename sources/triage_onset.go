@@ -17,7 +17,7 @@ type Onset struct {
 	Found      bool
 	FromReason bool      // taken from the datapoints the alarm's state reason cites
 	Time       time.Time // start of the first period out of the baseline
-	Baseline   float64   // median of the baseline part of the window
+	Baseline   float64   // the baseline's level at Time (its median, or its trend)
 	Spread     float64   // robust spread (scaled MAD) of the baseline
 	Value      float64   // the metric at Time
 }
@@ -48,6 +48,10 @@ const (
 	onsetLow        = 0.1
 	onsetRampNoise  = 0.75 // of the noise, for the points of a leading ramp
 	onsetMinBase    = 8    // baseline points needed for a spread worth the name
+	// A trend is taken from a baseline this long, when it moves this many
+	// of its robust deviations: a short or flat one shows only noise.
+	onsetTrendBase    = 24
+	onsetTrendSpreads = 2
 	// onsetLateBy is how many points back in the baseline may follow the
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
@@ -76,8 +80,8 @@ const (
 // anything when the metric was back to normal well before the firing.
 func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
+	var baseTimes, times, laterTimes []time.Time
 	var base, values, later []float64
-	var times []time.Time
 	order := make([]int, min(len(s.Times), len(s.Values)))
 	for i := range order {
 		order[i] = i
@@ -94,53 +98,59 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0):
 		case t.Before(cut):
-			base = append(base, v)
+			baseTimes, base = append(baseTimes, t), append(base, v)
 		case !t.After(anchor.Add(period)):
 			times, values = append(times, t), append(values, v)
 		default:
-			later = append(later, v)
+			laterTimes, later = append(laterTimes, t), append(later, v)
 		}
 	}
 	if len(base) < onsetMinBase {
 		return Onset{}
 	}
-	median := medianOf(base)
-	devs := make([]float64, len(base))
-	for i, v := range base {
-		devs[i] = math.Abs(v - median)
+	// Everything is measured from the baseline's level, a trend when it
+	// has one (traffic rising through the morning).
+	level := baselineLevel(baseTimes, base)
+	fromLevel := func(ts []time.Time, vs []float64) []float64 {
+		out := make([]float64, len(vs))
+		for i, v := range vs {
+			out[i] = v - level(ts[i])
+		}
+		return out
 	}
-	spread := 1.4826 * medianOf(devs)
+	baseDev, devs, laterDevs := fromLevel(baseTimes, base), fromLevel(times, values), fromLevel(laterTimes, later)
+	spread := 1.4826 * medianAbs(baseDev)
 	up, down := alarmDirections(a.Comparison)
 	noise := math.Max(onsetSigmas*spread, 1e-9)
-	// How far from the median the baseline goes at least onsetOrdinary
+	// How far from its level the baseline goes at least onsetOrdinary
 	// times (the spikes of a p99, the blips of a sparse count), and at most.
-	ordinaryUp, ordinaryDown := baselineReach(base, median, onsetOrdinary)
-	peakUp, peakDown := baselineReach(base, median, 1)
-	unusual := func(v float64) bool {
-		return (up && v > median+max(noise, ordinaryUp)) || (down && v < median-max(noise, ordinaryDown))
+	ordinaryUp, ordinaryDown := baselineReach(baseDev, onsetOrdinary)
+	peakUp, peakDown := baselineReach(baseDev, 1)
+	unusual := func(d float64) bool {
+		return (up && d > max(noise, ordinaryUp)) || (down && d < -max(noise, ordinaryDown))
 	}
-	last := len(values) - 1
-	for last >= 0 && !unusual(values[last]) {
+	last := len(devs) - 1
+	for last >= 0 && !unusual(devs[last]) {
 		last--
 	}
-	if last < 0 || len(values)-1-last > onsetLateBy {
-		return Onset{Baseline: median, Spread: spread}
+	if last < 0 || len(devs)-1-last > onsetLateBy {
+		return Onset{Baseline: level(anchor), Spread: spread}
 	}
 	side, ordinary, peak := 1.0, ordinaryUp, peakUp
-	if values[last] < median {
+	if devs[last] < 0 {
 		side, ordinary, peak = -1, ordinaryDown, peakDown
 	}
-	size := func(v float64) float64 { return (v - median) * side }
+	size := func(i int) float64 { return devs[i] * side }
 	window := max(1, evaluationPeriods(a, anchor)-1)
 	// The excursion's sizes: its points out of the noise next to the last
 	// unusual one, and after the firing.
 	var sizes []float64
-	for i := last; i >= 0 && size(values[i]) > noise && (i == last || times[i+1].Sub(times[i]) <= period); i-- {
-		sizes = append(sizes, size(values[i]))
+	for i := last; i >= 0 && size(i) > noise && (i == last || times[i+1].Sub(times[i]) <= period); i-- {
+		sizes = append(sizes, size(i))
 	}
-	for _, v := range later {
-		if size(v) > noise {
-			sizes = append(sizes, size(v))
+	for _, d := range laterDevs {
+		if d*side > noise {
+			sizes = append(sizes, d*side)
 		}
 	}
 	least, low := onsetShare*medianOf(sizes), quantile(sizes, onsetLow)
@@ -149,14 +159,14 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	// sizeable part of it that looks like it or is beyond the baseline.
 	// Across points back in (or missing) it must be clearly beyond,
 	// sizeable and breaching for the alarm.
-	joins := func(v float64, between int) bool {
-		sz := size(v)
+	joins := func(i, between int) bool {
+		sz := size(i)
 		if sz <= noise || sz < least/2 {
 			return false
 		}
 		clearly := sz > onsetBeyondPeak*peak
 		if between > 0 {
-			return clearly && sz >= least && breaches(a, v)
+			return clearly && sz >= least && breaches(a, values[i])
 		}
 		return clearly || (sz >= least && (sz >= low || sz > peak))
 	}
@@ -166,7 +176,7 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		if between > window {
 			break
 		}
-		if joins(values[i], between) {
+		if joins(i, between) {
 			first = i
 		}
 	}
@@ -174,25 +184,67 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	// than their own size (not a jump from a blip), beyond onsetRampNoise
 	// of the noise, as the excursion is already established.
 	for first > 0 && times[first].Sub(times[first-1]) <= period {
-		prev := size(values[first-1])
-		if step := math.Abs(size(values[first]) - prev); prev <= max(noise*onsetRampNoise, ordinary) || step >= min(least, prev) {
+		prev := size(first - 1)
+		if step := math.Abs(size(first) - prev); prev <= max(noise*onsetRampNoise, ordinary) || step >= min(least, prev) {
 			break
 		}
 		first--
 	}
-	return Onset{Found: true, Time: times[first], Baseline: median, Spread: spread, Value: values[first]}
+	return Onset{Found: true, Time: times[first], Baseline: level(times[first]), Spread: spread, Value: values[first]}
 }
 
-// baselineReach is how far above and below its median the baseline goes
-// at least k times.
-func baselineReach(base []float64, median float64, k int) (up, down float64) {
+// baselineLevel is the baseline's level over time: its median, or its
+// robust straight line (Theil–Sen: the median of the slopes between its
+// points) when it has onsetTrendBase points or more and the line moves
+// across it by more than onsetTrendSpreads robust deviations around it.
+func baselineLevel(times []time.Time, values []float64) func(time.Time) float64 {
+	median := medianOf(values)
+	flat := func(time.Time) float64 { return median }
+	var slopes []float64
+	for i := range values {
+		for j := i + 1; j < len(values); j++ {
+			if dt := times[j].Sub(times[i]).Minutes(); dt > 0 {
+				slopes = append(slopes, (values[j]-values[i])/dt)
+			}
+		}
+	}
+	if len(slopes) == 0 {
+		return flat
+	}
+	slope := medianOf(slopes)
+	minutes := func(t time.Time) float64 { return t.Sub(times[0]).Minutes() }
+	offsets := make([]float64, len(values))
+	for i, v := range values {
+		offsets[i] = v - slope*minutes(times[i])
+	}
+	intercept := medianOf(offsets)
+	for i := range offsets {
+		offsets[i] -= intercept
+	}
+	if len(values) < onsetTrendBase || math.Abs(slope*minutes(times[len(times)-1])) <= onsetTrendSpreads*1.4826*medianAbs(offsets) {
+		return flat
+	}
+	return func(t time.Time) float64 { return intercept + slope*minutes(t) }
+}
+
+func medianAbs(v []float64) float64 {
+	abs := make([]float64, len(v))
+	for i, x := range v {
+		abs[i] = math.Abs(x)
+	}
+	return medianOf(abs)
+}
+
+// baselineReach is how far above and below its level (devs are from it)
+// the baseline goes at least k times.
+func baselineReach(devs []float64, k int) (up, down float64) {
 	var ups, downs []float64
-	for _, v := range base {
-		ups, downs = append(ups, math.Max(v-median, 0)), append(downs, math.Max(median-v, 0))
+	for _, d := range devs {
+		ups, downs = append(ups, math.Max(d, 0)), append(downs, math.Max(-d, 0))
 	}
 	slices.Sort(ups)
 	slices.Sort(downs)
-	i := max(len(base)-k, 0)
+	i := max(len(devs)-k, 0)
 	return ups[i], downs[i]
 }
 

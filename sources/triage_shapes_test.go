@@ -34,7 +34,7 @@ type shape struct {
 	period     time.Duration
 	m, n       int    // DatapointsToAlarm of EvaluationPeriods; 0: 1 of 1
 	missing    string // TreatMissingData: "" or notBreaching, breaching, ignore
-	partial    bool   // the change lands in the last seconds of a period
+	partial    bool   // the change lands within a period, often in its last seconds
 	slack      int    // periods the onset may land late (a ramp clearing the noise)
 	history    time.Duration
 	// breach overrides the threshold test (anomaly bands).
@@ -77,6 +77,11 @@ func shapes() []shape {
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
 				base := 20 + 15*math.Sin(2*math.Pi*b.minute/(24*60)) + 3*math.Sin(2*math.Pi*b.minute/90)
 				return poisson(r, mix(base, base+90, b.share)), true
+			}},
+		{name: "requests with a steep morning ramp", stat: "Sum", comparison: "GreaterThanThreshold", threshold: 260, m: 2, n: 2,
+			value: func(r *rand.Rand, b bucket) (float64, bool) {
+				base := 60 + 0.8*b.minute // doubles over the lookback
+				return poisson(r, mix(base, base+180, b.share)), true
 			}},
 		{name: "p99 latency, spiky and heavy-tailed", stat: "p99", comparison: "GreaterThanThreshold", threshold: 900, m: 3, n: 5,
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
@@ -130,6 +135,10 @@ func shapes() []shape {
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
 				return math.Min(100, mix(25+3*r.NormFloat64(), 95, b.share)), true
 			}},
+		{name: "5-minute metric, change mid-period", stat: "Sum", comparison: "GreaterThanThreshold", threshold: 400, period: 5 * time.Minute, partial: true,
+			value: func(r *rand.Rand, b bucket) (float64, bool) {
+				return poisson(r, mix(60, 900, b.share)), true
+			}},
 		{name: "anomaly band", stat: "Average", comparison: "LessThanLowerOrGreaterThanUpperThreshold", m: 2, n: 3,
 			breach: func(v float64) bool { return v < 150 || v > 260 },
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
@@ -177,8 +186,11 @@ func (sh shape) draw(r *rand.Rand) (incident, error) {
 	// The incident starts somewhere in the day, aligned to the period.
 	onset := epoch.Add(time.Duration(r.Intn(20*60))*time.Minute + 4*time.Hour).Truncate(p)
 	effect := onset
-	if sh.partial {
+	if sh.partial { // anywhere in the period, often in its last seconds
 		effect = onset.Add(p - time.Duration(2+r.Intn(13))*time.Second)
+		if r.Intn(2) == 0 {
+			effect = onset.Add(time.Duration(r.Int63n(int64(p))))
+		}
 	}
 	first := onset.Add(-3 * time.Hour)
 	if sh.history > 0 {
@@ -203,7 +215,7 @@ func (sh shape) draw(r *rand.Rand) (incident, error) {
 	trigger := 0
 	var recent []bool // the evaluation window's datapoints, breaching or not
 	for at := onset.Add(-3 * time.Hour); at.Before(onset.Add(90 * time.Minute)); at = at.Add(p) {
-		b := bucket{minute: at.Sub(epoch).Minutes()}
+		b := bucket{minute: at.Sub(onset.Add(-3 * time.Hour)).Minutes()}
 		if end := at.Add(p); end.After(effect) {
 			b.since = end.Sub(effect).Minutes()
 			b.share = math.Min(1, float64(end.Sub(effect))/float64(p))
