@@ -52,6 +52,7 @@ const (
 	// of its robust deviations: a short or flat one shows only noise.
 	onsetTrendBase    = 24
 	onsetTrendSpreads = 2
+	onsetTrendPoints  = 150
 	// onsetLateBy is how many points back in the baseline may follow the
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
@@ -201,8 +202,9 @@ func baselineLevel(times []time.Time, values []float64) func(time.Time) float64 
 	median := medianOf(values)
 	flat := func(time.Time) float64 { return median }
 	var slopes []float64
-	for i := range values {
-		for j := i + 1; j < len(values); j++ {
+	step := len(values)/onsetTrendPoints + 1 // bounds the pairs for high-resolution metrics
+	for i := 0; i < len(values); i += step {
+		for j := i + step; j < len(values); j += step {
 			if dt := times[j].Sub(times[i]).Minutes(); dt > 0 {
 				slopes = append(slopes, (values[j]-values[i])/dt)
 			}

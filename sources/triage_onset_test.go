@@ -145,3 +145,20 @@ func TestAnalyseWithoutAnOnsetInTheMetric(t *testing.T) {
 		}
 	}
 }
+
+// A 1-second metric read over the lookback: 5,400 points.
+func BenchmarkFindOnsetHighResolution(b *testing.B) {
+	anchor := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := sources.Series{Spec: sources.MetricSpec{Period: time.Second}}
+	for at := anchor.Add(-sources.OnsetLookback); at.Before(anchor); at = at.Add(time.Second) {
+		v := 40 + 3*math.Sin(float64(at.Unix())*2.3)
+		if at.After(anchor.Add(-2 * time.Minute)) {
+			v += 50
+		}
+		s.Times, s.Values = append(s.Times, at), append(s.Values, v)
+	}
+	a := sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 80}
+	for i := 0; i < b.N; i++ {
+		sources.FindOnset(s, a, anchor.Add(-sources.DrillBefore), anchor)
+	}
+}

@@ -12,16 +12,21 @@ import (
 	"watchtrail/sources"
 )
 
-// The shapes real alarms' metrics have, each drawn from a seeded noise
-// source and swept over many seeds: a rule that only works for one draw
-// fails here. For every draw the alarm is simulated as CloudWatch evaluates
-// it (M of N, missing data), a cause is placed seconds to minutes before the
-// metric moves, among decoys, and Analyse must find the onset in the period
-// where the metric moved and rank the cause first and likely.
+// The shapes real alarms' metrics have (sparse counts, trends, spiky
+// percentiles, drift, missing datapoints, drops, partial first periods,
+// ramps, 5-minute periods, anomaly bands, M of N, short histories), each
+// drawn from a seeded noise source and swept over many seeds: a rule that
+// only works for one draw fails here. For every draw the alarm is simulated
+// as CloudWatch evaluates it (M of N, missing data) and writes its state
+// reason, a cause is placed seconds to minutes before the metric moves,
+// among decoys, and Analyse must find the onset in the period where the
+// metric moved and rank the cause first and likely; and, without the
+// metric, from the state reason.
 
 // bucket is one period of a generated series.
 type bucket struct {
 	minute float64 // since the series began, for trends
+	clock  float64 // minute of the day, for daily cycles
 	share  float64 // part of the period after the change took effect
 	since  float64 // minutes of the incident by the period's end (0 before)
 }
@@ -75,7 +80,7 @@ func shapes() []shape {
 			}},
 		{name: "5XX count with a daily trend", stat: "Sum", comparison: "GreaterThanThreshold", threshold: 80, m: 3, n: 3,
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
-				base := 20 + 15*math.Sin(2*math.Pi*b.minute/(24*60)) + 3*math.Sin(2*math.Pi*b.minute/90)
+				base := 20 + 15*math.Sin(2*math.Pi*b.clock/(24*60)) + 3*math.Sin(2*math.Pi*b.minute/90)
 				return poisson(r, mix(base, base+90, b.share)), true
 			}},
 		{name: "requests with a steep morning ramp", stat: "Sum", comparison: "GreaterThanThreshold", threshold: 260, m: 2, n: 2,
@@ -93,7 +98,7 @@ func shapes() []shape {
 			}},
 		{name: "CPU with slow drift", stat: "Average", comparison: "GreaterThanThreshold", threshold: 70, m: 2, n: 2,
 			value: func(r *rand.Rand, b bucket) (float64, bool) {
-				v := 35 + 10*math.Sin(2*math.Pi*b.minute/(24*60)) + 2*r.NormFloat64()
+				v := 35 + 10*math.Sin(2*math.Pi*b.clock/(24*60)) + 2*r.NormFloat64()
 				return math.Min(100, mix(v, v+50, b.share)), true
 			}},
 		{name: "Lambda errors, nothing emitted when idle", stat: "Sum", comparison: "GreaterThanThreshold", threshold: 3, m: 2, n: 3,
@@ -215,7 +220,7 @@ func (sh shape) draw(r *rand.Rand) (incident, error) {
 	trigger := 0
 	var recent []bool // the evaluation window's datapoints, breaching or not
 	for at := onset.Add(-3 * time.Hour); at.Before(onset.Add(90 * time.Minute)); at = at.Add(p) {
-		b := bucket{minute: at.Sub(onset.Add(-3 * time.Hour)).Minutes()}
+		b := bucket{minute: at.Sub(onset.Add(-3 * time.Hour)).Minutes(), clock: float64(at.Hour()*60 + at.Minute())}
 		if end := at.Add(p); end.After(effect) {
 			b.since = end.Sub(effect).Minutes()
 			b.share = math.Min(1, float64(end.Sub(effect))/float64(p))
