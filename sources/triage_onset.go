@@ -16,6 +16,7 @@ import (
 type Onset struct {
 	Found      bool
 	FromReason bool      // taken from the datapoints the alarm's state reason cites
+	Silent     bool      // the metric stopped reporting then
 	Time       time.Time // start of the first period out of the baseline
 	Baseline   float64   // the baseline's level at Time (its median, or its trend)
 	Spread     float64   // robust spread (scaled MAD) of the baseline
@@ -29,6 +30,9 @@ func (o Onset) String() string {
 	}
 	if o.FromReason {
 		return "the first breaching datapoint the alarm's state reason cites"
+	}
+	if o.Silent {
+		return "the metric stopped reporting"
 	}
 	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
@@ -57,6 +61,9 @@ const (
 	// excursion up to the alarm's firing: more, and the metric was already
 	// back to normal when the alarm fired, so there is no live excursion.
 	onsetLateBy = 2
+	// onsetSilence is how many periods before the firing a regular metric
+	// must have stopped reporting for its silence to be the onset.
+	onsetSilence = 2
 	// OnsetLookback is how far before the firing the metric is read, so
 	// that the baseline knows a metric's rare spikes and holds enough
 	// 5-minute points.
@@ -135,6 +142,9 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		last--
 	}
 	if last < 0 || len(devs)-1-last > onsetLateBy {
+		if at, ok := silentSince(baseTimes, slices.Concat(times, laterTimes), cut, anchor, period); ok {
+			return Onset{Found: true, Silent: true, Time: at, Baseline: level(at), Spread: spread}
+		}
 		return Onset{Baseline: level(anchor), Spread: spread}
 	}
 	side, ordinary, peak := 1.0, ordinaryUp, peakUp
@@ -192,6 +202,21 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		first--
 	}
 	return Onset{Found: true, Time: times[first], Baseline: level(times[first]), Spread: spread, Value: values[first]}
+}
+
+// silentSince is when a metric that reported (nearly) every period of its
+// baseline stopped, at least onsetSilence periods before the firing and for
+// good: a consumer disabled, a host gone, with missing data breaching.
+func silentSince(base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+	if len(base) == 0 || float64(len(base)) < 0.9*float64(cut.Sub(base[0])/period) {
+		return time.Time{}, false
+	}
+	seen := base[len(base)-1]
+	if len(after) > 0 {
+		seen = after[len(after)-1]
+	}
+	stopped := seen.Add(period)
+	return stopped, !stopped.Before(cut) && !stopped.After(anchor.Add(-onsetSilence*period))
 }
 
 // baselineLevel is the baseline's level over time: its median, or its
