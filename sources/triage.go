@@ -153,12 +153,14 @@ func Analyse(s Series, a Alarm, writes []TrailEvent, g ResourceGraph, start, anc
 	return o, suspects, Verdict(suspects, countWrites(writes))
 }
 
-// seriesWithin keeps the points of s in [start, end].
+// seriesWithin keeps the points of s whose period overlaps [start, end],
+// as a fetch of that window returns them.
 func seriesWithin(s Series, start, end time.Time) Series {
 	out := s
 	out.Times, out.Values = nil, nil
+	period := s.Spec.WithDefaults().Period
 	for i, t := range s.Times {
-		if !t.Before(start) && !t.After(end) && i < len(s.Values) {
+		if t.Add(period).After(start) && !t.After(end) && i < len(s.Values) {
 			out.Times, out.Values = append(out.Times, t), append(out.Values, s.Values[i])
 		}
 	}

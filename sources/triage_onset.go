@@ -153,14 +153,14 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 	}
 	size := func(i int) float64 { return devs[i] * side }
 	window := max(1, evaluationPeriods(a, anchor)-1)
-	// The excursion's sizes: its points out of the noise next to the last
-	// unusual one, and after the firing.
+	// The excursion's sizes: its unusual points next to the last one, and
+	// after the firing.
 	var sizes []float64
-	for i := last; i >= 0 && size(i) > noise && (i == last || times[i+1].Sub(times[i]) <= period); i-- {
+	for i := last; i >= 0 && unusual(devs[i]) && (i == last || times[i+1].Sub(times[i]) <= period); i-- {
 		sizes = append(sizes, size(i))
 	}
 	for _, d := range laterDevs {
-		if d*side > noise {
+		if unusual(d) && d*side > 0 {
 			sizes = append(sizes, d*side)
 		}
 	}

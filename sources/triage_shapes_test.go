@@ -397,6 +397,18 @@ func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
 			case !blames(suspects, cause):
 				problem = fmt.Sprintf("verdict %q, cause %s at %s:\n%s", verdict, cause.Name, cause.Time.Format(time.TimeOnly), describe(suspects))
 			}
+			// Opened as the alarm fires: nothing after it yet.
+			live := in.series
+			live.Times, live.Values = nil, nil
+			for i, at := range in.series.Times {
+				if at.Before(in.anchor) {
+					live.Times, live.Values = append(live.Times, at), append(live.Values, in.series.Values[i])
+				}
+			}
+			if onset, suspects, verdict := sources.Analyse(live, in.alarm, events, graph, in.start, in.anchor); problem == "" &&
+				(!onset.Found || onset.Time.Before(in.onset) || onset.Time.After(in.onset.Add(time.Duration(late+in.unseen())*in.period)) || !blames(suspects, cause)) {
+				problem = fmt.Sprintf("as it fires: onset %v at %s, want %s, verdict %q:\n%s", onset, onset.Time.Format(time.TimeOnly), in.onset.Format(time.TimeOnly), verdict, describe(suspects))
+			}
 			// Without the metric (not readable, no datapoints yet) the onset
 			// is the first breaching datapoint the state reason cites (else
 			// the firing): never
