@@ -164,6 +164,12 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 			sizes = append(sizes, d*side)
 		}
 	}
+	// Points beyond anything the baseline did, when there are any, are
+	// what the excursion is: a run of routine highs just before the jump
+	// must not shrink its size (three 2s of a sparse count, then 15).
+	if beyond := slices.DeleteFunc(slices.Clone(sizes), func(sz float64) bool { return sz <= peak }); len(beyond) > 0 {
+		sizes = beyond
+	}
 	least, low := onsetShare*medianOf(sizes), quantile(sizes, onsetLow)
 	// A point next to the excursion joins it when it is clearly beyond
 	// anything the baseline did (a period the change came late in), or is a
