@@ -4,30 +4,56 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"watchtrail/sources"
 	"watchtrail/theme"
 )
 
-// Alarms lists every CloudWatch alarm, firing ones first.
+// Alarms lists every CloudWatch alarm, firing ones first. What a row shows
+// but the time is worked out once per alarm list, and the columns' widths
+// once per list or filter, so a key or a frame costs the same with 10,000
+// alarms as with 10: a frame draws only the visible rows.
 type Alarms struct {
-	list          *List[sources.Alarm]
-	states        map[string]sources.AlarmState // by name, for composites' children
+	list          *List[alarmRow]
+	firing        int
+	widest        alarmsWidest // of the shown rows
 	loaded        bool
 	now           time.Time
 	width, height int
 }
 
+// alarmRow is an alarm with its metric and condition columns and their
+// widths in runes.
+type alarmRow struct {
+	sources.Alarm
+	metric, cond                   string
+	sourceW, nameW, metricW, condW int
+}
+
+// alarmsWidest is what the shown rows need of each column; the time's
+// width depends on the zone a frame is drawn in, so it is kept as the
+// oldest and newest time.
+type alarmsWidest struct {
+	source, name, metric, cond int
+	oldest, newest             time.Time // zero when no row has a time
+	noTime                     bool      // some row has none
+}
+
 // NewAlarms returns an empty alarms pane.
 func NewAlarms() *Alarms {
 	p := &Alarms{}
-	p.list = NewList(func(a sources.Alarm) string { return a.Name },
-		func(a sources.Alarm) string { return alarmsRowText(a, p.states, p.now) })
+	p.list = NewList(func(r alarmRow) string { return r.Name }, p.rowText)
 	return p
 }
 
 // SetNow sets the time "today" is judged by when printing state changes.
-func (p *Alarms) SetNow(now time.Time) { p.now = now }
+func (p *Alarms) SetNow(now time.Time) {
+	if !now.Equal(p.now) {
+		p.now = now
+		p.list.Refilter() // the rows' text holds the time
+	}
+}
 
 // SetSize sets the cells the pane draws into.
 func (p *Alarms) SetSize(width, height int) {
@@ -40,29 +66,62 @@ func (p *Alarms) SetSize(width, height int) {
 // first so a newly firing alarm is the one selected.
 func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
 	p.loaded = true
-	p.states = alarmStates(alarms)
-	p.list.SetItems(alarms)
+	var states map[string]sources.AlarmState // only composites show others' states
+	rows := make([]alarmRow, len(alarms))
+	p.firing = 0
+	for i, a := range alarms {
+		if a.Composite && states == nil {
+			states = alarmStates(alarms)
+		}
+		r := alarmRow{Alarm: a, metric: alarmsMetric(a, states), cond: fmtCondition(a, false)}
+		r.sourceW, r.nameW = utf8.RuneCountInString(a.Source), utf8.RuneCountInString(a.Name)
+		r.metricW, r.condW = utf8.RuneCountInString(r.metric), utf8.RuneCountInString(r.cond)
+		rows[i] = r
+		if a.State == sources.StateAlarm {
+			p.firing++
+		}
+	}
+	p.list.SetItems(rows)
+	p.measure()
 }
 
 // SetFilter keeps only alarms whose row text contains text, ignoring case.
-func (p *Alarms) SetFilter(text string) { p.list.SetFilter(text) }
+func (p *Alarms) SetFilter(text string) {
+	p.list.SetFilter(text)
+	p.measure()
+}
+
+// measure finds what the shown rows need of each column.
+func (p *Alarms) measure() {
+	var w alarmsWidest
+	for _, r := range p.list.Shown() {
+		w.source = max(w.source, min(r.sourceW, 20))
+		w.name, w.metric, w.cond = max(w.name, r.nameW), max(w.metric, r.metricW), max(w.cond, r.condW)
+		switch t := r.StateChanged; {
+		case t.IsZero():
+			w.noTime = true
+		case w.oldest.IsZero():
+			w.oldest, w.newest = t, t
+		case t.Before(w.oldest):
+			w.oldest = t
+		case t.After(w.newest):
+			w.newest = t
+		}
+	}
+	p.widest = w
+}
 
 // Move moves the selection by delta rows (positive is down).
 func (p *Alarms) Move(delta int) { p.list.Move(delta) }
 
 // Selected returns the selected alarm.
-func (p *Alarms) Selected() (sources.Alarm, bool) { return p.list.Selected() }
+func (p *Alarms) Selected() (sources.Alarm, bool) {
+	r, ok := p.list.Selected()
+	return r.Alarm, ok
+}
 
 // Firing counts alarms in the ALARM state, whatever the filter.
-func (p *Alarms) Firing() int {
-	n := 0
-	for _, a := range p.list.All() {
-		if a.State == sources.StateAlarm {
-			n++
-		}
-	}
-	return n
-}
+func (p *Alarms) Firing() int { return p.firing }
 
 // View draws the pane into exactly its size.
 func (p *Alarms) View(focused bool) string {
@@ -78,18 +137,18 @@ func (p *Alarms) View(focused bool) string {
 	case len(shown) == 0:
 		lines = []string{theme.Dim.Render("no alarms match /" + p.list.Filter())}
 	default:
-		cols := alarmsColumns(shown, p.states, innerW, p.now)
+		cols := alarmsColumns(p.widest, innerW, p.now)
 		from, to := p.list.Visible()
 		for i := from; i < to; i++ {
-			lines = append(lines, cols.row(shown[i], p.states, i == p.list.Index(), focused, innerW, p.now))
+			lines = append(lines, cols.row(shown[i], i == p.list.Index(), focused, innerW, p.now))
 		}
 	}
 	return Frame("Alarms", note, strings.Join(lines, "\n"), p.width, p.height, focused)
 }
 
-// alarmsRowText is the plain text of a row, for filtering.
-func alarmsRowText(a sources.Alarm, states map[string]sources.AlarmState, now time.Time) string {
-	return strings.Join([]string{string(a.State), a.Source, a.Name, alarmsMetric(a, states), fmtCondition(a, false), fmtWhen(a.StateChanged, now)}, " ")
+// rowText is the plain text of a row, for filtering.
+func (p *Alarms) rowText(r alarmRow) string {
+	return strings.Join([]string{string(r.State), r.Source, r.Name, r.metric, r.cond, fmtWhen(r.StateChanged, p.now)}, " ")
 }
 
 // alarmsMetric is the metric name and its dimension values, or a
@@ -118,16 +177,9 @@ type alarmsLayout struct{ source, name, metric, cond, when int }
 
 // alarmsColumns fits the columns to the width: the name always shows, then
 // the time, condition and metric as room allows.
-func alarmsColumns(alarms []sources.Alarm, states map[string]sources.AlarmState, width int, now time.Time) alarmsLayout {
-	var l alarmsLayout
-	var nameW, metricW int
-	for _, a := range alarms {
-		l.source = max(l.source, min(len([]rune(a.Source)), 20))
-		nameW = max(nameW, len([]rune(a.Name)))
-		metricW = max(metricW, len([]rune(alarmsMetric(a, states))))
-		l.cond = max(l.cond, len([]rune(fmtCondition(a, false))))
-		l.when = max(l.when, len(fmtWhen(a.StateChanged, now)))
-	}
+func alarmsColumns(w alarmsWidest, width int, now time.Time) alarmsLayout {
+	l := alarmsLayout{source: w.source, cond: w.cond, when: w.whenWidth(now)}
+	nameW, metricW := w.name, w.metric
 	avail := width - 2 - 6 - 1 // marker, state, gap
 	if l.source > 0 {
 		avail -= l.source + 1
@@ -151,27 +203,41 @@ func alarmsColumns(alarms []sources.Alarm, states map[string]sources.AlarmState,
 	return l
 }
 
-func (l alarmsLayout) row(a sources.Alarm, states map[string]sources.AlarmState, selected, focused bool, width int, now time.Time) string {
+// whenWidth is the width of the widest time fmtWhen prints for the rows
+// (in bytes, as "—" always counted), in the zone of the frame being drawn:
+// the times between the oldest and the newest fall on their days.
+func (w alarmsWidest) whenWidth(now time.Time) int {
+	width := 0
+	if w.noTime {
+		width = len(fmtWhen(time.Time{}, now))
+	}
+	if !w.oldest.IsZero() {
+		width = max(width, len(fmtWhen(w.oldest, now)), len(fmtWhen(w.newest, now)))
+	}
+	return width
+}
+
+func (l alarmsLayout) row(r alarmRow, selected, focused bool, width int, now time.Time) string {
 	marker := "  "
 	if selected {
 		marker = "› "
 	}
-	state := fmt.Sprintf("%-6s", alarmsStateWord(a.State))
-	rest := " " + FitLine(a.Name, l.name)
+	state := fmt.Sprintf("%-6s", alarmsStateWord(r.State))
+	rest := " " + FitLine(r.Name, l.name)
 	if l.source > 0 {
-		rest = " " + FitLine(a.Source, l.source) + rest
+		rest = " " + FitLine(r.Source, l.source) + rest
 	}
 	if l.metric > 0 {
-		rest += " " + FitLine(alarmsMetric(a, states), l.metric)
+		rest += " " + FitLine(r.metric, l.metric)
 	}
 	if l.cond > 0 {
-		rest += " " + FitLine(fmtCondition(a, false), l.cond)
+		rest += " " + FitLine(r.cond, l.cond)
 	}
 	if l.when > 0 {
-		rest += " " + fmt.Sprintf("%*s", l.when, fmtWhen(a.StateChanged, now))
+		rest += " " + fmt.Sprintf("%*s", l.when, fmtWhen(r.StateChanged, now))
 	}
 	if selected && focused {
 		return theme.Selected.Render(FitLine(marker+state+rest, width))
 	}
-	return marker + theme.State(a.State).Render(state) + rest
+	return marker + theme.State(r.State).Render(state) + rest
 }

@@ -5,12 +5,18 @@ import "strings"
 // List is the selection, filter and scrolling shared by the alarms and
 // metrics panes and the drill-down's sections. The first visible row is kept
 // in range whenever the items, the filter, the selection or the number of
-// rows change, so drawing only reads it.
+// rows change, so drawing only reads it. Moving the selection costs the same
+// for any number of items; filtering searches each item's text, lower-cased
+// once per item set, and a filter typed further searches only what the
+// shorter one kept.
 type List[T any] struct {
 	all, shown []T
 	key        func(T) string // identity, to keep the selection across updates
 	text       func(T) string // what the filter searches
 	filter     string
+	texts      []string // text of all, lower-cased; nil until a filter needs it
+	at         []int    // index in all of each shown item; nil when all are shown
+	applied    string   // the lower-cased filter shown holds the matches of
 	sel, top   int
 	rows       int
 }
@@ -26,7 +32,7 @@ func NewList[T any](key, text func(T) string) *List[T] {
 // rises to the top (a newly firing alarm) is what is selected.
 func (l *List[T]) SetItems(items []T) {
 	l.all = append(l.all[:0:0], items...)
-	l.refilter()
+	l.Refilter()
 }
 
 // SetFilter keeps only the items whose text contains text, ignoring case.
@@ -36,20 +42,17 @@ func (l *List[T]) SetFilter(text string) {
 }
 
 // Refilter applies the filter again, for when the items' text changed.
-func (l *List[T]) Refilter() { l.refilter() }
+func (l *List[T]) Refilter() {
+	l.texts, l.at, l.applied = nil, nil, ""
+	l.refilter()
+}
 
 func (l *List[T]) refilter() {
 	prev, had := "", l.sel > 0 && l.sel < len(l.shown)
 	if had {
 		prev = l.key(l.shown[l.sel])
 	}
-	lower := strings.ToLower(l.filter)
-	l.shown = l.shown[:0:0]
-	for _, v := range l.all {
-		if lower == "" || l.text == nil || strings.Contains(strings.ToLower(l.text(v)), lower) {
-			l.shown = append(l.shown, v)
-		}
-	}
+	l.match(strings.ToLower(l.filter))
 	if had {
 		for i, v := range l.shown {
 			if l.key(v) == prev {
@@ -59,6 +62,38 @@ func (l *List[T]) refilter() {
 		}
 	}
 	l.Select(l.sel)
+}
+
+// match sets shown to the items whose text contains lower. When shown
+// holds the matches of a filter that lower contains, only those can match.
+func (l *List[T]) match(lower string) {
+	if lower == "" || l.text == nil {
+		l.shown, l.at, l.applied = l.all, nil, ""
+		return
+	}
+	if l.texts == nil {
+		l.texts = make([]string, len(l.all))
+		for i, v := range l.all {
+			l.texts[i] = strings.ToLower(l.text(v))
+		}
+	}
+	from := l.at
+	if from == nil || l.applied == "" || !strings.Contains(lower, l.applied) {
+		from = make([]int, len(l.all))
+		for i := range from {
+			from[i] = i
+		}
+	}
+	at := []int{}
+	for _, i := range from {
+		if strings.Contains(l.texts[i], lower) {
+			at = append(at, i)
+		}
+	}
+	l.at, l.applied, l.shown = at, lower, make([]T, len(at))
+	for j, i := range at {
+		l.shown[j] = l.all[i]
+	}
 }
 
 // SetRows sets how many rows are visible.
@@ -104,7 +139,8 @@ func (l *List[T]) Selected() (T, bool) {
 // Index is the selected row among the shown items.
 func (l *List[T]) Index() int { return l.sel }
 
-// All is every item; Shown those the filter keeps.
+// All is every item; Shown those the filter keeps (callers do not change
+// either).
 func (l *List[T]) All() []T   { return l.all }
 func (l *List[T]) Shown() []T { return l.shown }
 

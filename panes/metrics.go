@@ -15,6 +15,7 @@ import (
 type Metrics struct {
 	list          *List[sources.Series]
 	alarms        map[string]sources.Alarm // by MetricSpec.Key, the worst state wins
+	breaching     int                      // series whose alarm fires
 	loaded        bool
 	inTurn        int // metrics a poll refreshes when they are refreshed in turn, else 0
 	width, height int
@@ -52,6 +53,7 @@ func (p *Metrics) SetSeries(series []sources.Series) {
 	p.loaded = true
 	p.list.SetItems(series)
 	p.fit()
+	p.countBreaching()
 }
 
 // SetInTurn says the metrics are refreshed in turn, n a poll (0: all of
@@ -80,6 +82,18 @@ func (p *Metrics) SetAlarms(alarms []sources.Alarm) {
 	}
 	p.list.Refilter()
 	p.fit()
+	p.countBreaching()
+}
+
+// countBreaching counts, once per change of the series or the alarms, what
+// every frame's note shows.
+func (p *Metrics) countBreaching() {
+	p.breaching = 0
+	for _, s := range p.list.All() {
+		if a, ok := p.alarms[s.Spec.Key()]; ok && a.State == sources.StateAlarm {
+			p.breaching++
+		}
+	}
 }
 
 // SetFilter keeps only metrics whose row text contains text, ignoring case.
@@ -115,15 +129,9 @@ func metricsValue(s sources.Series) string {
 
 // View draws the pane into exactly its size.
 func (p *Metrics) View(focused bool) string {
-	breaching := 0
-	for _, s := range p.list.All() {
-		if a, ok := p.alarms[s.Spec.Key()]; ok && a.State == sources.StateAlarm {
-			breaching++
-		}
-	}
 	note := p.list.Note()
-	if breaching > 0 {
-		note = boxJoinNote(fmt.Sprintf("%d breaching", breaching), note)
+	if p.breaching > 0 {
+		note = boxJoinNote(fmt.Sprintf("%d breaching", p.breaching), note)
 	}
 	if total := len(p.list.All()); p.inTurn > 0 && p.inTurn < total {
 		note = boxJoinNote(note, "refreshing "+fmtCount(p.inTurn)+" of "+fmtCount(total)+" a poll")
