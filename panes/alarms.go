@@ -26,7 +26,7 @@ type Alarms struct {
 // alarmRow is an alarm with its metric and condition columns and their
 // widths in runes.
 type alarmRow struct {
-	sources.Alarm
+	*sources.Alarm
 	metric, cond                   string
 	sourceW, nameW, metricW, condW int
 }
@@ -63,17 +63,19 @@ func (p *Alarms) SetSize(width, height int) {
 
 // SetAlarms replaces the list, which arrives sorted; the selection stays on
 // the same alarm when it is still there, except on the first row, which stays
-// first so a newly firing alarm is the one selected.
+// first so a newly firing alarm is the one selected. The pane keeps alarms,
+// as a message's data, which nobody changes once sent.
 func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
 	p.loaded = true
 	var states map[string]sources.AlarmState // only composites show others' states
 	rows := make([]alarmRow, len(alarms))
 	p.firing = 0
-	for i, a := range alarms {
+	for i := range alarms {
+		a := &alarms[i]
 		if a.Composite && states == nil {
 			states = alarmStates(alarms)
 		}
-		r := alarmRow{Alarm: a, metric: alarmsMetric(a, states), cond: fmtCondition(a, false)}
+		r := alarmRow{Alarm: a, metric: alarmsMetric(*a, states), cond: fmtCondition(*a, false)}
 		r.sourceW, r.nameW = utf8.RuneCountInString(a.Source), utf8.RuneCountInString(a.Name)
 		r.metricW, r.condW = utf8.RuneCountInString(r.metric), utf8.RuneCountInString(r.cond)
 		rows[i] = r
@@ -117,7 +119,10 @@ func (p *Alarms) Move(delta int) { p.list.Move(delta) }
 // Selected returns the selected alarm.
 func (p *Alarms) Selected() (sources.Alarm, bool) {
 	r, ok := p.list.Selected()
-	return r.Alarm, ok
+	if !ok {
+		return sources.Alarm{}, false
+	}
+	return *r.Alarm, true
 }
 
 // Firing counts alarms in the ALARM state, whatever the filter.

@@ -73,7 +73,7 @@ func (p *Metrics) VisibleKeys() []string {
 
 // SetAlarms tells the pane which metrics have alarms, and in which state.
 func (p *Metrics) SetAlarms(alarms []sources.Alarm) {
-	p.alarms = map[string]sources.Alarm{}
+	p.alarms = make(map[string]sources.Alarm, len(alarms))
 	for _, a := range alarms {
 		key := a.Metric.Key()
 		if old, ok := p.alarms[key]; !ok || a.State.Rank() < old.State.Rank() {

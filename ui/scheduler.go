@@ -222,7 +222,7 @@ func (s *Scheduler) RefreshNow() tea.Cmd {
 // that poll ends.
 func (s *Scheduler) inputsChanged() tea.Cmd {
 	var cmds []tea.Cmd
-	if specs := s.watchedSpecs(); !slices.EqualFunc(specs, s.specs, func(a, b sources.MetricSpec) bool { return a.Key() == b.Key() }) {
+	if specs := s.watchedSpecs(); !slices.EqualFunc(specs, s.specs, sameKey) {
 		s.specs = specs
 		cmds = append(cmds, s.pollSoon(sources.FeedMetrics))
 	}
@@ -233,6 +233,14 @@ func (s *Scheduler) inputsChanged() tea.Cmd {
 		cmds = append(cmds, s.pollSoon(sources.FeedLogs))
 	}
 	return tea.Batch(cmds...)
+}
+
+// sameKey is a.Key() == b.Key(), without building the keys when the
+// fields they are made of are equal (the usual case from poll to poll).
+func sameKey(a, b sources.MetricSpec) bool {
+	same := a.Source == b.Source && a.Namespace == b.Namespace && a.Metric == b.Metric &&
+		a.Stat == b.Stat && slices.Equal(a.Dims, b.Dims)
+	return same || a.Key() == b.Key()
 }
 
 func (s *Scheduler) pollSoon(feed sources.Feed) tea.Cmd {
@@ -411,15 +419,17 @@ func (s *Scheduler) urgentMetrics() map[string]int {
 // watchedSpecs is every metric worth a sparkline: the alarms' metrics first,
 // then those named in the configuration, each once.
 func (s *Scheduler) watchedSpecs() []sources.MetricSpec {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(s.alarms)+len(s.cfg.Metrics))
 	var specs []sources.MetricSpec
 	add := func(spec sources.MetricSpec) {
 		spec = spec.WithDefaults()
-		if spec.Metric == "" || seen[spec.Key()] {
+		if spec.Metric == "" {
 			return
 		}
-		seen[spec.Key()] = true
-		specs = append(specs, spec)
+		if key := spec.Key(); !seen[key] {
+			seen[key] = true
+			specs = append(specs, spec)
+		}
 	}
 	for _, a := range s.alarms {
 		add(a.Metric)
