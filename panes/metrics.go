@@ -14,7 +14,7 @@ import (
 // Metrics shows one sparkline per watched metric, red when its alarm fires.
 type Metrics struct {
 	list          *List[sources.Series]
-	alarms        map[string]sources.Alarm // by MetricSpec.Key, the worst state wins
+	alarms        map[string]*sources.Alarm // by MetricSpec.Key, the worst state wins
 	breaching     int                      // series whose alarm fires
 	loaded        bool
 	inTurn        int // metrics a poll refreshes when they are refreshed in turn, else 0
@@ -23,7 +23,7 @@ type Metrics struct {
 
 // NewMetrics returns an empty metrics pane.
 func NewMetrics() *Metrics {
-	p := &Metrics{alarms: map[string]sources.Alarm{}}
+	p := &Metrics{alarms: map[string]*sources.Alarm{}}
 	p.list = NewList(func(s sources.Series) string { return s.Spec.Key() }, p.rowText)
 	return p
 }
@@ -72,9 +72,11 @@ func (p *Metrics) VisibleKeys() []string {
 }
 
 // SetAlarms tells the pane which metrics have alarms, and in which state.
+// The pane keeps alarms, as a message's data, which nobody changes once sent.
 func (p *Metrics) SetAlarms(alarms []sources.Alarm) {
-	p.alarms = make(map[string]sources.Alarm, len(alarms))
-	for _, a := range alarms {
+	p.alarms = make(map[string]*sources.Alarm, len(alarms))
+	for i := range alarms {
+		a := &alarms[i]
 		key := a.Metric.Key()
 		if old, ok := p.alarms[key]; !ok || a.State.Rank() < old.State.Rank() {
 			p.alarms[key] = a
@@ -111,7 +113,7 @@ func (p *Metrics) Selected() (sources.Series, bool) { return p.list.Selected() }
 func (p *Metrics) rowText(s sources.Series) string {
 	text := s.Spec.Label() + " " + metricsValue(s)
 	if a, ok := p.alarms[s.Spec.Key()]; ok {
-		text += " " + string(a.State) + " " + fmtCondition(a, true)
+		text += " " + string(a.State) + " " + fmtCondition(*a, true)
 	}
 	return text
 }
@@ -177,9 +179,9 @@ func (p *Metrics) cond(s sources.Series) (string, lipgloss.Style, bool) {
 		return "", theme.Dim, false
 	}
 	if a.State == sources.StateOK {
-		return fmtCondition(a, true), theme.Dim, false
+		return fmtCondition(*a, true), theme.Dim, false
 	}
-	return alarmsStateWord(a.State) + " " + fmtCondition(a, true), theme.State(a.State), true
+	return alarmsStateWord(a.State) + " " + fmtCondition(*a, true), theme.State(a.State), true
 }
 
 // row renders one metric as one line (label, sparkline, value, threshold)
