@@ -15,7 +15,7 @@ import (
 type Metrics struct {
 	list          *List[sources.Series]
 	alarms        map[string]*sources.Alarm // by MetricSpec.Key, the worst state wins
-	breaching     int                      // series whose alarm fires
+	breaching     int                       // series whose alarm fires
 	loaded        bool
 	inTurn        int // metrics a poll refreshes when they are refreshed in turn, else 0
 	width, height int
