@@ -276,11 +276,18 @@ func logPages(src LogFetcher, group, pattern string) pageFunc[LogEvent] {
 // first, most recent change first, at most limit of them. The rest are
 // returned apart, for the UI to offer on demand.
 func AutoLogGroups(alarms []Alarm, limit int) (chosen, rest []string) {
-	sorted := append([]Alarm(nil), alarms...)
-	SortAlarms(sorted)
+	// Only the alarms with groups are sorted: the same order as sorting all
+	// (the sort is stable), at a fraction of the cost with 10,000 alarms.
+	var related []Alarm
+	for _, a := range alarms {
+		if len(RelatedLogGroups(a, nil)) > 0 {
+			related = append(related, a)
+		}
+	}
+	SortAlarms(related)
 	var all []string
 	seen := map[string]bool{}
-	for _, a := range sorted {
+	for _, a := range related {
 		for _, g := range RelatedLogGroups(a, nil) {
 			if !seen[g] {
 				seen[g] = true

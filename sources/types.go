@@ -246,7 +246,7 @@ type Alarm struct {
 // within a state the most recent change comes first.
 func SortAlarms(alarms []Alarm) {
 	sort.SliceStable(alarms, func(i, j int) bool {
-		a, b := alarms[i], alarms[j]
+		a, b := &alarms[i], &alarms[j]
 		if a.State.Rank() != b.State.Rank() {
 			return a.State.Rank() < b.State.Rank()
 		}

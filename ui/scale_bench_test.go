@@ -35,10 +35,12 @@ func manyAlarms(n int, at time.Time) []sources.Alarm {
 	return alarms
 }
 
-// scaleModel is the dashboard at 200x60 holding 10,000 alarms.
+// scaleModel is the dashboard at 200x60 holding 10,000 alarms, tailing the
+// log groups it picks from them, as the 10,000-alarm scale run does.
 func scaleModel(b *testing.B) *Model {
 	panetest.UseProfile(b, termenv.ANSI256)
 	m, c := newDemoModel(b, incidentAfter+2*time.Minute, 200, 60)
+	m.sched.cfg.LogGroups = nil
 	pump(b, m)
 	m.Update(sources.AlarmsMsg{Alarms: manyAlarms(10_000, c.Now()), At: c.Now()})
 	return m
@@ -91,5 +93,33 @@ func BenchmarkAlarmsPoll10kAlarms(b *testing.B) {
 func reportCPU(b *testing.B, start time.Duration) {
 	if used := cpuTime() - start; used > 0 {
 		b.ReportMetric(float64(used.Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	}
+}
+
+// BenchmarkFilterKey10kAlarms is what one key typed into the alarms pane's
+// filter costs with 10,000 alarms loaded: "cpu-01" typed and erased again,
+// each key's Update and the frame drawn after it.
+func BenchmarkFilterKey10kAlarms(b *testing.B) {
+	m := scaleModel(b)
+	m.focus = paneAlarms
+	m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	var typing []tea.KeyMsg
+	for _, r := range "cpu-01" {
+		typing = append(typing, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	for range len(typing) {
+		typing = append(typing, tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	i := 0
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		m.Update(typing[i%len(typing)])
+		_ = m.View()
+		i++
+	}
+	reportCPU(b, cpu)
+	if _, ok := m.top().(filterView); !ok {
+		b.Fatal("the filter prompt is not open")
 	}
 }

@@ -48,6 +48,7 @@ type Scheduler struct {
 	alarms    []sources.Alarm
 	specs     []sources.MetricSpec // the metrics feed's inputs
 	visible   []string             // keys of the metrics on screen (SetVisibleMetrics)
+	specsFrom []sources.Alarm      // the alarms specs were worked out from
 	groups    []string             // the logs feed's inputs
 	allGroups bool                 // every alarm's log group, not the first autoGroupCap
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
@@ -222,10 +223,13 @@ func (s *Scheduler) RefreshNow() tea.Cmd {
 // that poll ends.
 func (s *Scheduler) inputsChanged() tea.Cmd {
 	var cmds []tea.Cmd
-	if specs := s.watchedSpecs(); !slices.EqualFunc(specs, s.specs, sameKey) {
-		s.specs = specs
-		cmds = append(cmds, s.pollSoon(sources.FeedMetrics))
+	if !sameMetrics(s.alarms, s.specsFrom) {
+		if specs := s.watchedSpecs(); !slices.EqualFunc(specs, s.specs, sameKey) {
+			s.specs = specs
+			cmds = append(cmds, s.pollSoon(sources.FeedMetrics))
+		}
 	}
+	s.specsFrom = s.alarms
 	groups, more := s.logGroups()
 	s.more = more
 	if !slices.Equal(groups, s.groups) {
@@ -233,6 +237,21 @@ func (s *Scheduler) inputsChanged() tea.Cmd {
 		cmds = append(cmds, s.pollSoon(sources.FeedLogs))
 	}
 	return tea.Batch(cmds...)
+}
+
+// sameMetrics reports whether two alarm lists have, one by one, metrics of
+// the same key: then they watch the same metrics (a poll's alarms mostly
+// do), found without building 10,000 keys.
+func sameMetrics(a, b []sources.Alarm) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameKey(a[i].Metric, b[i].Metric) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameKey is a.Key() == b.Key(), without building the keys when the
