@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -74,5 +75,36 @@ func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
 	if cmd := s.Handle(sources.MetricsMsg{At: data.T}); cmd == nil || s.State(sources.FeedMetrics).phase != phasePolling {
 		t.Fatal("a metrics poll with stale inputs was not followed by one at once")
+	}
+}
+
+func TestSchedulerPollsMetricsAgainOnlyWhenTheAlarmsMetricsChange(t *testing.T) {
+	s, data, _ := newTestScheduler(t)
+	s.Start()
+	alarms, _ := s.cfg.Source.ListAlarms(t.Context())
+	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
+	for i := 0; i < 3 && s.State(sources.FeedMetrics).phase == phasePolling; i++ {
+		s.Handle(s.poll(sources.FeedMetrics)())
+	}
+	if st := s.State(sources.FeedMetrics); st.phase != phaseIdle {
+		t.Fatalf("metrics phase %d after its polls, want idle", st.phase)
+	}
+	// The next poll: other states, the same metrics.
+	next := slices.Clone(alarms)
+	next[0].State, next[0].StateChanged = sources.StateOK, data.T
+	s.Handle(sources.AlarmsMsg{Alarms: next, At: data.T})
+	if st := s.State(sources.FeedMetrics); st.phase != phaseIdle {
+		t.Fatalf("metrics phase %d after alarms with the same metrics, want idle", st.phase)
+	}
+	// One alarm now watches another instance.
+	moved := slices.Clone(next)
+	moved[1].Metric.Dims = []sources.Dimension{{Name: "InstanceId", Value: "i-moved"}}
+	s.Handle(sources.AlarmsMsg{Alarms: moved, At: data.T})
+	if st := s.State(sources.FeedMetrics); st.phase != phasePolling {
+		t.Fatalf("metrics phase %d after an alarm's metric changed, want polling at once", st.phase)
+	}
+	want := moved[1].Metric.WithDefaults().Key()
+	if !slices.ContainsFunc(s.specs, func(m sources.MetricSpec) bool { return m.Key() == want }) {
+		t.Fatalf("the metrics feed does not watch %s", want)
 	}
 }
