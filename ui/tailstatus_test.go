@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ type crowdedSource struct {
 	*demo.Source
 	extra   int
 	denied  string
+	mu      sync.Mutex     // the tail reads groups concurrently
 	fetched map[string]int // FetchLogs calls by group
 }
 
@@ -35,7 +37,9 @@ func (s *crowdedSource) ListAlarms(ctx context.Context) ([]sources.Alarm, error)
 }
 
 func (s *crowdedSource) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.LogEvent, error) {
+	s.mu.Lock()
 	s.fetched[q.Group]++
+	s.mu.Unlock()
 	switch {
 	case strings.HasPrefix(q.Group, "/aws/lambda/worker-"): // the extra alarms' groups: quiet
 		return nil, nil
