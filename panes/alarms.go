@@ -52,6 +52,7 @@ func (p *Alarms) SetNow(now time.Time) {
 	if !now.Equal(p.now) {
 		p.now = now
 		p.list.Refilter() // the rows' text holds the time
+		p.measure()
 	}
 }
 

@@ -144,3 +144,23 @@ func TestAlarmsFirstRowStaysFirstSoANewlyFiringAlarmIsSelected(t *testing.T) {
 		t.Fatalf("selected %q, want the newly firing alarm at the top", a.Name)
 	}
 }
+
+// TestAlarmsDrawTheSameWhateverTheOrderOfUpdates: the rows and widths kept
+// between frames follow a new time as a fresh pane would, also when the
+// filter matches the printed time.
+func TestAlarmsDrawTheSameWhateverTheOrderOfUpdates(t *testing.T) {
+	fxPlainColors(t)
+	for _, filter := range []string{"", "mar 05", "19:35:00"} {
+		kept := NewAlarms()
+		kept.SetAlarms(fxAlarms())
+		kept.SetFilter(filter)
+		kept.SetNow(fxChanged)
+		fresh := NewAlarms()
+		fresh.SetNow(fxChanged)
+		fresh.SetAlarms(fxAlarms())
+		fresh.SetFilter(filter)
+		if got, want := fxDrawPane(kept, 120, 10, true), fxDrawPane(fresh, 120, 10, true); got != want {
+			t.Errorf("filter %q: the kept pane draws\n%s\nwant\n%s", filter, got, want)
+		}
+	}
+}
