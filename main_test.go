@@ -352,3 +352,21 @@ func TestSubcommandsShareConfigAndSource(t *testing.T) {
 		t.Fatalf("the flag must win: %v, limit %d", r.err, limit)
 	}
 }
+
+// --dry-run prints the estimate; with more metrics than one GetMetricData
+// call takes, it says they are refreshed in turn.
+func TestDryRunSaysWhenMetricsAreRefreshedInTurn(t *testing.T) {
+	noAWS(t)
+	r := run(t, "--demo", "--dry-run")
+	if r.err != nil || !strings.Contains(r.stdout, "per month:") || strings.Contains(r.stdout, "in turn") {
+		t.Fatalf("13 metrics: %v\n%s", r.err, r.stdout)
+	}
+	args := []string{"--demo", "--dry-run"}
+	for i := range 501 {
+		args = append(args, "--metric", fmt.Sprintf("AWS/EC2/CPUUtilization/InstanceId=i-%04d", i))
+	}
+	r = run(t, args...)
+	if r.err != nil || !strings.Contains(r.stdout, "at most 500 a poll, firing alarms' and those on screen first, the rest in turn") {
+		t.Fatalf("514 metrics: %v\n%s", r.err, r.stdout)
+	}
+}

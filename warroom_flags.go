@@ -86,6 +86,9 @@ func printCostEstimate(cmd *cobra.Command, cfg ui.Config) error {
 	fmt.Fprintf(w, "  alarms: %d, metrics charted: %d, refresh: %s, metrics fetched once per period: %v\n",
 		c.Alarms, len(c.Metrics), c.Refresh, c.CostAware)
 	fmt.Fprintf(w, "  GetMetricData: %.0f metrics requested a day in %.0f calls\n", e.MetricsRequested, e.GetMetricDataCalls)
+	if n := sources.OneMetricCall.Queries; len(c.Metrics) > n {
+		fmt.Fprintf(w, "  (more metrics than one call takes: at most %d a poll, firing alarms' and those on screen first, the rest in turn)\n", n)
+	}
 	if e.LiveTailMinutes > 0 {
 		fmt.Fprintf(w, "  Live Tail: %.0f session minutes a day\n", e.LiveTailMinutes)
 	}
