@@ -81,8 +81,8 @@ const (
 // the excursion joins it when clearly beyond the baseline, or a sizeable
 // part that looks like it or is beyond the baseline; across points back in
 // or missing, only a clearly beyond, sizeable point the alarm counts as
-// breaching, within its evaluation window (the N of the "M out of the last
-// N datapoints" its state reason cites). Before that, points rising
+// breaching, within its evaluation window (the N of its "M out of the last
+// N datapoints"; see evaluationPeriods). Before that, points rising
 // gradually into it are its leading ramp (a leak). The onset is the first
 // point. An earlier bump that went back to normal is not the onset, nor is
 // anything when the metric was back to normal well before the firing.
@@ -142,7 +142,7 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 		last--
 	}
 	if last < 0 || len(devs)-1-last > onsetLateBy {
-		if at, ok := silentSince(baseTimes, slices.Concat(times, laterTimes), cut, anchor, period); ok {
+		if at, ok := silentSince(a, baseTimes, slices.Concat(times, laterTimes), cut, anchor, period); ok {
 			return Onset{Found: true, Silent: true, Time: at, Baseline: level(at), Spread: spread}
 		}
 		return Onset{Baseline: level(anchor), Spread: spread}
@@ -212,8 +212,12 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 
 // silentSince is when a metric that reported (nearly) every period of its
 // baseline stopped, at least onsetSilence periods before the firing and for
-// good: a consumer disabled, a host gone, with missing data breaching.
-func silentSince(base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+// good: a consumer disabled, a host gone. Only an alarm that counts missing
+// data as breaching (or whose setting is unknown) fires on silence.
+func silentSince(a Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+	if a.TreatMissingData != "" && a.TreatMissingData != "breaching" {
+		return time.Time{}, false
+	}
 	if len(base) == 0 || float64(len(base)) < 0.9*float64(cut.Sub(base[0])/period) {
 		return time.Time{}, false
 	}
@@ -296,10 +300,13 @@ func quantile(v []float64, q float64) float64 {
 // mOfN is "M out of the last N datapoints" in an alarm's state reason.
 var mOfN = regexp.MustCompile(`out of the last (\d+) datapoints`)
 
-// evaluationPeriods is the N of the "M out of the last N datapoints" the
-// alarm's state reason cites, when it is about the firing at anchor; 0
-// unknown.
+// evaluationPeriods is the alarm's N of "M out of the last N datapoints":
+// its setting when known, else what its state reason cites when that is
+// about the firing at anchor; 0 unknown.
 func evaluationPeriods(a Alarm, anchor time.Time) int {
+	if a.EvaluationPeriods > 0 {
+		return a.EvaluationPeriods
+	}
 	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
 		return 0
 	}

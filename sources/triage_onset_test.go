@@ -146,6 +146,50 @@ func TestAnalyseWithoutAnOnsetInTheMetric(t *testing.T) {
 	}
 }
 
+// Across points back in, the excursion reaches back over the alarm's
+// evaluation window: its EvaluationPeriods setting, which holds for any
+// firing, while the state reason's "M out of N" only tells about the latest.
+func TestFindOnsetEvaluationWindow(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	anchor := start.Add(30 * time.Minute) // an earlier firing than the alarm's latest change
+	at := func(minute int) time.Time { return start.Add(time.Duration(minute) * time.Minute) }
+	values := append(append(wave(20, 40, 3), 95, 40, 41, 40), 96, 97, 98, 96, 97, 98, 97)
+	reason := "Threshold Crossed: 3 out of the last 5 datapoints [97.0 (01/03/26 12:30:00)] were greater than the threshold (80.0)."
+	for _, tc := range []struct {
+		name  string
+		alarm sources.Alarm
+		want  time.Time
+	}{
+		{"3 out of 5 from the setting", sources.Alarm{EvaluationPeriods: 5, DatapointsToAlarm: 3, StateChanged: anchor.Add(2 * time.Hour)}, at(20)},
+		{"the reason is about a later change", sources.Alarm{Reason: reason, StateChanged: anchor.Add(2 * time.Hour)}, at(24)},
+		{"the reason is about this firing", sources.Alarm{Reason: reason, StateChanged: anchor}, at(20)},
+		{"1 out of 1 from the setting", sources.Alarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Reason: reason, StateChanged: anchor}, at(24)},
+	} {
+		tc.alarm.State, tc.alarm.Comparison, tc.alarm.Threshold = sources.StateAlarm, "GreaterThanThreshold", 80
+		if got := sources.FindOnset(series(start, values...), tc.alarm, start, anchor); !got.Found || !got.Time.Equal(tc.want) {
+			t.Errorf("%s: onset %+v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A metric that stopped reporting is the onset only for an alarm that
+// counts missing data as breaching, or whose setting is unknown.
+func TestFindOnsetSilence(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	anchor := start.Add(30 * time.Minute)
+	stopped := series(start, wave(20, 40, 3)...)
+	for _, tc := range []struct {
+		missing string
+		silent  bool
+	}{{"", true}, {"breaching", true}, {"notBreaching", false}, {"missing", false}, {"ignore", false}} {
+		a := sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 80, TreatMissingData: tc.missing}
+		got := sources.FindOnset(stopped, a, start, anchor)
+		if got.Found != tc.silent || got.Silent != tc.silent || (tc.silent && !got.Time.Equal(start.Add(20*time.Minute))) {
+			t.Errorf("TreatMissingData %q: onset %+v, want silent %v from 12:20", tc.missing, got, tc.silent)
+		}
+	}
+}
+
 // A 1-second metric read over the lookback: 5,400 points.
 func BenchmarkFindOnsetHighResolution(b *testing.B) {
 	anchor := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

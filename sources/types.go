@@ -232,6 +232,12 @@ type Alarm struct {
 	Comparison   string // GreaterThanThreshold, LessThanThreshold, ...
 	StateChanged time.Time
 	ARN          string // arn:aws:cloudwatch:<region>:<account>:alarm:<name>, when known
+	// The alarm fires when DatapointsToAlarm of the last EvaluationPeriods
+	// datapoints breach (0: unknown); TreatMissingData is how it counts
+	// missing ones: "breaching", "notBreaching", "ignore", "missing" ("" unknown).
+	EvaluationPeriods int
+	DatapointsToAlarm int
+	TreatMissingData  string
 	// Composite alarms have no metric: Rule is their AlarmRule and Children
 	// the alarms it names (see ParseAlarmRule).
 	Composite bool

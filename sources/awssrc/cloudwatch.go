@@ -93,15 +93,23 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 		}
 	}
 	spec.Namespace, spec.Metric, spec.Stat = sources.Sanitize(spec.Namespace), sources.Sanitize(spec.Metric), sources.Sanitize(spec.Stat)
+	periods := int(aws.ToInt32(a.EvaluationPeriods))
+	datapoints := int(aws.ToInt32(a.DatapointsToAlarm))
+	if a.DatapointsToAlarm == nil {
+		datapoints = periods // CloudWatch's default: N out of N
+	}
 	return sources.Alarm{
-		Name:         sources.Sanitize(aws.ToString(a.AlarmName)),
-		State:        sources.AlarmState(a.StateValue),
-		Reason:       sources.Sanitize(aws.ToString(a.StateReason)),
-		Metric:       spec.WithDefaults(),
-		Threshold:    aws.ToFloat64(a.Threshold),
-		Comparison:   string(a.ComparisonOperator),
-		StateChanged: aws.ToTime(a.StateUpdatedTimestamp),
-		ARN:          aws.ToString(a.AlarmArn),
+		Name:              sources.Sanitize(aws.ToString(a.AlarmName)),
+		State:             sources.AlarmState(a.StateValue),
+		Reason:            sources.Sanitize(aws.ToString(a.StateReason)),
+		Metric:            spec.WithDefaults(),
+		Threshold:         aws.ToFloat64(a.Threshold),
+		Comparison:        string(a.ComparisonOperator),
+		StateChanged:      aws.ToTime(a.StateUpdatedTimestamp),
+		ARN:               aws.ToString(a.AlarmArn),
+		EvaluationPeriods: periods,
+		DatapointsToAlarm: datapoints,
+		TreatMissingData:  sources.Sanitize(aws.ToString(a.TreatMissingData)),
 	}
 }
 

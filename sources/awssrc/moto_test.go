@@ -190,6 +190,40 @@ func TestMotoListAlarms(t *testing.T) {
 	}
 }
 
+// ListAlarms carries each alarm's "M out of N" and missing-data settings;
+// an alarm set without DatapointsToAlarm fires on N out of N.
+func TestMotoListAlarmsEvaluationSettings(t *testing.T) {
+	s, _ := motoSource(t)
+	ctx := ctxFor(t)
+	ns := unique(t, "Watchtrail")
+	threeOfFive, nOfN := unique(t, "three-of-five"), unique(t, "n-of-n")
+	for _, in := range []*cloudwatch.PutMetricAlarmInput{
+		{AlarmName: aws.String(threeOfFive), EvaluationPeriods: aws.Int32(5), DatapointsToAlarm: aws.Int32(3),
+			TreatMissingData: aws.String("breaching")},
+		{AlarmName: aws.String(nOfN), EvaluationPeriods: aws.Int32(4)},
+	} {
+		in.Namespace, in.MetricName, in.Statistic, in.Period = aws.String(ns), aws.String("Errors"), cwtypes.StatisticSum, aws.Int32(60)
+		in.ComparisonOperator, in.Threshold = cwtypes.ComparisonOperatorGreaterThanThreshold, aws.Float64(5)
+		if _, err := s.cw.PutMetricAlarm(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	alarms, err := s.ListAlarms(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]sources.Alarm{}
+	for _, a := range alarms {
+		byName[a.Name] = a
+	}
+	if a := byName[threeOfFive]; a.EvaluationPeriods != 5 || a.DatapointsToAlarm != 3 || a.TreatMissingData != "breaching" {
+		t.Errorf("3 out of 5 alarm = %+v", a)
+	}
+	if a := byName[nOfN]; a.EvaluationPeriods != 4 || a.DatapointsToAlarm != 4 {
+		t.Errorf("alarm without DatapointsToAlarm = %+v, want 4 out of 4", a)
+	}
+}
+
 func TestMotoFetchLogs(t *testing.T) {
 	s, _ := motoSource(t)
 	ctx := ctxFor(t)
