@@ -63,3 +63,10 @@ func PageAlarms(ctx context.Context, src AlarmLister, q AlarmQuery, page func([]
 	page(slices.DeleteFunc(all, func(a Alarm) bool { return !q.Matches(a) }))
 	return nil
 }
+
+// CollectAlarms is every alarm p lists for q, in the order of its pages.
+func CollectAlarms(ctx context.Context, p AlarmPager, q AlarmQuery) ([]Alarm, error) {
+	var alarms []Alarm
+	err := p.PageAlarms(ctx, q, func(page []Alarm) { alarms = append(alarms, page...) })
+	return alarms, err
+}

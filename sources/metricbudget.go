@@ -79,12 +79,11 @@ func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget Met
 // dueSince is when spec (whose Key is key) came due: when the period after
 // the last it was requested for closed, the zero time if it never was.
 func (s *MetricSchedule) dueSince(key string, spec MetricSpec) time.Time {
-	period := spec.WithDefaults().Period
-	last, ok := s.fetched[key+"@"+period.String()]
+	last, ok := s.fetched[scheduleKey(key, spec)]
 	if !ok {
 		return time.Time{}
 	}
-	return last.Add(period)
+	return last.Add(spec.WithDefaults().Period)
 }
 
 func datapoints(specs []MetricSpec, window time.Duration) int {

@@ -128,6 +128,13 @@ func (e *PartialError) Unwrap() []error {
 // All reports whether every member asked failed (no data came back).
 func (e *PartialError) All() bool { return len(e.Failed) == e.Total }
 
+// SomeAnswered reports whether err is a *PartialError with data from the
+// members that answered: shown, with the failure reported.
+func SomeAnswered(err error) bool {
+	var partial *PartialError
+	return errors.As(err, &partial) && !partial.All()
+}
+
 // each calls fn for every member concurrently and returns the results in
 // member order, with a *PartialError when some failed.
 func each[T any](ctx context.Context, members []Member, fn func(ctx context.Context, mb Member) (T, error)) ([]T, error) {

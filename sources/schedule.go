@@ -15,9 +15,9 @@ type MetricSchedule struct {
 }
 
 // scheduleKey is a spec's schedule entry: the same metric at two periods
-// is two. Pick's dueSince builds it from a Key at hand.
-func scheduleKey(spec MetricSpec) string {
-	return spec.Key() + "@" + spec.WithDefaults().Period.String()
+// is two. key is spec.Key(), passed in where the caller has it already.
+func scheduleKey(key string, spec MetricSpec) string {
+	return key + "@" + spec.WithDefaults().Period.String()
 }
 
 // NewMetricSchedule makes a schedule that waits settle after each period.
@@ -36,7 +36,7 @@ func (s *MetricSchedule) WindowEnd(spec MetricSpec, now time.Time) time.Time {
 func (s *MetricSchedule) Due(specs []MetricSpec, now time.Time) []MetricSpec {
 	var due []MetricSpec
 	for _, spec := range specs {
-		last, ok := s.fetched[scheduleKey(spec)]
+		last, ok := s.fetched[scheduleKey(spec.Key(), spec)]
 		if !ok || s.WindowEnd(spec, now).After(last) {
 			due = append(due, spec)
 		}
@@ -48,6 +48,6 @@ func (s *MetricSchedule) Due(specs []MetricSpec, now time.Time) []MetricSpec {
 // not recorded, so its specs stay due.
 func (s *MetricSchedule) Fetched(specs []MetricSpec, now time.Time) {
 	for _, spec := range specs {
-		s.fetched[scheduleKey(spec)] = s.WindowEnd(spec, now)
+		s.fetched[scheduleKey(spec.Key(), spec)] = s.WindowEnd(spec, now)
 	}
 }

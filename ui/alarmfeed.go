@@ -93,7 +93,7 @@ func (f *alarmFeed) list(ctx context.Context, src sources.AlarmPager, wall, at t
 	}
 	if loading != nil {
 		// A failure here shows in the listing that follows.
-		firing, _ := collectAlarms(ctx, src, sources.AlarmQuery{State: sources.StateAlarm, MaxPages: sources.FiringPages})
+		firing, _ := sources.CollectAlarms(ctx, src, sources.AlarmQuery{State: sources.StateAlarm, MaxPages: sources.FiringPages})
 		sources.SortAlarms(firing)
 		show(firing)
 	}
@@ -127,9 +127,8 @@ func (f *alarmFeed) list(ctx context.Context, src sources.AlarmPager, wall, at t
 // once; one call per account and region, at most 100 names), and merges
 // both into the complete list.
 func (f *alarmFeed) refresh(ctx context.Context, src sources.AlarmPager, at time.Time) tea.Msg {
-	fresh, err := collectAlarms(ctx, src, sources.AlarmQuery{State: sources.StateAlarm, MaxPages: sources.FiringPages})
-	var partial *sources.PartialError
-	if err != nil && !(errors.As(err, &partial) && !partial.All()) {
+	fresh, err := sources.CollectAlarms(ctx, src, sources.AlarmQuery{State: sources.StateAlarm, MaxPages: sources.FiringPages})
+	if err != nil && !sources.SomeAnswered(err) {
 		return sources.ErrMsg{Feed: sources.FeedAlarms, Err: err, At: at}
 	}
 	firing := map[string]bool{}
@@ -149,7 +148,7 @@ func (f *alarmFeed) refresh(ctx context.Context, src sources.AlarmPager, at time
 	asked := map[string]bool{}
 	for _, label := range labels {
 		names := stopped[label]
-		got, nameErr := collectAlarms(ctx, src, sources.AlarmQuery{Names: names, Source: label})
+		got, nameErr := sources.CollectAlarms(ctx, src, sources.AlarmQuery{Names: names, Source: label})
 		if nameErr != nil {
 			err = errors.Join(err, nameErr)
 			continue
@@ -198,18 +197,11 @@ func mergeAlarms(list, fresh []sources.Alarm, asked map[string]bool) []sources.A
 // alarmKey identifies an alarm among several accounts and regions.
 func alarmKey(a sources.Alarm) string { return a.Source + "\x00" + a.Name }
 
-func collectAlarms(ctx context.Context, src sources.AlarmPager, q sources.AlarmQuery) ([]sources.Alarm, error) {
-	var alarms []sources.Alarm
-	err := src.PageAlarms(ctx, q, func(page []sources.Alarm) { alarms = append(alarms, page...) })
-	return alarms, err
-}
-
 // alarmsResult is the message of a listing: the alarms, those of the
 // sources that answered when others failed, or the error.
 func alarmsResult(alarms []sources.Alarm, at time.Time, err error) tea.Msg {
-	var partial *sources.PartialError
 	switch {
-	case errors.As(err, &partial) && !partial.All():
+	case sources.SomeAnswered(err):
 		return alarmsPartial{sources.AlarmsMsg{Alarms: alarms, At: at}, err}
 	case err != nil:
 		return sources.ErrMsg{Feed: sources.FeedAlarms, Err: err, At: at}

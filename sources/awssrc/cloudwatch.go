@@ -21,8 +21,8 @@ var _ sources.AlarmPager = (*Source)(nil)
 
 // ListAlarms returns every metric and composite alarm, ALARM first.
 func (s *Source) ListAlarms(ctx context.Context) ([]sources.Alarm, error) {
-	var alarms []sources.Alarm
-	if err := s.PageAlarms(ctx, sources.AlarmQuery{}, func(page []sources.Alarm) { alarms = append(alarms, page...) }); err != nil {
+	alarms, err := sources.CollectAlarms(ctx, s, sources.AlarmQuery{})
+	if err != nil {
 		return nil, err
 	}
 	sources.SortAlarms(alarms)
