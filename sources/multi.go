@@ -176,10 +176,7 @@ func (m *Multi) pick(label string) ([]Member, error) {
 func (m *Multi) ListAlarms(ctx context.Context) ([]Alarm, error) {
 	lists, err := each(ctx, m.members, func(ctx context.Context, mb Member) ([]Alarm, error) {
 		alarms, err := mb.Source.ListAlarms(ctx)
-		for i := range alarms {
-			alarms[i].Source = mb.Label
-			alarms[i].Metric.Source = mb.Label
-		}
+		labelAlarms(alarms, mb.Label)
 		return alarms, err
 	})
 	var all []Alarm
@@ -202,16 +199,21 @@ func (m *Multi) PageAlarms(ctx context.Context, q AlarmQuery, page func([]Alarm)
 		own := q
 		own.Source = ""
 		return struct{}{}, PageAlarms(ctx, mb.Source, own, func(alarms []Alarm) {
-			for i := range alarms {
-				alarms[i].Source = mb.Label
-				alarms[i].Metric.Source = mb.Label
-			}
+			labelAlarms(alarms, mb.Label)
 			mu.Lock()
 			defer mu.Unlock()
 			page(alarms)
 		})
 	})
 	return err
+}
+
+// labelAlarms marks alarms, and their metrics, as the member label's.
+func labelAlarms(alarms []Alarm, label string) {
+	for i := range alarms {
+		alarms[i].Source = label
+		alarms[i].Metric.Source = label
+	}
 }
 
 // FetchMetrics sends each spec to its Source's member (unlabelled ones to

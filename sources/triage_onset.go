@@ -345,15 +345,7 @@ func alarmDirections(comparison string) (up, down bool) {
 	return true, true // anomaly bands, unknown comparisons
 }
 
-func medianOf(v []float64) float64 {
-	s := slices.Clone(v)
-	slices.Sort(s)
-	n := len(s)
-	if n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[n/2-1] + s[n/2]) / 2
-}
+func medianOf(v []float64) float64 { return quantile(v, 0.5) }
 
 func shortNumber(v float64) string {
 	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.3f", v), "0"), ".")

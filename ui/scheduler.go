@@ -399,16 +399,9 @@ func (s *Scheduler) logGroups() (groups []string, more int) {
 	return groups, len(rest)
 }
 
-// badTrailFiles asks src, or each member of a Multi, for the trail log
+// badTrailFiles asks src (a Multi adds up its members') for the trail log
 // files it skipped.
 func badTrailFiles(src sources.Source) (count int, recent []sources.BadFile) {
-	if multi, ok := src.(interface{ Members() []sources.Member }); ok {
-		for _, mb := range multi.Members() {
-			n, bad := badTrailFiles(mb.Source)
-			count, recent = count+n, append(recent, bad...)
-		}
-		return count, recent
-	}
 	if r, ok := src.(sources.BadFileReporter); ok {
 		return r.BadTrailFiles()
 	}
