@@ -30,8 +30,10 @@ func (m *Model) drill(a sources.Alarm) tea.Cmd {
 }
 
 // drillDone shows a drill-down result unless the user has moved on.
-func (m *Model) drillDone(msg sources.DrillMsg) {
+func (m *Model) drillDone(msg sources.DrillMsg) tea.Cmd {
 	if _, open := inStack[detailView](m); open && m.detail.Alarm().Name == msg.Alarm.Name {
 		m.detail.SetDrill(msg)
+		return m.loadBook(true)
 	}
+	return nil
 }
