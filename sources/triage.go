@@ -86,14 +86,18 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	var metricErr, trailErr error
 	var logErrs []error
 	var writes []TrailEvent
+	// The metric and the trail are read from further back than the window:
+	// the metric for its baseline and an onset long before the firing, the
+	// trail for the cadence of routine writes and the changes before such
+	// an onset.
+	from := start
+	if back := anchor.Add(-OnsetLookback); back.Before(from) {
+		from = back
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		var series []Series
-		from := start
-		if back := anchor.Add(-OnsetLookback); back.Before(from) {
-			from = back
-		}
 		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, from, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
 			msg.Series.Spec.Source = primary.Metric.Source
@@ -101,7 +105,7 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	}()
 	go func() {
 		defer wg.Done()
-		writes, trailErr = src.FetchTrail(ctx, TrailQuery{Start: start, End: end, WriteOnly: true, Limit: drillTrailLimit})
+		writes, trailErr = src.FetchTrail(ctx, TrailQuery{Start: from, End: end, WriteOnly: true, Limit: drillTrailLimit})
 	}()
 	go func() {
 		defer wg.Done()
@@ -124,7 +128,8 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	}
 
 	msg.Onset, msg.Suspects, msg.Verdict = Analyse(msg.Series, primary, writes, msg.Graph, start, anchor)
-	msg.Series = seriesWithin(msg.Series, start, end)
+	msg.Start = suspectsFrom(msg.Onset, start)
+	msg.Series = seriesWithin(msg.Series, msg.Start, end)
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
 	}
@@ -139,18 +144,31 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 
 // Analyse is the part of Triage that needs no AWS call: the onset on the
 // alarm's metric (else the one its state reason cites), the write events
-// ranked against it, and the verdict.
+// ranked against it, and the verdict. start is the window's start; the
+// suspects are the events from DrillBefore before the onset (or start,
+// when earlier), older ones are history to learn routine writes from.
 func Analyse(s Series, a Alarm, writes []TrailEvent, g ResourceGraph, start, anchor time.Time) (Onset, []Suspect, string) {
 	o := FindOnset(s, a, start, anchor)
 	if !o.Found {
 		o = OnsetFromReason(a, anchor)
 	}
-	onset, cutoff := anchor, anchor
+	rk := ranking{onset: anchor, cutoff: anchor, from: start, family: alarmFamily(a, o)}
 	if o.Found {
-		onset, cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
+		rk.onset, rk.cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
 	}
-	suspects := RankSuspects(writes, g, a, onset, cutoff)
-	return o, suspects, Verdict(suspects, countWrites(writes))
+	rk.from = suspectsFrom(o, start)
+	suspects := rankSuspects(writes, g, a, rk)
+	return o, suspects, Verdict(suspects, countWrites(writes, rk.from))
+}
+
+// suspectsFrom is where the window of suspects starts: DrillBefore before
+// an onset long before the firing (breaching since long before the alarm
+// changed state), else start.
+func suspectsFrom(o Onset, start time.Time) time.Time {
+	if early := o.Time.Add(-DrillBefore); o.Found && o.Before >= longBefore && early.Before(start) {
+		return early
+	}
+	return start
 }
 
 // seriesWithin keeps the points of s whose period overlaps [start, end],
@@ -167,10 +185,11 @@ func seriesWithin(s Series, start, end time.Time) Series {
 	return out
 }
 
-func countWrites(events []TrailEvent) int {
+// countWrites counts the write events from from on.
+func countWrites(events []TrailEvent, from time.Time) int {
 	n := 0
 	for _, e := range events {
-		if !e.ReadOnly {
+		if !e.ReadOnly && !e.Time.Before(from) {
 			n++
 		}
 	}
