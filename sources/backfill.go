@@ -3,8 +3,7 @@ package sources
 import (
 	"cmp"
 	"context"
-	"fmt"
-		"slices"
+	"slices"
 	"sort"
 	"time"
 )
@@ -144,11 +143,20 @@ func (b Backfill) Run(ctx context.Context, src LogFetcher, emit func([]LogEvent)
 		inFlight--
 		r.sl.busy = false
 		if r.err != nil {
-			return fmt.Errorf("log group %s: %w", r.tg.group, r.err)
+			return &GroupError{Group: r.tg.group, Err: r.err}
 		}
 		buffered += r.tg.took(r.sl, r.events, r.next, 2*workers)
 	}
 }
+
+// GroupError is the failure to read one log group, in one line.
+type GroupError struct {
+	Group string
+	Err   error
+}
+
+func (e *GroupError) Error() string { return "log group " + e.Group + ": " + Summary(e.Err) }
+func (e *GroupError) Unwrap() error { return e.Err }
 
 // took records a page of sl: the slice is cut into smaller ones when the
 // page says it holds several pages more, else the page is kept and the next

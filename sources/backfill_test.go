@@ -75,7 +75,7 @@ func TestBackfillNamesAFailingGroup(t *testing.T) {
 	now := time.Now()
 	err := Backfill{Groups: []string{"/ok", "/missing"}, Start: now.Add(-time.Hour), End: now}.Run(context.Background(), s,
 		func([]LogEvent) error { return nil })
-	if err == nil || !strings.Contains(err.Error(), "log group /missing: ResourceNotFoundException") {
+	if err == nil || !strings.Contains(err.Error(), "log group /missing: error — ResourceNotFoundException") {
 		t.Fatalf("got %v", err)
 	}
 	stop := errors.New("stop")
