@@ -161,7 +161,7 @@ func TestLogsFollowPrintsNewEventsOnceUntilInterrupted(t *testing.T) {
 	group := fmt.Sprintf("/cli/follow-%d", time.Now().UnixNano())
 	seed := motoserver.NewSeeder(t, endpoint)
 	// Events of the last seconds, which the tail re-reads after the backfill.
-	seed.LogEvents(group, "s", []motoserver.LogEvent{{time.Now().Add(-20 * time.Second), "before 1"}, {time.Now().Add(-time.Second), "before 2"}})
+	seed.LogEvents(group, "s", []motoserver.LogEvent{{At: time.Now().Add(-20 * time.Second), Message: "before 1"}, {At: time.Now().Add(-time.Second), Message: "before 2"}})
 	var out, errOut syncbuf.Buffer
 	root := newRoot()
 	root.SetArgs([]string{"logs", group, "--endpoint-url", endpoint, "--follow"})
@@ -180,8 +180,8 @@ func TestLogsFollowPrintsNewEventsOnceUntilInterrupted(t *testing.T) {
 		}
 	}
 	waitFor("before 2")
-	seed.LogEvents(group, "s", []motoserver.LogEvent{{time.Now(), "after 1"}})
-	seed.LogEvents(group, "t", []motoserver.LogEvent{{time.Now(), "after 2"}})
+	seed.LogEvents(group, "s", []motoserver.LogEvent{{At: time.Now(), Message: "after 1"}})
+	seed.LogEvents(group, "t", []motoserver.LogEvent{{At: time.Now(), Message: "after 2"}})
 	waitFor("after 2")
 	waitFor("after 1")
 	time.Sleep(1500 * time.Millisecond) // a few more polls
