@@ -9,8 +9,8 @@ import (
 )
 
 // runBackfill reads b from src and checks that every event came once, in
-// time order; it returns them and how many emits there were.
-func runBackfill(t *testing.T, b Backfill, src LogFetcher) ([]LogEvent, int) {
+// time order; it returns them and in how many runs they were handed over.
+func runBackfill(t *testing.T, b Backfill, src *logStore) ([]LogEvent, int) {
 	t.Helper()
 	var got []LogEvent
 	emits := 0
@@ -49,9 +49,9 @@ func TestBackfillCutsABigRangeAndHandsEveryEventOverOnceInOrder(t *testing.T) {
 		if len(got) != 3000 {
 			t.Fatalf("%d streams: %d events, want 3000", streams, len(got))
 		}
-		t.Logf("%d streams: %d calls, %d emits", streams, s.calls["/g"], emits)
-		if streams == 1 && (s.calls["/g"] > 3000/100*2 || emits < 5) {
-			t.Fatalf("one stream: %d calls, %d emits: want the range cut and handed over slice by slice", s.calls["/g"], emits)
+		// The first slice is handed over while later ones are still read.
+		if streams == 1 && (s.calls["/g"] > 3000/100*2 || emits < 2) {
+			t.Fatalf("one stream: %d calls, %d runs handed over: want the range cut and handed over slice by slice", s.calls["/g"], emits)
 		}
 	}
 }
