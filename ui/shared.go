@@ -23,7 +23,7 @@ type WarRoom struct {
 	Zone        *time.Location
 	Region      string   // for console links when the item does not say; default from the alarms' ARNs
 	OpenLinks   bool     // o opens links in a browser here: the user sits at this machine, not in an SSH session
-	Environ     []string // the user's terminal's environment (TMUX decides the clipboard sequence)
+	Environ     []string // the user's terminal's environment, in serve the client's (TERM, TMUX, STY choose the clipboard sequence)
 	TrailBucket bool     // CloudTrail is read from S3, for the cost estimate
 }
 
