@@ -1,217 +1,98 @@
 package triage
 
 import (
-	"slices"
 	"sort"
+	"strconv"
 	"strings"
+
+	"watchtrail/sources"
 )
 
-// Category is what a change touches, judged from the call's service, name
-// and the names of the parameters it set.
-type Category string
+// maxChangeFields bounds a change summary.
+const maxChangeFields = 5
 
-// The change categories.
-const (
-	Permissions   Category = "permissions"   // IAM and resource policies, grants, roles
-	Keys          Category = "keys"          // KMS keys, secrets, certificates
-	Network       Category = "network path"  // routes, NACLs, security groups, gateways, endpoints, subnets
-	Routing       Category = "routing"       // listeners and rules, DNS, targets, weights, aliases, stages, event sources
-	Limits        Category = "limits"        // concurrency, provisioned throughput, rate limits, quotas
-	Capacity      Category = "capacity"      // scaling, sizes and classes, desired and maximum counts
-	Code          Category = "code"          // code, images, task definitions, versions, templates, stacks
-	Runtime       Category = "runtime config" // memory, timeout, environment, parameters, queue settings
-	HealthChecks  Category = "health checks"
-	Lifecycle     Category = "data lifecycle" // TTL, retention, expiration
-	Metadata      Category = "metadata"       // tags, descriptions
-	Backups       Category = "backups"        // snapshots, backups, images of running machines
-	Monitoring    Category = "monitoring"     // alarms, dashboards, metric and log filters
-	Data          Category = "data"           // objects, items, messages, records
-	Restart       Category = "restart"        // a reboot: an interruption, nothing changed
-	Removal       Category = "removal"        // deleted, terminated, stopped, detached, disabled
-	Creation      Category = "creation"       // something new created, started or registered
-	Configuration Category = "configuration"  // any other change of settings
-)
+// field is one scalar leaf of a request or response: its name (the nearest
+// meaningful key) and value as text.
+type field struct{ key, value string }
 
-// ClassifyChange judges what a write call changes: first by the nouns of
-// its name when they say it (PutFunctionConcurrency, DetachRolePolicy,
-// CreateDBSnapshot), then by the parameters it set when the name is generic
-// (UpdateFunctionConfiguration with memorySize, UpdateService with
-// desiredCount, SetQueueAttributes with VisibilityTimeout), then by its
-// verb. name may carry a dated API version (…20150331v2); source is the
-// event source (lambda.amazonaws.com); request the requestParameters.
-func ClassifyChange(name, source string, request any) Category {
-	words := lowerWords(name)
-	if len(words) > 1 && words[0] == "batch" {
-		words = words[1:]
-	}
-	if len(words) == 0 {
-		return Configuration
-	}
-	verb, nouns := words[0], words[1:]
-	if c, ok := byNouns(verb, nouns, source); ok {
-		return c
-	}
-	if c, ok := byParameters(request); ok {
-		return c
-	}
-	switch {
-	case slices.Contains(removalVerbs, verb):
-		return Removal
-	case slices.Contains(restartVerbs, verb):
-		return Restart
-	case slices.Contains(dataVerbs, verb):
-		return Data
-	case slices.Contains(creationVerbs, verb):
-		return Creation
-	}
-	return Configuration
-}
-
-var (
-	removalVerbs  = []string{"delete", "terminate", "remove", "deregister", "disable", "detach", "disassociate", "cancel", "purge", "stop", "revoke", "release"}
-	restartVerbs  = []string{"reboot", "restart"}
-	dataVerbs     = []string{"invoke", "send", "upload"}
-	creationVerbs = []string{"create", "start", "register", "run", "launch", "add", "copy", "allocate", "import", "request", "publish"}
-)
-
-// byNouns classifies a call whose name says what it changes.
-func byNouns(verb string, nouns []string, source string) (Category, bool) {
-	has := func(w ...string) bool { return hasAny(nouns, w...) }
-	pair := func(a, b string) bool {
-		for i := 0; i+1 < len(nouns); i++ {
-			if nouns[i] == a && nouns[i+1] == b {
-				return true
+// leaves lists the scalar values of a JSON document by their nearest key,
+// in key order. Wrapper keys carry no meaning of their own and are skipped:
+// EC2's {"instanceType":{"value":"t3.nano"}} is instanceType = t3.nano.
+func leaves(v any, key string, out *[]field) {
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			name := k
+			if wrapperKeys[k] && key != "" {
+				name = key
 			}
+			leaves(v[k], name, out)
 		}
-		return false
-	}
-	service, _, _ := strings.Cut(source, ".")
-	switch {
-	case verb == "tag" || verb == "untag" || has("tag", "tags", "tagging", "description", "descriptions", "label", "labels") && !has("ingress", "egress"):
-		return Metadata, true
-	case has("snapshot", "snapshots", "backup", "backups", "recovery") || verb == "create" && has("image"):
-		return Backups, true
-	case has("alarm", "alarms", "dashboard", "insight", "insights") || pair("metric", "filter") || pair("subscription", "filter"):
-		return Monitoring, true
-	case service == "kms" || service == "secretsmanager" || service == "acm" || has("key", "keys", "secret", "certificate", "certificates", "encryption"):
-		return Keys, true
-	case has("retention", "lifecycle", "expiration") || pair("time", "to") || has("ttl"):
-		return Lifecycle, true
-	case has("health") || pair("health", "check"):
-		return HealthChecks, true
-	case has("ingress", "egress", "subnet", "subnets", "route", "routes", "vpc", "peering", "gateway", "endpoint", "endpoints", "interface", "address", "addresses") ||
-		pair("security", "group") || pair("security", "groups") || pair("network", "acl") || has("firewall"):
-		return Network, true
-	case has("scaling", "scalable", "capacity", "instances") && verb != "reboot" && verb != "start" && verb != "run":
-		return Capacity, true
-	case has("concurrency", "throughput", "provisioned", "limit", "limits", "quota", "throttle", "throttling", "plan"):
-		return Limits, true
-	case has("policy", "policies", "permission", "permissions", "grant", "grants", "role", "roles", "password", "authorizer", "acl", "principal", "trust", "access") ||
-		verb == "authorize":
-		return Permissions, true
-	case has("listener", "listeners", "rule", "rules", "targets", "alias", "stage", "record", "sets", "weight", "weights", "distribution", "failover", "mapping", "subscription", "trigger", "notification", "integration"):
-		return Routing, true
-	case verb == "publish": // a new version serves nothing until an alias or stage points to it
-		return Creation, true
-	case has("code", "deployment", "version", "definition", "image", "stack", "template", "layer", "build", "revision") || pair("change", "set") || verb == "deploy":
-		return Code, true
-	case has("parameter", "parameters", "environment", "configuration") && service != "lambda" && service != "ecs":
-		if has("configuration") { // a service's "configuration" call: its parameters say what changed
-			return "", false
+	case []any:
+		for _, x := range v {
+			leaves(x, key, out)
 		}
-		return Runtime, true
-	case has("object", "objects", "item", "items", "message", "messages", "record", "records", "events", "stream", "part", "data", "log") &&
-		!slices.Contains([]string{"modify", "update", "set"}, verb):
-		return Data, true
+	case string:
+		*out = append(*out, field{key, v})
+	case float64:
+		*out = append(*out, field{key, strconv.FormatFloat(v, 'f', -1, 64)})
+	case bool:
+		*out = append(*out, field{key, strconv.FormatBool(v)})
 	}
-	return "", false
 }
 
-// byParameters classifies a generic call (Update…Configuration, Modify…,
-// Set…Attributes) by the names of the parameters it set; a call that set
-// only names, tags and descriptions changed metadata.
-func byParameters(request any) (Category, bool) {
-	keys := parameterKeys(request)
-	if len(keys) == 0 {
+// wrapperKeys wrap values without naming them.
+var wrapperKeys = map[string]bool{"value": true, "Value": true, "items": true, "member": true}
+
+// changeSummary says what the call set, "memorySize 1024 → 128": each
+// request field that does not just name the resource, with the value it had
+// before when an earlier event in the window on the same resource shows it
+// (in its request or response).
+func changeSummary(ev analysed, earlier []analysed) string {
+	var fields []field
+	leaves(ev.doc.Request, "", &fields)
+	ids := ev.matched.Identifiers()
+	var parts []string
+	for _, f := range fields {
+		if f.value == "" || f.key == "" || strings.Contains(strings.ToLower(f.key), "token") || namesAny([]string{f.value}, ids, "", "") {
+			continue
+		}
+		text := f.key + " → " + f.value
+		if old, ok := previousValue(f.key, ev, earlier); ok && old != f.value {
+			text = f.key + " " + old + " → " + f.value
+		}
+		parts = append(parts, text)
+		if len(parts) == maxChangeFields {
+			break
+		}
+	}
+	return sources.Sanitize(strings.Join(parts, ", "))
+}
+
+// previousValue is key's value in the latest earlier successful event on
+// the same resource that mentions key.
+func previousValue(key string, ev analysed, earlier []analysed) (string, bool) {
+	if !ev.related {
 		return "", false
 	}
-	for _, rule := range parameterRules {
-		for _, k := range keys {
-			for _, p := range rule.parts {
-				if strings.Contains(k, p) {
-					return rule.category, true
-				}
+	for i := len(earlier) - 1; i >= 0; i-- {
+		e := earlier[i]
+		if !e.related || e.matched.ID != ev.matched.ID || e.Failed() {
+			continue
+		}
+		var fields []field
+		leaves(e.doc.Response, "", &fields)
+		leaves(e.doc.Request, "", &fields) // the request wins: it is what was set
+		for j := len(fields) - 1; j >= 0; j-- {
+			if fields[j].key == key {
+				return fields[j].value, true
 			}
 		}
 	}
 	return "", false
 }
-
-// parameterRules in order: the first category any parameter names wins, so
-// the rarer and stronger kinds come first.
-var parameterRules = []struct {
-	category Category
-	parts    []string
-}{
-	{Network, []string{"securitygroup", "subnet", "vpcconfig", "vpcsecurity", "groupset", "networkconfiguration", "ippermissions", "publicaccess", "networkacl"}},
-	{Keys, []string{"kms", "encryption", "certificate", "secret", "ssespecification"}},
-	{HealthChecks, []string{"healthcheck", "health"}},
-	{Limits, []string{"concurren", "throughput", "capacityunits", "provisioned", "throttl", "ratelimit", "burstlimit", "quota"}},
-	{Capacity, []string{"desiredcount", "desiredcapacity", "minsize", "maxsize", "mincapacity", "maxcapacity", "instancetype", "instanceclass",
-		"nodetype", "allocatedstorage", "numcachenodes", "shardcount", "replicas", "instancecount", "taskcount"}},
-	{Routing, []string{"loadbalancer", "targetgroup", "routingconfig", "weight", "redrive", "functionversion", "deploymentid", "defaultaction", "enabled", "state"}},
-	{Code, []string{"taskdefinition", "image", "s3key", "zipfile", "codesha", "layers", "handler", "runtime", "userdata", "templatebody", "templateurl", "launchtemplate"}},
-	{Permissions, []string{"policy", "role", "permission", "principal", "authoriz"}},
-	{Lifecycle, []string{"retention", "ttl", "timetolive", "expir", "lifecycle"}},
-	{Runtime, []string{"memory", "timeout", "environment", "variables", "parameter", "delayseconds", "batchsize", "batchingwindow", "maxconnections",
-		"cpu", "ephemeral", "value", "setting", "config", "option", "attribute", "mode", "engineversion", "port"}},
-}
-
-// parameterKeys are the keys of a request at any depth, lower case, except
-// those that only name the resource, tag it or describe it.
-func parameterKeys(v any) []string {
-	seen := map[string]bool{}
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				seen[strings.ToLower(k)] = true
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	walk(v)
-	var out []string
-	for k := range seen {
-		if !naming(k) {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// naming reports whether a parameter key only names, tags or describes
-// the resource, or wraps values (kmsKeyId names a key the call sets, so
-// it is a setting).
-func naming(k string) bool {
-	if strings.Contains(k, "kms") {
-		return false
-	}
-	if slices.Contains(wrapperKeys, k) {
-		return true
-	}
-	for _, suffix := range []string{"name", "arn", "id", "identifier", "url", "uuid", "description", "tags", "tagset", "token"} {
-		if strings.HasSuffix(k, suffix) {
-			return true
-		}
-	}
-	return false
-}
-
-var wrapperKeys = []string{"items", "item", "value", "key", "member", "resource", "resources", "resourcesset", "dryrun", "cluster", "service", "function"}

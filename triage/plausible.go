@@ -1,6 +1,9 @@
 package triage
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Level is how well a kind of change explains a kind of symptom.
 type Level int
@@ -146,8 +149,12 @@ func (c Category) noun() string {
 	return "configuration change"
 }
 
+// withArticle is "a person", "an AWS service", "someone" for nothing.
 func withArticle(s string) string {
-	if s != "" && (s[0] == 'a' || s[0] == 'e' || s[0] == 'i' || s[0] == 'o' || s[0] == 'u') {
+	switch {
+	case s == "":
+		return "someone"
+	case strings.ContainsRune("aeiouAEIOU", rune(s[0])):
 		return "an " + s
 	}
 	return "a " + s

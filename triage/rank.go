@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"fmt"
@@ -6,13 +6,13 @@ import (
 	"strings"
 	"time"
 
-	"watchtrail/triage"
+	"watchtrail/sources"
 )
 
 // Suspect is one change that could have caused the alarm, with why it ranks
 // where it does.
 type Suspect struct {
-	Event    TrailEvent
+	Event    sources.TrailEvent
 	Score    float64 // relation × impact × timing × actor, 0..1
 	Hops     int     // 0 the alarmed resource, 1–2 related; -1 only the same service
 	Relation string  // "orders-fn → role svc-ord-exec", or "same service (lambda)"
@@ -60,9 +60,9 @@ func relationWeight(hops int) float64 {
 
 // analysed is a write event with what ranking needs from its document.
 type analysed struct {
-	TrailEvent
+	sources.TrailEvent
 	doc     eventDoc
-	matched Related
+	matched sources.Related
 	related bool
 	direct  bool // acted on the matched resource, not only mentioned it
 }
@@ -73,7 +73,7 @@ type analysed struct {
 // must precede: the end of the onset's period, as a metric point stands for
 // the whole period after its time. Events naming neither a resource of the
 // graph nor the alarmed service are left out, and read-only ones too.
-func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff time.Time) []Suspect {
+func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a sources.Alarm, onset, cutoff time.Time) []Suspect {
 	return rankSuspects(events, g, a, ranking{onset: onset, cutoff: cutoff, family: alarmFamily(a, Onset{})})
 }
 
@@ -82,10 +82,10 @@ func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff t
 // suspects (earlier ones are history, read to learn routine writes).
 type ranking struct {
 	onset, cutoff, from time.Time
-	family              triage.Family
+	family              Family
 }
 
-func rankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, rk ranking) []Suspect {
+func rankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a sources.Alarm, rk ranking) []Suspect {
 	services := alarmServices(a, g)
 	var all []analysed
 	for _, e := range events {
@@ -152,28 +152,28 @@ func judge(ev analysed, later []analysed, rk ranking) (Impact, string) {
 	if ev.Failed() {
 		return Impact{"failed", impactNone}, "a failed call changed nothing"
 	}
-	category := triage.ClassifyChange(CallName(ev.Name), ev.Source, ev.doc.Request)
-	if (category == triage.Removal || category == triage.Capacity) && restartedLater(ev, later, rk.cutoff) {
-		category = triage.Restart
+	category := ClassifyChange(CallName(ev.Name), ev.Source, ev.doc.Request)
+	if (category == Removal || category == Capacity) && restartedLater(ev, later, rk.cutoff) {
+		category = Restart
 	}
-	level, why := triage.Plausibility(category, rk.family)
+	level, why := Plausibility(category, rk.family)
 	return Impact{string(category), level.Weight()}, why
 }
 
 // alarmFamily is what the alarm's metric measures, or missing data when
 // the onset is the metric going silent.
-func alarmFamily(a Alarm, o Onset) triage.Family {
+func alarmFamily(a sources.Alarm, o Onset) Family {
 	if o.Silent {
-		return triage.Absence
+		return Absence
 	}
-	return triage.ClassifyMetric(a.Metric.Namespace, a.Metric.Metric, a.Metric.Stat, a.Comparison)
+	return ClassifyMetric(a.Metric.Namespace, a.Metric.Metric, a.Metric.Stat, a.Comparison)
 }
 
-// routineWrites tells which events recur on a cadence (see triage.Routine):
+// routineWrites tells which events recur on a cadence (see Routine):
 // keyed by caller (the role behind a session, else the user), call and the
 // resource acted on.
-func routineWrites(all []analysed, onset time.Time) []triage.Cadence {
-	writes := make([]triage.Write, len(all))
+func routineWrites(all []analysed, onset time.Time) []Cadence {
+	writes := make([]Write, len(all))
 	for i, ev := range all {
 		caller := ev.doc.Identity.Session.Issuer.UserName
 		if caller == "" {
@@ -191,9 +191,9 @@ func routineWrites(all []analysed, onset time.Time) []triage.Cadence {
 		for _, f := range fields {
 			settings[f.key] += f.value + ";"
 		}
-		writes[i] = triage.Write{Key: caller + "\x00" + CallName(ev.Name) + "\x00" + on + "\x00" + ev.ErrorCode, Time: ev.Time, Settings: settings}
+		writes[i] = Write{Key: caller + "\x00" + CallName(ev.Name) + "\x00" + on + "\x00" + ev.ErrorCode, Time: ev.Time, Settings: settings}
 	}
-	return triage.Routine(writes, onset)
+	return Routine(writes, onset)
 }
 
 // restartedLater reports whether a stop (StopInstances, StopDBInstance) was
@@ -262,16 +262,6 @@ func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {
 	return fmt.Sprintf("%s; %s, by %s%s", why, where, withArticle(s.Actor.Kind), when)
 }
 
-func withArticle(kind string) string {
-	if kind == "" {
-		return "someone"
-	}
-	if kind[0] == 'A' || kind[0] == 'a' {
-		return "an " + kind
-	}
-	return "a " + kind
-}
-
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -287,7 +277,7 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-// Verdict is the one-line conclusion over the ranked suspects. Related
+// Verdict is the one-line conclusion over the ranked suspects. sources.Related
 // changes that cannot explain the alarm (tagging, snapshots, data writes,
 // failed calls, changes after the onset) are counted but blame nothing.
 func Verdict(suspects []Suspect, writes int) string {

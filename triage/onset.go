@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"watchtrail/triage"
+	"watchtrail/sources"
 )
 
 // Onset is when the alarm's metric left its normal level: the alarm fires
@@ -100,8 +100,8 @@ const (
 // When the series had been breaching the alarm's threshold since long
 // before (an alarm created, re-enabled or edited during the incident), the
 // onset is where that breaching run began, over the whole series read (see
-// triage.BreachingSince), and Before says how long before the firing.
-func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
+// BreachingSince), and Before says how long before the firing.
+func FindOnset(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
 	o := findExcursion(s, a, start, anchor)
 	period := s.Spec.WithDefaults().Period
 	// The excursion is looked for after the baseline's cut; a run that
@@ -118,7 +118,7 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 
 // breachingSince is where the breaching run ending at the firing began,
 // for an alarm with a threshold.
-func breachingSince(s Series, a Alarm, anchor time.Time) (time.Time, bool) {
+func breachingSince(s sources.Series, a sources.Alarm, anchor time.Time) (time.Time, bool) {
 	if !strings.HasSuffix(a.Comparison, "Threshold") || strings.Contains(a.Comparison, "LowerOrGreater") {
 		return time.Time{}, false
 	}
@@ -134,10 +134,10 @@ func breachingSince(s Series, a Alarm, anchor time.Time) (time.Time, bool) {
 		times[n], values[n] = s.Times[i], s.Values[i]
 	}
 	gap := max(1, evaluationPeriods(a, anchor)-a.DatapointsToAlarm)
-	return triage.BreachingSince(times, values, func(v float64) bool { return breaches(a, v) }, anchor, s.Spec.WithDefaults().Period, gap)
+	return BreachingSince(times, values, func(v float64) bool { return breaches(a, v) }, anchor, s.Spec.WithDefaults().Period, gap)
 }
 
-func valueAt(s Series, at time.Time) float64 {
+func valueAt(s sources.Series, at time.Time) float64 {
 	for i, t := range s.Times {
 		if t.Equal(at) && i < len(s.Values) {
 			return s.Values[i]
@@ -146,7 +146,7 @@ func valueAt(s Series, at time.Time) float64 {
 	return 0
 }
 
-func findExcursion(s Series, a Alarm, start, anchor time.Time) Onset {
+func findExcursion(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var baseTimes, times, laterTimes []time.Time
 	var base, values, later []float64
@@ -274,7 +274,7 @@ func findExcursion(s Series, a Alarm, start, anchor time.Time) Onset {
 // baseline stopped, at least onsetSilence periods before the firing and for
 // good: a consumer disabled, a host gone. Only an alarm that counts missing
 // data as breaching (or whose setting is unknown) fires on silence.
-func silentSince(a Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+func silentSince(a sources.Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
 	if a.TreatMissingData != "" && a.TreatMissingData != "breaching" {
 		return time.Time{}, false
 	}
@@ -363,11 +363,11 @@ var mOfN = regexp.MustCompile(`out of the last (\d+) datapoints`)
 // evaluationPeriods is the alarm's N of "M out of the last N datapoints":
 // its setting when known, else what its state reason cites when that is
 // about the firing at anchor; 0 unknown.
-func evaluationPeriods(a Alarm, anchor time.Time) int {
+func evaluationPeriods(a sources.Alarm, anchor time.Time) int {
 	if a.EvaluationPeriods > 0 {
 		return a.EvaluationPeriods
 	}
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return 0
 	}
 	m := mOfN.FindStringSubmatch(a.Reason)
@@ -380,7 +380,7 @@ func evaluationPeriods(a Alarm, anchor time.Time) int {
 
 // breaches reports whether the alarm counts v as a breaching datapoint;
 // true for anomaly bands, whose band is not known here.
-func breaches(a Alarm, v float64) bool {
+func breaches(a sources.Alarm, v float64) bool {
 	switch a.Comparison {
 	case "GreaterThanThreshold":
 		return v > a.Threshold
@@ -419,8 +419,8 @@ var reasonDatapoint = regexp.MustCompile(`\((\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}
 // for when the metric shows no onset (no data, too little baseline). The
 // reason describes the alarm's latest change, so it is used only when that
 // change is the firing being analysed (at anchor).
-func OnsetFromReason(a Alarm, anchor time.Time) Onset {
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+func OnsetFromReason(a sources.Alarm, anchor time.Time) Onset {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return Onset{}
 	}
 	var first time.Time
