@@ -54,6 +54,9 @@ func ClassifyChange(name, source string, request any) Category {
 	if c, ok := byParameters(request); ok {
 		return c
 	}
+	if describes(request) {
+		return Metadata
+	}
 	switch {
 	case slices.Contains(removalWords, verb):
 		return Removal
@@ -113,6 +116,8 @@ func byNouns(verb string, nouns []string, source string) (Category, bool) {
 		return Routing, true
 	case verb == "publish": // a new version serves nothing until an alias or stage points to it
 		return Creation, true
+	case verb == "failover":
+		return Routing, true
 	case has("code", "deployment", "version", "definition", "image", "stack", "template", "layer", "build", "revision") || pair("change", "set") || verb == "deploy":
 		return Code, true
 	case has("parameter", "parameters", "environment", "configuration") && service != "lambda" && service != "ecs":
@@ -163,6 +168,7 @@ var parameterRules = []struct {
 	{Code, []string{"taskdefinition", "image", "s3key", "zipfile", "codesha", "layers", "handler", "runtime", "userdata", "templatebody", "templateurl", "launchtemplate"}},
 	{Permissions, []string{"policy", "role", "permission", "principal", "authoriz"}},
 	{Lifecycle, []string{"retention", "ttl", "timetolive", "expir", "lifecycle"}},
+	{Metadata, []string{"protection", "disableapi"}}, // termination, stop and deletion protection keep things running
 	{Runtime, []string{"memory", "timeout", "environment", "variables", "parameter", "delayseconds", "batchsize", "batchingwindow", "maxconnections",
 		"cpu", "ephemeral", "value", "setting", "config", "option", "attribute", "mode", "engineversion", "port"}},
 }
@@ -194,6 +200,24 @@ func parameterKeys(v any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// describes reports whether a request set a description or tags and
+// nothing else but names.
+func describes(request any) bool {
+	m, ok := request.(map[string]any)
+	if !ok {
+		return false
+	}
+	found := false
+	for k := range m {
+		k = strings.ToLower(k)
+		if !naming(k) {
+			return false
+		}
+		found = found || strings.HasSuffix(k, "description") || strings.HasPrefix(k, "tag")
+	}
+	return found
 }
 
 // naming reports whether a parameter key only names, tags or describes

@@ -11,6 +11,7 @@ type Level int
 const (
 	Never    Level = iota // changes nothing the metric sees (tags, backups, alarms)
 	Unlikely              // only in odd setups
+	Maybe                 // a setting of unknown kind: it might
 	Can                   // a known way to it, among others
 	Fits                  // the usual way a change produces this symptom
 )
@@ -19,11 +20,11 @@ const (
 // fits the symptom two hops away (0.6 × 1) outweighs one that does not on
 // the alarmed resource itself (1 × 0.2).
 func (l Level) Weight() float64 {
-	return [...]float64{Never: 0.05, Unlikely: 0.2, Can: 0.6, Fits: 1}[l]
+	return [...]float64{Never: 0.05, Unlikely: 0.2, Maybe: 0.4, Can: 0.6, Fits: 1}[l]
 }
 
 func (l Level) verb() string {
-	return [...]string{Never: "does not cause", Unlikely: "rarely causes", Can: "can contribute to", Fits: "can cause"}[l]
+	return [...]string{Never: "does not cause", Unlikely: "rarely causes", Maybe: "may contribute to", Can: "can contribute to", Fits: "can cause"}[l]
 }
 
 // Plausibility says how well a change of category c explains symptom f, and
@@ -39,10 +40,11 @@ func Plausibility(c Category, f Family) (Level, string) {
 	return level, fmt.Sprintf("%s %s %s", withArticle(c.noun()), level.verb(), f.symptom())
 }
 
-// F, C, U, N abbreviate the levels in the table.
+// F, C, M, U, N abbreviate the levels in the table.
 const (
 	F = Fits
 	C = Can
+	M = Maybe
 	U = Unlikely
 	N = Never
 )
@@ -105,8 +107,9 @@ var plausibility = map[Category]map[Family]Level{
 	// Something new seldom breaks what runs, but can add load.
 	Creation: {Errors: U, Latency: U, Throttling: C, Backlog: U, TrafficDrop: U, TrafficSurge: C, Absence: U, Unhealthy: U,
 		CPU: C, Memory: C, Connections: C, Storage: C, Unknown: C},
-	// Settings of unknown kind: possible everywhere.
-	Configuration: {Unknown: C},
+	// Settings of unknown kind: possible everywhere, but less than a
+	// change known to cause the symptom, even two hops away.
+	Configuration: {Unknown: M},
 }
 
 func (c Category) noun() string {

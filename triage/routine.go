@@ -64,14 +64,15 @@ func Routine(writes []Write, onset time.Time) []Cadence {
 		if !ok {
 			continue
 		}
+		var beat time.Time // the last routine occurrence
 		for n, i := range idx {
-			if n > 0 && writes[i].Time.Sub(writes[idx[n-1]].Time) < time.Duration(float64(every)*routineJitter) {
+			if !beat.IsZero() && writes[i].Time.Sub(beat) < time.Duration(float64(every)*routineJitter) {
 				continue // an extra call between beats
 			}
 			if deviates(writes, idx[:n], i) {
 				continue
 			}
-			out[i] = Cadence{Routine: true, Every: every, Since: writes[idx[0]].Time}
+			out[i], beat = Cadence{Routine: true, Every: every, Since: writes[idx[0]].Time}, writes[i].Time
 		}
 	}
 	return out
