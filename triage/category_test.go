@@ -212,7 +212,7 @@ func TestRoutine(t *testing.T) {
 		beat("agent", onset.Add(-58*time.Minute+time.Duration(i)*5*time.Minute+time.Duration(i%3)*7*time.Second), map[string]string{"desiredCount": "3"})
 	}
 	beat("agent", onset.Add(-30*time.Second), map[string]string{"desiredCount": "0"}) // the same bot, another value: a change
-	beat("alice", onset.Add(-6*time.Minute), nil)                                    // once
+	beat("alice", onset.Add(-6*time.Minute), nil)                                     // once
 	for i := 0; i < 3; i++ {                                                          // three quick calls by a person
 		beat("bob", onset.Add(-4*time.Minute+time.Duration(i)*20*time.Second), nil)
 	}
