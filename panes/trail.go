@@ -16,6 +16,9 @@ const (
 	trailUserMax = 20
 	trailNameMax = 32
 	trailIPW     = 15
+	// trailAccountMax fits an account id, shown once events of a second
+	// account arrive (an organisation trail).
+	trailAccountMax = 12
 )
 
 // Trail is the live CloudTrail pane, newest event at the bottom. Failed calls
@@ -29,6 +32,8 @@ type Trail struct {
 	history                   string // the searched range, while a search's results are shown
 	progress                  string // a running search's progress, for the title
 	userW, nameW              int    // widest seen, so the columns do not jiggle
+	account                   string // the first event's account
+	accountW                  int    // its column's width, once a second account is seen
 }
 
 // NewTrail returns an empty pane keeping the newest capacity events.
@@ -40,7 +45,7 @@ func NewTrail(capacity int) *Trail {
 func trailKey(e sources.TrailEvent) string { return e.ID }
 
 func trailText(e sources.TrailEvent) string {
-	return strings.Join([]string{inZone(e.Time).Format(feedClock), e.User, e.Name, e.Source,
+	return strings.Join([]string{inZone(e.Time).Format(feedClock), e.Account, e.User, e.Name, e.Source,
 		e.SourceIP, strings.Join(e.Resources, " "), e.ErrorCode, e.ErrorMessage}, " ")
 }
 
@@ -53,6 +58,12 @@ func (t *Trail) Append(events []sources.TrailEvent) {
 
 func (t *Trail) widen(events []sources.TrailEvent) {
 	for _, e := range events {
+		if t.account == "" {
+			t.account = e.Account
+		}
+		if e.Account != t.account || t.accountW > 0 { // an organisation: say whose account
+			t.accountW = max(t.accountW, min(trailAccountMax, ansi.StringWidth(e.Account)))
+		}
 		t.userW = max(t.userW, min(trailUserMax, ansi.StringWidth(e.User)))
 		t.nameW = max(t.nameW, min(trailNameMax, ansi.StringWidth(e.Name)))
 	}
@@ -149,7 +160,7 @@ func (t *Trail) title() string {
 // kindMark tells the event kinds apart: management events need none.
 var kindMark = map[sources.EventKind]string{sources.KindManagement: " ", sources.KindData: "D", sources.KindInsight: "I"}
 
-// row is: time, kind, mark, user, eventName, source IP, [errorCode],
+// row is: time, kind, mark, [account,] user, eventName, source IP, [errorCode],
 // resources. The error code comes before the resources so long ARNs cannot
 // hide it.
 func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
@@ -164,6 +175,9 @@ func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
 	}
 	var b strings.Builder
 	b.WriteString(inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
+	if t.accountW > 0 {
+		b.WriteString(FitLine(e.Account, t.accountW) + " ")
+	}
 	b.WriteString(FitLine(e.User, t.userW) + " ")
 	b.WriteString(FitLine(e.Name, t.nameW) + " ")
 	b.WriteString(FitLine(e.SourceIP, trailIPW) + " ")

@@ -207,3 +207,24 @@ func TestTrailQueryAndHistory(t *testing.T) {
 		t.Errorf("an empty search shows %q", lines)
 	}
 }
+
+func TestTrailAccountColumnOnceASecondAccountArrives(t *testing.T) {
+	tr := NewTrail(100)
+	one := trailTestEvents(0, 2)
+	for i := range one {
+		one[i].Account = "111111111111"
+	}
+	tr.Append(one)
+	if body := feedTestBody(feedTestLines(t, tr, 200, 8)); strings.Contains(body[0], "111111111111") {
+		t.Errorf("one account: row %q should not spend a column on it", body[0])
+	}
+	other := trailTestEvents(2, 1)
+	other[0].Account = "222222222222"
+	tr.Append(other)
+	body := feedTestBody(feedTestLines(t, tr, 200, 8))
+	for i, want := range []string{"111111111111", "111111111111", "222222222222"} {
+		if !strings.Contains(body[i], want+" deploy-bot") {
+			t.Errorf("row %d %q lacks the account %s before the user", i, body[i], want)
+		}
+	}
+}

@@ -192,6 +192,7 @@ func TrailJSON(e TrailEvent) []byte {
 			"eventID": e.ID, "eventTime": e.Time.UTC().Format(time.RFC3339), "eventName": e.Name,
 			"eventSource": e.Source, "user": e.User, "sourceIPAddress": e.SourceIP, "errorCode": e.ErrorCode,
 			"errorMessage": e.ErrorMessage, "readOnly": e.ReadOnly, "resources": e.Resources, "kind": e.EffectiveKind(),
+			"recipientAccountId": e.Account,
 		})
 	}
 	var out bytes.Buffer

@@ -310,6 +310,7 @@ type TrailEvent struct {
 	AccessKeyID   string   // userIdentity.accessKeyId
 	UserARN       string   // userIdentity.arn
 	ResourceTypes []string // e.g. AWS::EC2::Instance, when the record says
+	Account       string   // recipientAccountId: the account the call was made in
 }
 
 // Failed reports whether the API call was refused or errored.

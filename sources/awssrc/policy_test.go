@@ -85,7 +85,7 @@ func sortedKeys(set map[string]bool) []string {
 	return out
 }
 
-// TestPolicyListsEveryCall keeps iam-policy.json and the README's list of
+// TestPolicyListsEveryCall keeps iam-policy.json and docs/aws-setup.md's list of
 // permissions equal to the operations the code calls.
 func TestPolicyListsEveryCall(t *testing.T) {
 	called := calledActions(t)
@@ -119,18 +119,18 @@ func TestPolicyListsEveryCall(t *testing.T) {
 		t.Errorf("iam-policy.json allows\n  %q\nthe code calls\n  %q", got, called)
 	}
 
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/aws-setup.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The list runs from the policy file's link to the next code block.
-	_, list, _ := strings.Cut(string(readme), "(iam-policy.json)")
+	_, list, _ := strings.Cut(string(readme), "iam-policy.json)")
 	list, _, _ = strings.Cut(list, "```")
 	inReadme := map[string]bool{}
 	for _, m := range regexp.MustCompile("`([a-z0-9-]+:[A-Za-z0-9]+)`").FindAllStringSubmatch(list, -1) {
 		inReadme[m[1]] = true
 	}
 	if got := sortedKeys(inReadme); strings.Join(got, " ") != strings.Join(called, " ") {
-		t.Errorf("README lists\n  %q\nthe code calls\n  %q", got, called)
+		t.Errorf("docs/aws-setup.md lists\n  %q\nthe code calls\n  %q", got, called)
 	}
 }

@@ -30,9 +30,11 @@ const (
 	// defaultS3TrailWindow is the window before q.End when q.Start is unset.
 	defaultS3TrailWindow = time.Hour
 
-	maxCachedTrailFiles = 500       // parsed log files kept between calls
+	maxCachedTrailFiles = 500       // parsed log files kept between calls, at least
+	cachedFilesPerAcct  = 40        // or this many per account folder (a 2-hour window's, and more)
 	maxCachedTrailBytes = 128 << 20 // and their records' JSON, at most
 	trailDownloads      = 8         // log files downloaded at once
+	trailListings       = 16        // day folders listed at once, far below S3's 5,500 reads a second per prefix
 	maxListedBadFiles   = 200
 
 	trailStampLayout = "20060102T1504Z"

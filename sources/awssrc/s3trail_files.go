@@ -73,22 +73,23 @@ func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFi
 }
 
 // evict drops the files named longest ago until at most
-// maxCachedTrailFiles files with maxCachedTrailBytes of JSON are cached. The
+// maxCachedTrailFiles files (more with many accounts: cachedFilesPerAcct
+// each) with maxCachedTrailBytes of JSON are cached. The
 // live feed reads the newest files; a drill-down into an old incident may
 // read its files again. t.mu is held.
 func (t *S3Trail) evict() {
-	size := 0
+	size, most := 0, max(maxCachedTrailFiles, cachedFilesPerAcct*len(t.accounts))
 	keys := make([]string, 0, len(t.files))
 	for k, f := range t.files {
 		keys = append(keys, k)
 		size += f.size
 	}
-	if len(keys) <= maxCachedTrailFiles && size <= maxCachedTrailBytes {
+	if len(keys) <= most && size <= maxCachedTrailBytes {
 		return
 	}
 	sort.Slice(keys, func(i, j int) bool { return t.files[keys[i]].at.Before(t.files[keys[j]].at) })
 	for _, k := range keys {
-		if len(t.files) <= maxCachedTrailFiles && size <= maxCachedTrailBytes {
+		if len(t.files) <= most && size <= maxCachedTrailBytes {
 			break
 		}
 		size -= t.files[k].size

@@ -4,19 +4,45 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"golang.org/x/sync/errgroup"
 )
 
-// root is the key prefix of the AWSLogs folder.
-func (t *S3Trail) root() string {
-	if t.prefix == "" {
-		return "AWSLogs/"
+// logsFolder is the folder CloudTrail writes under the trail's prefix.
+const logsFolder = "AWSLogs"
+
+// layout reads where the prefix points: the trail's own prefix (AWSLogs/ is
+// under it), or a folder inside AWSLogs/ that the user copied from the
+// console: AWSLogs/, an organisation's AWSLogs/o-…/, or one account's
+// AWSLogs/[o-…/]<account>/. root is the folder whose subfolders are read;
+// account, when the prefix names one, is the only account folder.
+func (t *S3Trail) layout() (root, account string, err error) {
+	parts := strings.Split(t.prefix, "/")
+	at := slices.Index(parts, logsFolder)
+	if t.prefix == "" || at < 0 {
+		return strings.TrimPrefix(t.prefix+"/"+logsFolder+"/", "/"), "", nil
 	}
-	return t.prefix + "/AWSLogs/"
+	root = strings.Join(parts[:at+1], "/") + "/"
+	rest := parts[at+1:]
+	if len(rest) > 0 && strings.HasPrefix(rest[0], "o-") {
+		root, rest = root+rest[0]+"/", rest[1:]
+	}
+	switch {
+	case len(rest) == 0:
+		return root, "", nil
+	case len(rest) == 1 && isAccountID(rest[0]):
+		return root, root + rest[0] + "/", nil
+	}
+	return "", "", fmt.Errorf("%s: want the trail's bucket and prefix, or a folder AWSLogs/[o-…/][<account>/] in it, not a folder below an account", t.URL())
+}
+
+func isAccountID(s string) bool {
+	return len(s) == 12 && strings.Trim(s, "0123456789") == ""
 }
 
 // accountFolders lists the account folders under AWSLogs/ once (and again
@@ -28,20 +54,27 @@ func (t *S3Trail) accountFolders(ctx context.Context) ([]string, error) {
 	if accounts != nil {
 		return accounts, nil
 	}
-	root := t.root()
-	top, err := t.folders(ctx, root)
+	root, only, err := t.layout()
 	if err != nil {
 		return nil, err
 	}
-	for _, folder := range top {
-		if strings.HasPrefix(strings.TrimPrefix(folder, root), "o-") {
-			inner, err := t.folders(ctx, folder)
-			if err != nil {
-				return nil, err
+	if only != "" {
+		accounts = []string{only}
+	} else {
+		top, err := t.folders(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		for _, folder := range top {
+			if strings.HasPrefix(strings.TrimPrefix(folder, root), "o-") {
+				inner, err := t.folders(ctx, folder)
+				if err != nil {
+					return nil, err
+				}
+				accounts = append(accounts, inner...)
+			} else {
+				accounts = append(accounts, folder)
 			}
-			accounts = append(accounts, inner...)
-		} else {
-			accounts = append(accounts, folder)
 		}
 	}
 	if len(accounts) == 0 {
@@ -93,41 +126,69 @@ func (t *S3Trail) listFiles(ctx context.Context, accounts []string, start, end t
 // listKind lists, in key order, the log files of one kind (eventsFolder or
 // insightsFolder) that may hold events in [start, end]: those named from
 // trailFileSlack before start to trailDeliveryLag after end, in the day
-// folders of that span.
+// folders of that span. The folders (an account's day) are listed several
+// at once, as an organisation has hundreds of accounts.
 func (t *S3Trail) listKind(ctx context.Context, accounts []string, kind string, start, end time.Time) ([]trailKey, error) {
 	from := start.Add(-trailFileSlack).UTC()
 	to := end.Add(trailDeliveryLag).UTC()
 	firstDay := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
-	var keys []trailKey
+	type folder struct {
+		path, account string
+		first         bool
+	}
+	var folders []folder
 	for _, account := range accounts {
-		id := path.Base(account)
 		for day := firstDay; !day.After(to); day = day.AddDate(0, 0, 1) {
-			folder := account + kind + "/" + t.region + "/" + day.Format("2006/01/02") + "/"
-			in := &s3.ListObjectsV2Input{Bucket: aws.String(t.bucket), Prefix: aws.String(folder)}
-			if day.Equal(firstDay) {
-				// Names sort by time within a day: skip the older files.
-				in.StartAfter = aws.String(folder + id + "_" + kind + "_" + t.region + "_" + from.Format(trailStampLayout))
+			folders = append(folders, folder{account + kind + "/" + t.region + "/" + day.Format("2006/01/02") + "/", path.Base(account), day.Equal(firstDay)})
+		}
+	}
+	found := make([][]trailKey, len(folders))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(trailListings)
+	for i, f := range folders {
+		g.Go(func() error {
+			var startAfter string
+			if f.first { // names sort by time within a day: skip the older files
+				startAfter = f.path + f.account + "_" + kind + "_" + t.region + "_" + from.Format(trailStampLayout)
 			}
-			p := s3.NewListObjectsV2Paginator(t.client, in,
-				func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
-		pages:
-			for p.HasMorePages() {
-				page, err := p.NextPage(ctx, t.opts()...)
-				if err != nil {
-					return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, folder, err)
-				}
-				for _, obj := range page.Contents {
-					key := aws.ToString(obj.Key)
-					at, ok := trailFileTime(key)
-					switch {
-					case !ok || at.Before(from):
-						continue // not a CloudTrail log file, or too old
-					case at.After(to):
-						break pages // the rest of the day is newer still
-					}
-					keys = append(keys, trailKey{key, at})
-				}
+			var err error
+			found[i], err = t.listFolder(ctx, f.path, startAfter, from, to)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	var keys []trailKey
+	for _, f := range found {
+		keys = append(keys, f...)
+	}
+	return keys, nil
+}
+
+// listFolder lists the log files in one day folder named in [from, to].
+func (t *S3Trail) listFolder(ctx context.Context, folder, startAfter string, from, to time.Time) ([]trailKey, error) {
+	in := &s3.ListObjectsV2Input{Bucket: aws.String(t.bucket), Prefix: aws.String(folder)}
+	if startAfter != "" {
+		in.StartAfter = aws.String(startAfter)
+	}
+	p := s3.NewListObjectsV2Paginator(t.client, in, func(o *s3.ListObjectsV2PaginatorOptions) { o.StopOnDuplicateToken = true })
+	var keys []trailKey
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx, t.opts()...)
+		if err != nil {
+			return nil, fmt.Errorf("listing s3://%s/%s: %w", t.bucket, folder, err)
+		}
+		for _, obj := range page.Contents {
+			key := aws.ToString(obj.Key)
+			at, ok := trailFileTime(key)
+			switch {
+			case !ok || at.Before(from):
+				continue // not a CloudTrail log file, or too old
+			case at.After(to):
+				return keys, nil // the rest of the day is newer still
 			}
+			keys = append(keys, trailKey{key, at})
 		}
 	}
 	return keys, nil

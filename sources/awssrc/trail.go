@@ -2,6 +2,7 @@ package awssrc
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -153,8 +154,10 @@ type record struct {
 	ErrorCode       string          `json:"errorCode"`
 	ErrorMessage    string          `json:"errorMessage"`
 	ReadOnly        json.RawMessage `json:"readOnly"` // a bool, but be lenient
+	RecipientID     string          `json:"recipientAccountId"`
 	UserIdentity    struct {
 		Type        string `json:"type"`
+		AccountID   string `json:"accountId"`
 		AccessKeyID string `json:"accessKeyId"`
 		UserName    string `json:"userName"`
 		ARN         string `json:"arn"`
@@ -202,6 +205,7 @@ func recordEvent(doc []byte) (sources.TrailEvent, record, error) {
 		ErrorMessage: sources.Sanitize(r.ErrorMessage),
 		ReadOnly:     string(bytes.Trim(r.ReadOnly, `"`)) == "true",
 		JSON:         string(doc),
+		Account:      sources.Sanitize(cmp.Or(r.RecipientID, r.UserIdentity.AccountID)),
 	}
 	if r.EventTime != "" {
 		at, terr := time.Parse(time.RFC3339, r.EventTime)
