@@ -266,7 +266,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		"demo: true\n\nrefresh: 2s\nrefresh: 3s\n":      path + ":",
 		"config: /elsewhere.yaml\n":                     path + `:1:1: unknown key "config"`,
 		"filter: " + strings.Repeat("x", 70<<10) + "\n": path + ":1:1: filter: the filter pattern is 71680 bytes long",
-		"profile: " + strings.Repeat("x", 1<<20) + "\n": path + ": 1048586 bytes; a config file may have at most 1048576",
+		"profile: " + strings.Repeat("x", 1<<20) + "\n": path + ": over 256 KB, the most a config file may have",
 	} {
 		writeFile(t, path, text)
 		r := run(t)
