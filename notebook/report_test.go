@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"watchtrail/sources"
-	"watchtrail/triage"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 // demoStart is when the demo's story begins in these tests: alice's change
