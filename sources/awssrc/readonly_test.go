@@ -19,6 +19,7 @@ import (
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // readOnly is what a read-only action is called: the prefixes of AWS's read
@@ -175,7 +176,7 @@ func TestReadOnlyByProof(t *testing.T) {
 		}
 	}
 	// The drill-down, triage and discovery around each kind of resource.
-	sources.Drill(ctx, src, alarm, groups, now)
+	triage.Run(ctx, src, alarm, triage.Options{Now: now, LogGroups: groups})
 	for _, dims := range [][]string{
 		{"AWS/EC2", "InstanceId", instance}, {"AWS/EC2", "AutoScalingGroupName", name + "-asg"},
 		{"AWS/Lambda", "FunctionName", name, "Resource", name + ":live"}, {"AWS/SQS", "QueueName", name + "-q"},
