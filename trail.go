@@ -100,6 +100,11 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 				s.src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
 		})
 	progress.done()
+	if r, ok := s.src.(sources.TrailScanner); ok {
+		if scan := sources.ScanSummary(r.Scanned()); scan != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "watchtrail: "+scan)
+		}
+	}
 	if werr := sources.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
 		return werr
 	}

@@ -336,6 +336,18 @@ type TrailQuery struct {
 	// Insights asks for Insights events only (LookupEvents' insight
 	// category) instead of management events.
 	Insights bool
+	// Where is a filter's conditions for a reader that has the server
+	// apply many at once (Athena's SQL); readers that cannot ignore it, as
+	// the caller matches the events against its filter anyway.
+	Where TrailWhere
+}
+
+// TrailWhere is a trail filter's conditions that a query language can
+// state: text fields hold exact values or * and ? patterns (see
+// TrailFilter); the zero value asks nothing.
+type TrailWhere struct {
+	User, Name, Source, Resource, ResourceType, AccessKey string
+	Errors, Reads, Writes                                 bool
 }
 
 // StateChange is one alarm state transition from the alarm's history.
