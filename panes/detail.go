@@ -169,6 +169,18 @@ func (p *Detail) Move(delta int) {
 	}
 }
 
+// Page moves the focused list by the rows it shows (dir -1 up, 1 down).
+func (p *Detail) Page(dir int) {
+	switch p.section {
+	case detailSuspects:
+		p.suspects.Page(dir)
+	case detailTrail:
+		p.events.Page(dir)
+	default:
+		p.logs.Page(dir)
+	}
+}
+
 // NextSection moves the focus to the next list: suspects, CloudTrail
 // events, log lines, and round again.
 func (p *Detail) NextSection() { p.section = (p.section + 1) % detailSections }
