@@ -60,3 +60,21 @@ func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 		t.Fatalf("trail bucket: %+v", bucket)
 	}
 }
+
+func TestAthenaScanCost(t *testing.T) {
+	if got := ScanSummary(0, 0); got != "" {
+		t.Errorf("before any query: %q", got)
+	}
+	// 2 TB at $5/TB; a query bills 10 MB at least.
+	if got := ScanSummary(2e12, 3); got != "Athena 2.0 TB scanned in 3 queries ≈ $10.00" {
+		t.Errorf("ScanSummary = %q", got)
+	}
+	if got := ScanCost(1000, 1); got != float64(10<<20)/1e12*5 {
+		t.Errorf("a tiny query costs %v, want the 10 MB minimum", got)
+	}
+	// A day of 30-second polls at the mean measured so far: 2880 × 50 MB.
+	e := EstimateCost(CostConfig{Refresh: 30 * time.Second, Scanned: 100e6, Queries: 2})
+	if e.AthenaBytes != 2880*50e6 || math.Abs(e.PerDay-2880*50e6/1e12*5) > 1e-9 || e.FreeCalls["LookupEvents"] != 0 {
+		t.Errorf("estimate = %+v", e)
+	}
+}

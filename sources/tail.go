@@ -57,7 +57,15 @@ type LogTail struct {
 	Pattern string
 
 	groups map[string]*groupTail
+	from   time.Time  // see ResumeAt
+	recent []LogEvent // see ResumeAt
 }
+
+// ResumeAt has groups the tail starts following go on from from (where a
+// backfill ended) rather than a short backfill of their own; recent are
+// the events already handed out in the minute before from, which the tail
+// re-reads (late arrivals) and does not deliver again.
+func (t *LogTail) ResumeAt(from time.Time, recent []LogEvent) { t.from, t.recent = from, recent }
 
 type groupTail struct {
 	*follower[LogEvent]
@@ -138,6 +146,9 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		gt := t.groups[tg.key()]
 		if gt == nil {
 			gt = &groupTail{follower: newFollower(&logFollow, logKey), target: tg}
+			if !t.from.IsZero() {
+				gt.resume(t.from, t.recent)
+			}
 			t.groups[tg.key()] = gt
 		}
 		gt.src = tg.src
@@ -209,6 +220,30 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	sort.SliceStable(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
 	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
+}
+
+// resume starts the group's follower at from, with its events in recent
+// taken as delivered.
+func (gt *groupTail) resume(from time.Time, recent []LogEvent) {
+	gt.head, gt.lastSweep = from, from
+	for _, e := range recent {
+		if e.Group == gt.group {
+			id, at := logKey(e)
+			gt.seen[hashID(id)] = at.UnixMilli()
+		}
+	}
+}
+
+// Due is when the next group is due to be polled: the zero time before the
+// first poll.
+func (t *LogTail) Due() time.Time {
+	var due time.Time
+	for _, gt := range t.groups {
+		if due.IsZero() || gt.nextPoll.Before(due) {
+			due = gt.nextPoll
+		}
+	}
+	return due
 }
 
 func (t *LogTail) keepOnly(all []target) {

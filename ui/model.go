@@ -125,8 +125,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logContextMsg:
 		m.showContext(msg)
 		return m, nil
-	case sources.DrillMsg:
-		m.drillDone(msg)
+	case triageMsg:
+		m.drillDone(msg.Result)
 		return m, nil
 	default:
 		if cmd, ok := m.trailMsg(msg); ok {

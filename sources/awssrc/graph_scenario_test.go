@@ -13,6 +13,7 @@ import (
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // The scenario suite: for each relation kind, real resources in moto, an
@@ -21,7 +22,7 @@ import (
 // attempt of the same call, the same call on a look-alike resource, a
 // tagging bot writing to the alarmed resource just before the onset, a
 // further change after the onset, and hundreds of read-only calls. The
-// whole analysis (sources.Triage) must rank the cause first and call it the
+// whole analysis (triage.Run) must rank the cause first and call it the
 // likely cause; without the cause it must blame nothing.
 
 // call is one API call as CloudTrail records it.
@@ -290,7 +291,7 @@ func TestScenarios(t *testing.T) {
 			msg := runIncident(t, s, bucket, inc, true)
 			_, user := inc.causeBy()
 			if len(msg.Suspects) == 0 || msg.Suspects[0].Event.ID != "cause" || !msg.Suspects[0].Likely ||
-				!strings.HasPrefix(msg.Verdict, "likely cause: "+sources.CallName(inc.cause.name)+" by "+user) {
+				!strings.HasPrefix(msg.Verdict, "likely cause: "+triage.CallName(inc.cause.name)+" by "+user) {
 				t.Errorf("the cause is not the likely cause:\n%s", suspectsText(msg))
 			}
 		})
@@ -322,18 +323,18 @@ func scenarioSource(t *testing.T) (*Source, string) {
 }
 
 // runIncident seeds the incident and runs the analysis as of the alarm's firing.
-func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause bool) sources.DrillMsg {
+func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause bool) triage.Result {
 	t.Helper()
 	a, opts := seedIncident(t, s, bucket, inc, withCause)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return sources.Triage(ctx, s, a, opts)
+	return triage.Run(ctx, s, a, opts)
 }
 
 // seedIncident puts the alarm's metric (baseline, then a rise at the onset)
 // and the trail around it into moto, and returns the alarm and the options
 // that analyse it as of its firing. withCause false leaves the cause out.
-func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, sources.TriageOptions) {
+func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, triage.Options) {
 	t.Helper()
 	fired := time.Now().UTC().Truncate(time.Minute)
 	onset := fired.Add(-5 * time.Minute)
@@ -392,7 +393,7 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 			map[string]any{"readOnly": true}))
 	}
 	deliver(t, s, bucket, records)
-	return a, sources.TriageOptions{Now: fired.Add(time.Minute), At: fired}
+	return a, triage.Options{Now: fired.Add(time.Minute), At: fired}
 }
 
 // deliver writes records as CloudTrail does: one gzipped file per five
@@ -413,7 +414,7 @@ func deliver(t testing.TB, s *Source, bucket string, records []map[string]any) {
 	}
 }
 
-func suspectsText(m sources.DrillMsg) string {
+func suspectsText(m triage.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "verdict: %s\nonset: %v (found %v), errors: %v\n", m.Verdict, m.Onset.Time, m.Onset.Found, m.Errors)
 	for i, s := range m.Suspects {
@@ -445,7 +446,7 @@ func BenchmarkTriageScenario(b *testing.B) {
 	a, opts := seedIncident(b, s, bucket, scenarios[0].setup(b, motoserver.NewBuilder(b, endpoint)), true)
 	b.ResetTimer()
 	for range b.N {
-		msg := sources.Triage(context.Background(), newSource(bucket), a, opts)
+		msg := triage.Run(context.Background(), newSource(bucket), a, opts)
 		if len(msg.Suspects) == 0 || msg.Suspects[0].Event.ID != "cause" {
 			b.Fatalf("wrong ranking:\n%s", suspectsText(msg))
 		}

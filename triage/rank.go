@@ -1,16 +1,18 @@
-package sources
+package triage
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // Suspect is one change that could have caused the alarm, with why it ranks
 // where it does.
 type Suspect struct {
-	Event    TrailEvent
+	Event    sources.TrailEvent
 	Score    float64 // relation × impact × timing × actor, 0..1
 	Hops     int     // 0 the alarmed resource, 1–2 related; -1 only the same service
 	Relation string  // "orders-fn → role svc-ord-exec", or "same service (lambda)"
@@ -53,9 +55,9 @@ func relationWeight(hops int) float64 {
 
 // analysed is a write event with what ranking needs from its document.
 type analysed struct {
-	TrailEvent
+	sources.TrailEvent
 	doc     eventDoc
-	matched Related
+	matched sources.Related
 	related bool
 	direct  bool // acted on the matched resource, not only mentioned it
 }
@@ -66,7 +68,7 @@ type analysed struct {
 // must precede: the end of the onset's period, as a metric point stands for
 // the whole period after its time. Events naming neither a resource of the
 // graph nor the alarmed service are left out, and read-only ones too.
-func RankSuspects(events []TrailEvent, g ResourceGraph, a Alarm, onset, cutoff time.Time) []Suspect {
+func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a sources.Alarm, onset, cutoff time.Time) []Suspect {
 	services := alarmServices(a, g)
 	var all []analysed
 	for _, e := range events {

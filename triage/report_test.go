@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 // webIncident is the drill-down of the demo's second incident, as if the
 // alarm came from AWS (with an ARN, so with console links).
-func webIncident(t testing.TB) sources.DrillMsg {
+func webIncident(t testing.TB) triage.Result {
 	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 	var now time.Time
 	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
@@ -26,17 +27,17 @@ func webIncident(t testing.TB) sources.DrillMsg {
 	for _, a := range alarms {
 		if a.Name == "prod-web-alb-5xx" {
 			a.ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:" + a.Name
-			return sources.Drill(context.Background(), d, a, d.LogGroups(), now)
+			return triage.Run(context.Background(), d, a, triage.Options{Now: now, LogGroups: d.LogGroups()})
 		}
 	}
 	t.Fatal("no prod-web-alb-5xx alarm")
-	return sources.DrillMsg{}
+	return triage.Result{}
 }
 
 func TestReportFormats(t *testing.T) {
 	msg := webIncident(t)
 	msg.Errors = []error{errors.New("logs: AccessDenied\x1b[2J")}
-	text := sources.FormatText(msg)
+	text := triage.FormatText(msg)
 	for _, want := range []string{
 		"Triage: prod-web-alb-5xx (ALARM)",
 		"verdict: likely cause: RevokeSecurityGroupIngress by erin on load balancer",
@@ -56,17 +57,17 @@ func TestReportFormats(t *testing.T) {
 		t.Errorf("escape sequence or not exactly one likely cause:\n%s", text)
 	}
 
-	md := sources.FormatMarkdown(msg)
+	md := triage.FormatMarkdown(msg)
 	if !strings.HasPrefix(md, "## Triage: `prod-web-alb-5xx` (ALARM)") || !strings.Contains(md, "### Suspects") ||
 		!strings.Contains(md, "`RevokeSecurityGroupIngress`") {
 		t.Errorf("markdown report:\n%s", md)
 	}
 
-	raw, err := sources.FormatJSON(msg)
+	raw, err := triage.FormatJSON(msg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var report sources.ReportJSON
+	var report triage.ReportJSON
 	if err := json.Unmarshal(raw, &report); err != nil {
 		t.Fatalf("%v\n%s", err, raw)
 	}
@@ -89,13 +90,13 @@ func TestReportFormats(t *testing.T) {
 }
 
 func TestReportWithoutSuspectsOrOnset(t *testing.T) {
-	msg := sources.DrillMsg{Alarm: sources.Alarm{Name: "quiet", State: sources.StateAlarm}, Verdict: sources.Verdict(nil, 12)}
-	text := sources.FormatText(msg)
+	msg := triage.Result{Alarm: sources.Alarm{Name: "quiet", State: sources.StateAlarm}, Verdict: triage.Verdict(nil, 12)}
+	text := triage.FormatText(msg)
 	if !strings.Contains(text, "verdict: no related change in the window (12 write events checked)") ||
 		!strings.Contains(text, "onset: not found") || strings.Contains(text, "Suspects") || strings.Contains(text, "https://") {
 		t.Errorf("report:\n%s", text)
 	}
-	raw, _ := sources.FormatJSON(msg)
+	raw, _ := triage.FormatJSON(msg)
 	if !strings.Contains(string(raw), `"suspects": []`) {
 		t.Errorf("JSON suspects must be an empty list, not null: %s", raw)
 	}

@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // Onset is when the alarm's metric left its normal level: the alarm fires
@@ -86,7 +88,7 @@ const (
 // gradually into it are its leading ramp (a leak). The onset is the first
 // point. An earlier bump that went back to normal is not the onset, nor is
 // anything when the metric was back to normal well before the firing.
-func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
+func FindOnset(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var baseTimes, times, laterTimes []time.Time
 	var base, values, later []float64
@@ -214,7 +216,7 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 // baseline stopped, at least onsetSilence periods before the firing and for
 // good: a consumer disabled, a host gone. Only an alarm that counts missing
 // data as breaching (or whose setting is unknown) fires on silence.
-func silentSince(a Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+func silentSince(a sources.Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
 	if a.TreatMissingData != "" && a.TreatMissingData != "breaching" {
 		return time.Time{}, false
 	}
@@ -303,11 +305,11 @@ var mOfN = regexp.MustCompile(`out of the last (\d+) datapoints`)
 // evaluationPeriods is the alarm's N of "M out of the last N datapoints":
 // its setting when known, else what its state reason cites when that is
 // about the firing at anchor; 0 unknown.
-func evaluationPeriods(a Alarm, anchor time.Time) int {
+func evaluationPeriods(a sources.Alarm, anchor time.Time) int {
 	if a.EvaluationPeriods > 0 {
 		return a.EvaluationPeriods
 	}
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return 0
 	}
 	m := mOfN.FindStringSubmatch(a.Reason)
@@ -320,7 +322,7 @@ func evaluationPeriods(a Alarm, anchor time.Time) int {
 
 // breaches reports whether the alarm counts v as a breaching datapoint;
 // true for anomaly bands, whose band is not known here.
-func breaches(a Alarm, v float64) bool {
+func breaches(a sources.Alarm, v float64) bool {
 	switch a.Comparison {
 	case "GreaterThanThreshold":
 		return v > a.Threshold
@@ -359,8 +361,8 @@ var reasonDatapoint = regexp.MustCompile(`\((\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}
 // for when the metric shows no onset (no data, too little baseline). The
 // reason describes the alarm's latest change, so it is used only when that
 // change is the firing being analysed (at anchor).
-func OnsetFromReason(a Alarm, anchor time.Time) Onset {
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+func OnsetFromReason(a sources.Alarm, anchor time.Time) Onset {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return Onset{}
 	}
 	var first time.Time
