@@ -314,3 +314,72 @@ func TestResizeFloodFromOpenSSHDoesNotWedgeTheSession(t *testing.T) {
 	f.waitLog(10*time.Second, `msg="ssh session end"`)
 	f.dashboard("listed").WaitFor(20*time.Second, "0000")
 }
+
+func TestChannelAndEnvFloodsAreBounded(t *testing.T) {
+	f := startServer(t, Options{})
+	c := f.goClient("listed")
+	var open []gossh.Channel
+	for i := range maxChannels + 1 {
+		ch, _, err := c.OpenChannel("session", nil)
+		if i < maxChannels && err != nil {
+			t.Fatalf("channel %d: %v", i+1, err)
+		}
+		if i == maxChannels {
+			if err == nil || !strings.Contains(err.Error(), "too many sessions") {
+				t.Fatalf("channel %d past the limit: err %v", i+1, err)
+			}
+			break
+		}
+		open = append(open, ch)
+	}
+	env := struct{ Name, Value string }{"LC_FLOOD", strings.Repeat("x", 1000)}
+	for i := range maxEnv + 10 {
+		ok, err := open[0].SendRequest("env", true, gossh.Marshal(&env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != (i < maxEnv) {
+			t.Fatalf("env request %d answered %v", i+1, ok)
+		}
+	}
+	open[0].Close()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, _, err := c.OpenChannel("session", nil)
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a channel after one closed: %v", err)
+		}
+	}
+}
+
+func TestConnectionsLoggingInAreBounded(t *testing.T) {
+	f := startServer(t, Options{})
+	var idle []net.Conn
+	for range maxStartups + 5 {
+		conn, err := net.Dial("tcp", f.addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		idle = append(idle, conn)
+	}
+	f.waitLog(10*time.Second, "too many connections logging in")
+	for _, conn := range idle {
+		conn.Close()
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: "oncall", Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("listed"))},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no login once the idle connections closed: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
