@@ -74,7 +74,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	f.opts.FPS = ui.FrameRate
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
-		c.Shared, c.OpenLinks = shared{hub, poller}, false
+		c.Shared, c.OpenLinks, c.Environ = shared{hub, poller}, false, s.Environ
 		return ui.New(c)
 	})
 	if err != nil {

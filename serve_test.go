@@ -116,7 +116,7 @@ func TestSharedDrillDownsAreGatheredOncePerRefresh(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if msg := poller.Drill(context.Background(), alarms[0], nil, now); msg.Alarm.Name != alarms[0].Name {
+				if msg := poller.Triage(context.Background(), alarms[0], nil, now); msg.Alarm.Name != alarms[0].Name {
 					t.Errorf("drill-down of %q for %q", msg.Alarm.Name, alarms[0].Name)
 				}
 			}()

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 func init() { commands = append(commands, newTriageCmd) }
@@ -82,7 +83,7 @@ func (f *triageFlags) run(cmd *cobra.Command, g *globals, name string) error {
 		return err
 	}
 	progress.show("analysing %s: related resources, changes, metric, logs", alarm.Name)
-	msg := sources.Triage(ctx, src, alarm, sources.TriageOptions{Now: now, At: at, LogGroups: f.logGroups})
+	msg := triage.Run(ctx, src, alarm, triage.Options{Now: now, At: at, LogGroups: f.logGroups})
 	progress.done()
 	if err := writeTriage(cmd.OutOrStdout(), msg, f.format); err != nil {
 		return err
@@ -126,19 +127,19 @@ func findAlarm(alarms []sources.Alarm, name string) (sources.Alarm, error) {
 	return sources.Alarm{}, fmt.Errorf("alarm %q is in %d sources; name one: %s", name, len(found), strings.Join(where, ", "))
 }
 
-func writeTriage(w io.Writer, msg sources.DrillMsg, format string) error {
+func writeTriage(w io.Writer, msg triage.Result, format string) error {
 	var out []byte
 	switch format {
 	case "json":
-		b, err := sources.FormatJSON(msg)
+		b, err := triage.FormatJSON(msg)
 		if err != nil {
 			return err
 		}
 		out = append(b, '\n')
 	case "markdown":
-		out = []byte(sources.FormatMarkdown(msg))
+		out = []byte(triage.FormatMarkdown(msg))
 	default:
-		out = []byte(sources.FormatText(msg))
+		out = []byte(triage.FormatText(msg))
 	}
 	_, err := w.Write(out)
 	return err

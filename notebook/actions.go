@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // SetVerdict gives the suspect e of inc the verdict kind (Confirmed or
@@ -20,7 +21,7 @@ func (s *Store) SetVerdict(inc Incident, e sources.TrailEvent, kind, who, reason
 		return Change{}, errors.New("no incident or event to give a verdict on")
 	}
 	who, reason = CleanWho(who), CleanText(reason, MaxText)
-	call := CleanText(sources.CallName(e.Name), MaxWho)
+	call := CleanText(triage.CallName(e.Name), MaxWho)
 	return s.write(inc, who, at, func(tx *sql.Tx) (string, error) {
 		var had string
 		err := tx.QueryRow(`SELECT kind FROM verdicts WHERE alarm = ? AND fired = ? AND event_id = ?`,

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // ReportJSON is the triage report with the incident's notebook.
 type ReportJSON struct {
-	sources.ReportJSON
+	triage.ReportJSON
 	Recovered *time.Time     `json:"recoveredAt,omitempty"`
 	Cause     string         `json:"cause"` // "confirmed" or "unconfirmed"
 	Confirmed []VerdictJSON  `json:"confirmed"`
@@ -58,8 +59,8 @@ type TimelineJSON struct {
 }
 
 // Report is the triage report of m with what the notebook holds for it.
-func Report(m sources.DrillMsg, e Entries) ReportJSON {
-	r := ReportJSON{ReportJSON: sources.Report(m), Cause: "unconfirmed",
+func Report(m triage.Result, e Entries) ReportJSON {
+	r := ReportJSON{ReportJSON: triage.Report(m), Cause: "unconfirmed",
 		Confirmed: []VerdictJSON{}, Dismissed: []VerdictJSON{}, Notes: []NoteJSON{}, Pins: []PinJSON{}}
 	users := map[string]string{}
 	for _, s := range m.Suspects {
@@ -93,7 +94,7 @@ func Report(m sources.DrillMsg, e Entries) ReportJSON {
 
 // RecoveredAt is when the incident of m ended, as far as its history
 // says: the alarm's first transition out of ALARM after it fired.
-func RecoveredAt(m sources.DrillMsg) time.Time {
+func RecoveredAt(m triage.Result) time.Time {
 	for _, h := range m.History {
 		if h.From == sources.StateAlarm && h.To != sources.StateAlarm && h.Time.After(m.Anchor) {
 			return h.Time
@@ -103,7 +104,7 @@ func RecoveredAt(m sources.DrillMsg) time.Time {
 }
 
 // recovery is RecoveredAt, else what the notebook recorded.
-func recovery(m sources.DrillMsg, e Entries) time.Time {
+func recovery(m triage.Result, e Entries) time.Time {
 	if at := RecoveredAt(m); !at.IsZero() {
 		return at
 	}
@@ -113,7 +114,7 @@ func recovery(m sources.DrillMsg, e Entries) time.Time {
 // timeline puts the incident's moments in order: the onset, the state
 // changes, the related changes and those given a verdict (with it), the
 // notes, the pins and the recovery.
-func timeline(m sources.DrillMsg, e Entries, recovered *time.Time) []TimelineJSON {
+func timeline(m triage.Result, e Entries, recovered *time.Time) []TimelineJSON {
 	var t []TimelineJSON
 	add := func(at time.Time, kind, text string) { t = append(t, TimelineJSON{Time: at, Kind: kind, Text: text}) }
 	if m.Onset.Found {
@@ -129,7 +130,7 @@ func timeline(m sources.DrillMsg, e Entries, recovered *time.Time) []TimelineJSO
 		if s.Hops < 0 && !judged {
 			continue
 		}
-		text := fmt.Sprintf("%s by %s on %s", sources.CallName(s.Event.Name), s.Event.User, s.Relation)
+		text := fmt.Sprintf("%s by %s on %s", triage.CallName(s.Event.Name), s.Event.User, s.Relation)
 		if s.Likely {
 			text += " (the engine's likely cause)"
 		}
@@ -164,19 +165,19 @@ func verdictText(v Verdict) string {
 }
 
 // FormatJSON renders the report as indented JSON.
-func FormatJSON(m sources.DrillMsg, e Entries) ([]byte, error) {
+func FormatJSON(m triage.Result, e Entries) ([]byte, error) {
 	return json.MarshalIndent(Report(m, e), "", "  ")
 }
 
 // FormatMarkdown renders the report for an incident channel or ticket:
 // the triage report, then the notebook.
-func FormatMarkdown(m sources.DrillMsg, e Entries) string {
-	return sources.FormatMarkdown(m) + formatNotebook(Report(m, e), true)
+func FormatMarkdown(m triage.Result, e Entries) string {
+	return triage.FormatMarkdown(m) + formatNotebook(Report(m, e), true)
 }
 
 // FormatText renders the report for a terminal.
-func FormatText(m sources.DrillMsg, e Entries) string {
-	return sources.FormatText(m) + formatNotebook(Report(m, e), false)
+func FormatText(m triage.Result, e Entries) string {
+	return triage.FormatText(m) + formatNotebook(Report(m, e), false)
 }
 
 func formatNotebook(r ReportJSON, md bool) string {

@@ -11,6 +11,7 @@ import (
 
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 // demoStart is when the demo's story begins in these tests: alice's change
@@ -19,7 +20,7 @@ var demoStart = time.Date(2025, 3, 3, 13, 40, 0, 0, time.UTC)
 
 // webIncident is the demo's web incident analysed as triage does, seen
 // minutes after it recovered.
-func webIncident(t *testing.T, start time.Time) sources.DrillMsg {
+func webIncident(t *testing.T, start time.Time) triage.Result {
 	t.Helper()
 	now := start.Add(40 * time.Minute)
 	src := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }})
@@ -29,17 +30,17 @@ func webIncident(t *testing.T, start time.Time) sources.DrillMsg {
 	}
 	for _, a := range alarms {
 		if a.Name == "prod-web-alb-5xx" {
-			return sources.Triage(context.Background(), src, a, sources.TriageOptions{Now: now})
+			return triage.Run(context.Background(), src, a, triage.Options{Now: now})
 		}
 	}
 	t.Fatal("no prod-web-alb-5xx in the demo")
-	return sources.DrillMsg{}
+	return triage.Result{}
 }
 
-func suspectCalled(t *testing.T, m sources.DrillMsg, call, user string) sources.TrailEvent {
+func suspectCalled(t *testing.T, m triage.Result, call, user string) sources.TrailEvent {
 	t.Helper()
 	for _, s := range m.Suspects {
-		if sources.CallName(s.Event.Name) == call && s.Event.User == user {
+		if triage.CallName(s.Event.Name) == call && s.Event.User == user {
 			return s.Event
 		}
 	}
@@ -60,7 +61,7 @@ func TestDemoEventIDsSurviveARestart(t *testing.T) {
 	}
 }
 
-func notebookOfWebIncident(t *testing.T, m sources.DrillMsg) Entries {
+func notebookOfWebIncident(t *testing.T, m triage.Result) Entries {
 	t.Helper()
 	s, _ := openTemp(t)
 	inc := IncidentOf(m)

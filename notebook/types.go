@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // Bounds on what people type: a note or reason, and a user name.
@@ -22,7 +23,7 @@ type Incident struct {
 }
 
 // IncidentOf is the incident a drill-down or triage analysis is about.
-func IncidentOf(m sources.DrillMsg) Incident {
+func IncidentOf(m triage.Result) Incident {
 	name := m.Alarm.Name
 	if m.Alarm.Source != "" {
 		name = m.Alarm.Source + "/" + name
@@ -77,7 +78,7 @@ type Pin struct {
 
 // EventPin is the pin of a CloudTrail event.
 func EventPin(e sources.TrailEvent) Pin {
-	return Pin{Kind: PinEvent, Ref: e.ID, ItemTime: e.Time, Text: sources.CallName(e.Name) + " by " + e.User}
+	return Pin{Kind: PinEvent, Ref: e.ID, ItemTime: e.Time, Text: triage.CallName(e.Name) + " by " + e.User}
 }
 
 // LogPin is the pin of a log line.

@@ -11,6 +11,7 @@ import (
 	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/theme"
+	"watchtrail/triage"
 )
 
 // The lists of the drill-down that Move and NextSection act on, in order.
@@ -27,8 +28,8 @@ const (
 type Detail struct {
 	alarm         sources.Alarm
 	loading       bool
-	drill         *sources.DrillMsg
-	suspects      *List[sources.Suspect]    // most likely first
+	drill         *triage.Result
+	suspects      *List[triage.Suspect]     // most likely first
 	events        *List[sources.TrailEvent] // oldest first
 	logs          *List[sources.LogEvent]   // oldest first
 	section       int
@@ -43,7 +44,7 @@ type Detail struct {
 // NewDetail returns an empty drill-down.
 func NewDetail() *Detail {
 	return &Detail{
-		suspects: NewList[sources.Suspect](func(s sources.Suspect) string { return s.Event.ID }, nil),
+		suspects: NewList[triage.Suspect](func(s triage.Suspect) string { return s.Event.ID }, nil),
 		events:   NewList[sources.TrailEvent](func(e sources.TrailEvent) string { return e.ID }, nil),
 		logs:     NewList[sources.LogEvent](func(l sources.LogEvent) string { return l.Group + "\x00" + l.ID }, nil),
 	}
@@ -53,9 +54,9 @@ func NewDetail() *Detail {
 func (p *Detail) Alarm() sources.Alarm { return p.alarm }
 
 // Drill is the data shown, once it has arrived.
-func (p *Detail) Drill() (sources.DrillMsg, bool) {
+func (p *Detail) Drill() (triage.Result, bool) {
 	if p.drill == nil {
-		return sources.DrillMsg{}, false
+		return triage.Result{}, false
 	}
 	return *p.drill, true
 }
@@ -81,7 +82,7 @@ func (p *Detail) SetLoading(a sources.Alarm) {
 // SetDrill shows the gathered data. The focus starts on the top suspect and
 // the trail's selection on the likely cause; a refresh of the same alarm
 // keeps both selections on the same events.
-func (p *Detail) SetDrill(msg sources.DrillMsg) {
+func (p *Detail) SetDrill(msg triage.Result) {
 	prevEvent, hadEvent := p.SelectedEvent()
 	prevSuspect, hadSuspect := p.suspects.Selected()
 	refresh := p.drill != nil && msg.Alarm.Name == p.alarm.Name
@@ -170,6 +171,18 @@ func (p *Detail) Move(delta int) {
 		p.events.Move(delta)
 	default:
 		p.logs.Move(delta)
+	}
+}
+
+// Page moves the focused list by the rows it shows (dir -1 up, 1 down).
+func (p *Detail) Page(dir int) {
+	switch p.section {
+	case detailSuspects:
+		p.suspects.Page(dir)
+	case detailTrail:
+		p.events.Page(dir)
+	default:
+		p.logs.Page(dir)
 	}
 }
 
@@ -339,7 +352,7 @@ func detailHistory(history []sources.StateChange) string {
 }
 
 // detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC", in the frame's zone.
-func detailWindow(d *sources.DrillMsg) string {
+func detailWindow(d *triage.Result) string {
 	start, end := inZone(d.Start), inZone(d.End)
 	text := start.Format("Jan 02 15:04") + "–" + end.Format("15:04 MST")
 	if start.YearDay() != end.YearDay() || start.Year() != end.Year() {

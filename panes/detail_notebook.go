@@ -10,6 +10,7 @@ import (
 	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/theme"
+	"watchtrail/triage"
 )
 
 // Incident is the incident the drill-down shows, once its data arrived.
@@ -37,7 +38,7 @@ func (p *Detail) SetNotebook(e notebook.Entries) {
 func (p *Detail) setSuspects() {
 	prev, had := p.suspects.Selected()
 	suspects := slices.Clone(p.drill.Suspects)
-	slices.SortStableFunc(suspects, func(a, b sources.Suspect) int {
+	slices.SortStableFunc(suspects, func(a, b triage.Suspect) int {
 		return boolInt(p.dismissed(a.Event.ID)) - boolInt(p.dismissed(b.Event.ID))
 	})
 	p.suspects.SetItems(suspects)
@@ -86,8 +87,8 @@ func (p *Detail) SelectedPin() (notebook.Pin, bool) {
 func (p *Detail) Verdict(eventID string) (notebook.Verdict, bool) { return p.book.Verdict(eventID) }
 
 // confirmed are the suspects people confirmed, in the engine's order.
-func (p *Detail) confirmed() []sources.Suspect {
-	var out []sources.Suspect
+func (p *Detail) confirmed() []triage.Suspect {
+	var out []triage.Suspect
 	for _, s := range p.suspects.All() {
 		if v, ok := p.book.Verdict(s.Event.ID); ok && v.Kind == notebook.Confirmed {
 			out = append(out, s)
@@ -104,12 +105,12 @@ func (p *Detail) verdictLines(width int) []string {
 		return []string{p.verdictLine(width)}
 	}
 	s := confirmed[0]
-	text := "  ✓ " + verdictText(p.book.Verdicts[s.Event.ID]) + " · " + sources.CallName(s.Event.Name) + " by " + s.Event.User
+	text := "  ✓ " + verdictText(p.book.Verdicts[s.Event.ID]) + " · " + triage.CallName(s.Event.Name) + " by " + s.Event.User
 	if len(confirmed) > 1 {
 		text += fmt.Sprintf(" (+%d more confirmed)", len(confirmed)-1)
 	}
 	lines := []string{theme.Good.Bold(true).Render(FitLine(text, width))}
-	if p.drill.Cause != "" && !slices.ContainsFunc(confirmed, func(c sources.Suspect) bool { return c.Event.ID == p.drill.Cause }) {
+	if p.drill.Cause != "" && !slices.ContainsFunc(confirmed, func(c triage.Suspect) bool { return c.Event.ID == p.drill.Cause }) {
 		lines = append(lines, theme.Dim.Render(FitLine("    engine: "+detailShortID(p.drill.Verdict), width)))
 	}
 	return lines

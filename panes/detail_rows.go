@@ -10,6 +10,7 @@ import (
 	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/theme"
+	"watchtrail/triage"
 )
 
 // lists draws the suspects, CloudTrail and log sections in the rows l gives
@@ -18,7 +19,7 @@ func (p *Detail) lists(width int, l detailLayout) []string {
 	if l.listsH <= 0 {
 		return nil
 	}
-	names := sources.ResourceNames(p.alarm)
+	names := triage.ResourceNames(p.alarm)
 	for i, n := range names {
 		names[i] = detailShortID(n)
 	}
@@ -63,7 +64,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 	}
 	nameW, userW := 0, 0
 	for _, e := range events {
-		nameW = max(nameW, lipgloss.Width(sources.CallName(e.Name)))
+		nameW = max(nameW, lipgloss.Width(triage.CallName(e.Name)))
 		userW = max(userW, lipgloss.Width(e.User))
 	}
 	capName, capUser := 30, 24
@@ -100,7 +101,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 			}
 		}
 		marker = p.pinMarker(marker, notebook.PinEvent, e.ID)
-		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(sources.CallName(e.Name), nameW)) + " " +
+		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(triage.CallName(e.Name), nameW)) + " " +
 			FitLine(e.User, userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"watchtrail/notebook"
-	"watchtrail/sources"
 	"watchtrail/theme"
+	"watchtrail/triage"
 )
 
 // detailMaxProblems is how many "could not see …" lines the suspects
@@ -76,7 +76,7 @@ func (p *Detail) suspectRows(width, rows int) []string {
 	suspects := p.suspects.All()
 	callW, userW := 0, 0
 	for _, s := range suspects {
-		callW = max(callW, lipgloss.Width(sources.CallName(s.Event.Name)))
+		callW = max(callW, lipgloss.Width(triage.CallName(s.Event.Name)))
 		userW = max(userW, lipgloss.Width(s.Event.User))
 	}
 	if width < 100 {
@@ -96,7 +96,7 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		}
 		marker = p.pinMarker(marker, notebook.PinEvent, s.Event.ID)
 		head := fmt.Sprintf("%*s ", rankW, fmt.Sprint(i+1, ".")) + fmtClock(s.Event.Time) + " " +
-			callStyle.Render(FitLine(sources.CallName(s.Event.Name), callW)) + " " + FitLine(s.Event.User, userW) + " "
+			callStyle.Render(FitLine(triage.CallName(s.Event.Name), callW)) + " " + FitLine(s.Event.User, userW) + " "
 		pathW := width - lipgloss.Width(marker) - lipgloss.Width(head)
 		if shape.perItem == 1 { // leave the reason some room on the line
 			pathW /= 2
@@ -143,7 +143,7 @@ func (p *Detail) verdictLine(width int) string {
 // detailPath fits a suspect's relation path into width: IDs shortened, then
 // the middle hops elided ("prod-web → … → sg sg-0c4d"), keeping the changed
 // resource at the end, which is what the path is there to show.
-func detailPath(s sources.Suspect, width int) string {
+func detailPath(s triage.Suspect, width int) string {
 	if s.Hops < 0 {
 		return theme.Dim.Render(FitLine(s.Relation, width))
 	}

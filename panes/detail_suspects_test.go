@@ -10,19 +10,20 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // fxRoleDrill is a Lambda alarm whose cause sits one hop away: a policy
 // detached from the function's execution role, hidden among a tag write on
 // the function, a change after the onset and a same-service change.
-func fxRoleDrill() sources.DrillMsg {
+func fxRoleDrill() triage.Result {
 	msg := fxDrill()
 	msg.Alarm = fxAlarms()[1] // checkout-errors
 	msg.Alarm.StateChanged = fxChanged
 	msg.Series.Spec = msg.Alarm.Metric
 	role := sources.Related{Resource: sources.Resource{Kind: "role", ID: "svc-ord-exec", ARN: "arn:aws:iam::123456789012:role/svc-ord-exec"},
 		Hops: 1, Path: []string{"function checkout", "role svc-ord-exec"}}
-	msg.Graph = sources.ResourceGraph{Resources: append(sources.AlarmResources(msg.Alarm), role),
+	msg.Graph = sources.ResourceGraph{Resources: append(triage.AlarmResources(msg.Alarm), role),
 		Problems: []string{"could not see role svc-ord-exec's relations: AccessDenied"}}
 	at := func(d time.Duration) time.Time { return fxChanged.Add(d) }
 	msg.Trail = []sources.TrailEvent{
@@ -63,10 +64,10 @@ func TestDetailSuspectsRankTheRelatedChangeFirstAtEverySize(t *testing.T) {
 				t.Errorf("%v: first suspect lacks %q: %q", size, want, first)
 			}
 		}
-		if why := detailTestLine(out, "← likely cause · "); !strings.Contains(why, "policyArn → AmazonDynamoDBFullAccess · permission") {
+		if why := detailTestLine(out, "← likely cause · "); !strings.Contains(why, "policyArn → AmazonDynamoDBFullAccess · a permission") {
 			t.Errorf("%v: the likely cause's change (ARN shortened) and reason: %q", size, why)
 		}
-		if why := detailTestLine(out, "← likely cause · "); size[0] >= 120 && !strings.Contains(why, "permission change on role svc-ord-exec (1 hop)") {
+		if why := detailTestLine(out, "← likely cause · "); size[0] >= 120 && !strings.Contains(why, "a permission change can cause errors; on role svc-ord-ex") {
 			t.Errorf("%v: the likely cause's reason line: %q", size, why)
 		}
 		if strings.Count(out, "← likely cause") != 2 {
@@ -112,7 +113,7 @@ func TestDetailShowsWhatTheGraphCouldNotSeeEvenWithoutSuspects(t *testing.T) {
 	fxPlainColors(t)
 	msg := fxRoleDrill()
 	msg.Trail, msg.Suspects, msg.Cause = nil, nil, ""
-	msg.Verdict = sources.Verdict(nil, 0)
+	msg.Verdict = triage.Verdict(nil, 0)
 	for i := range 4 {
 		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("could not see sg sg-%d's relations: throttled", i))
 	}
@@ -133,7 +134,7 @@ func TestDetailShowsWhatTheGraphCouldNotSeeEvenWithoutSuspects(t *testing.T) {
 
 func TestDetailPathKeepsTheChangedResource(t *testing.T) {
 	fxPlainColors(t)
-	s := sources.Suspect{Hops: 3, Relation: "load balancer app/web/50dc6c495c0c9188 → target group targetgroup/web-tg/6d0ecf831eec9f09 → instance i-0a1b2c3d4e5f60001 → sg sg-0c4d5e6f7a8b9c0d1"}
+	s := triage.Suspect{Hops: 3, Relation: "load balancer app/web/50dc6c495c0c9188 → target group targetgroup/web-tg/6d0ecf831eec9f09 → instance i-0a1b2c3d4e5f60001 → sg sg-0c4d5e6f7a8b9c0d1"}
 	for width, want := range map[int]string{
 		200: "load balancer web → target group web-tg → instance i-0a1b2c3d4e5f60001 → sg sg-0c4d5e6f7a8b9c0d1",
 		70:  "web → … → instance i-0a1b2c3d4e5f60001 → sg sg-0c4d5e6f7a8b9c0d1",

@@ -1,8 +1,6 @@
 package panes
 
 import (
-	"watchtrail/panes/panetest"
-
 	"errors"
 	"strings"
 	"testing"
@@ -11,7 +9,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 func detailTestPane() *Detail {
@@ -59,10 +59,10 @@ func TestDetailShowsEverythingAt80x24(t *testing.T) {
 
 func TestDetailLikelyCauseSkipsReadsFailuresAndLaterEvents(t *testing.T) {
 	events := fxDrill().Trail
-	if i := sources.LikelyCause(events, fxAlarms()[0].StateChanged); i != 1 {
+	if i := triage.LikelyCause(events, fxAlarms()[0].StateChanged); i != 1 {
 		t.Fatalf("likely cause %d, want 1 (ModifyInstanceAttribute)", i)
 	}
-	if i := sources.LikelyCause(events[:1], fxAlarms()[0].StateChanged); i != -1 {
+	if i := triage.LikelyCause(events[:1], fxAlarms()[0].StateChanged); i != -1 {
 		t.Fatalf("read-only events are never the cause, got %d", i)
 	}
 }
@@ -75,7 +75,7 @@ func TestDetailSizes(t *testing.T) {
 		many.Logs = append(many.Logs, many.Logs[i%3])
 	}
 	many.Errors = append(many.Errors, errors.New("trail: throttled"), errors.New("metrics: timeout"))
-	for _, drill := range []sources.DrillMsg{fxDrill(), many, {Alarm: fxAlarms()[1]}} {
+	for _, drill := range []triage.Result{fxDrill(), many, {Alarm: fxAlarms()[1]}} {
 		p := NewDetail()
 		p.SetLoading(drill.Alarm)
 		for _, size := range fxSizes {
@@ -94,7 +94,7 @@ func TestDetailSizes(t *testing.T) {
 		}
 	}
 	p := NewDetail()
-	p.SetDrill(sources.DrillMsg{Alarm: fxAlarms()[1]})
+	p.SetDrill(triage.Result{Alarm: fxAlarms()[1]})
 	out := ansi.Strip(fxDraw(p, 80, 22))
 	for _, want := range []string{"no datapoints", "no CloudTrail events", "no log lines"} {
 		if !strings.Contains(out, want) {
@@ -250,7 +250,7 @@ func TestDetailEventNameDropsAPIVersion(t *testing.T) {
 		"RunInstances":                          "RunInstances",
 		"Version20150331":                       "Version",
 	} {
-		if got := sources.CallName(name); got != want {
+		if got := triage.CallName(name); got != want {
 			t.Errorf("CallName(%q) = %q, want %q", name, got, want)
 		}
 	}

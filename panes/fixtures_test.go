@@ -1,8 +1,6 @@
 package panes
 
 import (
-	"watchtrail/panes/panetest"
-
 	"errors"
 	"strings"
 	"testing"
@@ -10,7 +8,9 @@ import (
 
 	"github.com/muesli/termenv"
 
+	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // Fixtures for the alarms, metrics and detail pane tests.
@@ -58,7 +58,7 @@ func fxAllSeries() []sources.Series {
 
 const fxEvil = "\x1b]0;x\x07pwned\x1b[2J"
 
-func fxDrill() sources.DrillMsg {
+func fxDrill() triage.Result {
 	a := fxAlarms()[0]
 	start, end := fxChanged.Add(-30*time.Minute), fxChanged.Add(10*time.Minute)
 	var series sources.Series
@@ -70,7 +70,7 @@ func fxDrill() sources.DrillMsg {
 		}
 		series.Times, series.Values = append(series.Times, t), append(series.Values, v)
 	}
-	msg := sources.DrillMsg{
+	msg := triage.Result{
 		Alarm: a, Start: start, End: end, Series: series,
 		Trail: []sources.TrailEvent{
 			{ID: "e1", Time: fxChanged.Add(-25 * time.Minute), Name: "DescribeInstances", Source: "ec2.amazonaws.com", User: "bob", SourceIP: "10.0.0.1", ReadOnly: true, JSON: `{"eventName":"DescribeInstances"}`},
@@ -91,14 +91,14 @@ func fxDrill() sources.DrillMsg {
 
 // fxTriage ranks the drill's trail as the triage engine does, against its
 // graph (the alarmed resource alone when it has none).
-func fxTriage(msg sources.DrillMsg) sources.DrillMsg {
-	msg.Onset = sources.FindOnset(msg.Series, msg.Alarm, msg.Start, fxChanged)
+func fxTriage(msg triage.Result) triage.Result {
+	msg.Onset = triage.FindOnset(msg.Series, msg.Alarm, msg.Start, fxChanged)
 	cutoff := msg.Onset.Time.Add(msg.Alarm.Metric.Period)
 	if len(msg.Graph.Resources) == 0 {
-		msg.Graph.Resources = sources.AlarmResources(msg.Alarm)
+		msg.Graph.Resources = triage.AlarmResources(msg.Alarm)
 	}
-	msg.Suspects = sources.RankSuspects(msg.Trail, msg.Graph, msg.Alarm, msg.Onset.Time, cutoff)
-	msg.Verdict = sources.Verdict(msg.Suspects, len(msg.Trail))
+	msg.Suspects = triage.RankSuspects(msg.Trail, msg.Graph, msg.Alarm, msg.Onset.Time, cutoff)
+	msg.Verdict = triage.Verdict(msg.Suspects, len(msg.Trail))
 	msg.Cause = ""
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID

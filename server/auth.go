@@ -1,61 +1,79 @@
 package server
 
 import (
-	"bytes"
-	"fmt"
-	"os"
+	"net"
 	"time"
 
 	"github.com/charmbracelet/ssh"
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// loadAuthorizedKeys parses an OpenSSH authorized_keys file. A line that is
-// not a key is an error naming the line: skipping it could lock someone out
-// without a word.
-func loadAuthorizedKeys(path string) ([]gossh.PublicKey, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("authorized keys: %w", err)
-	}
-	var keys []gossh.PublicKey
-	for n, line := range bytes.Split(data, []byte("\n")) {
-		line = bytes.TrimSpace(line)
-		if len(line) == 0 || line[0] == '#' {
-			continue
-		}
-		key, _, _, _, err := gossh.ParseAuthorizedKey(line)
-		if err != nil {
-			return nil, fmt.Errorf("authorized keys %s line %d: %w", path, n+1, err)
-		}
-		keys = append(keys, key)
-	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("authorized keys %s: no keys, nobody could log in", path)
-	}
-	return keys, nil
-}
-
-// authorize accepts a key listed in the authorized keys file, read again at
-// every attempt so keys can be added or revoked without a restart.
+// authorize answers a client offering key: allowed when the key is listed
+// and its options let it in from here now. The file is read again at every
+// offer, so keys can be added or revoked without a restart. An offer proves
+// nothing (public keys are public): the login timer runs on until the client
+// signs, see verified.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
-	attrs := []any{"user", ctx.User(), "key", gossh.FingerprintSHA256(key), "remote", ctx.RemoteAddr().String()}
+	fp := gossh.FingerprintSHA256(key)
+	attrs := []any{"user", ctx.User(), "key", fp, "remote", ctx.RemoteAddr().String()}
 	keys, err := loadAuthorizedKeys(s.opts.AuthorizedKeysFile)
 	if err != nil {
 		s.log.Error("ssh key refused: cannot read authorized keys", append(attrs, "err", err)...)
 		return false
 	}
 	for _, k := range keys {
-		if ssh.KeysEqual(k, key) {
-			s.log.Info("ssh key accepted", attrs...)
-			if timer, ok := ctx.Value(loginTimerKey{}).(*time.Timer); ok {
-				timer.Stop()
-			}
-			return true
+		if !ssh.KeysEqual(k.key, key) {
+			continue
 		}
+		if why := k.refusal(ctx.RemoteAddr(), time.Now()); why != "" {
+			s.log.Warn("ssh key refused: "+why, append(attrs, "line", k.line)...)
+			return false
+		}
+		if c := connectionOf(ctx); c != nil {
+			c.mu.Lock()
+			c.offered[fp] = k
+			c.mu.Unlock()
+		}
+		s.log.Debug("ssh key offered", attrs...)
+		return true
 	}
 	s.log.Warn("ssh key refused: not in authorized keys", attrs...)
 	return false
+}
+
+// refusal says why the key may not log in from addr at now, or "".
+func (k authorizedKey) refusal(addr net.Addr, now time.Time) string {
+	switch {
+	case k.refused != "":
+		return k.refused
+	case !k.expires.IsZero() && now.After(k.expires):
+		return "expired (expiry-time in authorized keys)"
+	case k.from != "":
+		tcp, ok := addr.(*net.TCPAddr)
+		if !ok || !fromAllows(k.from, tcp.AddrPort().Addr()) {
+			return "not from an address its from= allows"
+		}
+	}
+	return ""
+}
+
+// verified is called once the client signed with an allowed key: only now
+// is it logged in, and the login timer stops.
+func (c *connection) verified(conn gossh.ConnMetadata, key gossh.PublicKey, perms *gossh.Permissions, _ string) (*gossh.Permissions, error) {
+	c.server.log.Info("ssh key accepted", "user", conn.User(), "key", gossh.FingerprintSHA256(key), "remote", c.remote)
+	c.logIn()
+	return perms, nil
+}
+
+// keyOptions are the authorized_keys options of the key the session logged
+// in with.
+func (c *connection) keyOptions(key ssh.PublicKey) authorizedKey {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if k, ok := c.offered[fingerprint(key)]; ok {
+		return k
+	}
+	return authorizedKey{noPty: true} // unknown: allow nothing
 }
 
 // logAuth records the attempts no handler sees: every method but public

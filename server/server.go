@@ -23,12 +23,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// loginGrace is how long a connection may take to log in, so that half-open
-// connections do not pile up (OpenSSH's LoginGraceTime). Tests shorten it.
-var loginGrace = 30 * time.Second
-
-type loginTimerKey struct{}
-
 // DefaultIdleTimeout is the idle timeout a command line should default to.
 const DefaultIdleTimeout = time.Hour
 
@@ -39,7 +33,7 @@ type Options struct {
 	AuthorizedKeysFile string        // default ~/.ssh/authorized_keys, re-read at every login
 	MaxSessions        int           // default 16
 	IdleTimeout        time.Duration // without a keystroke; 0 for none (a wall screen), see DefaultIdleTimeout
-	ShutdownTimeout    time.Duration // how long sessions get to close; default 5s
+	ShutdownTimeout    time.Duration // how long sessions get to close before their connections are dropped; default 3s
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
 	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
@@ -52,11 +46,12 @@ type Server struct {
 	ssh      *ssh.Server
 	listener net.Listener
 	log      *slog.Logger
-	sessions atomic.Int32
+	sessions atomic.Int32 // slots taken, see connection
 	closing  atomic.Bool
 
 	mu       sync.Mutex
-	programs map[*tea.Program]struct{}
+	conns    map[*connection]struct{}
+	startups int // connections not yet logged in
 }
 
 // New checks the options, loads or creates the host key and starts
@@ -65,7 +60,11 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	if err := opts.setDefaults(); err != nil {
 		return nil, err
 	}
-	if _, err := loadAuthorizedKeys(opts.AuthorizedKeysFile); err != nil {
+	keys, err := loadAuthorizedKeys(opts.AuthorizedKeysFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkHostKeyMode(opts.HostKeyFile); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(opts.HostKeyFile), 0o700); err != nil {
@@ -77,7 +76,12 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	// sessions are assumed dark, the usual terminal default.
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	lipgloss.SetHasDarkBackground(true)
-	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, programs: map[*tea.Program]struct{}{}}
+	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, conns: map[*connection]struct{}{}}
+	for _, k := range keys {
+		if k.refused != "" {
+			s.log.Warn("authorized key refused: "+k.refused, "file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key))
+		}
+	}
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPath(opts.HostKeyFile),
 		wish.WithPublicKeyAuth(s.authorize),
@@ -86,25 +90,14 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("host key %s: %w", opts.HostKeyFile, err)
 	}
-	srv.ServerConfigCallback = func(ssh.Context) *gossh.ServerConfig {
-		return &gossh.ServerConfig{AuthLogCallback: s.logAuth}
+	srv.ServerConfigCallback = func(ctx ssh.Context) *gossh.ServerConfig {
+		return &gossh.ServerConfig{AuthLogCallback: s.logAuth, VerifiedPublicKeyCallback: connectionOf(ctx).verified}
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
 		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
 	}
-	srv.ConnCallback = func(ctx ssh.Context, conn net.Conn) net.Conn {
-		s.log.Info("ssh connection", "remote", conn.RemoteAddr().String())
-		ended := ctx.Done() // ctx itself is not safe to use from the timer
-		ctx.SetValue(loginTimerKey{}, time.AfterFunc(loginGrace, func() {
-			select {
-			case <-ended:
-			default:
-				s.log.Warn("ssh connection refused: no login within the grace time", "remote", conn.RemoteAddr().String(), "grace", loginGrace.String())
-				conn.Close()
-			}
-		}))
-		return conn
-	}
+	srv.ConnCallback = s.connect
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 	s.ssh = srv
 	if s.listener, err = net.Listen("tcp", opts.Listen); err != nil {
 		return nil, err
@@ -120,7 +113,7 @@ func (o *Options) setDefaults() error {
 		o.MaxSessions = 16
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 5 * time.Second
+		o.ShutdownTimeout = 3 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -159,10 +152,14 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.closing.Store(true)
 	s.mu.Lock()
-	for p := range s.programs {
-		p.Quit()
+	conns := make([]*connection, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
 	}
 	s.mu.Unlock()
+	for _, c := range conns {
+		c.shutdown()
+	}
 	shutdown, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownTimeout)
 	defer cancel()
 	err := s.ssh.Shutdown(shutdown)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -19,8 +20,11 @@ type Session struct {
 	Fingerprint string // SHA256:… of the key the user logged in with
 	RemoteAddr  string
 	Term        string
-	Width       int
-	Height      int
+	// Environ is the session's environment: what the client sent and its
+	// TERM. It, not the server's, tells what the client's terminal is.
+	Environ []string
+	Width   int // clamped to what the server draws
+	Height  int
 	// Profile is the session's colour profile, from its PTY's TERM and the
 	// COLORTERM and NO_COLOR the client sent. The session's output is
 	// downsampled to it whatever the model renders.
@@ -41,13 +45,15 @@ func fingerprint(key ssh.PublicKey) string {
 }
 
 // guard refuses what the dashboard is not: commands, sessions without a
-// terminal, and sessions beyond MaxSessions. It logs every session.
+// terminal or whose key forbids one, and sessions beyond MaxSessions. It
+// logs every session.
 func (s *Server) guard(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		attrs := s.sessionLog(sess)
+		conn := connectionOf(sess.Context())
 		refuse := func(reason, message string) {
 			s.log.Warn("ssh session refused: "+reason, attrs...)
-			fmt.Fprintln(sess.Stderr(), "watchtrail: "+message)
+			fmt.Fprintln(deadlineWriter{sess.Stderr(), conn}, "watchtrail: "+message)
 			_ = sess.Exit(1)
 		}
 		pty, _, hasPty := sess.Pty()
@@ -58,35 +64,53 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 		case !hasPty:
 			refuse("no terminal", "the dashboard needs a terminal: connect with ssh -t")
 			return
+		case conn.keyOptions(sess.PublicKey()).noPty:
+			refuse("key forbids a terminal", "this key may not open a terminal (no-pty or restrict in authorized_keys), and the dashboard needs one")
+			return
 		case ssh.AgentRequested(sess):
 			s.log.Info("ssh agent forwarding requested: ignored", attrs...)
 		}
-		if n := s.sessions.Add(1); int(n) > s.opts.MaxSessions {
-			s.sessions.Add(-1)
-			refuse("too many sessions", fmt.Sprintf("the server already has %d sessions (its limit)", s.opts.MaxSessions))
+		stop, ok := conn.startSession()
+		if !ok {
+			if s.closing.Load() {
+				refuse("shutting down", "the server is shutting down")
+			} else {
+				refuse("too many sessions", fmt.Sprintf("the server already has %d sessions (its limit)", s.opts.MaxSessions))
+			}
 			return
 		}
-		defer s.sessions.Add(-1)
+		defer conn.endSession(stop)
 		start := time.Now()
-		s.log.Info("ssh session start", append(attrs, "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)...)
-		next(sess)
+		w, h := clampWindow(pty.Window.Width, pty.Window.Height)
+		s.log.Info("ssh session start", append(attrs, "term", pty.Term, "width", w, "height", h)...)
+		next(&admittedSession{Session: sess, stop: stop, conn: conn})
 		s.log.Info("ssh session end", append(attrs, "duration", time.Since(start).Round(time.Second).String())...)
 	}
+}
+
+// admittedSession carries what guard set up for runProgram.
+type admittedSession struct {
+	ssh.Session
+	stop <-chan struct{} // closed when the server shuts down
+	conn *connection
 }
 
 // runProgram runs one bubbletea program for the session until the user
 // quits, the connection drops, the session idles out or the server stops.
 func (s *Server) runProgram(ssh.Handler) ssh.Handler {
-	return func(sess ssh.Session) {
+	return func(admitted ssh.Session) {
+		sess := admitted.(*admittedSession)
 		pty, winch, _ := sess.Pty()
 		env := append(sess.Environ(), "TERM="+pty.Term)
 		profile := sessionProfile(env)
-		out := &colorWriter{cw: &colorprofile.Writer{Forward: sess, Profile: profile}}
-		renderer := lipgloss.NewRenderer(sess)
+		client := deadlineWriter{sess, sess.conn}
+		out := &colorWriter{cw: &colorprofile.Writer{Forward: client, Profile: profile}}
+		renderer := lipgloss.NewRenderer(client)
 		renderer.SetColorProfile(termenvProfile(profile))
+		width, height := clampWindow(pty.Window.Width, pty.Window.Height)
 		model := s.newModel(Session{
 			User: sess.User(), Fingerprint: fingerprint(sess.PublicKey()), RemoteAddr: sess.RemoteAddr().String(),
-			Term: pty.Term, Width: pty.Window.Width, Height: pty.Window.Height, Profile: profile, Renderer: renderer,
+			Term: pty.Term, Environ: env, Width: width, Height: height, Profile: profile, Renderer: renderer,
 		})
 		in := &idleReader{r: sess, idle: s.opts.IdleTimeout}
 		opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
@@ -104,58 +128,34 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 			})
 			defer in.timer.Stop()
 		}
-		if !s.track(p) {
-			return // the server began shutting down meanwhile
-		}
-		defer s.untrack(p)
 		if s.opts.Hub != nil {
 			defer s.opts.Hub.Join(p)()
 		}
 		done := make(chan struct{})
 		defer close(done)
+		window := watchWindow(winch)
+		go sendWindowSizes(p, window, done)
+		dropped := sess.Context().Done()
 		go func() {
-			for {
-				select {
-				case <-done:
-					return
-				case <-sess.Context().Done():
-					p.Quit()
-					return
-				case w, ok := <-winch:
-					if !ok { // the session's requests ended: so did the session
-						p.Quit()
-						return
-					}
-					p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
-				}
+			select {
+			case <-done:
+				return
+			case <-sess.stop:
+			case <-dropped:
+			case <-window.ended: // the session's requests ended: so did the session
 			}
+			p.Quit()
 		}()
-		if _, err := p.Run(); err != nil {
+		if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 			s.log.Error("ssh session program failed", append(s.sessionLog(sess), "err", err)...)
 		}
 		switch { // the program restored the terminal: say why it ended
 		case idled.Load():
-			fmt.Fprintf(sess, "watchtrail: closed after %s without a keystroke.\r\n", s.opts.IdleTimeout)
+			fmt.Fprintf(client, "watchtrail: closed after %s without a keystroke.\r\n", s.opts.IdleTimeout)
 		case s.closing.Load():
-			fmt.Fprint(sess, "watchtrail: the server is shutting down.\r\n")
+			fmt.Fprint(client, "watchtrail: the server is shutting down.\r\n")
 		}
 	}
-}
-
-func (s *Server) track(p *tea.Program) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closing.Load() {
-		return false
-	}
-	s.programs[p] = struct{}{}
-	return true
-}
-
-func (s *Server) untrack(p *tea.Program) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.programs, p)
 }
 
 // idleReader restarts the idle timer on every keystroke.

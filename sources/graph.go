@@ -2,6 +2,7 @@ package sources
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -60,4 +61,23 @@ type ResourceGraph struct {
 // related to an alarm's metric dimensions through read-only calls.
 type GraphDiscoverer interface {
 	DiscoverGraph(ctx context.Context, a Alarm) ResourceGraph
+}
+
+// QualifierDimension reports whether a CloudWatch dimension qualifies a
+// metric (where, which operation, version or class) rather than names a
+// resource, so that neither the alarmed resources nor discovery take its
+// value ("GetItem", "eu-west-1a", "WRITER") for one.
+func QualifierDimension(name string) bool { return qualifierDimensions[name] }
+
+var qualifierDimensions = map[string]bool{
+	"AvailabilityZone": true, "Region": true, "ReceivingRegion": true, "Operation": true, "ExecutedVersion": true,
+	"InstanceType": true, "DatabaseClass": true, "EngineName": true, "Role": true, "StorageType": true,
+	"FilterId": true, "Stage": true, "Method": true, "ShardId": true, "GlobalSecondaryIndexName": true,
+}
+
+func appendUnique(list []string, s string) []string {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }

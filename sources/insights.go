@@ -188,12 +188,6 @@ func RunQuery(ctx context.Context, lq LogQuerier, q InsightsQuery, progress func
 // newest lines, as the CloudWatch console starts.
 const DefaultInsightsQuery = "fields @timestamp, @message, @logStream | sort @timestamp desc | limit 100"
 
-// QueryAround pre-fills a query for a drill-down: its window, and the log
-// groups of the alarm's resource (see RelatedLogGroups) plus those tailed.
-func QueryAround(d DrillMsg, tailed []string) InsightsQuery {
-	return InsightsQuery{Groups: RelatedLogGroups(d.Alarm, tailed), Query: DefaultInsightsQuery, Start: d.Start, End: d.End}
-}
-
 // LogRecordReader is optionally implemented by a LogQuerier that can read
 // the whole log record behind a result row's @ptr.
 type LogRecordReader interface {

@@ -201,16 +201,6 @@ func TestFuzzyFilter(t *testing.T) {
 	}
 }
 
-func TestQueryAroundUsesTheDrillWindowAndGroups(t *testing.T) {
-	start := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
-	d := DrillMsg{Alarm: Alarm{Name: "fn-errors", Metric: MetricSpec{Namespace: "AWS/Lambda", Metric: "Errors",
-		Dims: []Dimension{{Name: "FunctionName", Value: "pay"}}}}, Start: start, End: start.Add(40 * time.Minute)}
-	q := QueryAround(d, []string{"/ecs/web"})
-	if strings.Join(q.Groups, ",") != "/ecs/web,/aws/lambda/pay" || !q.Start.Equal(d.Start) || !q.End.Equal(d.End) || q.Query != DefaultInsightsQuery {
-		t.Errorf("query = %+v", q)
-	}
-}
-
 func validQuery(query string) InsightsQuery {
 	end := time.Date(2026, 1, 2, 3, 0, 0, 0, time.UTC)
 	return InsightsQuery{Groups: []string{"/g"}, Query: query, Start: end.Add(-time.Hour), End: end}

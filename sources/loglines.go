@@ -38,3 +38,15 @@ func ShortGroup(group string) string {
 	group = strings.TrimRight(group, "/")
 	return group[strings.LastIndex(group, "/")+1:]
 }
+
+// RelatedLogGroups adds the log groups AWS writes for the alarm's resource
+// (a Lambda function's /aws/lambda/<name>) to the groups being tailed.
+func RelatedLogGroups(a Alarm, tailed []string) []string {
+	groups := append([]string(nil), tailed...)
+	for _, d := range a.Metric.Dims {
+		if d.Name == "FunctionName" {
+			groups = appendUnique(groups, "/aws/lambda/"+d.Value)
+		}
+	}
+	return groups
+}

@@ -57,7 +57,15 @@ type LogTail struct {
 	Pattern string
 
 	groups map[string]*groupTail
+	from   time.Time  // see ResumeAt
+	recent []LogEvent // see ResumeAt
 }
+
+// ResumeAt has groups the tail starts following go on from from (where a
+// backfill ended) rather than a short backfill of their own; recent are
+// the events already handed out in the minute before from, which the tail
+// re-reads (late arrivals) and does not deliver again.
+func (t *LogTail) ResumeAt(from time.Time, recent []LogEvent) { t.from, t.recent = from, recent }
 
 type groupTail struct {
 	*follower[LogEvent]
@@ -138,6 +146,9 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		gt := t.groups[tg.key()]
 		if gt == nil {
 			gt = &groupTail{follower: newFollower(&logFollow, logKey), target: tg}
+			if !t.from.IsZero() {
+				gt.resume(t.from, t.recent)
+			}
 			t.groups[tg.key()] = gt
 		}
 		gt.src = tg.src
@@ -158,7 +169,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	}
 	p := pace{
 		busy:  time.Duration(busy*len(groups)/len(all)) * time.Second / logCallsPerSecond,
-		quiet: max(quietMax, time.Duration(2*len(groups))*time.Second/logCallsPerSecond),
+		quiet: quietInterval(len(groups)),
 	}
 	found := make([][]LogEvent, len(due))
 	polled := make([]bool, len(due))
@@ -211,6 +222,30 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	return b
 }
 
+// resume starts the group's follower at from, with its events in recent
+// taken as delivered.
+func (gt *groupTail) resume(from time.Time, recent []LogEvent) {
+	gt.head, gt.lastSweep = from, from
+	for _, e := range recent {
+		if e.Group == gt.group {
+			id, at := logKey(e)
+			gt.seen[hashID(id)] = at.UnixMilli()
+		}
+	}
+}
+
+// Due is when the next group is due to be polled: the zero time before the
+// first poll.
+func (t *LogTail) Due() time.Time {
+	var due time.Time
+	for _, gt := range t.groups {
+		if due.IsZero() || gt.nextPoll.Before(due) {
+			due = gt.nextPoll
+		}
+	}
+	return due
+}
+
 func (t *LogTail) keepOnly(all []target) {
 	if len(t.groups) == 0 {
 		return
@@ -224,6 +259,24 @@ func (t *LogTail) keepOnly(all []target) {
 			delete(t.groups, k)
 		}
 	}
+}
+
+// quietInterval is how often each of n groups with nothing new is polled
+// once it has been quiet a while: together they take at most half the quota.
+func quietInterval(n int) time.Duration {
+	return max(quietMax, time.Duration(2*n)*time.Second/logCallsPerSecond)
+}
+
+// LogCallsPerDay is the FilterLogEvents calls the tail's pacing makes in a
+// day for n groups: quiet, each polled every quietInterval; at most, while
+// groups have news to page through, the whole quota, which one token bucket
+// holds them to however many there are.
+func LogCallsPerDay(n int) (quiet, most float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	day := 24 * time.Hour
+	return float64(n) * day.Seconds() / quietInterval(n).Seconds(), logCallsPerSecond * day.Seconds()
 }
 
 // pace is how long caught-up groups wait before their next poll: those with

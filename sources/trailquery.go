@@ -153,3 +153,22 @@ func mentions(v any, name string) bool {
 	}
 	return false
 }
+
+// NamesResource reports whether value is the identifier id, or an ARN or
+// path ending in it: "arn:aws:iam::1:role/web" and "arn:…:function:web:prod"
+// (a qualified function) name "web"; "web-canary" and "my-web" do not.
+func NamesResource(value, id string) bool {
+	if id == "" || len(value) < len(id) {
+		return false
+	}
+	if value == id || strings.HasSuffix(value, "/"+id) || strings.HasSuffix(value, ":"+id) {
+		return true
+	}
+	// A qualifier (version, alias, revision) after the name: "…:function:web:7".
+	if strings.HasPrefix(value, "arn:") && !strings.Contains(id, ":") {
+		if i := strings.LastIndex(value, ":"); i > 0 {
+			return NamesResource(value[:i], id)
+		}
+	}
+	return false
+}

@@ -3,15 +3,15 @@ package ui
 import (
 	"github.com/muesli/termenv"
 
-	"watchtrail/panes/panetest"
-
 	"fmt"
 	"runtime"
 	"slices"
 	"testing"
 	"time"
 
+	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // benchModel is a demo dashboard mid-incident with full log and trail
@@ -92,7 +92,7 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 				if i < 0 {
 					b.Fatalf("no alarm %s", c.alarm)
 				}
-				msg := m.openDrill(m.alarmList[i])().(sources.DrillMsg)
+				msg := m.openDrill(m.alarmList[i])().(triageMsg).Result
 				if len(msg.Suspects) == 0 {
 					b.Fatal("no suspects to paint")
 				}
@@ -101,7 +101,7 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 				}
 				b.ReportAllocs()
 				for b.Loop() {
-					m.Update(msg)
+					m.Update(triageMsg{msg})
 					_ = m.View()
 				}
 			})
@@ -111,7 +111,7 @@ func BenchmarkDrillDownPaint(b *testing.B) {
 
 // fullDrill fills an analysis to the engine's limits: 20 suspects, a
 // thousand trail events, 500 log lines and ten graph problems.
-func fullDrill(msg sources.DrillMsg) sources.DrillMsg {
+func fullDrill(msg triage.Result) triage.Result {
 	for i := 0; len(msg.Suspects) < 20; i++ {
 		s := msg.Suspects[i%len(msg.Suspects)]
 		s.Event.ID += fmt.Sprint("-", i)

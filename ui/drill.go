@@ -6,6 +6,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // openDrill opens the drill-down of an alarm and starts gathering the metric,
@@ -22,15 +23,18 @@ func (m *Model) drill(a sources.Alarm) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
 		defer cancel()
-		if shared, ok := cfgDrills(m.cfg); ok {
-			return shared.Drill(ctx, a, groups, now())
+		if shared, ok := cfgTriage(m.cfg); ok {
+			return triageMsg{shared.Triage(ctx, a, groups, now())}
 		}
-		return sources.Drill(ctx, src, a, groups, now())
+		return triageMsg{triage.Run(ctx, src, a, triage.Options{Now: now(), LogGroups: groups})}
 	}
 }
 
+// triageMsg carries the triage of an alarm to the drill-down.
+type triageMsg struct{ triage.Result }
+
 // drillDone shows a drill-down result unless the user has moved on.
-func (m *Model) drillDone(msg sources.DrillMsg) tea.Cmd {
+func (m *Model) drillDone(msg triage.Result) tea.Cmd {
 	if _, open := inStack[detailView](m); open && m.detail.Alarm().Name == msg.Alarm.Name {
 		m.detail.SetDrill(msg)
 		return m.loadBook(true)

@@ -65,8 +65,19 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // moveKey applies a movement key to anything that scrolls or selects, and
-// reports whether msg was one.
+// reports whether msg was one. PgUp and PgDn move a target that pages by
+// the rows it shows, any other by a third of the screen.
 func (m *Model) moveKey(msg tea.KeyMsg, target interface{ Move(int) }) bool {
+	if p, ok := target.(interface{ Page(int) }); ok {
+		switch {
+		case key.Matches(msg, keys.PageUp):
+			p.Page(-1)
+			return true
+		case key.Matches(msg, keys.PageDown):
+			p.Page(1)
+			return true
+		}
+	}
 	page := max(1, m.height/3)
 	deltas := []struct {
 		binding key.Binding

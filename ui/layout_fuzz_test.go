@@ -14,6 +14,7 @@ import (
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 // Layout fuzzing: every pane and view is drawn with hostile text — emoji
@@ -105,7 +106,7 @@ func (d fuzzData) trail(at time.Time, n int) []sources.TrailEvent {
 }
 
 // drill rewrites every text of a real drill-down result.
-func (d fuzzData) drill(msg sources.DrillMsg, alarm sources.Alarm) sources.DrillMsg {
+func (d fuzzData) drill(msg triage.Result, alarm sources.Alarm) triage.Result {
 	msg.Alarm = alarm
 	msg.Verdict = d.text()
 	msg.Trail = d.trail(msg.Start, 6)
@@ -118,9 +119,9 @@ func (d fuzzData) drill(msg sources.DrillMsg, alarm sources.Alarm) sources.Drill
 	for i := range msg.History {
 		msg.History[i].Summary = d.text()
 	}
-	suspects := make([]sources.Suspect, 0, len(msg.Trail))
+	suspects := make([]triage.Suspect, 0, len(msg.Trail))
 	for _, e := range msg.Trail {
-		suspects = append(suspects, sources.Suspect{Event: e, Score: d.r.Float64(), Relation: d.text(),
+		suspects = append(suspects, triage.Suspect{Event: e, Score: d.r.Float64(), Relation: d.text(),
 			Change: d.text(), Reason: d.text(), Likely: len(suspects) == 0})
 	}
 	msg.Suspects = suspects
@@ -132,7 +133,7 @@ func (d fuzzData) drill(msg sources.DrillMsg, alarm sources.Alarm) sources.Drill
 type baseline struct {
 	alarms []sources.Alarm
 	series []sources.Series
-	drill  sources.DrillMsg
+	drill  triage.Result
 }
 
 var demoBaseline = sync.OnceValue(func() baseline {
@@ -140,7 +141,7 @@ var demoBaseline = sync.OnceValue(func() baseline {
 	d := demo.New(demo.Options{Start: demoStart, Now: now, IncidentAfter: incidentAfter})
 	m := New(Config{Source: d, Demo: true, Metrics: d.WatchedMetrics(), Now: now})
 	pollAll(m, m.sched.poll(sources.FeedAlarms))
-	b := baseline{alarms: m.alarmList, drill: m.openDrill(m.alarmList[0])().(sources.DrillMsg)}
+	b := baseline{alarms: m.alarmList, drill: m.openDrill(m.alarmList[0])().(triageMsg).Result}
 	b.series = m.sched.poll(sources.FeedMetrics)().(sources.MetricsMsg).Series
 	return b
 })
@@ -200,7 +201,7 @@ func checkLayout(t *testing.T, d fuzzData, width, height int) {
 
 	m.openDrill(m.alarmList[0])
 	check("drill-down loading")
-	m.Update(d.drill(base.drill, m.alarmList[0]))
+	m.Update(triageMsg{d.drill(base.drill, m.alarmList[0])})
 	for i := range 4 {
 		check(fmt.Sprintf("drill-down section %d", i))
 		press(m, "down", "down", "tab")

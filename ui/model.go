@@ -130,8 +130,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logContextMsg:
 		m.showContext(msg)
 		return m, nil
-	case sources.DrillMsg:
-		return m, m.drillDone(msg)
+	case triageMsg:
+		return m, m.drillDone(msg.Result)
 	default:
 		if cmd, ok := m.trailMsg(msg); ok {
 			return m, cmd

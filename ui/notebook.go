@@ -10,7 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/notebook"
-	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // Book is the incident notebook a session writes verdicts, notes and pins
@@ -166,7 +166,7 @@ func (m *Model) bookKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if v, had := m.detail.Verdict(e.ID); had && v.Kind == kind {
 		return verdict(""), true // the same key again withdraws it
 	}
-	return m.openBookPrompt(verbs[kind]+" "+sources.CallName(e.Name)+" · reason (enter to skip): ", verdict), true
+	return m.openBookPrompt(verbs[kind]+" "+triage.CallName(e.Name)+" · reason (enter to skip): ", verdict), true
 }
 
 var verbs = map[string]string{notebook.Confirmed: "confirm", notebook.Dismissed: "dismiss"}

@@ -17,6 +17,7 @@ import (
 	"watchtrail/panes"
 	"watchtrail/sources"
 	"watchtrail/theme"
+	"watchtrail/triage"
 )
 
 // The query view's sections, which tab cycles through.
@@ -460,5 +461,5 @@ func (m *Model) queryAround() tea.Cmd {
 	if !ok {
 		return nil
 	}
-	return m.openQuery(sources.QueryAround(d, m.sched.LogGroups()))
+	return m.openQuery(triage.QueryAround(d, m.sched.LogGroups()))
 }

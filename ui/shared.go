@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // WarRoom is the configuration of shared screens: SSH sessions fed by one
@@ -22,7 +23,7 @@ type WarRoom struct {
 	Zone        *time.Location
 	Region      string   // for console links when the item does not say; default from the alarms' ARNs
 	OpenLinks   bool     // o opens links in a browser here: the user sits at this machine, not in an SSH session
-	Environ     []string // the user's terminal's environment (TMUX decides the clipboard sequence)
+	Environ     []string // the user's terminal's environment, in serve the client's (TERM, TMUX, STY choose the clipboard sequence)
 	TrailBucket bool     // CloudTrail is read from S3, for the cost estimate
 }
 
@@ -81,21 +82,21 @@ func (p *Poller) Fetch(feed sources.Feed) tea.Msg {
 	return msg
 }
 
-// SharedDrills gathers drill-downs once for the sessions of a hub: kiosk
+// SharedTriage runs the triage of an alarm once for the sessions of a hub: kiosk
 // screens open the same firing alarms' drill-downs over and over.
-type SharedDrills interface {
-	Drill(ctx context.Context, a sources.Alarm, groups []string, now time.Time) sources.DrillMsg
+type SharedTriage interface {
+	Triage(ctx context.Context, a sources.Alarm, groups []string, now time.Time) triage.Result
 }
 
-func cfgDrills(cfg Config) (SharedDrills, bool) {
-	d, ok := cfg.Shared.(SharedDrills)
+func cfgTriage(cfg Config) (SharedTriage, bool) {
+	d, ok := cfg.Shared.(SharedTriage)
 	return d, ok
 }
 
 // drillEntry is one drill-down, ready once its channel is closed.
 type drillEntry struct {
 	ready chan struct{}
-	msg   sources.DrillMsg
+	msg   triage.Result
 	at    time.Time
 }
 
@@ -108,10 +109,10 @@ func (e *drillEntry) fresh(ttl time.Duration) bool {
 	}
 }
 
-// Drill gathers the drill-down of a, or returns the one gathered for the
+// Triage runs the triage of a, or returns the one gathered for the
 // same state change within the last refresh; sessions asking at once wait
 // for the one gathering.
-func (p *Poller) Drill(ctx context.Context, a sources.Alarm, groups []string, now time.Time) sources.DrillMsg {
+func (p *Poller) Triage(ctx context.Context, a sources.Alarm, groups []string, now time.Time) triage.Result {
 	key := a.Name + "@" + a.StateChanged.String()
 	p.mu.Lock()
 	for k, e := range p.drills {
@@ -126,7 +127,7 @@ func (p *Poller) Drill(ctx context.Context, a sources.Alarm, groups []string, no
 	}
 	p.mu.Unlock()
 	if !ok {
-		e.msg, e.at = sources.Drill(ctx, p.s.cfg.Source, a, groups, now), time.Now()
+		e.msg, e.at = triage.Run(ctx, p.s.cfg.Source, a, triage.Options{Now: now, LogGroups: groups}), time.Now()
 		close(e.ready)
 		return e.msg
 	}
@@ -136,6 +137,6 @@ func (p *Poller) Drill(ctx context.Context, a sources.Alarm, groups []string, no
 		msg.Alarm = a
 		return msg
 	case <-ctx.Done():
-		return sources.DrillMsg{Alarm: a, Errors: []error{ctx.Err()}}
+		return triage.Result{Alarm: a, Errors: []error{ctx.Err()}}
 	}
 }

@@ -59,7 +59,7 @@ func TestSeveralSourcesShowTheirLabelsErrorsAndNarrow(t *testing.T) {
 	if !m.inDrill() || cmd == nil {
 		t.Fatal("no drill-down")
 	}
-	drill := cmd().(sources.DrillMsg)
+	drill := cmd().(triageMsg).Result
 	if drill.Alarm.Source != "prod/us-east-1" || len(drill.Series.Values) == 0 || len(drill.Errors) > 0 {
 		t.Fatalf("the drill-down did not read the alarm's own source: %s, %d values, errors %v", drill.Alarm.Source, len(drill.Series.Values), drill.Errors)
 	}

@@ -148,8 +148,12 @@ func (m *Model) copySelected() {
 		m.room.note = "nothing selected to copy"
 		return
 	}
-	m.room.osc52, m.room.copied = clipboard.Sequence(sel.text, m.cfg.Environ), time.Now()
+	c := clipboard.New(sel.text, m.cfg.Environ)
+	m.room.osc52, m.room.copied = c.Sequence, time.Now()
 	m.room.note = fmt.Sprintf("copied %s to the clipboard", sizeOf(sel.text))
+	if c.Cut > 0 {
+		m.room.note = fmt.Sprintf("copied the first %d bytes to the clipboard, cut %d more (its limit is %d)", c.Bytes, c.Cut, clipboard.MaxBytes)
+	}
 }
 
 func sizeOf(text string) string {
@@ -182,6 +186,13 @@ func (m *Model) linkSelected() tea.Cmd {
 
 // linkNote is what opening a link in a browser came to.
 type linkNote string
+
+func (n linkNote) Note() string { return string(n) }
+
+// noter is a message carrying a note for the status line: the UI's own, or
+// one from what runs it (the SSH server says when it draws less than the
+// terminal's size).
+type noter interface{ Note() string }
 
 func (m *Model) consoleLink() (string, error) {
 	sel, ok := m.selected()
@@ -247,8 +258,8 @@ func (m *Model) roomUpdate(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case kioskTick:
 		return m.kioskNext(msg), true
-	case linkNote:
-		m.room.note = string(msg)
+	case noter:
+		m.room.note = msg.Note()
 		return nil, true
 	case tea.KeyMsg:
 		m.room.note, m.room.osc52 = "", ""

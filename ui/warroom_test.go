@@ -145,3 +145,18 @@ func TestOShowsTheConsoleLinkOfTheSelection(t *testing.T) {
 		t.Fatalf("o in the viewer: want a hint:\n%s", screen(m))
 	}
 }
+
+// testNote stands for a note from whatever runs the UI (the SSH server's
+// window note has the same shape).
+type testNote string
+
+func (n testNote) Note() string { return string(n) }
+
+func TestNotesFromOutsideShowInTheStatusLine(t *testing.T) {
+	m, _ := newDemoModel(t, incidentAfter+time.Minute, 120, 40)
+	pump(t, m)
+	m.Update(testNote("the terminal is 10000×10000: drawing 500×500"))
+	if s := screen(m); !strings.Contains(s, "drawing 500×500") {
+		t.Fatalf("the note is not on the screen:\n%s", s)
+	}
+}

@@ -2,6 +2,7 @@ package motoserver
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -93,4 +94,35 @@ func (s *Seeder) Logs(group string, now time.Time, messages ...string) {
 	}
 	_, err = s.logs.PutLogEvents(s.ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String("s1"), LogEvents: events})
 	s.check(err)
+}
+
+// LogEvent is an event to put with LogEvents.
+type LogEvent struct {
+	At      time.Time
+	Message string
+}
+
+// LogEvents puts events into a stream of group, making both when missing,
+// in calls of at most 5,000 events (PutLogEvents takes 10,000 or 1 MB).
+func (s *Seeder) LogEvents(group, stream string, events []LogEvent) {
+	s.t.Helper()
+	_, err := s.logs.CreateLogGroup(s.ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group)})
+	var exists *logtypes.ResourceAlreadyExistsException
+	if !errors.As(err, &exists) {
+		s.check(err)
+	}
+	_, err = s.logs.CreateLogStream(s.ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)})
+	if !errors.As(err, &exists) {
+		s.check(err)
+	}
+	for len(events) > 0 {
+		n := min(len(events), 5000)
+		batch := make([]logtypes.InputLogEvent, n)
+		for i, e := range events[:n] {
+			batch[i] = logtypes.InputLogEvent{Timestamp: aws.Int64(e.At.UnixMilli()), Message: aws.String(e.Message)}
+		}
+		_, err = s.logs.PutLogEvents(s.ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream), LogEvents: batch})
+		s.check(err)
+		events = events[n:]
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // The scenario suite: for each relation kind, real resources in moto, an
@@ -21,7 +22,7 @@ import (
 // attempt of the same call, the same call on a look-alike resource, a
 // tagging bot writing to the alarmed resource just before the onset, a
 // further change after the onset, and hundreds of read-only calls. The
-// whole analysis (sources.Triage) must rank the cause first and call it the
+// whole analysis (triage.Run) must rank the cause first and call it the
 // likely cause; without the cause it must blame nothing.
 
 // call is one API call as CloudTrail records it.
@@ -42,6 +43,14 @@ type incident struct {
 	by                map[string]any // who made the cause; alice when nil
 	before            time.Duration  // how long before the onset the cause was made; 6 minutes when 0
 	falls             bool           // the metric drops at the onset (a LessThan alarm) instead of rising
+	// competing is a related change made closer to the onset than the
+	// cause, of a kind that explains the symptom less well; minor when it
+	// cannot explain it at all (it stays when the cause is left out).
+	competing      *call
+	competingMinor bool
+	routine        *call         // a write a bot makes on a resource every 5 minutes, one of them just before the onset
+	breachedFor    time.Duration // the alarm changed state this long after the onset (it was created or edited late); 5 min when 0
+	noisy          bool          // the baseline and the excursion are noisy
 }
 
 // causeBy is who made the incident's cause and the user the verdict names.
@@ -57,12 +66,13 @@ func (inc incident) causeBy() (map[string]any, string) {
 
 // The people and machines making the calls.
 var (
-	alice   = identity("IAMUser", "alice")
-	bob     = identity("IAMUser", "bob")
-	carol   = identity("IAMUser", "carol")
-	dave    = identity("IAMUser", "dave")
-	tagBot  = identity("AssumedRole", "tagging-bot")
-	watcher = identity("AssumedRole", "monitoring-dashboard")
+	alice      = identity("IAMUser", "alice")
+	bob        = identity("IAMUser", "bob")
+	carol      = identity("IAMUser", "carol")
+	dave       = identity("IAMUser", "dave")
+	tagBot     = identity("AssumedRole", "tagging-bot")
+	watcher    = identity("AssumedRole", "monitoring-dashboard")
+	fleetAgent = identity("AssumedRole", "fleet-agent")
 )
 
 func identity(kind, name string) map[string]any {
@@ -290,7 +300,7 @@ func TestScenarios(t *testing.T) {
 			msg := runIncident(t, s, bucket, inc, true)
 			_, user := inc.causeBy()
 			if len(msg.Suspects) == 0 || msg.Suspects[0].Event.ID != "cause" || !msg.Suspects[0].Likely ||
-				!strings.HasPrefix(msg.Verdict, "likely cause: "+sources.CallName(inc.cause.name)+" by "+user) {
+				!strings.HasPrefix(msg.Verdict, "likely cause: "+triage.CallName(inc.cause.name)+" by "+user) {
 				t.Errorf("the cause is not the likely cause:\n%s", suspectsText(msg))
 			}
 		})
@@ -322,21 +332,24 @@ func scenarioSource(t *testing.T) (*Source, string) {
 }
 
 // runIncident seeds the incident and runs the analysis as of the alarm's firing.
-func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause bool) sources.DrillMsg {
+func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause bool) triage.Result {
 	t.Helper()
 	a, opts := seedIncident(t, s, bucket, inc, withCause)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	return sources.Triage(ctx, s, a, opts)
+	return triage.Run(ctx, s, a, opts)
 }
 
 // seedIncident puts the alarm's metric (baseline, then a rise at the onset)
 // and the trail around it into moto, and returns the alarm and the options
 // that analyse it as of its firing. withCause false leaves the cause out.
-func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, sources.TriageOptions) {
+func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, triage.Options) {
 	t.Helper()
 	fired := time.Now().UTC().Truncate(time.Minute)
 	onset := fired.Add(-5 * time.Minute)
+	if inc.breachedFor > 0 {
+		onset = fired.Add(-inc.breachedFor)
+	}
 	a := sources.Alarm{Name: short("alarm"), State: sources.StateAlarm, Threshold: 50, Comparison: "GreaterThanThreshold",
 		StateChanged: fired, ARN: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x",
 		Metric: sources.MetricSpec{Namespace: inc.namespace, Metric: inc.metric, Stat: "Average", Period: time.Minute}}
@@ -346,15 +359,8 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 	for i := 0; i+1 < len(inc.dims); i += 2 {
 		a.Metric.Dims = append(a.Metric.Dims, sources.Dimension{Name: inc.dims[i], Value: inc.dims[i+1]})
 	}
-	for at := fired.Add(-35 * time.Minute); !at.After(fired); at = at.Add(time.Minute) {
-		v := 10 + float64(at.Minute()%3)
-		if !at.Before(onset) {
-			v = 90
-			if inc.falls {
-				v = 1
-			}
-		}
-		putMetric(t, s, inc.namespace, inc.metric, a.Metric.Dims, at, v)
+	for at := onset.Add(-30 * time.Minute); !at.After(fired); at = at.Add(time.Minute) {
+		putMetric(t, s, inc.namespace, inc.metric, a.Metric.Dims, at, incidentValue(inc, at, onset))
 	}
 
 	event := func(id string, at time.Time, who map[string]any, c call, extra map[string]any) map[string]any {
@@ -370,6 +376,16 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 		event("lookalike", onset.Add(-3*time.Minute), carol, inc.lookalike, nil),
 		event("tagging", onset.Add(-1*time.Minute), tagBot, inc.tagging, nil),
 		event("after", onset.Add(2*time.Minute), dave, inc.cause, nil),
+	}
+	if c := inc.competing; c != nil && (withCause || inc.competingMinor) {
+		records = append(records, event("competing", onset.Add(-2*time.Minute), alice, *c, nil))
+	}
+	if c := inc.routine; c != nil {
+		for i := range 18 {
+			at := onset.Add(-time.Minute - time.Duration(i)*5*time.Minute + time.Duration(i%3)*4*time.Second)
+			records = append(records, event(fmt.Sprintf("routine-%d", i), at, fleetAgent, *c, nil))
+		}
+		records = append(records, event("routine-after", onset.Add(4*time.Minute), fleetAgent, *c, nil))
 	}
 	if withCause {
 		before, who := inc.before, map[string]any(nil)
@@ -392,7 +408,30 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 			map[string]any{"readOnly": true}))
 	}
 	deliver(t, s, bucket, records)
-	return a, sources.TriageOptions{Now: fired.Add(time.Minute), At: fired}
+	return a, triage.Options{Now: fired.Add(time.Minute), At: fired}
+}
+
+// incidentValue is the alarm's metric at a moment: a baseline of 10–12
+// (noisy: 5–35 with rare spikes to 45), beyond the threshold of 50 from
+// the onset on (90, noisy: 70–110 with rare dips to 45), or falling to 1.
+func incidentValue(inc incident, at, onset time.Time) float64 {
+	m := at.Minute()
+	after := !at.Before(onset)
+	switch {
+	case after && inc.falls:
+		return 1
+	case after && inc.noisy && m%11 == 3:
+		return 45
+	case after && inc.noisy:
+		return 70 + float64((m*37)%41)
+	case after:
+		return 90
+	case inc.noisy && m%13 == 5:
+		return 45
+	case inc.noisy:
+		return 5 + float64((m*29)%31)
+	}
+	return 10 + float64(m%3)
 }
 
 // deliver writes records as CloudTrail does: one gzipped file per five
@@ -413,7 +452,7 @@ func deliver(t testing.TB, s *Source, bucket string, records []map[string]any) {
 	}
 }
 
-func suspectsText(m sources.DrillMsg) string {
+func suspectsText(m triage.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "verdict: %s\nonset: %v (found %v), errors: %v\n", m.Verdict, m.Onset.Time, m.Onset.Found, m.Errors)
 	for i, s := range m.Suspects {
@@ -445,7 +484,7 @@ func BenchmarkTriageScenario(b *testing.B) {
 	a, opts := seedIncident(b, s, bucket, scenarios[0].setup(b, motoserver.NewBuilder(b, endpoint)), true)
 	b.ResetTimer()
 	for range b.N {
-		msg := sources.Triage(context.Background(), newSource(bucket), a, opts)
+		msg := triage.Run(context.Background(), newSource(bucket), a, opts)
 		if len(msg.Suspects) == 0 || msg.Suspects[0].Event.ID != "cause" {
 			b.Fatalf("wrong ranking:\n%s", suspectsText(msg))
 		}

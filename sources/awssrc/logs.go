@@ -64,7 +64,9 @@ func (s *Source) filterPage(ctx context.Context, q sources.LogQuery, token *stri
 var _ sources.LogPager = (*Source)(nil)
 
 func filterInput(q sources.LogQuery) *cloudwatchlogs.FilterLogEventsInput {
-	in := &cloudwatchlogs.FilterLogEventsInput{}
+	// AWS always interleaves the streams in time order and ignores the flag
+	// (deprecated); emulators that honour it answer as AWS does.
+	in := &cloudwatchlogs.FilterLogEventsInput{Interleaved: aws.Bool(true)}
 	if strings.HasPrefix(q.Group, "arn:") {
 		in.LogGroupIdentifier = aws.String(strings.TrimSuffix(q.Group, ":*"))
 	} else {

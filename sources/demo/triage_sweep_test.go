@@ -7,6 +7,7 @@ import (
 
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 // The demo's noise depends on the wall clock (and its level on the time of
@@ -35,7 +36,7 @@ func TestTriageNamesTheCauseWhateverTheClock(t *testing.T) {
 				if alarm.State != sources.StateAlarm {
 					t.Fatalf("start %s, %s after the change: %s is %s", start.Format(time.TimeOnly), after, inc.alarm, alarm.State)
 				}
-				msg := sources.Triage(context.Background(), src, alarm, sources.TriageOptions{Now: now})
+				msg := triage.Run(context.Background(), src, alarm, triage.Options{Now: now})
 				if len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != inc.cause {
 					top := "none"
 					if len(msg.Suspects) > 0 {

@@ -1,9 +1,11 @@
-package sources
+package triage
 
 import (
 	"encoding/json"
 	"regexp"
 	"strings"
+
+	"watchtrail/sources"
 )
 
 // eventDoc is the part of a CloudTrail record the triage engine reads beyond
@@ -24,7 +26,7 @@ type eventDoc struct {
 
 // parseEvent decodes e.JSON; a document that does not parse leaves the
 // fields empty, so the event is still ranked on its summary fields.
-func parseEvent(e TrailEvent) eventDoc {
+func parseEvent(e sources.TrailEvent) eventDoc {
 	var d eventDoc
 	_ = json.Unmarshal([]byte(e.JSON), &d)
 	return d
@@ -38,7 +40,7 @@ func parseEvent(e TrailEvent) eventDoc {
 // subject, and deeper values its parameters (DeregisterTargets names a
 // target group, then the instances it removes from it). within are the
 // containers the call acts within (see containerKey), in neither list.
-func eventValues(e TrailEvent, d eventDoc) (direct, all, within []string) {
+func eventValues(e sources.TrailEvent, d eventDoc) (direct, all, within []string) {
 	direct = append([]string(nil), e.Resources...)
 	all = append([]string(nil), e.Resources...)
 	call := strings.ToLower(CallName(e.Name))
@@ -125,25 +127,6 @@ func walkStrings(v any, depth int, key string, visit func(s string, depth int, k
 	}
 }
 
-// NamesResource reports whether value is the identifier id, or an ARN or
-// path ending in it: "arn:aws:iam::1:role/web" and "arn:…:function:web:prod"
-// (a qualified function) name "web"; "web-canary" and "my-web" do not.
-func NamesResource(value, id string) bool {
-	if id == "" || len(value) < len(id) {
-		return false
-	}
-	if value == id || strings.HasSuffix(value, "/"+id) || strings.HasSuffix(value, ":"+id) {
-		return true
-	}
-	// A qualifier (version, alias, revision) after the name: "…:function:web:7".
-	if strings.HasPrefix(value, "arn:") && !strings.Contains(id, ":") {
-		if i := strings.LastIndex(value, ":"); i > 0 {
-			return NamesResource(value[:i], id)
-		}
-	}
-	return false
-}
-
 // matchGraph finds the closest resource of the graph the event acted on
 // (direct, see eventValues), else the closest it mentions at all, and false
 // when it names none; the container it acts within counts only when that is
@@ -154,7 +137,7 @@ func NamesResource(value, id string) bool {
 // or a relative path ("table/carts"). An absolute path from another service
 // names that service's own resource after this one (log group
 // "/aws/lambda/orders", parameter "/prod/orders"), not this one.
-func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (r Related, direct, ok bool) {
+func matchGraph(e sources.TrailEvent, d eventDoc, g sources.ResourceGraph) (r sources.Related, direct, ok bool) {
 	on, all, within := eventValues(e, d)
 	if r, ok := closest(e, on, g); ok {
 		return r, true, true
@@ -166,8 +149,8 @@ func matchGraph(e TrailEvent, d eventDoc, g ResourceGraph) (r Related, direct, o
 	return r, false, ok && r.Hops == 0
 }
 
-func closest(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {
-	var best Related
+func closest(e sources.TrailEvent, values []string, g sources.ResourceGraph) (sources.Related, bool) {
+	var best sources.Related
 	found := false
 	for _, r := range g.Resources {
 		if found && r.Hops >= best.Hops {
@@ -185,7 +168,7 @@ func closest(e TrailEvent, values []string, g ResourceGraph) (Related, bool) {
 func namesAny(values, ids []string, service, from string) bool {
 	for _, v := range values {
 		for _, id := range ids {
-			if !NamesResource(v, id) {
+			if !sources.NamesResource(v, id) {
 				continue
 			}
 			switch {
@@ -223,7 +206,7 @@ func eventService(source string) string {
 
 // alarmServices are the services the alarmed resources belong to: from
 // their ARNs, and from the metric's namespace ("AWS/Lambda" → lambda).
-func alarmServices(a Alarm, g ResourceGraph) map[string]bool {
+func alarmServices(a sources.Alarm, g sources.ResourceGraph) map[string]bool {
 	out := map[string]bool{}
 	if ns, ok := strings.CutPrefix(a.Metric.Namespace, "AWS/"); ok {
 		out[namespaceServices[ns]] = true

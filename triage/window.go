@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"context"
@@ -7,34 +7,36 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // The drill-down window around an alarm's transition into ALARM: long enough
 // before it to catch the change that caused it, a little after to see the
 // effect.
 const (
-	DrillBefore = 30 * time.Minute
-	DrillAfter  = 10 * time.Minute
-	drillLogCap = 500
+	Before = 30 * time.Minute
+	After  = 10 * time.Minute
+	logCap = 500
 	// Log lines are fetched closer around the change, as busy groups have far
 	// more lines in the whole window than fit on screen.
-	drillLogBefore = 10 * time.Minute
-	drillLogAfter  = 5 * time.Minute
-	drillLogFetch  = 4 * drillLogCap
+	logBefore = 10 * time.Minute
+	logAfter  = 5 * time.Minute
+	logFetch  = 4 * logCap
 )
 
-// DrillHistory is how far back the drill-down reads the alarm's state
+// History is how far back the drill-down reads the alarm's state
 // history to find its latest transition into ALARM.
-const DrillHistory = 24 * time.Hour
+const History = 24 * time.Hour
 
-// DrillAnchor is the moment the drill-down centres on: the latest transition
+// Anchor is the moment the drill-down centres on: the latest transition
 // into ALARM in history (at or before now), else the alarm's last state change,
 // and now when that is unknown or in the future. For an alarm that has already
 // recovered, the transition into ALARM is what explains it, not the recovery.
-func DrillAnchor(a Alarm, history []StateChange, now time.Time) time.Time {
+func Anchor(a sources.Alarm, history []sources.StateChange, now time.Time) time.Time {
 	var fired time.Time
 	for _, c := range history {
-		if c.To == StateAlarm && !c.Time.After(now) && c.Time.After(fired) {
+		if c.To == sources.StateAlarm && !c.Time.After(now) && c.Time.After(fired) {
 			fired = c.Time
 		}
 	}
@@ -48,25 +50,25 @@ func DrillAnchor(a Alarm, history []StateChange, now time.Time) time.Time {
 	return at
 }
 
-// DrillWindow is the time window the drill-down looks at around anchor (see
-// DrillAnchor): DrillBefore before it, DrillAfter after it but not past now.
+// Window is the time window the drill-down looks at around anchor (see
+// Anchor): Before before it, After after it but not past now.
 // A zero or future anchor is taken as now.
-func DrillWindow(anchor, now time.Time) (time.Time, time.Time) {
+func Window(anchor, now time.Time) (time.Time, time.Time) {
 	if anchor.IsZero() || anchor.After(now) {
 		anchor = now
 	}
-	end := anchor.Add(DrillAfter)
+	end := anchor.Add(After)
 	if end.After(now) {
 		end = now
 	}
-	return anchor.Add(-DrillBefore), end
+	return anchor.Add(-Before), end
 }
 
 // ResourceNames are the names CloudTrail may know the alarm's resource by:
 // its dimension values (InstanceId, FunctionName, TableName, ...), and for
 // load balancers and target groups, whose events name them by ARN, that ARN
 // built from the alarm's own region and account.
-func ResourceNames(a Alarm) []string {
+func ResourceNames(a sources.Alarm) []string {
 	var names []string
 	for _, r := range AlarmResources(a) {
 		names = append(names, r.Identifiers()...)
@@ -76,7 +78,7 @@ func ResourceNames(a Alarm) []string {
 
 // elbARN is the ARN of the load balancer or target group a dimension names
 // ("app/prod-web/50dc6c495c0c9188"), or "" for other dimensions.
-func elbARN(alarmARN string, d Dimension) string {
+func elbARN(alarmARN string, d sources.Dimension) string {
 	kind := map[string]string{"LoadBalancer": "loadbalancer", "TargetGroup": "targetgroup"}[d.Name]
 	parts := strings.Split(alarmARN, ":") // arn:aws:cloudwatch:region:account:alarm:name
 	if kind == "" || len(parts) < 5 {
@@ -85,27 +87,15 @@ func elbARN(alarmARN string, d Dimension) string {
 	return fmt.Sprintf("arn:%s:elasticloadbalancing:%s:%s:%s/%s", parts[1], parts[3], parts[4], kind, d.Value)
 }
 
-// RelatedLogGroups adds the log groups AWS writes for the alarm's resource
-// (a Lambda function's /aws/lambda/<name>) to the groups being tailed.
-func RelatedLogGroups(a Alarm, tailed []string) []string {
-	groups := append([]string(nil), tailed...)
-	for _, d := range a.Metric.Dims {
-		if d.Name == "FunctionName" {
-			groups = appendUnique(groups, "/aws/lambda/"+d.Value)
-		}
-	}
-	return groups
-}
-
-// drillLogs keeps every line of the resource's own groups and, from the other
-// tailed groups, the lines that mention the resource; at most drillLogCap of
+// fetchLogs keeps every line of the resource's own groups and, from the other
+// tailed groups, the lines that mention the resource; at most logCap of
 // them, those nearest the state change (the middle of the window).
-func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []string, start, end time.Time) ([]LogEvent, []error) {
+func fetchLogs(ctx context.Context, src sources.LogFetcher, a sources.Alarm, names, tailed []string, start, end time.Time) ([]sources.LogEvent, []error) {
 	var errs []error
-	var out []LogEvent
-	own := RelatedLogGroups(a, nil)
-	for _, group := range RelatedLogGroups(a, tailed) {
-		events, err := src.FetchLogs(ctx, LogQuery{Group: group, Start: start, End: end, Limit: drillLogFetch})
+	var out []sources.LogEvent
+	own := sources.RelatedLogGroups(a, nil)
+	for _, group := range sources.RelatedLogGroups(a, tailed) {
+		events, err := src.FetchLogs(ctx, sources.LogQuery{Group: group, Start: start, End: end, Limit: logFetch})
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -116,11 +106,11 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 			}
 		}
 	}
-	if len(out) > drillLogCap {
-		changed := start.Add(drillLogBefore)
-		distance := func(e LogEvent) time.Duration { return e.Time.Sub(changed).Abs() }
+	if len(out) > logCap {
+		changed := start.Add(logBefore)
+		distance := func(e sources.LogEvent) time.Duration { return e.Time.Sub(changed).Abs() }
 		sort.SliceStable(out, func(i, j int) bool { return distance(out[i]) < distance(out[j]) })
-		out = out[:drillLogCap]
+		out = out[:logCap]
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
 	return out, errs
@@ -130,8 +120,8 @@ func drillLogs(ctx context.Context, src LogFetcher, a Alarm, names, tailed []str
 // failed) event at or before the moment the alarm fired, or -1 when none is.
 //
 // Deprecated: the triage engine weighs relation, impact, onset and actor;
-// use DrillMsg.Cause and DrillMsg.Suspects.
-func LikelyCause(events []TrailEvent, fired time.Time) int {
+// use Result.Cause and Result.Suspects.
+func LikelyCause(events []sources.TrailEvent, fired time.Time) int {
 	cause := -1
 	if fired.IsZero() {
 		return cause
@@ -153,9 +143,8 @@ func mentionsAny(text string, names []string) bool {
 	return false
 }
 
-func appendUnique(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
-	}
-	return append(list, s)
+// QueryAround pre-fills a query for a drill-down: its window, and the log
+// groups of the alarm's resource (see RelatedLogGroups) plus those tailed.
+func QueryAround(d Result, tailed []string) sources.InsightsQuery {
+	return sources.InsightsQuery{Groups: sources.RelatedLogGroups(d.Alarm, tailed), Query: sources.DefaultInsightsQuery, Start: d.Start, End: d.End}
 }

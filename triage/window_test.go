@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/triage"
 )
 
 func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
@@ -25,7 +26,7 @@ func TestDrillOnTheDemoIncidentFindsTheChangeAndTheErrors(t *testing.T) {
 		t.Fatalf("want checkout-api-errors firing, got %v", alarms)
 	}
 	alarm := alarms[i]
-	msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
+	msg := triage.Run(context.Background(), d, alarm, triage.Options{Now: now, LogGroups: d.LogGroups()})
 	if len(msg.Errors) > 0 {
 		t.Fatalf("drill errors: %v", msg.Errors)
 	}
@@ -64,7 +65,7 @@ func TestDrillAfterRecoveryAnchorsOnTheTransitionIntoAlarm(t *testing.T) {
 		t.Fatalf("want the alarm fired then recovered, got %+v then %+v", fired, alarm)
 	}
 
-	msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
+	msg := triage.Run(context.Background(), d, alarm, triage.Options{Now: now, LogGroups: d.LogGroups()})
 	if len(msg.Errors) > 0 {
 		t.Fatalf("drill errors: %v", msg.Errors)
 	}
@@ -74,8 +75,8 @@ func TestDrillAfterRecoveryAnchorsOnTheTransitionIntoAlarm(t *testing.T) {
 	if !msg.Alarm.StateChanged.Equal(alarm.StateChanged) || msg.Alarm.State != sources.StateOK {
 		t.Errorf("the alarm itself was changed: %+v", msg.Alarm)
 	}
-	if !msg.Start.Equal(msg.Anchor.Add(-sources.DrillBefore)) || !msg.End.Equal(now) {
-		t.Errorf("window %v..%v, want %v before the anchor %v until now", msg.Start, msg.End, sources.DrillBefore, msg.Anchor)
+	if !msg.Start.Equal(msg.Anchor.Add(-triage.Before)) || !msg.End.Equal(now) {
+		t.Errorf("window %v..%v, want %v before the anchor %v until now", msg.Start, msg.End, triage.Before, msg.Anchor)
 	}
 	if len(msg.History) != 2 || msg.History[0].To != sources.StateAlarm || !msg.History[0].Time.Equal(fired.StateChanged) ||
 		msg.History[1].To != sources.StateOK || !msg.History[1].Time.Equal(alarm.StateChanged) {
@@ -96,7 +97,7 @@ func TestDrillWithoutHistoryFallsBackToTheLastStateChange(t *testing.T) {
 	now := start.Add(3 * time.Minute)
 	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
 	alarm := demoAlarm(t, d, "checkout-api-errors")
-	msg := sources.Drill(context.Background(), noHistory{d}, alarm, d.LogGroups(), now)
+	msg := triage.Run(context.Background(), noHistory{d}, alarm, triage.Options{Now: now, LogGroups: d.LogGroups()})
 	if len(msg.Errors) != 1 || msg.Errors[0].Error() != "history unavailable" {
 		t.Fatalf("errors %v, want just the history failure", msg.Errors)
 	}
@@ -130,24 +131,24 @@ func TestDrillAnchorAndWindow(t *testing.T) {
 		{"unknown state change", sources.Alarm{}, nil, now},
 		{"state change in the future", sources.Alarm{StateChanged: now.Add(time.Minute)}, history[3:], now},
 	} {
-		if got := sources.DrillAnchor(tc.alarm, tc.history, now); !got.Equal(tc.want) {
+		if got := triage.Anchor(tc.alarm, tc.history, now); !got.Equal(tc.want) {
 			t.Errorf("%s: anchor %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if s, e := sources.DrillWindow(now.Add(-time.Hour), now); !s.Equal(now.Add(-time.Hour-sources.DrillBefore)) || !e.Equal(now.Add(-time.Hour+sources.DrillAfter)) {
+	if s, e := triage.Window(now.Add(-time.Hour), now); !s.Equal(now.Add(-time.Hour-triage.Before)) || !e.Equal(now.Add(-time.Hour+triage.After)) {
 		t.Errorf("window %v..%v", s, e)
 	}
-	if s, e := sources.DrillWindow(now.Add(-time.Minute), now); !s.Equal(now.Add(-time.Minute-sources.DrillBefore)) || !e.Equal(now) {
+	if s, e := triage.Window(now.Add(-time.Minute), now); !s.Equal(now.Add(-time.Minute-triage.Before)) || !e.Equal(now) {
 		t.Errorf("window near now %v..%v, want to end at now", s, e)
 	}
-	if s, e := sources.DrillWindow(time.Time{}, now); !s.Equal(now.Add(-sources.DrillBefore)) || !e.Equal(now) {
+	if s, e := triage.Window(time.Time{}, now); !s.Equal(now.Add(-triage.Before)) || !e.Equal(now) {
 		t.Errorf("window of a zero anchor %v..%v", s, e)
 	}
 }
 
 // assertBlamesAlice checks the drill-down names alice's configuration change
 // as the likely cause and holds the incident's timeouts, within the line cap.
-func assertBlamesAlice(t *testing.T, msg sources.DrillMsg) {
+func assertBlamesAlice(t *testing.T, msg triage.Result) {
 	t.Helper()
 	if len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != "alice" ||
 		!strings.HasPrefix(msg.Suspects[0].Event.Name, "UpdateFunctionConfiguration") {
@@ -174,7 +175,7 @@ func TestDemoSecondIncidentBlamesTheSecurityGroupChangeOfTheTargets(t *testing.T
 		if alarm.State != sources.StateAlarm {
 			t.Fatalf("%s is %s, want ALARM", name, alarm.State)
 		}
-		msg := sources.Drill(context.Background(), d, alarm, d.LogGroups(), now)
+		msg := triage.Run(context.Background(), d, alarm, triage.Options{Now: now, LogGroups: d.LogGroups()})
 		if len(msg.Errors) > 0 {
 			t.Fatalf("%s: drill errors: %v", name, msg.Errors)
 		}
@@ -190,7 +191,7 @@ func TestDemoSecondIncidentBlamesTheSecurityGroupChangeOfTheTargets(t *testing.T
 			t.Errorf("%s: Cause %q, want the likely suspect's event %q", name, msg.Cause, top.Event.ID)
 		}
 		for _, e := range msg.Trail {
-			if !slices.ContainsFunc(msg.Suspects, func(s sources.Suspect) bool { return s.Event.ID == e.ID && s.Hops >= 0 }) {
+			if !slices.ContainsFunc(msg.Suspects, func(s triage.Suspect) bool { return s.Event.ID == e.ID && s.Hops >= 0 }) {
 				t.Errorf("%s: %s in Trail is not a related suspect", name, e.Name)
 			}
 		}
@@ -205,20 +206,20 @@ func TestDemoSecondIncidentBlamesTheSecurityGroupChangeOfTheTargets(t *testing.T
 	}
 	// The first incident's alarms still blame alice: her change is in the
 	// window, the security group is not related to the function.
-	msg := sources.Drill(context.Background(), d, demoAlarm(t, d, "checkout-api-errors"), d.LogGroups(), now)
+	msg := triage.Run(context.Background(), d, demoAlarm(t, d, "checkout-api-errors"), triage.Options{Now: now, LogGroups: d.LogGroups()})
 	assertBlamesAlice(t, msg)
 }
 
 func TestResourceNamesIncludeLoadBalancerARNs(t *testing.T) {
 	a := sources.Alarm{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:alb-5xx", Metric: sources.MetricSpec{
 		Dims: []sources.Dimension{{Name: "LoadBalancer", Value: "app/prod-web/50dc6c495c0c9188"}, {Name: "AvailabilityZone", Value: "eu-west-1a"}}}}
-	got := strings.Join(sources.ResourceNames(a), " ")
+	got := strings.Join(triage.ResourceNames(a), " ")
 	want := "app/prod-web/50dc6c495c0c9188 arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/prod-web/50dc6c495c0c9188"
 	if got != want {
 		t.Fatalf("ResourceNames = %q\nwant            %q", got, want)
 	}
 	a.ARN = ""
-	if got := sources.ResourceNames(a); len(got) != 1 {
+	if got := triage.ResourceNames(a); len(got) != 1 {
 		t.Fatalf("without the alarm ARN only the dimension values can be used, got %v", got)
 	}
 }
@@ -242,11 +243,11 @@ func TestTriageWithoutDiscoveryMatchesTheAlarmedResourcesOnly(t *testing.T) {
 	var queries []sources.TrailQuery
 	src := plain{d, &queries}
 
-	msg := sources.Triage(context.Background(), src, demoAlarm(t, d, "checkout-api-errors"), sources.TriageOptions{Now: now})
+	msg := triage.Run(context.Background(), src, demoAlarm(t, d, "checkout-api-errors"), triage.Options{Now: now})
 	assertBlamesAlice(t, msg)
 	if len(queries) != 1 || !queries[0].WriteOnly || queries[0].ResourceName != "" ||
-		!queries[0].Start.Equal(msg.Start) || !queries[0].End.Equal(msg.End) {
-		t.Errorf("trail queries %+v, want one write-only query over the window", queries)
+		!queries[0].Start.Equal(msg.Anchor.Add(-triage.OnsetLookback)) || !queries[0].End.Equal(msg.End) {
+		t.Errorf("trail queries %+v, want one write-only query over the window and the history before it", queries)
 	}
 	if len(msg.Graph.Resources) != 1 || msg.Graph.Resources[0].ID != "checkout-api" {
 		t.Errorf("graph %+v, want just the alarmed function", msg.Graph)
@@ -254,7 +255,7 @@ func TestTriageWithoutDiscoveryMatchesTheAlarmedResourcesOnly(t *testing.T) {
 
 	// The web incident's cause is on a related security group, which
 	// only discovery can see: without it nothing related stands out.
-	msg = sources.Triage(context.Background(), src, demoAlarm(t, d, "prod-web-alb-5xx"), sources.TriageOptions{Now: now})
+	msg = triage.Run(context.Background(), src, demoAlarm(t, d, "prod-web-alb-5xx"), triage.Options{Now: now})
 	for _, s := range msg.Suspects {
 		if s.Likely || s.Event.User == "erin" {
 			t.Errorf("without the graph, %s by %s cannot be related: %s", s.Event.Name, s.Event.User, s.Reason)
@@ -270,8 +271,8 @@ func TestTriageAtAnEarlierMoment(t *testing.T) {
 	// The 5xx alarm fired for the web incident; asked about the checkout
 	// incident's moment, nothing related to the load balancer changed.
 	at := d.ChangeTime().Add(time.Minute)
-	msg := sources.Triage(context.Background(), d, demoAlarm(t, d, "prod-web-alb-5xx"), sources.TriageOptions{Now: now, At: at})
-	if !msg.Anchor.Equal(at) || !msg.End.Equal(at.Add(sources.DrillAfter)) {
+	msg := triage.Run(context.Background(), d, demoAlarm(t, d, "prod-web-alb-5xx"), triage.Options{Now: now, At: at})
+	if !msg.Anchor.Equal(at) || !msg.End.Equal(at.Add(triage.After)) {
 		t.Errorf("anchor %v window end %v, want %v", msg.Anchor, msg.End, at)
 	}
 	if !strings.HasPrefix(msg.Verdict, "no related change in the window") {
@@ -297,7 +298,7 @@ func TestTriageAsksTheAlarmsOwnSource(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("no prod alarm in %v", alarms)
 	}
-	msg := sources.Triage(context.Background(), multi, alarms[i], sources.TriageOptions{Now: now})
+	msg := triage.Run(context.Background(), multi, alarms[i], triage.Options{Now: now})
 	if len(msg.Errors) > 0 || len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != "erin" || msg.Series.Spec.Source != "prod" {
 		t.Errorf("errors %v, verdict %q, series of %q: want the prod member's graph and trail to blame erin", msg.Errors, msg.Verdict, msg.Series.Spec.Source)
 	}
@@ -311,7 +312,7 @@ func TestTriageOfACompositeAlarmReadsItsChildren(t *testing.T) {
 	if !health.Composite || health.State != sources.StateAlarm {
 		t.Fatalf("want the composite alarm firing, got %+v", health)
 	}
-	msg := sources.Triage(context.Background(), d, health, sources.TriageOptions{Now: now, LogGroups: d.LogGroups()})
+	msg := triage.Run(context.Background(), d, health, triage.Options{Now: now, LogGroups: d.LogGroups()})
 	if len(msg.Errors) > 0 {
 		t.Fatalf("errors %v", msg.Errors)
 	}
@@ -336,7 +337,7 @@ func TestTriageWithoutMetricDataTakesTheOnsetFromTheAlarmsReason(t *testing.T) {
 	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
 	now := start.Add(3 * time.Minute)
 	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
-	msg := sources.Drill(context.Background(), noMetrics{d}, demoAlarm(t, d, "checkout-api-errors"), d.LogGroups(), now)
+	msg := triage.Run(context.Background(), noMetrics{d}, demoAlarm(t, d, "checkout-api-errors"), triage.Options{Now: now, LogGroups: d.LogGroups()})
 	if !msg.Onset.Found || !msg.Onset.FromReason || msg.Onset.Time.After(d.ChangeTime()) {
 		t.Errorf("onset %+v, want the reason's datapoint, at or before alice's change %v", msg.Onset, d.ChangeTime())
 	}
@@ -359,7 +360,7 @@ func TestDemoStoryHoldsWheneverItStarts(t *testing.T) {
 			{15 * time.Minute, "prod-web-alb-5xx", "erin"},
 		} {
 			now = d.ChangeTime().Add(tc.after)
-			msg := sources.Drill(context.Background(), d, demoAlarm(t, d, tc.alarm), d.LogGroups(), now)
+			msg := triage.Run(context.Background(), d, demoAlarm(t, d, tc.alarm), triage.Options{Now: now, LogGroups: d.LogGroups()})
 			if len(msg.Suspects) == 0 || !msg.Suspects[0].Likely || msg.Suspects[0].Event.User != tc.cause {
 				t.Errorf("start at :%02d, %s: verdict %q, want %s's change as the likely cause", sec, tc.alarm, msg.Verdict, tc.cause)
 			}

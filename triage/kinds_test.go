@@ -1,10 +1,11 @@
-package sources_test
+package triage_test
 
 import (
 	"testing"
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // node is a resource as discovery reports it, hops away from the alarmed one.
@@ -93,7 +94,7 @@ func TestRankingAcrossRelationKinds(t *testing.T) {
 		for _, n := range tc.noise {
 			events = append(events, n.event())
 		}
-		s := sources.RankSuspects(events, sources.ResourceGraph{Resources: tc.graph}, tc.alarm, onset, onset.Add(time.Minute))
+		s := triage.RankSuspects(events, sources.ResourceGraph{Resources: tc.graph}, tc.alarm, onset, onset.Add(time.Minute))
 		if len(s) == 0 || s[0].Event.ID != cause.ID || !s[0].Likely {
 			t.Errorf("%s: want %s first and likely:\n%s", tc.name, cause.Name, describe(s))
 		}

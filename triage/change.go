@@ -1,9 +1,11 @@
-package sources
+package triage
 
 import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"watchtrail/sources"
 )
 
 // maxChangeFields bounds a change summary.
@@ -69,7 +71,7 @@ func changeSummary(ev analysed, earlier []analysed) string {
 			break
 		}
 	}
-	return Sanitize(strings.Join(parts, ", "))
+	return sources.Sanitize(strings.Join(parts, ", "))
 }
 
 // previousValue is key's value in the latest earlier successful event on

@@ -1,4 +1,7 @@
-package sources
+// Package triage answers "who changed what right before this alarm fired?": it
+// finds the onset on the alarm's metric, relates CloudTrail changes to the
+// alarmed resources and ranks them (Run), and formats the report (FormatText).
+package triage
 
 import (
 	"context"
@@ -7,29 +10,25 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"watchtrail/sources"
 )
 
-// drillTrailLimit bounds the write events read for one analysis: 20
+// trailLimit bounds the write events read for one analysis: 20
 // LookupEvents pages, about 10 s at CloudTrail's 2 requests per second.
 // LookupEvents returns newest first, so a cut drops the oldest changes.
-const drillTrailLimit = 1000
+const trailLimit = 1000
 
-// TriageOptions tune one analysis.
-type TriageOptions struct {
+// Options tune one analysis.
+type Options struct {
 	Now       time.Time // the clock; zero means time.Now()
 	At        time.Time // analyse this moment instead of the alarm's latest firing
 	LogGroups []string  // groups tailed besides the alarm resource's own
 }
 
-// Drill is the triage analysis the drill-down shows (see Triage), centred
-// on the alarm's latest transition into ALARM.
-func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now time.Time) DrillMsg {
-	return Triage(ctx, src, a, TriageOptions{Now: now, LogGroups: logGroups})
-}
-
-// Triage answers "who changed what right before this alarm fired?". It
+// Run answers "who changed what right before this alarm fired?". It
 // centres a window on the alarm's latest transition into ALARM (see
-// DrillAnchor; opts.At overrides it), discovers the resources related to the
+// Anchor; opts.At overrides it), discovers the resources related to the
 // alarm (when src is a GraphDiscoverer; else just the alarm's dimension
 // resources), reads every write event of the window in one query, finds the
 // onset on the alarm's metric and ranks the changes (see RankSuspects).
@@ -37,13 +36,13 @@ func Drill(ctx context.Context, src Source, a Alarm, logGroups []string, now tim
 // that of its first child in ALARM. Discovery and the trail, metric and log
 // fetches run concurrently, all on the alarm's own source (see SourceOf). What fails is reported in Errors;
 // what succeeded is still returned.
-func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillMsg {
+func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options) Result {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
 	}
 	// With several accounts or regions, everything comes from the alarm's own.
-	if own := SourceOf(src, a); own != src {
+	if own := sources.SourceOf(src, a); own != src {
 		src = own
 	}
 	var errs []error
@@ -54,27 +53,27 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	primary := subjects[0] // whose metric and log groups are read
 	spec := primary.Metric
 	spec.Source = ""
-	var graph ResourceGraph
+	var graph sources.ResourceGraph
 	discovered := make(chan struct{})
 	go func() {
 		defer close(discovered)
-		graphs := make([]ResourceGraph, len(subjects))
+		graphs := make([]sources.ResourceGraph, len(subjects))
 		for i, s := range subjects {
 			graphs[i] = discoverGraph(ctx, src, s)
 		}
 		graph = mergeGraphs(graphs)
 	}()
 
-	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-DrillHistory), now)
+	history, err := src.AlarmHistory(ctx, a.Name, now.Add(-History), now)
 	if err != nil {
 		errs, history = append(errs, err), nil
 	}
-	anchor := DrillAnchor(a, history, now)
+	anchor := Anchor(a, history, now)
 	if !opts.At.IsZero() && !opts.At.After(now) {
 		anchor = opts.At
 	}
-	start, end := DrillWindow(anchor, now)
-	msg := DrillMsg{Alarm: a, Start: start, End: end, Anchor: anchor, Series: Series{Spec: primary.Metric}}
+	start, end := Window(anchor, now)
+	msg := Result{Alarm: a, Start: start, End: end, Anchor: anchor, Series: sources.Series{Spec: primary.Metric}}
 	for _, c := range history {
 		if !c.Time.Before(start) && !c.Time.After(end) {
 			msg.History = append(msg.History, c)
@@ -85,31 +84,35 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	var wg sync.WaitGroup
 	var metricErr, trailErr error
 	var logErrs []error
-	var writes []TrailEvent
+	var writes []sources.TrailEvent
+	// The metric and the trail are read from further back than the window:
+	// the metric for its baseline and an onset long before the firing, the
+	// trail for the cadence of routine writes and the changes before such
+	// an onset.
+	from := start
+	if back := anchor.Add(-OnsetLookback); back.Before(from) {
+		from = back
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
-		var series []Series
-		from := start
-		if back := anchor.Add(-OnsetLookback); back.Before(from) {
-			from = back
-		}
-		if series, metricErr = src.FetchMetrics(ctx, []MetricSpec{spec}, from, end); metricErr == nil && len(series) > 0 {
+		var series []sources.Series
+		if series, metricErr = src.FetchMetrics(ctx, []sources.MetricSpec{spec}, from, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
 			msg.Series.Spec.Source = primary.Metric.Source
 		}
 	}()
 	go func() {
 		defer wg.Done()
-		writes, trailErr = src.FetchTrail(ctx, TrailQuery{Start: start, End: end, WriteOnly: true, Limit: drillTrailLimit})
+		writes, trailErr = src.FetchTrail(ctx, sources.TrailQuery{Start: from, End: end, WriteOnly: true, Limit: trailLimit})
 	}()
 	go func() {
 		defer wg.Done()
-		logEnd := anchor.Add(drillLogAfter)
+		logEnd := anchor.Add(logAfter)
 		if logEnd.After(end) {
 			logEnd = end
 		}
-		msg.Logs, logErrs = drillLogs(ctx, src, primary, ResourceNames(primary), opts.LogGroups, anchor.Add(-drillLogBefore), logEnd)
+		msg.Logs, logErrs = fetchLogs(ctx, src, primary, ResourceNames(primary), opts.LogGroups, anchor.Add(-logBefore), logEnd)
 	}()
 	wg.Wait()
 	<-discovered
@@ -119,12 +122,13 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 		}
 	}
 	msg.Errors, msg.Graph = errs, graph
-	if len(writes) >= drillTrailLimit {
+	if len(writes) >= trailLimit {
 		msg.Graph.Problems = append(msg.Graph.Problems, fmt.Sprintf("read only the newest %d write events of the window", len(writes)))
 	}
 
-	msg.Onset, msg.Suspects, msg.Verdict = Analyse(msg.Series, primary, writes, msg.Graph, start, anchor)
-	msg.Series = seriesWithin(msg.Series, start, end)
+	msg.Onset, msg.Suspects, msg.Verdict = Conclude(msg.Series, primary, writes, msg.Graph, start, anchor)
+	msg.Start = suspectsFrom(msg.Onset, start)
+	msg.Series = seriesWithin(msg.Series, msg.Start, end)
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
 	}
@@ -137,25 +141,38 @@ func Triage(ctx context.Context, src Source, a Alarm, opts TriageOptions) DrillM
 	return msg
 }
 
-// Analyse is the part of Triage that needs no AWS call: the onset on the
+// Conclude is the part of Run that needs no AWS call: the onset on the
 // alarm's metric (else the one its state reason cites), the write events
-// ranked against it, and the verdict.
-func Analyse(s Series, a Alarm, writes []TrailEvent, g ResourceGraph, start, anchor time.Time) (Onset, []Suspect, string) {
+// ranked against it, and the verdict. start is the window's start; the
+// suspects are the events from there (or from DrillBefore before an onset
+// long before the firing, see suspectsFrom); older ones are history to
+// learn routine writes from.
+func Conclude(s sources.Series, a sources.Alarm, writes []sources.TrailEvent, g sources.ResourceGraph, start, anchor time.Time) (Onset, []Suspect, string) {
 	o := FindOnset(s, a, start, anchor)
 	if !o.Found {
 		o = OnsetFromReason(a, anchor)
 	}
-	onset, cutoff := anchor, anchor
+	rk := ranking{onset: anchor, cutoff: anchor, from: suspectsFrom(o, start), family: alarmFamily(a, o)}
 	if o.Found {
-		onset, cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
+		rk.onset, rk.cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
 	}
-	suspects := RankSuspects(writes, g, a, onset, cutoff)
-	return o, suspects, Verdict(suspects, countWrites(writes))
+	suspects := rankSuspects(writes, g, a, rk)
+	return o, suspects, Verdict(suspects, countWrites(writes, rk.from))
+}
+
+// suspectsFrom is where the window of suspects starts: DrillBefore before
+// an onset long before the firing (breaching since long before the alarm
+// changed state), else start.
+func suspectsFrom(o Onset, start time.Time) time.Time {
+	if early := o.Time.Add(-Before); o.Found && o.Before >= longBefore && early.Before(start) {
+		return early
+	}
+	return start
 }
 
 // seriesWithin keeps the points of s whose period overlaps [start, end],
 // as a fetch of that window returns them.
-func seriesWithin(s Series, start, end time.Time) Series {
+func seriesWithin(s sources.Series, start, end time.Time) sources.Series {
 	out := s
 	out.Times, out.Values = nil, nil
 	period := s.Spec.WithDefaults().Period
@@ -167,10 +184,11 @@ func seriesWithin(s Series, start, end time.Time) Series {
 	return out
 }
 
-func countWrites(events []TrailEvent) int {
+// countWrites counts the write events from from on.
+func countWrites(events []sources.TrailEvent, from time.Time) int {
 	n := 0
 	for _, e := range events {
-		if !e.ReadOnly {
+		if !e.ReadOnly && !e.Time.Before(from) {
 			n++
 		}
 	}
@@ -180,9 +198,9 @@ func countWrites(events []TrailEvent) int {
 // discoverGraph asks a GraphDiscoverer for the alarm's related resources and
 // makes sure the alarm's own dimension resources are in the graph, so a
 // failed or partial discovery still matches changes to them.
-func discoverGraph(ctx context.Context, src Source, a Alarm) ResourceGraph {
-	var g ResourceGraph
-	if d, ok := src.(GraphDiscoverer); ok {
+func discoverGraph(ctx context.Context, src sources.Source, a sources.Alarm) sources.ResourceGraph {
+	var g sources.ResourceGraph
+	if d, ok := src.(sources.GraphDiscoverer); ok {
 		g = d.DiscoverGraph(ctx, a)
 	}
 	known := map[string]bool{}
@@ -201,28 +219,16 @@ func discoverGraph(ctx context.Context, src Source, a Alarm) ResourceGraph {
 
 // AlarmResources are the alarmed resources named by the alarm's dimensions
 // (see ResourceNames), as a graph of zero hops.
-func AlarmResources(a Alarm) []Related {
-	var out []Related
+func AlarmResources(a sources.Alarm) []sources.Related {
+	var out []sources.Related
 	for _, d := range a.Metric.Dims {
-		if d.Value == "" || QualifierDimension(d.Name) {
+		if d.Value == "" || sources.QualifierDimension(d.Name) {
 			continue
 		}
-		r := Resource{Kind: dimensionKind(d.Name), ID: d.Value, ARN: elbARN(a.ARN, d)}
-		out = append(out, Related{Resource: r, Path: []string{r.Label()}})
+		r := sources.Resource{Kind: dimensionKind(d.Name), ID: d.Value, ARN: elbARN(a.ARN, d)}
+		out = append(out, sources.Related{Resource: r, Path: []string{r.Label()}})
 	}
 	return out
-}
-
-// QualifierDimension reports whether a CloudWatch dimension qualifies a
-// metric (where, which operation, version or class) rather than names a
-// resource, so that neither the alarmed resources nor discovery take its
-// value ("GetItem", "eu-west-1a", "WRITER") for one.
-func QualifierDimension(name string) bool { return qualifierDimensions[name] }
-
-var qualifierDimensions = map[string]bool{
-	"AvailabilityZone": true, "Region": true, "ReceivingRegion": true, "Operation": true, "ExecutedVersion": true,
-	"InstanceType": true, "DatabaseClass": true, "EngineName": true, "Role": true, "StorageType": true,
-	"FilterId": true, "Stage": true, "Method": true, "ShardId": true, "GlobalSecondaryIndexName": true,
 }
 
 // dimensionKind is a short kind for a dimension: "FunctionName" → function.

@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // reportLogLines is how many log lines, those nearest the onset, a printed
@@ -16,7 +18,7 @@ const reportLogLines = 10
 
 // AlarmURL is the alarm's page in the CloudWatch console, or "" when the
 // alarm's ARN (and so its region) is unknown.
-func AlarmURL(a Alarm) string {
+func AlarmURL(a sources.Alarm) string {
 	region := arnRegion(a.ARN)
 	if region == "" {
 		return ""
@@ -27,7 +29,7 @@ func AlarmURL(a Alarm) string {
 
 // EventURL is the CloudTrail console page of one event in the alarm's
 // region, or "" when unknown.
-func EventURL(a Alarm, e TrailEvent) string {
+func EventURL(a sources.Alarm, e sources.TrailEvent) string {
 	region := arnRegion(a.ARN)
 	if region == "" || e.ID == "" {
 		return ""
@@ -45,22 +47,22 @@ func arnRegion(arn string) string {
 
 // ReportJSON is the machine-readable triage report.
 type ReportJSON struct {
-	Alarm     string        `json:"alarm"`
-	State     AlarmState    `json:"state"`
-	Metric    string        `json:"metric"`
-	AlarmURL  string        `json:"alarmUrl,omitempty"`
-	Anchor    time.Time     `json:"firedAt"`
-	Start     time.Time     `json:"windowStart"`
-	End       time.Time     `json:"windowEnd"`
-	Onset     *time.Time    `json:"onset,omitempty"`
-	OnsetNote string        `json:"onsetNote"`
-	Verdict   string        `json:"verdict"`
-	Suspects  []SuspectJSON `json:"suspects"`
-	Problems  []string      `json:"problems,omitempty"`
-	Errors    []string      `json:"errors,omitempty"`
-	Logs      []LogLineJSON `json:"logs,omitempty"`
-	History   []StateJSON   `json:"history,omitempty"`
-	Graph     []RelatedJSON `json:"graph,omitempty"`
+	Alarm     string             `json:"alarm"`
+	State     sources.AlarmState `json:"state"`
+	Metric    string             `json:"metric"`
+	AlarmURL  string             `json:"alarmUrl,omitempty"`
+	Anchor    time.Time          `json:"firedAt"`
+	Start     time.Time          `json:"windowStart"`
+	End       time.Time          `json:"windowEnd"`
+	Onset     *time.Time         `json:"onset,omitempty"`
+	OnsetNote string             `json:"onsetNote"`
+	Verdict   string             `json:"verdict"`
+	Suspects  []SuspectJSON      `json:"suspects"`
+	Problems  []string           `json:"problems,omitempty"`
+	Errors    []string           `json:"errors,omitempty"`
+	Logs      []LogLineJSON      `json:"logs,omitempty"`
+	History   []StateJSON        `json:"history,omitempty"`
+	Graph     []RelatedJSON      `json:"graph,omitempty"`
 }
 
 // SuspectJSON is one ranked change in ReportJSON.
@@ -91,9 +93,9 @@ type RelatedJSON struct {
 
 // StateJSON is one transition of the alarm in ReportJSON.
 type StateJSON struct {
-	Time time.Time  `json:"time"`
-	From AlarmState `json:"from"`
-	To   AlarmState `json:"to"`
+	Time time.Time          `json:"time"`
+	From sources.AlarmState `json:"from"`
+	To   sources.AlarmState `json:"to"`
 }
 
 // LogLineJSON is one log line in ReportJSON.
@@ -104,7 +106,7 @@ type LogLineJSON struct {
 }
 
 // Report turns the analysis into its printable form.
-func Report(m DrillMsg) ReportJSON {
+func Report(m Result) ReportJSON {
 	r := ReportJSON{Alarm: m.Alarm.Name, State: m.Alarm.State, Metric: m.Alarm.Metric.Label(), AlarmURL: AlarmURL(m.Alarm),
 		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, OnsetNote: m.Onset.String(),
 		Suspects: []SuspectJSON{}}
@@ -120,10 +122,10 @@ func Report(m DrillMsg) ReportJSON {
 		r.History = append(r.History, StateJSON{Time: c.Time, From: c.From, To: c.To})
 	}
 	for _, g := range m.Graph.Resources {
-		r.Graph = append(r.Graph, RelatedJSON{Resource: Sanitize(g.Label()), Hops: g.Hops, Path: Sanitize(g.PathText())})
+		r.Graph = append(r.Graph, RelatedJSON{Resource: sources.Sanitize(g.Label()), Hops: g.Hops, Path: sources.Sanitize(g.PathText())})
 	}
 	for _, err := range m.Errors {
-		r.Errors = append(r.Errors, Sanitize(err.Error()))
+		r.Errors = append(r.Errors, sources.Sanitize(err.Error()))
 	}
 	for _, l := range nearestLogs(m.Logs, onsetOr(m)) {
 		r.Logs = append(r.Logs, LogLineJSON{Time: l.Time, Group: l.Group, Message: l.Message})
@@ -131,7 +133,7 @@ func Report(m DrillMsg) ReportJSON {
 	return r
 }
 
-func onsetOr(m DrillMsg) time.Time {
+func onsetOr(m Result) time.Time {
 	if m.Onset.Found {
 		return m.Onset.Time
 	}
@@ -139,8 +141,8 @@ func onsetOr(m DrillMsg) time.Time {
 }
 
 // nearestLogs are the reportLogLines lines nearest at, oldest first.
-func nearestLogs(logs []LogEvent, at time.Time) []LogEvent {
-	out := append([]LogEvent(nil), logs...)
+func nearestLogs(logs []sources.LogEvent, at time.Time) []sources.LogEvent {
+	out := append([]sources.LogEvent(nil), logs...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Sub(at).Abs() < out[j].Time.Sub(at).Abs() })
 	out = out[:min(len(out), reportLogLines)]
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
@@ -148,15 +150,15 @@ func nearestLogs(logs []LogEvent, at time.Time) []LogEvent {
 }
 
 // FormatJSON renders the report as indented JSON.
-func FormatJSON(m DrillMsg) ([]byte, error) {
+func FormatJSON(m Result) ([]byte, error) {
 	return json.MarshalIndent(Report(m), "", "  ")
 }
 
 // FormatText renders the report for a terminal or a plain-text channel.
-func FormatText(m DrillMsg) string { return formatReport(Report(m), false) }
+func FormatText(m Result) string { return formatReport(Report(m), false) }
 
 // FormatMarkdown renders the report for an incident channel or ticket.
-func FormatMarkdown(m DrillMsg) string { return formatReport(Report(m), true) }
+func FormatMarkdown(m Result) string { return formatReport(Report(m), true) }
 
 func formatReport(r ReportJSON, md bool) string {
 	var b strings.Builder

@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"strings"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // The incidents below vary what the other ranking tests keep fixed: naming
@@ -303,7 +304,7 @@ func TestTriageQAIncidents(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			graph := tc.graph
 			if graph == nil {
-				graph = sources.AlarmResources(tc.alarm)
+				graph = triage.AlarmResources(tc.alarm)
 			}
 			var events []sources.TrailEvent
 			var cause sources.TrailEvent
@@ -314,7 +315,7 @@ func TestTriageQAIncidents(t *testing.T) {
 			for _, n := range tc.noise {
 				events = append(events, n.event())
 			}
-			s := sources.RankSuspects(events, sources.ResourceGraph{Resources: graph}, tc.alarm, onset, onset.Add(time.Minute))
+			s := triage.RankSuspects(events, sources.ResourceGraph{Resources: graph}, tc.alarm, onset, onset.Add(time.Minute))
 			if tc.cause == nil {
 				for _, sp := range s {
 					if sp.Likely {
@@ -360,7 +361,7 @@ func TestAlarmResourcesSkipQualifierDimensions(t *testing.T) {
 	a := sources.Alarm{Metric: sources.MetricSpec{Dims: []sources.Dimension{{Name: "TableName", Value: "sessions"}, {Name: "Operation", Value: "GetItem"},
 		{Name: "AvailabilityZone", Value: "eu-west-1a"}, {Name: "ExecutedVersion", Value: "7"}, {Name: "DatabaseClass", Value: "db.r5.large"}}}}
 	var got []string
-	for _, r := range sources.AlarmResources(a) {
+	for _, r := range triage.AlarmResources(a) {
 		got = append(got, r.Label())
 	}
 	if strings.Join(got, ", ") != "table sessions" {

@@ -1,4 +1,4 @@
-package sources
+package triage
 
 import (
 	"fmt"
@@ -9,18 +9,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // Onset is when the alarm's metric left its normal level: the alarm fires
 // evaluation periods later, so changes are judged against this moment.
 type Onset struct {
 	Found      bool
-	FromReason bool      // taken from the datapoints the alarm's state reason cites
-	Silent     bool      // the metric stopped reporting then
-	Time       time.Time // start of the first period out of the baseline
-	Baseline   float64   // the baseline's level at Time (its median, or its trend)
-	Spread     float64   // robust spread (scaled MAD) of the baseline
-	Value      float64   // the metric at Time
+	FromReason bool          // taken from the datapoints the alarm's state reason cites
+	Silent     bool          // the metric stopped reporting then
+	Breaching  bool          // where the breaching run that fired the alarm began, long before it fired
+	Before     time.Duration // how long before the alarm changed state
+	Time       time.Time     // start of the first period out of the baseline
+	Baseline   float64       // the baseline's level at Time (its median, or its trend)
+	Spread     float64       // robust spread (scaled MAD) of the baseline
+	Value      float64       // the metric at Time
 }
 
 // String describes the onset for people.
@@ -34,8 +38,14 @@ func (o Onset) String() string {
 	if o.Silent {
 		return "the metric stopped reporting"
 	}
+	if o.Before >= longBefore {
+		return fmt.Sprintf("breaching since %s, %s before the alarm changed state", o.Time.UTC().Format("15:04"), roundDuration(o.Before))
+	}
 	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
+
+// longBefore: an onset this long before the state change is said so.
+const longBefore = 10 * time.Minute
 
 // Onset detection. The baseline's noise is onsetSigmas robust standard
 // deviations; what it reaches onsetOrdinary times or more (the spikes of a
@@ -86,7 +96,57 @@ const (
 // gradually into it are its leading ramp (a leak). The onset is the first
 // point. An earlier bump that went back to normal is not the onset, nor is
 // anything when the metric was back to normal well before the firing.
-func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
+//
+// When the series had been breaching the alarm's threshold since long
+// before (an alarm created, re-enabled or edited during the incident), the
+// onset is where that breaching run began, over the whole series read (see
+// BreachingSince), and Before says how long before the firing.
+func FindOnset(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
+	o := findExcursion(s, a, start, anchor)
+	period := s.Spec.WithDefaults().Period
+	// The excursion is looked for after the baseline's cut; a run that
+	// began before it is this one's to find.
+	cut := start.Add(anchor.Sub(start) / 3)
+	if since, ok := breachingSince(s, a, anchor); ok && since.Before(cut) && (!o.Found || since.Before(o.Time.Add(-2*period))) {
+		o = Onset{Found: true, Breaching: true, Time: since, Baseline: o.Baseline, Spread: o.Spread, Value: valueAt(s, since)}
+	}
+	if o.Found {
+		o.Before = anchor.Sub(o.Time)
+	}
+	return o
+}
+
+// breachingSince is where the breaching run ending at the firing began,
+// for an alarm with a threshold.
+func breachingSince(s sources.Series, a sources.Alarm, anchor time.Time) (time.Time, bool) {
+	if !strings.HasSuffix(a.Comparison, "Threshold") || strings.Contains(a.Comparison, "LowerOrGreater") {
+		return time.Time{}, false
+	}
+	order := make([]int, 0, len(s.Times))
+	for i := range s.Times {
+		if i < len(s.Values) && !math.IsNaN(s.Values[i]) && !math.IsInf(s.Values[i], 0) {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return s.Times[order[i]].Before(s.Times[order[j]]) })
+	times, values := make([]time.Time, len(order)), make([]float64, len(order))
+	for n, i := range order {
+		times[n], values[n] = s.Times[i], s.Values[i]
+	}
+	gap := max(1, evaluationPeriods(a, anchor)-a.DatapointsToAlarm)
+	return BreachingSince(times, values, func(v float64) bool { return breaches(a, v) }, anchor, s.Spec.WithDefaults().Period, gap)
+}
+
+func valueAt(s sources.Series, at time.Time) float64 {
+	for i, t := range s.Times {
+		if t.Equal(at) && i < len(s.Values) {
+			return s.Values[i]
+		}
+	}
+	return 0
+}
+
+func findExcursion(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var baseTimes, times, laterTimes []time.Time
 	var base, values, later []float64
@@ -214,7 +274,7 @@ func FindOnset(s Series, a Alarm, start, anchor time.Time) Onset {
 // baseline stopped, at least onsetSilence periods before the firing and for
 // good: a consumer disabled, a host gone. Only an alarm that counts missing
 // data as breaching (or whose setting is unknown) fires on silence.
-func silentSince(a Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
+func silentSince(a sources.Alarm, base, after []time.Time, cut, anchor time.Time, period time.Duration) (time.Time, bool) {
 	if a.TreatMissingData != "" && a.TreatMissingData != "breaching" {
 		return time.Time{}, false
 	}
@@ -303,11 +363,11 @@ var mOfN = regexp.MustCompile(`out of the last (\d+) datapoints`)
 // evaluationPeriods is the alarm's N of "M out of the last N datapoints":
 // its setting when known, else what its state reason cites when that is
 // about the firing at anchor; 0 unknown.
-func evaluationPeriods(a Alarm, anchor time.Time) int {
+func evaluationPeriods(a sources.Alarm, anchor time.Time) int {
 	if a.EvaluationPeriods > 0 {
 		return a.EvaluationPeriods
 	}
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return 0
 	}
 	m := mOfN.FindStringSubmatch(a.Reason)
@@ -320,7 +380,7 @@ func evaluationPeriods(a Alarm, anchor time.Time) int {
 
 // breaches reports whether the alarm counts v as a breaching datapoint;
 // true for anomaly bands, whose band is not known here.
-func breaches(a Alarm, v float64) bool {
+func breaches(a sources.Alarm, v float64) bool {
 	switch a.Comparison {
 	case "GreaterThanThreshold":
 		return v > a.Threshold
@@ -359,8 +419,8 @@ var reasonDatapoint = regexp.MustCompile(`\((\d{2}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}
 // for when the metric shows no onset (no data, too little baseline). The
 // reason describes the alarm's latest change, so it is used only when that
 // change is the firing being analysed (at anchor).
-func OnsetFromReason(a Alarm, anchor time.Time) Onset {
-	if a.State != StateAlarm || !a.StateChanged.Equal(anchor) {
+func OnsetFromReason(a sources.Alarm, anchor time.Time) Onset {
+	if a.State != sources.StateAlarm || !a.StateChanged.Equal(anchor) {
 		return Onset{}
 	}
 	var first time.Time

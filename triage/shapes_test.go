@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // The shapes real alarms' metrics have (sparse counts, trends, spiky
@@ -19,7 +20,7 @@ import (
 // only works for one draw fails here. For every draw the alarm is simulated
 // as CloudWatch evaluates it (M of N, missing data) and writes its state
 // reason, a cause is placed seconds to minutes before the metric moves,
-// among decoys, and Analyse must find the onset in the period where the
+// among decoys, and Conclude must find the onset in the period where the
 // metric moved and rank the cause first and likely; and, without the
 // metric, from the state reason.
 
@@ -260,12 +261,12 @@ func (sh shape) draw(r *rand.Rand) (incident, error) {
 	if sh.history > 0 {
 		first = anchor.Add(-sh.history)
 	}
-	start, end := sources.DrillWindow(anchor, anchor.Add(sources.DrillAfter))
+	start, end := triage.Window(anchor, anchor.Add(triage.After))
 	in := incident{alarm: a, start: start, anchor: anchor, effect: effect, onset: onset, period: p}
 	in.series.Spec = a.Metric
 	var cited []string
 	for i, pt := range points {
-		if pt.at.Before(first) || pt.at.Before(anchor.Add(-sources.OnsetLookback)) || pt.at.After(end) || !pt.present {
+		if pt.at.Before(first) || pt.at.Before(anchor.Add(-triage.OnsetLookback)) || pt.at.After(end) || !pt.present {
 			continue
 		}
 		in.series.Times = append(in.series.Times, pt.at)
@@ -366,7 +367,7 @@ func median(v []float64) float64 {
 }
 
 // blames reports whether cause ranks first and is called the likely cause.
-func blames(suspects []sources.Suspect, cause sources.TrailEvent) bool {
+func blames(suspects []triage.Suspect, cause sources.TrailEvent) bool {
 	return len(suspects) > 0 && suspects[0].Event.ID == cause.ID && suspects[0].Likely
 }
 
@@ -387,7 +388,7 @@ func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
 				late++
 			}
 			cause, events := in.trail(r, late)
-			onset, suspects, verdict := sources.Analyse(in.series, in.alarm, events, graph, in.start, in.anchor)
+			onset, suspects, verdict := triage.Conclude(in.series, in.alarm, events, graph, in.start, in.anchor)
 			var problem string
 			switch {
 			case !onset.Found:
@@ -405,7 +406,7 @@ func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
 					live.Times, live.Values = append(live.Times, at), append(live.Values, in.series.Values[i])
 				}
 			}
-			if onset, suspects, verdict := sources.Analyse(live, in.alarm, events, graph, in.start, in.anchor); problem == "" &&
+			if onset, suspects, verdict := triage.Conclude(live, in.alarm, events, graph, in.start, in.anchor); problem == "" &&
 				(!onset.Found || onset.Time.Before(in.onset) || onset.Time.After(in.onset.Add(time.Duration(late+in.unseen())*in.period)) || !blames(suspects, cause)) {
 				problem = fmt.Sprintf("as it fires: onset %v at %s, want %s, verdict %q:\n%s", onset, onset.Time.Format(time.TimeOnly), in.onset.Format(time.TimeOnly), verdict, describe(suspects))
 			}
@@ -422,7 +423,7 @@ func TestOnsetAndRankingAcrossMetricShapes(t *testing.T) {
 				}
 			}
 			blind := sources.Series{Spec: in.series.Spec}
-			if onset, suspects, verdict := sources.Analyse(blind, in.alarm, early, graph, in.start, in.anchor); problem == "" &&
+			if onset, suspects, verdict := triage.Conclude(blind, in.alarm, early, graph, in.start, in.anchor); problem == "" &&
 				(onset.FromReason != strings.Contains(in.alarm.Reason, "datapoints [") || (onset.Found && onset.Time.Before(in.onset)) || !blames(suspects, cause)) {
 				problem = fmt.Sprintf("without the metric: onset %v at %s, verdict %q, cause %s at %s:\n%s", onset, onset.Time.Format(time.TimeOnly), verdict, cause.Name, cause.Time.Format(time.TimeOnly), describe(suspects))
 			}

@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 const acct = "111122223333"
@@ -113,13 +114,13 @@ func TestRankingPutsTheRelatedCauseFirstAmongNoise(t *testing.T) {
 			request:  map[string]any{"uUID": "6a1b2c3d", "enabled": false},
 			response: map[string]any{"uUID": "6a1b2c3d", "state": "Disabling", "eventSourceArn": "arn:aws:sqs:eu-west-1:" + acct + ":orders-q"}},
 			"orders-fn → queue orders-q", "enabled → false, uUID → 6a1b2c3d"},
-		{"dead-letter queue purged (two hops)", call{at: onset.Add(-4 * time.Minute), name: "SetQueueAttributes", source: "sqs.amazonaws.com", user: "dan",
-			request: map[string]any{"queueUrl": "https://sqs.eu-west-1.amazonaws.com/" + acct + "/orders-dlq", "attributes": map[string]any{"MessageRetentionPeriod": "60"}}},
-			"orders-fn → queue orders-q → queue orders-dlq", "MessageRetentionPeriod → 60"},
+		{"dead-letter queue's access policy replaced (two hops)", call{at: onset.Add(-4 * time.Minute), name: "SetQueueAttributes", source: "sqs.amazonaws.com", user: "dan",
+			request: map[string]any{"queueUrl": "https://sqs.eu-west-1.amazonaws.com/" + acct + "/orders-dlq", "attributes": map[string]any{"Policy": "deny-all"}}},
+			"orders-fn → queue orders-q → queue orders-dlq", "Policy → deny-all"},
 	} {
 		cause := tc.cause.event()
 		events := append([]sources.TrailEvent{cause}, noisyIncident(onset)...)
-		suspects := sources.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
+		suspects := triage.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
 		if len(suspects) == 0 || suspects[0].Event.ID != cause.ID || !suspects[0].Likely {
 			t.Errorf("%s: suspects\n%s\nwant %s first and likely", tc.name, describe(suspects), cause.Name)
 			continue
@@ -148,8 +149,8 @@ func TestNoRelatedChangeBlamesNothing(t *testing.T) {
 			events = append(events, e)
 		}
 	}
-	suspects := sources.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
-	verdict := sources.Verdict(suspects, len(events))
+	suspects := triage.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
+	verdict := triage.Verdict(suspects, len(events))
 	if !strings.HasPrefix(verdict, "no related change in the window") {
 		t.Errorf("verdict %q, want no related change", verdict)
 	}
@@ -169,9 +170,9 @@ func TestOnlyTagsFailuresAndLateChangesBlameNothing(t *testing.T) {
 			events = append(events, e)
 		}
 	}
-	suspects := sources.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
-	verdict := sources.Verdict(suspects, len(events))
-	if len(suspects) != 3 || suspects[0].Likely || !strings.HasPrefix(verdict, "no related change in the window that could explain it (3 minor or late") {
+	suspects := triage.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
+	verdict := triage.Verdict(suspects, len(events))
+	if len(suspects) != 3 || suspects[0].Likely || !strings.HasPrefix(verdict, "no related change in the window that could explain it (3 minor, routine or late") {
 		t.Errorf("verdict %q for\n%s", verdict, describe(suspects))
 	}
 }
@@ -179,11 +180,11 @@ func TestOnlyTagsFailuresAndLateChangesBlameNothing(t *testing.T) {
 func TestNoiseAloneIsNeverTheLikelyCause(t *testing.T) {
 	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	a, g := lambdaGraph()
-	suspects := sources.RankSuspects(noisyIncident(onset), g, a, onset, onset.Add(time.Minute))
+	suspects := triage.RankSuspects(noisyIncident(onset), g, a, onset, onset.Add(time.Minute))
 	if len(suspects) == 0 || suspects[0].Likely {
 		t.Fatalf("tags, a service's version, a failed call and a late change must not be called the cause:\n%s", describe(suspects))
 	}
-	if v := sources.Verdict(suspects, 0); !strings.HasPrefix(v, "no single change stands out") {
+	if v := triage.Verdict(suspects, 0); !strings.HasPrefix(v, "no related change in the window that could explain it") {
 		t.Errorf("verdict %q", v)
 	}
 }
@@ -195,7 +196,7 @@ func TestTwoEquallyStrongChangesBlameNeither(t *testing.T) {
 		return call{at: at, name: "UpdateFunctionConfiguration20150331v2", source: "lambda.amazonaws.com", user: user,
 			request: map[string]any{"functionName": "orders-fn", "memorySize": 256}}.event()
 	}
-	suspects := sources.RankSuspects([]sources.TrailEvent{update("ann", onset.Add(-2*time.Minute)), update("ben", onset.Add(-90*time.Second))}, g, a, onset, onset)
+	suspects := triage.RankSuspects([]sources.TrailEvent{update("ann", onset.Add(-2*time.Minute)), update("ben", onset.Add(-90*time.Second))}, g, a, onset, onset)
 	if len(suspects) != 2 || suspects[0].Likely {
 		t.Errorf("two near-identical changes: %s", describe(suspects))
 	}
@@ -209,16 +210,16 @@ func TestChangeSummaryShowsTheOldValue(t *testing.T) {
 			request:  map[string]any{"functionName": "orders-fn", "memorySize": memory},
 			response: map[string]any{"functionName": "orders-fn", "memorySize": memory, "timeout": 30}}.event()
 	}
-	suspects := sources.RankSuspects([]sources.TrailEvent{set(onset.Add(-25*time.Minute), 1024), set(onset.Add(-time.Minute), 128)}, g, a, onset, onset)
+	suspects := triage.RankSuspects([]sources.TrailEvent{set(onset.Add(-25*time.Minute), 1024), set(onset.Add(-time.Minute), 128)}, g, a, onset, onset)
 	if len(suspects) != 2 || suspects[0].Change != "memorySize 1024 → 128" {
 		t.Errorf("suspects %s, want the later change first as memorySize 1024 → 128", describe(suspects))
 	}
 	const vm = "i-0a1b2c3d4e5f67890"
-	cpu := sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/EC2", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
+	cpu := sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/EC2", Metric: "StatusCheckFailed", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
 	ec2 := call{at: onset, name: "ModifyInstanceAttribute", source: "ec2.amazonaws.com", user: "ann",
 		request: map[string]any{"instanceId": vm, "instanceType": map[string]any{"value": "t3.nano"}}}.event()
-	vmGraph := sources.ResourceGraph{Resources: sources.AlarmResources(cpu)}
-	if s := sources.RankSuspects([]sources.TrailEvent{ec2}, vmGraph, cpu, onset, onset); len(s) != 1 || s[0].Change != "instanceType → t3.nano" {
+	vmGraph := sources.ResourceGraph{Resources: triage.AlarmResources(cpu)}
+	if s := triage.RankSuspects([]sources.TrailEvent{ec2}, vmGraph, cpu, onset, onset); len(s) != 1 || s[0].Change != "instanceType → t3.nano" {
 		t.Errorf("EC2's wrapped value: %s", describe(s))
 	}
 }
@@ -264,16 +265,16 @@ func TestClassifyCall(t *testing.T) {
 		"PutScalingPolicy": "capacity", "RegisterScalableTarget": "capacity", "RebootDBInstance": "restart", "SetSecurityGroups": "network", "DeleteSecurityGroup": "network",
 		"PutBucketPolicy": "permission", "DeleteFunctionConcurrency20171031": "capacity", "PublishVersion20150331": "deploy",
 	} {
-		if got := sources.ClassifyCall(name, false, false); got.Class != want {
+		if got := triage.ClassifyCall(name, false, false); got.Class != want {
 			t.Errorf("%s: %s, want %s", name, got.Class, want)
 		}
 	}
-	if got := sources.ClassifyCall("DetachRolePolicy", false, true); got.Class != "failed" {
+	if got := triage.ClassifyCall("DetachRolePolicy", false, true); got.Class != "failed" {
 		t.Errorf("a failed call is %s", got.Class)
 	}
 }
 
-func describe(suspects []sources.Suspect) string {
+func describe(suspects []triage.Suspect) string {
 	var b strings.Builder
 	for i, s := range suspects {
 		fmt.Fprintf(&b, "%d. %.3f %s %s by %s [%s] %s\n", i+1, s.Score, s.Event.Time.Format("15:04:05"), s.Event.Name, s.Event.User, s.Relation, s.Reason)
@@ -284,8 +285,8 @@ func describe(suspects []sources.Suspect) string {
 func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
 	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const vm, sg, other = "i-0a1b2c3d4e5f67890", "sg-0123456789abcdef0", "sg-0fedcba9876543210"
-	a := sources.Alarm{Comparison: "GreaterThanThreshold", Metric: sources.MetricSpec{Namespace: "AWS/EC2", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
-	g := sources.ResourceGraph{Resources: append(sources.AlarmResources(a),
+	a := sources.Alarm{Comparison: "GreaterThanThreshold", Metric: sources.MetricSpec{Namespace: "AWS/EC2", Metric: "StatusCheckFailed", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
+	g := sources.ResourceGraph{Resources: append(triage.AlarmResources(a),
 		sources.Related{Resource: sources.Resource{Kind: "sg", ID: sg, ARN: "arn:aws:ec2:eu-west-1:" + acct + ":security-group/" + sg}, Hops: 1, Path: []string{"instance " + vm, "sg " + sg}})}
 	rule := func(name, group, peer string, at time.Time) sources.TrailEvent {
 		return call{at: at, name: name, source: "ec2.amazonaws.com", user: "ann", request: map[string]any{"groupId": group,
@@ -296,9 +297,9 @@ func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
 	// but only mentions the instance's group.
 	peer := rule("AuthorizeSecurityGroupIngress", other, sg, onset.Add(-time.Minute))
 	cause := rule("RevokeSecurityGroupIngress", sg, other, onset.Add(-2*time.Minute))
-	s := sources.RankSuspects([]sources.TrailEvent{peer, cause}, g, a, onset, onset)
-	if len(s) != 2 || s[0].Event.ID != cause.ID || !strings.Contains(s[0].Reason, "network change on sg "+sg) ||
-		!strings.Contains(s[1].Reason, "network change mentioning sg "+sg) {
+	s := triage.RankSuspects([]sources.TrailEvent{peer, cause}, g, a, onset, onset)
+	if len(s) != 2 || s[0].Event.ID != cause.ID || !strings.Contains(s[0].Reason, "network path change can cause unhealthy hosts; on sg "+sg) ||
+		!strings.Contains(s[1].Reason, "network path change can cause unhealthy hosts; mentioning sg "+sg) {
 		t.Errorf("suspects\n%s", describe(s))
 	}
 }
@@ -312,7 +313,7 @@ func TestAChangeLateInTheOnsetPeriodLosesToOneBeforeIt(t *testing.T) {
 	}
 	for _, period := range []time.Duration{time.Minute, 5 * time.Minute} {
 		cause, late := update("ann", onset.Add(-3*time.Minute)), update("ben", onset.Add(period*9/10))
-		s := sources.RankSuspects([]sources.TrailEvent{late, cause}, g, a, onset, onset.Add(period))
+		s := triage.RankSuspects([]sources.TrailEvent{late, cause}, g, a, onset, onset.Add(period))
 		if len(s) != 2 || s[0].Event.ID != cause.ID || s[1].Late {
 			t.Errorf("period %v: want ann's change before the onset first, ben's within the period not marked late:\n%s", period, describe(s))
 		}

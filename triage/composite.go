@@ -1,31 +1,33 @@
-package sources
+package triage
 
 import (
 	"context"
 	"slices"
+
+	"watchtrail/sources"
 )
 
 // metricAlarms are the metric alarms behind a: a itself, or for a composite
 // alarm its children (as listed by src), the first one in ALARM first, as
 // its metric is the one whose onset explains the composite. Without
 // children it is just a, and the error says why when listing failed.
-func metricAlarms(ctx context.Context, src AlarmLister, a Alarm) ([]Alarm, error) {
+func metricAlarms(ctx context.Context, src sources.AlarmLister, a sources.Alarm) ([]sources.Alarm, error) {
 	if !a.Composite || len(a.Children) == 0 {
-		return []Alarm{a}, nil
+		return []sources.Alarm{a}, nil
 	}
 	all, err := src.ListAlarms(ctx)
-	var children []Alarm
+	var children []sources.Alarm
 	for _, c := range all {
 		if !c.Composite && slices.Contains(a.Children, c.Name) && (c.Source == "" || c.Source == a.Source) {
 			children = append(children, c)
 		}
 	}
 	if len(children) == 0 {
-		return []Alarm{a}, err
+		return []sources.Alarm{a}, err
 	}
-	slices.SortStableFunc(children, func(x, y Alarm) int {
-		if (x.State == StateAlarm) != (y.State == StateAlarm) {
-			if x.State == StateAlarm {
+	slices.SortStableFunc(children, func(x, y sources.Alarm) int {
+		if (x.State == sources.StateAlarm) != (y.State == sources.StateAlarm) {
+			if x.State == sources.StateAlarm {
 				return -1
 			}
 			return 1
@@ -37,8 +39,8 @@ func metricAlarms(ctx context.Context, src AlarmLister, a Alarm) ([]Alarm, error
 
 // mergeGraphs joins the graphs of several alarms: each resource once, at
 // its fewest hops from any of them.
-func mergeGraphs(graphs []ResourceGraph) ResourceGraph {
-	var out ResourceGraph
+func mergeGraphs(graphs []sources.ResourceGraph) sources.ResourceGraph {
+	var out sources.ResourceGraph
 	at := map[string]int{}
 	for _, g := range graphs {
 		out.Problems = append(out.Problems, g.Problems...)

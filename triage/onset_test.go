@@ -1,4 +1,4 @@
-package sources_test
+package triage_test
 
 import (
 	"math"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/triage"
 )
 
 // series builds one point a minute from start, skipping NaN values (gaps).
@@ -66,7 +67,7 @@ func TestFindOnset(t *testing.T) {
 			[]float64{1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 2, 29, 32, 33, 32, 28}, at(30)},
 		{"one point back in does not end the excursion", above, append(wave(22, 40, 3), 95, 96, 41, 97, 98, 96, 97, 99), at(22)},
 	} {
-		got := sources.FindOnset(series(start, tc.values...), tc.alarm, start, anchor)
+		got := triage.FindOnset(series(start, tc.values...), tc.alarm, start, anchor)
 		if got.Found != !tc.want.IsZero() || (got.Found && !got.Time.Equal(tc.want)) {
 			t.Errorf("%s: onset %+v, want %v", tc.name, got, tc.want)
 		}
@@ -74,10 +75,10 @@ func TestFindOnset(t *testing.T) {
 	newestFirst := series(start, append(wave(24, 40, 3), 95, 96, 97, 95, 96, 97, 98)...)
 	slices.Reverse(newestFirst.Times)
 	slices.Reverse(newestFirst.Values)
-	if got := sources.FindOnset(newestFirst, above, start, anchor); !got.Found || !got.Time.Equal(at(24)) {
+	if got := triage.FindOnset(newestFirst, above, start, anchor); !got.Found || !got.Time.Equal(at(24)) {
 		t.Errorf("a series newest first: onset %+v, want %v", got, at(24))
 	}
-	if got := sources.FindOnset(series(start, 1, 2), above, start, anchor); got.Found {
+	if got := triage.FindOnset(series(start, 1, 2), above, start, anchor); got.Found {
 		t.Errorf("too few points for a baseline, got %+v", got)
 	}
 }
@@ -86,23 +87,23 @@ func TestOnsetFromTheAlarmsReason(t *testing.T) {
 	fired := time.Date(2026, 3, 1, 12, 7, 31, 0, time.UTC)
 	a := sources.Alarm{State: sources.StateAlarm, StateChanged: fired,
 		Reason: "Threshold Crossed: 3 out of the last 3 datapoints [95.0 (01/03/26 12:06:00), 91.5 (01/03/26 12:05:00), 88.0 (01/03/26 12:04:00)] were greater than the threshold (80.0)."}
-	if o := sources.OnsetFromReason(a, fired); !o.Found || !o.FromReason || !o.Time.Equal(time.Date(2026, 3, 1, 12, 4, 0, 0, time.UTC)) {
+	if o := triage.OnsetFromReason(a, fired); !o.Found || !o.FromReason || !o.Time.Equal(time.Date(2026, 3, 1, 12, 4, 0, 0, time.UTC)) {
 		t.Errorf("onset %+v, want the earliest cited datapoint 12:04", o)
 	}
-	if o := sources.OnsetFromReason(a, fired.Add(-time.Hour)); o.Found {
+	if o := triage.OnsetFromReason(a, fired.Add(-time.Hour)); o.Found {
 		t.Errorf("the reason is about another firing than the one analysed, got %+v", o)
 	}
 	a.State = sources.StateOK
-	if o := sources.OnsetFromReason(a, fired); o.Found {
+	if o := triage.OnsetFromReason(a, fired); o.Found {
 		t.Errorf("a recovery's reason cites no breach, got %+v", o)
 	}
 	a.State, a.Reason = sources.StateAlarm, "Insufficient Data: 1 datapoint was unknown."
-	if o := sources.OnsetFromReason(a, fired); o.Found {
+	if o := triage.OnsetFromReason(a, fired); o.Found {
 		t.Errorf("no datapoint cited, got %+v", o)
 	}
 }
 
-// Without an onset in the metric, Analyse judges changes against the first
+// Without an onset in the metric, Conclude judges changes against the first
 // breaching datapoint the state reason cites, else against the firing.
 func TestAnalyseWithoutAnOnsetInTheMetric(t *testing.T) {
 	a, g := lambdaGraph()
@@ -124,7 +125,7 @@ func TestAnalyseWithoutAnOnsetInTheMetric(t *testing.T) {
 		{"nothing cited: against the firing", "Threshold Crossed: no datapoints were received", time.Time{}, false},
 	} {
 		a.Reason = tc.reason
-		onset, suspects, verdict := sources.Analyse(empty, a, []sources.TrailEvent{cause, fix}, g, fired.Add(-30*time.Minute), fired)
+		onset, suspects, verdict := triage.Conclude(empty, a, []sources.TrailEvent{cause, fix}, g, fired.Add(-30*time.Minute), fired)
 		if onset.Found != !tc.onset.IsZero() || !onset.Time.Equal(tc.onset) {
 			t.Errorf("%s: onset %+v, want %v", tc.name, onset, tc.onset)
 		}
@@ -166,7 +167,7 @@ func TestFindOnsetEvaluationWindow(t *testing.T) {
 		{"1 out of 1 from the setting", sources.Alarm{EvaluationPeriods: 1, DatapointsToAlarm: 1, Reason: reason, StateChanged: anchor}, at(24)},
 	} {
 		tc.alarm.State, tc.alarm.Comparison, tc.alarm.Threshold = sources.StateAlarm, "GreaterThanThreshold", 80
-		if got := sources.FindOnset(series(start, values...), tc.alarm, start, anchor); !got.Found || !got.Time.Equal(tc.want) {
+		if got := triage.FindOnset(series(start, values...), tc.alarm, start, anchor); !got.Found || !got.Time.Equal(tc.want) {
 			t.Errorf("%s: onset %+v, want %v", tc.name, got, tc.want)
 		}
 	}
@@ -183,7 +184,7 @@ func TestFindOnsetSilence(t *testing.T) {
 		silent  bool
 	}{{"", true}, {"breaching", true}, {"notBreaching", false}, {"missing", false}, {"ignore", false}} {
 		a := sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 80, TreatMissingData: tc.missing}
-		got := sources.FindOnset(stopped, a, start, anchor)
+		got := triage.FindOnset(stopped, a, start, anchor)
 		if got.Found != tc.silent || got.Silent != tc.silent || (tc.silent && !got.Time.Equal(start.Add(20*time.Minute))) {
 			t.Errorf("TreatMissingData %q: onset %+v, want silent %v from 12:20", tc.missing, got, tc.silent)
 		}
@@ -194,7 +195,7 @@ func TestFindOnsetSilence(t *testing.T) {
 func BenchmarkFindOnsetHighResolution(b *testing.B) {
 	anchor := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	s := sources.Series{Spec: sources.MetricSpec{Period: time.Second}}
-	for at := anchor.Add(-sources.OnsetLookback); at.Before(anchor); at = at.Add(time.Second) {
+	for at := anchor.Add(-triage.OnsetLookback); at.Before(anchor); at = at.Add(time.Second) {
 		v := 40 + 3*math.Sin(float64(at.Unix())*2.3)
 		if at.After(anchor.Add(-2 * time.Minute)) {
 			v += 50
@@ -203,6 +204,6 @@ func BenchmarkFindOnsetHighResolution(b *testing.B) {
 	}
 	a := sources.Alarm{Comparison: "GreaterThanThreshold", Threshold: 80}
 	for i := 0; i < b.N; i++ {
-		sources.FindOnset(s, a, anchor.Add(-sources.DrillBefore), anchor)
+		triage.FindOnset(s, a, anchor.Add(-triage.Before), anchor)
 	}
 }

@@ -1,10 +1,12 @@
-package sources
+package triage
 
 import (
 	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+
+	"watchtrail/sources"
 )
 
 // Impact is what kind of change an API call makes, judged from its name
@@ -131,7 +133,7 @@ type Actor struct {
 // own, known automation by its user, role or session name (bots, taggers,
 // backups, schedulers), deploy pipelines (which make deliberate changes),
 // and otherwise a person (IAM user, root, console or SSO session).
-func classifyActor(e TrailEvent, d eventDoc) Actor {
+func classifyActor(e sources.TrailEvent, d eventDoc) Actor {
 	id := d.Identity
 	names := camelWords(e.User + " " + id.Session.Issuer.UserName + " " + id.InvokedBy)
 	lower := make([]string, len(names))

@@ -1,0 +1,217 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/ssh"
+)
+
+// loginGrace is how long a connection may take to log in (OpenSSH's
+// LoginGraceTime), and then to open its session: neither a half-open
+// connection nor a logged-in one without a session (ssh -N) may stay.
+// Tests shorten it.
+var loginGrace = 30 * time.Second
+
+// writeTimeout bounds every write to a client, on the socket and on the
+// session's channel: a client that stops reading is dropped, freeing its
+// slot. Tests shorten it.
+var writeTimeout = 15 * time.Second
+
+type connectionKey struct{}
+
+// connection is one client's TCP connection from accept to close: its
+// login and session timer, its max-sessions slot and its running sessions.
+type connection struct {
+	server *Server
+	raw    net.Conn
+	remote string
+	grace  *time.Timer
+
+	mu       sync.Mutex
+	offered  map[string]authorizedKey // by fingerprint: keys allowed at their offer, with their options
+	loggedIn bool
+	channels int                      // session channels open
+	slot     bool                     // holds one of MaxSessions
+	sessions map[chan struct{}]func() // each running session's stop channel
+	stopping bool                     // the server is shutting down
+	drop     sync.Once
+}
+
+func (s *Server) connect(ctx ssh.Context, raw net.Conn) net.Conn {
+	c := &connection{server: s, raw: raw, remote: raw.RemoteAddr().String(),
+		offered: map[string]authorizedKey{}, sessions: map[chan struct{}]func(){}}
+	s.mu.Lock()
+	if s.startups >= maxStartups {
+		s.mu.Unlock()
+		s.log.Warn("ssh connection refused: too many connections logging in", "remote", c.remote, "max", maxStartups)
+		return nil
+	}
+	s.startups++
+	s.conns[c] = struct{}{}
+	stopping := s.closing.Load()
+	s.mu.Unlock()
+	c.grace = time.AfterFunc(loginGrace, c.graceOver)
+	ctx.SetValue(connectionKey{}, c)
+	if stopping {
+		c.shutdown()
+	}
+	ended := ctx.Done() // ctx itself is not safe to use from other goroutines
+	go func() {
+		<-ended
+		c.closed()
+	}()
+	s.log.Info("ssh connection", "remote", c.remote)
+	return &writeDeadlineConn{Conn: raw, c: c}
+}
+
+func connectionOf(ctx ssh.Context) *connection {
+	c, _ := ctx.Value(connectionKey{}).(*connection)
+	return c
+}
+
+func (c *connection) graceOver() {
+	c.mu.Lock()
+	loggedIn, idle := c.loggedIn, len(c.sessions) == 0
+	c.mu.Unlock()
+	switch {
+	case !loggedIn:
+		c.server.log.Warn("ssh connection refused: no login within the grace time", "remote", c.remote, "grace", loginGrace.String())
+	case idle:
+		c.server.log.Warn("ssh connection closed: no session opened within the grace time", "remote", c.remote, "grace", loginGrace.String())
+	default:
+		return
+	}
+	c.raw.Close()
+}
+
+// logIn is called once the client proved it holds an allowed key. It takes
+// a slot even before a session opens, so channel-less connections count.
+func (c *connection) logIn() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.server.started()
+	c.loggedIn = true
+	c.slot = c.server.takeSlot()
+	c.grace.Reset(loginGrace)
+}
+
+// startSession admits a session: the connection's slot covers its first
+// session, each further one takes a slot of its own. stop is closed when
+// the server shuts down.
+func (c *connection) startSession() (stop chan struct{}, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopping || !c.slot || (len(c.sessions) > 0 && !c.server.takeSlot()) {
+		return nil, false
+	}
+	stop = make(chan struct{})
+	c.sessions[stop] = sync.OnceFunc(func() { close(stop) })
+	c.grace.Stop()
+	return stop, true
+}
+
+func (c *connection) endSession(stop chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.sessions, stop)
+	switch {
+	case len(c.sessions) > 0:
+		c.server.sessions.Add(-1)
+	case c.stopping:
+		c.raw.Close() // nothing left to wait for; the client may never close
+	default:
+		c.grace.Reset(loginGrace)
+	}
+}
+
+// shutdown asks every session to end and drops a connection without one.
+// It never waits.
+func (c *connection) shutdown() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopping = true
+	for _, stop := range c.sessions {
+		stop()
+	}
+	if len(c.sessions) == 0 {
+		c.raw.Close()
+	}
+}
+
+func (c *connection) closed() {
+	c.grace.Stop()
+	c.mu.Lock()
+	if c.slot {
+		c.slot = false
+		c.server.sessions.Add(-1)
+	}
+	if !c.loggedIn {
+		c.server.started()
+	}
+	c.mu.Unlock()
+	c.server.mu.Lock()
+	delete(c.server.conns, c)
+	c.server.mu.Unlock()
+}
+
+// deadlineWriter bounds each write on a session's channel, which waits on
+// the client's flow-control window rather than on the socket.
+type deadlineWriter struct {
+	w io.Writer
+	c *connection
+}
+
+func (d deadlineWriter) Write(p []byte) (int, error) {
+	timer := time.AfterFunc(writeTimeout, d.c.stalled)
+	defer timer.Stop()
+	return d.w.Write(p)
+}
+
+// stalled drops a client a write to which took longer than writeTimeout.
+func (c *connection) stalled() {
+	c.drop.Do(func() {
+		c.server.log.Warn("ssh client stopped reading: dropping it", "remote", c.remote, "write_timeout", writeTimeout.String())
+		c.raw.Close()
+	})
+}
+
+// started frees a place among the connections logging in.
+func (s *Server) started() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.startups--
+}
+
+func (s *Server) takeSlot() bool {
+	if int(s.sessions.Add(1)) > s.opts.MaxSessions {
+		s.sessions.Add(-1)
+		return false
+	}
+	return true
+}
+
+// writeDeadlineConn gives every write on the socket a deadline. Read
+// deadlines pass through; write deadlines are this conn's alone (the SSH
+// library resets deadlines on every read).
+type writeDeadlineConn struct {
+	net.Conn
+	c *connection
+}
+
+func (c *writeDeadlineConn) Write(p []byte) (int, error) {
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	n, err := c.Conn.Write(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.c.stalled()
+	}
+	return n, err
+}
+
+func (c *writeDeadlineConn) SetDeadline(t time.Time) error { return c.Conn.SetReadDeadline(t) }
+
+func (c *writeDeadlineConn) SetWriteDeadline(time.Time) error { return nil }

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// authorizedKey is one line of an authorized_keys file with the options
+// the server honours, as OpenSSH's sshd does.
+type authorizedKey struct {
+	key     gossh.PublicKey
+	line    int
+	from    string    // from= pattern list; "" allows any address
+	expires time.Time // expiry-time=; zero never expires
+	noPty   bool      // no-pty, or restrict without pty: no dashboard
+	// refused says why the key may never log in here (command=, a
+	// certificate authority, an option this server cannot honour).
+	refused string
+}
+
+// loadAuthorizedKeys parses an OpenSSH authorized_keys file. A line that is
+// not a key is an error naming the line: skipping it could lock someone out
+// without a word. A file others may write is refused, as sshd's StrictModes
+// does: anyone who can write it can log in.
+func loadAuthorizedKeys(path string) ([]authorizedKey, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("authorized keys: %w", err)
+	}
+	if mode := info.Mode().Perm(); mode&0o022 != 0 {
+		return nil, fmt.Errorf("authorized keys %s is writable by others (mode %04o), so anyone who can write it can log in: run chmod go-w %s", path, mode, path)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("authorized keys %s is not a regular file", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("authorized keys: %w", err)
+	}
+	var keys []authorizedKey
+	for n, line := range bytes.Split(data, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		key, _, options, _, err := gossh.ParseAuthorizedKey(line)
+		if err != nil {
+			return nil, fmt.Errorf("authorized keys %s line %d: %w", path, n+1, err)
+		}
+		keys = append(keys, parseKeyOptions(authorizedKey{key: key, line: n + 1}, options))
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("authorized keys %s: no keys, nobody could log in", path)
+	}
+	return keys, nil
+}
+
+// parseKeyOptions applies options in order, as sshd does ("restrict,pty"
+// allows a terminal again).
+func parseKeyOptions(k authorizedKey, options []string) authorizedKey {
+	refuse := func(why string) {
+		if k.refused == "" {
+			k.refused = why
+		}
+	}
+	for _, opt := range options {
+		name, value, _ := strings.Cut(opt, "=")
+		value = unquoteOption(value)
+		switch strings.ToLower(name) {
+		case "restrict", "no-pty":
+			k.noPty = true
+		case "pty":
+			k.noPty = false
+		case "from":
+			if err := checkFromPatterns(value); err != nil {
+				refuse(err.Error())
+			}
+			k.from = value
+		case "expiry-time":
+			t, err := parseExpiry(value)
+			if err != nil {
+				refuse(err.Error())
+			}
+			k.expires = t
+		case "command":
+			refuse(fmt.Sprintf("it is limited to command=%q, and this server runs only the dashboard", value))
+		case "cert-authority":
+			refuse("it is a certificate authority, and this server does not take certificates")
+		case "verify-required":
+			refuse("verify-required is not supported")
+		case "no-agent-forwarding", "no-port-forwarding", "no-x11-forwarding", "no-user-rc", "no-touch-required",
+			"agent-forwarding", "port-forwarding", "x11-forwarding", "user-rc",
+			"environment", "permitopen", "permitlisten", "tunnel", "principals":
+			// nothing to do: this server forwards nothing, runs no rc file
+			// and passes no environment to a program
+		default:
+			refuse(fmt.Sprintf("unknown option %q", name))
+		}
+	}
+	return k
+}
+
+func unquoteOption(v string) string {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+		v = strings.ReplaceAll(v[1:len(v)-1], `\"`, `"`)
+	}
+	return v
+}
+
+// checkFromPatterns refuses a from= list sshd would reject: an empty
+// pattern or a malformed address/prefix.
+func checkFromPatterns(list string) error {
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimPrefix(p, "!")
+		if p == "" {
+			return fmt.Errorf("from=%q has an empty pattern", list)
+		}
+		if strings.Contains(p, "/") {
+			if _, err := netip.ParsePrefix(p); err != nil {
+				return fmt.Errorf("from=%q: %q is not an address prefix", list, p)
+			}
+		}
+	}
+	return nil
+}
+
+// fromAllows reports whether addr matches the from= list: a negated match
+// ("!pattern") refuses, else any match allows. Patterns are CIDR prefixes or
+// globs (* and ?) matched against the address; host names are never looked
+// up, as with sshd's default UseDNS no.
+func fromAllows(list string, addr netip.Addr) bool {
+	addr = addr.Unmap()
+	allowed := false
+	for _, p := range strings.Split(list, ",") {
+		pattern, negated := strings.CutPrefix(p, "!")
+		if !matchAddress(pattern, addr) {
+			continue
+		}
+		if negated {
+			return false
+		}
+		allowed = true
+	}
+	return allowed
+}
+
+func matchAddress(pattern string, addr netip.Addr) bool {
+	if strings.Contains(pattern, "/") {
+		prefix, err := netip.ParsePrefix(pattern)
+		return err == nil && prefix.Contains(addr)
+	}
+	return globMatch(strings.ToLower(pattern), strings.ToLower(addr.String()))
+}
+
+// globMatch matches OpenSSH patterns: * any run, ? any one character.
+func globMatch(pattern, s string) bool {
+	for len(pattern) > 0 {
+		switch pattern[0] {
+		case '*':
+			for i := len(s); i >= 0; i-- {
+				if globMatch(pattern[1:], s[i:]) {
+					return true
+				}
+			}
+			return false
+		case '?':
+			if s == "" {
+				return false
+			}
+		default:
+			if s == "" || s[0] != pattern[0] {
+				return false
+			}
+		}
+		pattern, s = pattern[1:], s[1:]
+	}
+	return s == ""
+}
+
+// parseExpiry reads sshd's expiry-time: YYYYMMDD[HHMM[SS]], local time
+// unless it ends in Z.
+func parseExpiry(v string) (time.Time, error) {
+	loc := time.Local
+	if s, utc := strings.CutSuffix(v, "Z"); utc {
+		v, loc = s, time.UTC
+	}
+	for _, layout := range []string{"20060102", "200601021504", "20060102150405"} {
+		if len(v) == len(layout) {
+			if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, fmt.Errorf("expiry-time=%q is not YYYYMMDD[HHMM[SS]][Z]", v)
+}
+
+// checkHostKeyMode refuses a host key others may read: whoever reads it
+// can pose as this server. A missing key is created 0600 later.
+func checkHostKeyMode(path string) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		return fmt.Errorf("host key: %w", err)
+	}
+	if mode := info.Mode().Perm(); mode&0o077 != 0 {
+		return fmt.Errorf("host key %s is readable by others (mode %04o), so anyone on this machine could pose as this server: run chmod 600 %s", path, mode, path)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("host key %s is not a regular file", path)
+	}
+	return nil
+}

@@ -1,0 +1,88 @@
+package sources
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// runBackfill reads b from src and checks that every event came once, in
+// time order; it returns them and in how many runs they were handed over.
+func runBackfill(t *testing.T, b Backfill, src *logStore) ([]LogEvent, int) {
+	t.Helper()
+	var got []LogEvent
+	emits := 0
+	err := b.Run(context.Background(), src, func(events []LogEvent) error {
+		emits++
+		got = append(got, events...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i, e := range got {
+		if seen[e.ID] {
+			t.Fatalf("event %s handed over twice", e.ID)
+		}
+		seen[e.ID] = true
+		if i > 0 && e.Time.Before(got[i-1].Time) {
+			t.Fatalf("event %d (%s) before the one ahead of it", i, e.ID)
+		}
+	}
+	return got, emits
+}
+
+func TestBackfillCutsABigRangeAndHandsEveryEventOverOnceInOrder(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, streams := range []int{1, 3} { // one stream pages in time order; several do not
+		s := &logStore{pageSize: 100}
+		for i := range 3000 {
+			// Bursts of events in one millisecond, some at the slices' edges.
+			at := start.Add(time.Duration(i/7) * 3 * time.Millisecond)
+			s.put("/g", "s"+string(rune('0'+i%streams)), at)
+		}
+		b := Backfill{Groups: []string{"/g"}, Start: start, End: start.Add(time.Hour), Workers: 4}
+		got, emits := runBackfill(t, b, s)
+		if len(got) != 3000 {
+			t.Fatalf("%d streams: %d events, want 3000", streams, len(got))
+		}
+		// The first slice is handed over while later ones are still read.
+		if streams == 1 && (s.calls["/g"] > 3000/100*2 || emits < 2) {
+			t.Fatalf("one stream: %d calls, %d runs handed over: want the range cut and handed over slice by slice", s.calls["/g"], emits)
+		}
+	}
+}
+
+func TestBackfillMergesGroupsAndKeepsToTheRange(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := &logStore{pageSize: 50}
+	for i := range 1000 {
+		s.put([]string{"/a", "/b"}[i%2], "s", start.Add(time.Duration(i)*time.Second))
+	}
+	s.put("/a", "s", start.Add(-time.Millisecond)) // before the range
+	b := Backfill{Groups: []string{"/a", "/b"}, Start: start, End: start.Add(900 * time.Second), MaxBuffered: 60}
+	got, _ := runBackfill(t, b, s)
+	if len(got) != 900 || got[0].Group != "/a" || got[1].Group != "/b" || !got[899].Time.Equal(start.Add(899*time.Second)) {
+		t.Fatalf("want the 900 events of the range from both groups, got %d: first %+v, last %+v", len(got), got[0], got[len(got)-1])
+	}
+}
+
+func TestBackfillNamesAFailingGroup(t *testing.T) {
+	s := &logStore{pageSize: 50, failing: map[string]bool{"/missing": true}}
+	now := time.Now()
+	err := Backfill{Groups: []string{"/ok", "/missing"}, Start: now.Add(-time.Hour), End: now}.Run(context.Background(), s,
+		func([]LogEvent) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "log group /missing: error — ResourceNotFoundException") {
+		t.Fatalf("got %v", err)
+	}
+	stop := errors.New("stop")
+	s.put("/ok", "s", now.Add(-time.Minute))
+	err = Backfill{Groups: []string{"/ok"}, Start: now.Add(-time.Hour), End: now}.Run(context.Background(), s,
+		func([]LogEvent) error { return stop })
+	if !errors.Is(err, stop) {
+		t.Fatalf("an emit's error ends the backfill: got %v", err)
+	}
+}
