@@ -33,6 +33,7 @@ type globals struct {
 	endpointURL   string
 	trailBucket   string
 	trailLogGroup string
+	org           orgFlags
 	configPath    string
 	logFile       string
 	noColor       bool
@@ -50,6 +51,7 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 		"read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
 	fs.Var(checkedString{&g.trailLogGroup, "group", checkLogGroup}, "trail-log-group",
 		"read CloudTrail from the CloudWatch Logs group the trail delivers to (name or ARN), instead of LookupEvents")
+	g.org.addFlags(fs)
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")
 	fs.BoolVar(&g.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")

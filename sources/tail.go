@@ -47,6 +47,9 @@ const (
 	// each slowdownEase without throttling.
 	maxSlowdown  = 8
 	slowdownEase = 10 * time.Second
+	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces
+	// every call to: what a tail paging through news may use.
+	logCallsPerSecond = 5
 )
 
 // LogPager is implemented by log sources that can return a query one page at
@@ -262,6 +265,26 @@ func (t *LogTail) keepOnly(all []target) {
 	}
 }
 
+// quietInterval is how often each of n groups with nothing new is polled
+// once it has been quiet a while: every second while that leaves room,
+// every (n-2)/2 s with many groups, so that together they take about half
+// the quota at most.
+func quietInterval(n int) time.Duration {
+	return max(quietPoll, time.Duration(n-2)*time.Second/2)
+}
+
+// LogCallsPerDay is the FilterLogEvents calls the tail's pacing makes in a
+// day for n groups: quiet, each polled every quietInterval; at most, while
+// groups have news to page through, the whole quota, which one token bucket
+// holds them to however many there are.
+func LogCallsPerDay(n int) (quiet, most float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	day := 24 * time.Hour
+	return float64(n) * day.Seconds() / quietInterval(n).Seconds(), logCallsPerSecond * day.Seconds()
+}
+
 // pace is how long caught-up groups wait before their next poll: those with
 // news, and those without (quiet).
 type pace struct{ busy, quiet time.Duration }
@@ -280,7 +303,7 @@ func (t *LogTail) pace(all []target, n int) pace {
 	}
 	quiet = quiet * n / len(all) // a member's share
 	busy := n - quiet
-	quietEvery := max(quietPoll, time.Duration(n-2)*time.Second/2)
+	quietEvery := quietInterval(n)
 	left := followCallsPerSecond - float64(quiet)*float64(time.Second)/float64(quietEvery) // calls a second
 	busyEvery := time.Second / followCallsPerSecond
 	if busy > 0 {

@@ -134,6 +134,12 @@ type BadFile struct {
 	Found time.Time
 }
 
+// TrailScanner is implemented by trail sources billed by the data their
+// queries scan (Athena): the bytes scanned so far, and the queries run.
+type TrailScanner interface {
+	Scanned() (bytes, queries int64)
+}
+
 // BadFileReporter is implemented by trail sources that read log files (the
 // S3 reader): every file found unreadable so far, each once, for the UI to
 // show as a count and a list.

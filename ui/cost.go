@@ -21,6 +21,8 @@ func (s *Scheduler) costConfig() sources.CostConfig {
 		LogGroups:   len(groups),
 		LiveTail:    s.cfg.LiveTail,
 		TrailBucket: s.cfg.TrailBucket,
+		Scanned:     s.scanned[0],
+		Queries:     s.scanned[1],
 	}
 }
 
@@ -31,5 +33,9 @@ func (m *Model) costSummary() string {
 	if m.cfg.Demo {
 		return ""
 	}
-	return sources.EstimateCost(m.sched.costConfig()).Summary()
+	summary := sources.EstimateCost(m.sched.costConfig()).Summary()
+	if scan := sources.ScanSummary(m.sched.scanned[0], m.sched.scanned[1]); scan != "" {
+		summary += " · " + scan
+	}
+	return summary
 }

@@ -53,6 +53,7 @@ type Scheduler struct {
 	allGroups bool                 // every alarm's log group, not the first autoGroupCap
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
+	scanned   [2]int64             // the trail's Athena queries: bytes scanned, queries
 	recentBad []sources.BadFile
 	metrics   *metricFeed
 	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
@@ -191,6 +192,7 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
 		s.badFiles, s.recentBad = msg.BadFiles, msg.RecentBad
+		s.scanned = [2]int64{msg.Scanned, msg.Queries}
 		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live != nil {
@@ -377,6 +379,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			b := tail.Next(ctx, src, query, at)
 			msg := sources.TrailMsg{Events: b.Events, At: at, Tail: b.TailStatus, Problems: b.Problems}
 			msg.BadFiles, msg.RecentBad = badTrailFiles(src)
+			if r, ok := src.(sources.TrailScanner); ok {
+				msg.Scanned, msg.Queries = r.Scanned()
+			}
 			return msg, b.Err
 		})
 	}
