@@ -355,6 +355,21 @@ func TestSubcommandsShareConfigAndSource(t *testing.T) {
 	}
 }
 
+// Issue 18 item 12: with 5,000 log groups, --dry-run counts the
+// FilterLogEvents calls the pacing makes, within the 5 a second quota.
+func TestDryRunLogCallsFollowThePacing(t *testing.T) {
+	noAWS(t)
+	args := []string{"--demo", "--dry-run", "--refresh", "3s"}
+	for i := range 5000 {
+		args = append(args, "--log-group", fmt.Sprintf("/aws/lambda/f%04d", i))
+	}
+	r := run(t, args...)
+	want := "FilterLogEvents: 216000 calls a day while the groups are quiet, at most 432000 while they are busy (the 5 a second quota, shared by all 5000 groups; not billed)"
+	if r.err != nil || !strings.Contains(r.stdout, want) {
+		t.Fatalf("%v, want %q in\n%s", r.err, want, r.stdout)
+	}
+}
+
 // --dry-run prints the estimate; with more metrics than one GetMetricData
 // call takes, it says they are refreshed in turn.
 func TestDryRunSaysWhenMetricsAreRefreshedInTurn(t *testing.T) {

@@ -169,7 +169,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	}
 	p := pace{
 		busy:  time.Duration(busy*len(groups)/len(all)) * time.Second / logCallsPerSecond,
-		quiet: max(quietMax, time.Duration(2*len(groups))*time.Second/logCallsPerSecond),
+		quiet: quietInterval(len(groups)),
 	}
 	found := make([][]LogEvent, len(due))
 	polled := make([]bool, len(due))
@@ -259,6 +259,24 @@ func (t *LogTail) keepOnly(all []target) {
 			delete(t.groups, k)
 		}
 	}
+}
+
+// quietInterval is how often each of n groups with nothing new is polled
+// once it has been quiet a while: together they take at most half the quota.
+func quietInterval(n int) time.Duration {
+	return max(quietMax, time.Duration(2*n)*time.Second/logCallsPerSecond)
+}
+
+// LogCallsPerDay is the FilterLogEvents calls the tail's pacing makes in a
+// day for n groups: quiet, each polled every quietInterval; at most, while
+// groups have news to page through, the whole quota, which one token bucket
+// holds them to however many there are.
+func LogCallsPerDay(n int) (quiet, most float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	day := 24 * time.Hour
+	return float64(n) * day.Seconds() / quietInterval(n).Seconds(), logCallsPerSecond * day.Seconds()
 }
 
 // pace is how long caught-up groups wait before their next poll: those with
