@@ -94,6 +94,9 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 		return &gossh.ServerConfig{AuthLogCallback: s.logAuth, VerifiedPublicKeyCallback: connectionOf(ctx).verified}
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		if errors.Is(err, net.ErrClosed) {
+			return // closed here, and logged why
+		}
 		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
 	}
 	srv.ConnCallback = s.connect
