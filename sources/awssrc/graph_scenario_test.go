@@ -345,7 +345,7 @@ func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause
 // that analyse it as of its firing. withCause false leaves the cause out.
 func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, triage.Options) {
 	t.Helper()
-	fired := time.Now().UTC().Truncate(time.Minute)
+	fired := scenarioNow().UTC().Truncate(time.Minute)
 	onset := fired.Add(-5 * time.Minute)
 	if inc.breachedFor > 0 {
 		onset = fired.Add(-inc.breachedFor)
@@ -413,17 +413,18 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 
 // incidentValue is the alarm's metric at a moment: a baseline of 10–12
 // (noisy: 5–35 with rare spikes to 45), beyond the threshold of 50 from
-// the onset on (90, noisy: 70–110 with rare dips to 45), or falling to 1.
+// the onset on (90, noisy: 75–115 with rare dips to 45 from its third
+// minute), or falling to 1.
 func incidentValue(inc incident, at, onset time.Time) float64 {
 	m := at.Minute()
 	after := !at.Before(onset)
 	switch {
 	case after && inc.falls:
 		return 1
-	case after && inc.noisy && m%11 == 3:
+	case after && inc.noisy && m%11 == 3 && at.Sub(onset) >= 2*time.Minute: // a dip at the onset would move it
 		return 45
 	case after && inc.noisy:
-		return 70 + float64((m*37)%41)
+		return 75 + float64((m*37)%41)
 	case after:
 		return 90
 	case inc.noisy && m%13 == 5:
@@ -433,6 +434,9 @@ func incidentValue(inc incident, at, onset time.Time) float64 {
 	}
 	return 10 + float64(m%3)
 }
+
+// scenarioNow is when a scenario's alarm fires (sweeps move it).
+var scenarioNow = time.Now
 
 // deliver writes records as CloudTrail does: one gzipped file per five
 // minutes of event time, delivered at the end of those five minutes.
