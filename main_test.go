@@ -364,7 +364,7 @@ func TestDryRunLogCallsFollowThePacing(t *testing.T) {
 		args = append(args, "--log-group", fmt.Sprintf("/aws/lambda/f%04d", i))
 	}
 	r := run(t, args...)
-	want := "FilterLogEvents: 216000 calls a day while the groups are quiet, at most 432000 while they are busy (the 5 a second quota, shared by all 5000 groups; not billed)"
+	want := "FilterLogEvents: 172869 calls a day while the groups are quiet, at most 432000 while they are busy (the 5 a second quota, shared by all 5000 groups; not billed)"
 	if r.err != nil || !strings.Contains(r.stdout, want) {
 		t.Fatalf("%v, want %q in\n%s", r.err, want, r.stdout)
 	}
