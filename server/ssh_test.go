@@ -302,10 +302,7 @@ func TestSSHIdleSessionIsClosed(t *testing.T) {
 }
 
 func TestConnectionThatNeverLogsInIsDropped(t *testing.T) {
-	saved := loginGrace
-	loginGrace = 500 * time.Millisecond
-	defer func() { loginGrace = saved }()
-	f := startServer(t, Options{})
+	f := startServer(t, Options{loginGrace: 500 * time.Millisecond})
 	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", f.port))
 	if err != nil {
 		t.Fatal(err)
