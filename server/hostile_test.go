@@ -189,6 +189,7 @@ func TestConnectionWithoutSessionCountsAndIdlesOut(t *testing.T) {
 		t.Fatal("the channel-less connection was never closed")
 	}
 	f.waitLog(5*time.Second, "no session opened within the grace time")
+	f.waitSlotsFree(5 * time.Second)
 	_, out := dashboardSession(t, f.goClient("listed"), 100, 30)
 	readUntil(t, out, 30*time.Second, "Alarms")
 }
@@ -254,6 +255,7 @@ func TestClientThatStopsReadingIsDroppedAndItsSlotFreed(t *testing.T) {
 	wedge(t, f)
 	f.waitLog(30*time.Second, "ssh client stopped reading: dropping it")
 	f.waitLog(10*time.Second, `msg="ssh session end"`)
+	f.waitSlotsFree(5 * time.Second)
 	_, out := dashboardSession(t, f.goClient("listed"), 80, 24)
 	readUntil(t, out, 10*time.Second, "0000")
 }
@@ -302,6 +304,7 @@ func TestResizeFloodFromOpenSSHDoesNotWedgeTheSession(t *testing.T) {
 	s.Keys("q")
 	s.WaitExit(20 * time.Second)
 	f.waitLog(10*time.Second, `msg="ssh session end"`)
+	f.waitSlotsFree(5 * time.Second)
 	f.dashboard("listed").WaitFor(20*time.Second, "0000")
 }
 
