@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ type trailFlags struct {
 	user, name string
 	filter     string
 	limit      int
+	strict     bool
 }
 
 func newTrailCmd(g *globals) *cobra.Command {
@@ -59,6 +61,7 @@ stops the search and prints what was found.`,
 	fs.StringVar(&f.filter, "filter", "", "filter in the trail query syntax, e.g. 'user:alice name:Delete* -ro err'")
 	markCmdLineOnly(fs, "filter") // in the config file, filter is the dashboard's log pattern
 	fs.IntVar(&f.limit, "limit", 1000, "at most this many events, the newest")
+	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a trail log file was skipped as unreadable")
 	cmd.AddCommand(newVerifyCmd(g))
 	return cmd
 }
@@ -105,6 +108,9 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 	if werr := sources.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
 		return werr
 	}
+	if skipped := reportBadFiles(cmd.ErrOrStderr(), s.src); skipped > 0 && f.strict && err == nil {
+		err = fmt.Errorf("--strict: %d trail log files skipped as unreadable", skipped)
+	}
 	switch {
 	case errors.Is(err, context.Canceled):
 		return fmt.Errorf("interrupted: printed the %d events found so far", len(events))
@@ -117,6 +123,23 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the filter or raise the limit for more\n", f.limit)
 	}
 	return nil
+}
+
+// reportBadFiles names on w each trail log file src skipped as unreadable,
+// with why, and returns how many there were.
+func reportBadFiles(w io.Writer, src sources.Source) int {
+	r, ok := src.(sources.BadFileReporter)
+	if !ok {
+		return 0
+	}
+	count, bad := r.BadTrailFiles()
+	for _, f := range bad {
+		fmt.Fprintf(w, "watchtrail: skipped %s: %s\n", f.Name, f.Err)
+	}
+	if more := count - len(bad); more > 0 {
+		fmt.Fprintf(w, "watchtrail: and %d more unreadable trail log files, not listed\n", more)
+	}
+	return count
 }
 
 func describeFilter(f sources.TrailFilter) string {

@@ -35,6 +35,7 @@ type connection struct {
 	mu       sync.Mutex
 	offered  map[string]authorizedKey // by fingerprint: keys allowed at their offer, with their options
 	loggedIn bool
+	channels int                      // session channels open
 	slot     bool                     // holds one of MaxSessions
 	sessions map[chan struct{}]func() // each running session's stop channel
 	stopping bool                     // the server is shutting down
@@ -44,12 +45,18 @@ type connection struct {
 func (s *Server) connect(ctx ssh.Context, raw net.Conn) net.Conn {
 	c := &connection{server: s, raw: raw, remote: raw.RemoteAddr().String(),
 		offered: map[string]authorizedKey{}, sessions: map[chan struct{}]func(){}}
-	c.grace = time.AfterFunc(loginGrace, c.graceOver)
-	ctx.SetValue(connectionKey{}, c)
 	s.mu.Lock()
+	if s.startups >= maxStartups {
+		s.mu.Unlock()
+		s.log.Warn("ssh connection refused: too many connections logging in", "remote", c.remote, "max", maxStartups)
+		return nil
+	}
+	s.startups++
 	s.conns[c] = struct{}{}
 	stopping := s.closing.Load()
 	s.mu.Unlock()
+	c.grace = time.AfterFunc(loginGrace, c.graceOver)
+	ctx.SetValue(connectionKey{}, c)
 	if stopping {
 		c.shutdown()
 	}
@@ -87,6 +94,7 @@ func (c *connection) graceOver() {
 func (c *connection) logIn() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.server.started()
 	c.loggedIn = true
 	c.slot = c.server.takeSlot()
 	c.grace.Reset(loginGrace)
@@ -142,6 +150,9 @@ func (c *connection) closed() {
 		c.slot = false
 		c.server.sessions.Add(-1)
 	}
+	if !c.loggedIn {
+		c.server.started()
+	}
 	c.mu.Unlock()
 	c.server.mu.Lock()
 	delete(c.server.conns, c)
@@ -167,6 +178,13 @@ func (c *connection) stalled() {
 		c.server.log.Warn("ssh client stopped reading: dropping it", "remote", c.remote, "write_timeout", writeTimeout.String())
 		c.raw.Close()
 	})
+}
+
+// started frees a place among the connections logging in.
+func (s *Server) started() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.startups--
 }
 
 func (s *Server) takeSlot() bool {

@@ -49,8 +49,9 @@ type Server struct {
 	sessions atomic.Int32 // slots taken, see connection
 	closing  atomic.Bool
 
-	mu    sync.Mutex
-	conns map[*connection]struct{}
+	mu       sync.Mutex
+	conns    map[*connection]struct{}
+	startups int // connections not yet logged in
 }
 
 // New checks the options, loads or creates the host key and starts
@@ -93,9 +94,13 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 		return &gossh.ServerConfig{AuthLogCallback: s.logAuth, VerifiedPublicKeyCallback: connectionOf(ctx).verified}
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		if errors.Is(err, net.ErrClosed) {
+			return // closed here, and logged why
+		}
 		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
 	}
 	srv.ConnCallback = s.connect
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 	s.ssh = srv
 	if s.listener, err = net.Listen("tcp", opts.Listen); err != nil {
 		return nil, err

@@ -68,6 +68,14 @@ func startServer(t *testing.T, opts Options) *sshFixture {
 
 func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Model) *sshFixture {
 	t.Helper()
+	return startServerKeys(t, opts, newModel, nil)
+}
+
+// startServerKeys starts a server whose authorized_keys lists the key
+// "listed" and then the lines extra returns, given the fixture's directory
+// (for keys it makes there).
+func startServerKeys(t *testing.T, opts Options, newModel func(Session) tea.Model, extra func(dir string) string) *sshFixture {
+	t.Helper()
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
 	f := &sshFixture{t: t, dir: t.TempDir(), log: &syncbuf.Buffer{}, served: make(chan error, 1)}
 	newKey(t, filepath.Join(f.dir, "listed"))
@@ -76,6 +84,9 @@ func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Mode
 		t.Fatal(err)
 	}
 	opts.AuthorizedKeysFile = filepath.Join(f.dir, "authorized_keys")
+	if extra != nil {
+		pub = append(pub, extra(f.dir)...)
+	}
 	if err := os.WriteFile(opts.AuthorizedKeysFile, append([]byte("# on-call\n"), pub...), 0o600); err != nil {
 		t.Fatal(err)
 	}

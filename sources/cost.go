@@ -75,6 +75,7 @@ type CostEstimate struct {
 	GetMetricDataCalls float64
 	LiveTailMinutes    float64
 	FreeCalls          map[string]float64 // calls per day of the unbilled APIs, by name
+	LogCallsMost       float64            // FilterLogEvents while the groups are busy; FreeCalls has them quiet
 	S3Requests         float64
 	AthenaBytes        float64 // scanned by the trail's queries
 	PerDay             float64 // USD
@@ -122,7 +123,7 @@ func EstimateCost(c CostConfig) CostEstimate {
 	if c.LiveTail && c.LogGroups > 0 {
 		e.LiveTailMinutes = day.Minutes() * math.Ceil(float64(c.LogGroups)/liveTailGroupsPerCall)
 	} else {
-		e.FreeCalls["FilterLogEvents"] = polls * float64(c.LogGroups)
+		e.FreeCalls["FilterLogEvents"], e.LogCallsMost = LogCallsPerDay(c.LogGroups)
 	}
 	var s3cost float64
 	if c.Queries > 0 {

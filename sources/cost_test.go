@@ -43,9 +43,19 @@ func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 	if polled.PerDay != 0 || polled.Summary() != "API ≈ $0/day" {
 		t.Fatalf("alarms, logs and trail polling are not billed, got $%v a day", polled.PerDay)
 	}
-	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 1440 * 3, "LookupEvents": 1440} {
+	// Quiet groups are polled every second while there is room (issue 19),
+	// whatever the refresh.
+	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 86400 * 3, "LookupEvents": 1440} {
 		if polled.FreeCalls[name] != want {
 			t.Errorf("%s: %v calls a day, want %v", name, polled.FreeCalls[name], want)
+		}
+	}
+	// Issue 18 item 12: however many groups, one token bucket holds them to
+	// 5 calls a second (432,000 a day), quiet ones to about half of it.
+	for groups, want := range map[int][2]float64{1: {86400, 432000}, 10: {216000, 432000}, 5000: {172869, 432000}} {
+		e := EstimateCost(CostConfig{Refresh: 10 * time.Second, LogGroups: groups})
+		if got := [2]float64{math.Round(e.FreeCalls["FilterLogEvents"]), e.LogCallsMost}; got != want {
+			t.Errorf("%d groups: %v FilterLogEvents a day quiet and at most, want %v", groups, got, want)
 		}
 	}
 	live := EstimateCost(CostConfig{Refresh: time.Minute, LogGroups: 12, LiveTail: true})

@@ -165,6 +165,9 @@ func splitStat(text string) (body, stat string) {
 	return text, ""
 }
 
+// MaxDimensions is how many dimensions CloudWatch allows a metric.
+const MaxDimensions = 30
+
 // parseDims reads "name=value,name=value". A comma followed by text without
 // "=" belongs to the value before it.
 func parseDims(text string) ([]Dimension, error) {
@@ -181,6 +184,9 @@ func parseDims(text string) ([]Dimension, error) {
 		}
 		if seen[name] {
 			return nil, fmt.Errorf("dimension %q given twice", name)
+		}
+		if len(dims) == MaxDimensions {
+			return nil, fmt.Errorf("more than %d dimensions (CloudWatch allows at most %d)", MaxDimensions, MaxDimensions)
 		}
 		seen[name] = true
 		dims = append(dims, Dimension{Name: name, Value: value})

@@ -16,10 +16,10 @@ const (
 	metricWindow = 2 * time.Hour
 	pollTimeout  = 45 * time.Second
 	maxBackoff   = 5 * time.Minute
-	// logCadence is how often the logs feed polls (the refresh when it is
-	// shorter): a group with nothing new costs one call, and the tail itself
-	// polls quiet groups less often.
-	logCadence = time.Second
+	// logCadence is how often the logs feed asks the tail to poll: the tail
+	// polls only the groups that are due (one group up to 4 times a second,
+	// quiet or many groups less often), so a poll with none due costs no call.
+	logCadence = time.Second / 4
 	// autoGroupCap bounds the log groups taken from the alarms when none
 	// are configured; the rest are added on demand (AddAllLogGroups).
 	autoGroupCap = 20
