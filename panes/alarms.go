@@ -162,15 +162,7 @@ func (p *Alarms) rowText(r alarmRow) string {
 
 // alarmOrigin says where an alarm's metric lives: the source label of a
 // merged view and the linked account's name, those set.
-func alarmOrigin(a sources.Alarm) string {
-	switch {
-	case a.Account == "":
-		return a.Source
-	case a.Source == "":
-		return a.Account
-	}
-	return a.Source + " " + a.Account
-}
+func alarmOrigin(a sources.Alarm) string { return strings.TrimSpace(a.Source + " " + a.Account) }
 
 // alarmsMetric is the metric name and its dimension values, or a
 // composite's children with their states.
