@@ -122,6 +122,7 @@ type Source struct {
 	trailLogs   *TrailLogGroup // set by UseTrailLogGroup: read it from CloudWatch Logs
 	athena      *AthenaTrail   // set by UseTrailAthena: query it with Athena
 	graph       *graphClients
+	seen        *sources.NewestSeen // the newest trail event delivered
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -130,7 +131,7 @@ var _ sources.Source = (*Source)(nil)
 // endpoint of every service (e.g. a moto or LocalStack URL).
 func New(cfg aws.Config, endpointURL string) *Source {
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], classifyErrors)
-	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL}
+	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL, seen: &sources.NewestSeen{}}
 	base := func(p **string) {
 		if endpointURL != "" {
 			*p = aws.String(endpointURL)
