@@ -19,12 +19,6 @@ import (
 // Hostile clients, written with golang.org/x/crypto/ssh: each does what
 // OpenSSH would not, and the server must bound it.
 
-func shorten(t *testing.T, v *time.Duration, d time.Duration) {
-	saved := *v
-	*v = d
-	t.Cleanup(func() { *v = saved })
-}
-
 func (f *sshFixture) signer(key string) gossh.Signer {
 	f.t.Helper()
 	pem, err := os.ReadFile(filepath.Join(f.dir, key))
@@ -116,8 +110,7 @@ func (s stallingSigner) Sign(rand io.Reader, data []byte) (*gossh.Signature, err
 }
 
 func TestOfferWithoutSigningIsDroppedAtTheGraceTime(t *testing.T) {
-	shorten(t, &loginGrace, time.Second)
-	f := startServer(t, Options{})
+	f := startServer(t, Options{loginGrace: time.Second})
 	release := make(chan struct{})
 	t.Cleanup(func() { close(release) })
 	const clients = 20
@@ -136,7 +129,7 @@ func TestOfferWithoutSigningIsDroppedAtTheGraceTime(t *testing.T) {
 	for range clients {
 		select {
 		case d := <-dropped:
-			t.Logf("offer-only connection dropped after %s (grace %s)", d.Round(10*time.Millisecond), loginGrace)
+			t.Logf("offer-only connection dropped after %s (grace 1s)", d.Round(10*time.Millisecond))
 		case <-time.After(20 * time.Second):
 			t.Fatalf("offer-only connections were not dropped:\n%s", f.log.String())
 		}
@@ -183,8 +176,7 @@ func TestHugeWindowIsClampedWithANote(t *testing.T) {
 }
 
 func TestConnectionWithoutSessionCountsAndIdlesOut(t *testing.T) {
-	shorten(t, &loginGrace, 2*time.Second)
-	f := startServer(t, Options{MaxSessions: 1})
+	f := startServer(t, Options{MaxSessions: 1, loginGrace: 2 * time.Second})
 	idle := f.goClient("listed") // as ssh -N: logged in, no channel
 	if out := f.refused("listed", "-tt"); !strings.Contains(out, "already has 1 sessions") {
 		t.Fatalf("a session while a channel-less connection holds the only slot: ssh said %q", out)
@@ -197,6 +189,7 @@ func TestConnectionWithoutSessionCountsAndIdlesOut(t *testing.T) {
 		t.Fatal("the channel-less connection was never closed")
 	}
 	f.waitLog(5*time.Second, "no session opened within the grace time")
+	f.waitSlotsFree(5 * time.Second)
 	_, out := dashboardSession(t, f.goClient("listed"), 100, 30)
 	readUntil(t, out, 30*time.Second, "Alarms")
 }
@@ -258,11 +251,11 @@ func wedge(t *testing.T, f *sshFixture) *gossh.Session {
 }
 
 func TestClientThatStopsReadingIsDroppedAndItsSlotFreed(t *testing.T) {
-	shorten(t, &writeTimeout, 2*time.Second)
-	f := startServerWith(t, Options{MaxSessions: 1}, func(Session) tea.Model { return firehose{} })
+	f := startServerWith(t, Options{MaxSessions: 1, writeTimeout: 2 * time.Second}, func(Session) tea.Model { return firehose{} })
 	wedge(t, f)
 	f.waitLog(30*time.Second, "ssh client stopped reading: dropping it")
 	f.waitLog(10*time.Second, `msg="ssh session end"`)
+	f.waitSlotsFree(5 * time.Second)
 	_, out := dashboardSession(t, f.goClient("listed"), 80, 24)
 	readUntil(t, out, 10*time.Second, "0000")
 }
@@ -270,8 +263,7 @@ func TestClientThatStopsReadingIsDroppedAndItsSlotFreed(t *testing.T) {
 // However wedged a client, shutdown ends within ShutdownTimeout: here the
 // write deadline is far off, so only shutdown can end the session.
 func TestShutdownWithAWedgedClientEndsInTime(t *testing.T) {
-	shorten(t, &writeTimeout, time.Minute)
-	f := startServerWith(t, Options{}, func(Session) tea.Model { return firehose{} })
+	f := startServerWith(t, Options{writeTimeout: time.Minute}, func(Session) tea.Model { return firehose{} })
 	s := wedge(t, f)
 	for i := range 300 { // and a resize flood on top
 		if err := s.WindowChange(100+i%50, 300); err != nil {
@@ -312,6 +304,7 @@ func TestResizeFloodFromOpenSSHDoesNotWedgeTheSession(t *testing.T) {
 	s.Keys("q")
 	s.WaitExit(20 * time.Second)
 	f.waitLog(10*time.Second, `msg="ssh session end"`)
+	f.waitSlotsFree(5 * time.Second)
 	f.dashboard("listed").WaitFor(20*time.Second, "0000")
 }
 
@@ -381,5 +374,39 @@ func TestConnectionsLoggingInAreBounded(t *testing.T) {
 			t.Fatalf("no login once the idle connections closed: %v", err)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A session's environment is its client's: the terminal the client named
+// and what it sent, never the server's own TMUX (which would pick the
+// clipboard sequence for the wrong terminal).
+func TestSessionEnvironmentIsTheClients(t *testing.T) {
+	t.Setenv("TMUX", "/tmp/tmux-0/server,1,0")
+	got := make(chan []string, 1)
+	f := startServerWith(t, Options{}, func(s Session) tea.Model {
+		got <- s.Environ
+		return firehose{}
+	})
+	s, err := f.goClient("listed").NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Setenv("STY", "4242.pts-1.laptop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("screen-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case env := <-got:
+		joined := strings.Join(env, " ")
+		if !strings.Contains(joined, "TERM=screen-256color") || !strings.Contains(joined, "STY=4242.pts-1.laptop") || strings.Contains(joined, "TMUX=") {
+			t.Fatalf("the session's environment is %q, want the client's TERM and STY and not the server's TMUX", env)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no session")
 	}
 }

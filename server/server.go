@@ -37,6 +37,9 @@ type Options struct {
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
 	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
+
+	loginGrace   time.Duration // tests shorten these
+	writeTimeout time.Duration
 }
 
 // Server is a listening SSH server; Serve runs it.
@@ -114,6 +117,12 @@ func (o *Options) setDefaults() error {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = 16
+	}
+	if o.loginGrace <= 0 {
+		o.loginGrace = defaultLoginGrace
+	}
+	if o.writeTimeout <= 0 {
+		o.writeTimeout = defaultWriteTimeout
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second

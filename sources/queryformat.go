@@ -1,6 +1,7 @@
 package sources
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -77,36 +78,39 @@ func writeQueryText(w io.Writer, res QueryResult) error {
 	return err
 }
 
+// writeQueryJSON writes the result as one JSON document, a row at a time.
 func writeQueryJSON(w io.Writer, res QueryResult) error {
-	rows := make([]json.RawMessage, 0, len(res.Rows))
-	for _, row := range res.Rows {
-		var b strings.Builder
-		b.WriteByte('{')
+	head, _ := json.Marshal(struct {
+		Status     QueryStatus `json:"status"`
+		Statistics QueryStats  `json:"statistics"`
+	}{res.Status, res.Stats})
+	bw := bufio.NewWriter(w)
+	bw.Write(head[:len(head)-1]) // without the closing brace
+	bw.WriteString(`,"results":[`)
+	for i, row := range res.Rows {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n  {")
 		n := 0
 		for _, f := range row {
 			if f.Name == PtrField {
 				continue
 			}
 			if n > 0 {
-				b.WriteByte(',')
+				bw.WriteByte(',')
 			}
 			n++
 			k, _ := json.Marshal(f.Name)
 			v, _ := json.Marshal(f.Value)
-			b.Write(k)
-			b.WriteByte(':')
-			b.Write(v)
+			bw.Write(k)
+			bw.WriteByte(':')
+			bw.Write(v)
 		}
-		b.WriteByte('}')
-		rows = append(rows, json.RawMessage(b.String()))
+		bw.WriteByte('}')
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Status     QueryStatus       `json:"status"`
-		Statistics QueryStats        `json:"statistics"`
-		Results    []json.RawMessage `json:"results"`
-	}{Status: res.Status, Statistics: res.Stats, Results: rows})
+	bw.WriteString("\n]}\n")
+	return bw.Flush()
 }
 
 func writeQueryCSV(w io.Writer, res QueryResult) error {

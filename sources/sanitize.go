@@ -14,8 +14,8 @@ const MaxLineBytes = 4096
 // Sanitize makes text from AWS (log lines, CloudTrail fields) safe to print in
 // a terminal: escape sequences are removed whole, other control characters
 // and invalid UTF-8 become visible placeholders, tabs become spaces, newlines
-// become "⏎", grapheme clusters terminals draw at different widths are
-// replaced (see safeGraphemes), and the result is at most MaxLineBytes long,
+// become "⏎", characters and grapheme clusters terminals draw at different
+// widths are dropped or replaced (see widths.go and safeGraphemes), and the result is at most MaxLineBytes long,
 // the cut marked "… [N more bytes]" with N the bytes of text not shown.
 // Sanitized text comes out of Sanitize unchanged, so a line sanitised again
 // downstream is not cut a second time.
@@ -58,10 +58,13 @@ func clean(text string, budget int) (out string, used int) {
 			chunk = "⏎"
 		case r == '\r':
 			// dropped: a bare carriage return would rewrite the line
-		case unicode.IsControl(r) || r == 0x7f:
+		case unicode.IsControl(r) || r == 0x7f || disputedWidth(r):
 			chunk = "\uFFFD"
-		case unicode.Is(unicode.Bidi_Control, r):
-			// dropped: bidi overrides can disguise the text around them
+		case isLineSeparator(r):
+			chunk = "⏎"
+		case droppedFormat(r):
+			// dropped (see widths.go); bidi overrides among them could
+			// disguise the text around them
 		default:
 			chunk = text[i : i+size]
 		}

@@ -47,6 +47,12 @@ const (
 	// each slowdownEase without throttling.
 	maxSlowdown  = 8
 	slowdownEase = 10 * time.Second
+	// dueSlack: a group due a hair after the caller's poll is polled now.
+	// A caller polling on fixed slots (the dashboard, every 250 ms) takes
+	// its clock a little after each slot, by varying amounts: without the
+	// slack, a group paced to 250 ms would wait a second slot about half
+	// the time.
+	dueSlack = 25 * time.Millisecond
 	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces
 	// every call to: what a tail paging through news may use.
 	logCallsPerSecond = 5
@@ -164,7 +170,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 			t.groups[tg.key()] = gt
 		}
 		gt.src = tg.src
-		if !now.Before(gt.nextPoll) {
+		if !now.Before(gt.nextPoll.Add(-dueSlack)) {
 			due = append(due, gt)
 		}
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -37,6 +38,12 @@ const farAway = 1 << 30
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
+	}
+	// The line editors (bubbles' textinput) drop U+FFFD, which would join
+	// what stood on either side of it into one cluster of another width: a
+	// pasted placeholder is typed as "?".
+	if msg.Type == tea.KeyRunes {
+		msg.Runes = []rune(strings.ReplaceAll(string(msg.Runes), "\uFFFD", "?"))
 	}
 	top := m.top()
 	switch top.(type) {

@@ -127,6 +127,7 @@ type Source struct {
 	viewsMu     sync.Mutex
 	views       map[string]*Source // discovery readers in other accounts, by account id
 	graph       *graphClients
+	seen        *sources.NewestSeen // the newest trail event delivered
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -135,7 +136,7 @@ var _ sources.Source = (*Source)(nil)
 // endpoint of every service (e.g. a moto or LocalStack URL).
 func New(cfg aws.Config, endpointURL string) *Source {
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], classifyErrors)
-	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL}
+	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL, seen: &sources.NewestSeen{}}
 	base := func(p **string) {
 		if endpointURL != "" {
 			*p = aws.String(endpointURL)
