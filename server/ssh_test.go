@@ -27,6 +27,7 @@ type sshFixture struct {
 	t      *testing.T
 	dir    string
 	port   int
+	srv    *Server
 	log    *syncbuf.Buffer
 	stop   context.CancelFunc
 	served chan error
@@ -97,12 +98,22 @@ func startServerKeys(t *testing.T, opts Options, newModel func(Session) tea.Mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.port = srv.Addr().(*net.TCPAddr).Port
+	f.port, f.srv = srv.Addr().(*net.TCPAddr).Port, srv
 	ctx, cancel := context.WithCancel(context.Background())
 	f.stop = cancel
 	go func() { f.served <- srv.Serve(ctx) }()
 	t.Cleanup(func() { _ = f.shutdown() })
 	return f
+}
+
+// waitSlotsFree waits until no slot of MaxSessions is taken.
+func (f *sshFixture) waitSlotsFree(timeout time.Duration) {
+	f.t.Helper()
+	for deadline := time.Now().Add(timeout); f.srv.sessions.Load() != 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%d session slots still taken:\n%s", f.srv.sessions.Load(), f.log.String())
+		}
+	}
 }
 
 // waitLog waits until the server's log holds want, or fails after timeout.
@@ -241,6 +252,7 @@ func TestSSHRefusals(t *testing.T) {
 		}
 		first.Kill() // the client vanishes without quitting: its slot is freed
 		f.waitLog(20*time.Second, `msg="ssh session end"`)
+		f.waitSlotsFree(10 * time.Second)
 		f.dashboard("listed").WaitFor(20*time.Second, "Alarms")
 	})
 }

@@ -59,7 +59,12 @@ func (m *Model) initBook() tea.Cmd {
 
 func (m *Model) waitChange() tea.Cmd {
 	ch := m.book.changes
-	return func() tea.Msg { return <-ch }
+	return func() tea.Msg {
+		if c, ok := <-ch; ok {
+			return c
+		}
+		return nil // the notebook was closed
+	}
 }
 
 // bookUpdate handles the notebook's messages; it reports whether msg was one.
