@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -37,6 +38,9 @@ type Options struct {
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
 	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
+	// Output, when set, wraps what a session's program writes to the client
+	// (the dashboard's ui.ScrollingOutput).
+	Output func(io.Writer) io.Writer
 
 	loginGrace   time.Duration // tests shorten these
 	writeTimeout time.Duration
