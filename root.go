@@ -28,6 +28,8 @@ const skipConfig = "watchtrail/skip-config"
 type globals struct {
 	demo          bool
 	incidentAfter time.Duration
+	demoStart     string // RFC 3339; "" is now
+	stateDir      string // where the incident notebook is kept
 	profiles      []string
 	regions       []string
 	endpointURL   string
@@ -42,6 +44,9 @@ type globals struct {
 func (g *globals) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.demo, "demo", false, "use the embedded demo account (the default when no AWS credentials are found)")
 	fs.DurationVar(&g.incidentAfter, "demo-incident-after", 20*time.Second, "demo: when the scripted incident starts")
+	fs.Var(checkedString{&g.demoStart, "time", checkTime}, "demo-start",
+		"demo: when its story begins (default: now); the same time replays the same incidents and event IDs")
+	fs.StringVar(&g.stateDir, "state-dir", defaultStateDir(), "where the war room's incident notebook (verdicts, notes, pins) is kept")
 	fs.Var(newNames(&g.profiles, "profiles"), "profile",
 		"AWS shared config profile; several (a,b or repeated) are merged into one view (default: the standard credential chain)")
 	fs.Var(newNames(&g.regions, "regions"), "region",

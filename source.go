@@ -27,7 +27,7 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 		return nil, errors.New("--athena-workgroup and --athena-output go with --trail-athena")
 	}
 	if g.demo {
-		return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
+		return g.newDemo(), nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -53,7 +53,13 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 			"(any values work for a local emulator), or run with --demo", profile)
 	}
 	fmt.Fprintln(notes, "watchtrail: no AWS credentials found, starting the demo (use --profile or AWS_PROFILE for a real account)")
-	return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
+	return g.newDemo(), nil
+}
+
+// newDemo is the demo account, its story starting at --demo-start.
+func (g *globals) newDemo() *demo.Source {
+	start, _ := time.Parse(time.RFC3339, g.demoStart) // checked as the flag was set
+	return demo.New(demo.Options{Start: start, IncidentAfter: g.incidentAfter, Composite: true})
 }
 
 // openMulti is one source per profile × region, merged.
@@ -70,8 +76,12 @@ func (g *globals) openMulti(ctx context.Context) (sources.Source, error) {
 	return m, nil
 }
 
-// useTrail points src at the trail's bucket or log group, when given.
+// useTrail points src at the trail's bucket, log group or Athena table,
+// when given, and applies the monitoring account's flags.
 func (g *globals) useTrail(src *awssrc.Source) error {
+	if err := g.org.useOrg(src); err != nil {
+		return err
+	}
 	switch {
 	case g.trailBucket != "":
 		if err := src.UseTrailBucket(g.trailBucket); err != nil {

@@ -376,3 +376,37 @@ func TestConnectionsLoggingInAreBounded(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// A session's environment is its client's: the terminal the client named
+// and what it sent, never the server's own TMUX (which would pick the
+// clipboard sequence for the wrong terminal).
+func TestSessionEnvironmentIsTheClients(t *testing.T) {
+	t.Setenv("TMUX", "/tmp/tmux-0/server,1,0")
+	got := make(chan []string, 1)
+	f := startServerWith(t, Options{}, func(s Session) tea.Model {
+		got <- s.Environ
+		return firehose{}
+	})
+	s, err := f.goClient("listed").NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Setenv("STY", "4242.pts-1.laptop"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RequestPty("screen-256color", 24, 80, gossh.TerminalModes{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Shell(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case env := <-got:
+		joined := strings.Join(env, " ")
+		if !strings.Contains(joined, "TERM=screen-256color") || !strings.Contains(joined, "STY=4242.pts-1.laptop") || strings.Contains(joined, "TMUX=") {
+			t.Fatalf("the session's environment is %q, want the client's TERM and STY and not the server's TMUX", env)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no session")
+	}
+}

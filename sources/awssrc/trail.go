@@ -26,6 +26,12 @@ const (
 // Every LookupEvents call waits on the Source's rate limiter (see New).
 // With UseTrailBucket it reads the trail's S3 log files instead.
 func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	events, err := s.fetchTrail(ctx, q)
+	s.seen.See(events)
+	return events, err
+}
+
+func (s *Source) fetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	if s.s3trail != nil {
 		return s.s3trail.FetchTrail(ctx, q)
 	}
@@ -65,6 +71,7 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 	}
 	in, rest := lookupInput(q)
 	events, next, err := s.lookupPage(ctx, in, q.Insights, rest, tok, maxLookupResults)
+	s.seen.See(events)
 	return events, aws.ToString(next), err
 }
 
