@@ -118,7 +118,7 @@ type bigFileGate struct {
 }
 
 func (g *bigFileGate) Read(p []byte) (int, error) {
-	if !g.holding && g.n+len(p) > largeTrailFile {
+	if !g.holding && g.slot != nil && g.n+len(p) > largeTrailFile {
 		select {
 		case g.slot <- struct{}{}:
 			g.holding = true
