@@ -78,6 +78,9 @@ func (s *Source) ListLogGroups(ctx context.Context, prefix string) ([]string, er
 	if prefix != "" {
 		in.LogGroupNamePrefix = aws.String(prefix)
 	}
+	if s.linked != nil { // the source accounts' groups too, named by ARN
+		in.IncludeLinkedAccounts = aws.Bool(true)
+	}
 	var names []string
 	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(s.logs, in)
 	for pages.HasMorePages() && len(names) < maxLogGroups {
@@ -86,7 +89,11 @@ func (s *Source) ListLogGroups(ctx context.Context, prefix string) ([]string, er
 			return nil, err
 		}
 		for _, g := range page.LogGroups {
-			names = append(names, sources.Sanitize(aws.ToString(g.LogGroupName)))
+			name := aws.ToString(g.LogGroupName)
+			if s.linked != nil && g.LogGroupArn != nil {
+				name = strings.TrimSuffix(*g.LogGroupArn, ":*")
+			}
+			names = append(names, sources.Sanitize(name))
 		}
 	}
 	return names, nil
