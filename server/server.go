@@ -85,8 +85,11 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	lipgloss.SetHasDarkBackground(true)
 	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, conns: map[*connection]struct{}{}}
 	for _, k := range keys {
+		where := []any{"file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key)}
 		if k.refused != "" {
-			s.log.Warn("authorized key refused: "+k.refused, "file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key))
+			s.log.Warn("authorized key refused: "+k.refused, where...)
+		} else if namesHosts(k.from) {
+			s.log.Warn("authorized key: from= host names match nothing, as addresses are never looked up", append(where, "from", k.from)...)
 		}
 	}
 	srv, err := wish.NewServer(
