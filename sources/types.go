@@ -325,6 +325,19 @@ type TrailEvent struct {
 	Account       string   // recipientAccountId: the account the call was made in
 }
 
+// AccountOf is the account whose resources the alarm watches: a linked
+// account's for a metric read across accounts, else the alarm's own (from
+// its ARN); "" when unknown.
+func AccountOf(a Alarm) string {
+	if a.Metric.Account != "" {
+		return a.Metric.Account
+	}
+	if parts := strings.SplitN(a.ARN, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	return ""
+}
+
 // Failed reports whether the API call was refused or errored.
 func (e TrailEvent) Failed() bool { return e.ErrorCode != "" }
 
@@ -348,6 +361,9 @@ type TrailQuery struct {
 	// Insights asks for Insights events only (LookupEvents' insight
 	// category) instead of management events.
 	Insights bool
+	// Account asks for the events of one account (an organisation trail
+	// holds many); "" asks all. Readers of many accounts read only its.
+	Account string
 	// Where is a filter's conditions for a reader that has the server
 	// apply many at once (Athena's SQL); readers that cannot ignore it, as
 	// the caller matches the events against its filter anyway.

@@ -120,3 +120,18 @@ func TestSortAlarmsPutsFiringFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountOf(t *testing.T) {
+	for _, tc := range []struct {
+		a    Alarm
+		want string
+	}{
+		{Alarm{ARN: "arn:aws:cloudwatch:us-east-1:111111111111:alarm:x"}, "111111111111"},
+		{Alarm{ARN: "arn:aws:cloudwatch:us-east-1:111111111111:alarm:x", Metric: MetricSpec{Account: "222222222222"}}, "222222222222"},
+		{Alarm{}, ""},
+	} {
+		if got := AccountOf(tc.a); got != tc.want {
+			t.Errorf("AccountOf(%+v) = %q, want %q", tc.a, got, tc.want)
+		}
+	}
+}
