@@ -98,7 +98,8 @@ func (s MetricSpec) WithDefaults() MetricSpec {
 	return s
 }
 
-// ParseMetricSpec reads "namespace/metric/dim=value[,dim=value][:stat]".
+// ParseMetricSpec reads "[account:]namespace/metric/dim=value[,dim=value][:stat]"
+// (the account: a linked account's id, read from a monitoring account).
 //
 // Namespaces may contain slashes ("AWS/EC2") and dimension values may contain
 // slashes, colons and equals signs (ARNs, "app/prod-web/50dc..."), so the
@@ -111,7 +112,13 @@ func ParseMetricSpec(text string) (MetricSpec, error) {
 		return MetricSpec{}, fmt.Errorf("metric %q: "+format, append([]any{text}, args...)...)
 	}
 	spec := MetricSpec{}
-	body, stat := splitStat(text)
+	// A linked account's metric, read from a monitoring account, is
+	// prefixed by the account's id, as in Key: "222222222222:AWS/EC2/…".
+	unprefixed := text
+	if acct, rest, ok := strings.Cut(text, ":"); ok && len(acct) == 12 && strings.Trim(acct, "0123456789") == "" {
+		spec.Account, unprefixed = acct, rest
+	}
+	body, stat := splitStat(unprefixed)
 	spec.Stat = stat
 	parts := strings.Split(body, "/")
 	names := len(parts)
