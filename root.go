@@ -35,6 +35,7 @@ type globals struct {
 	endpointURL   string
 	trailBucket   string
 	trailLogGroup string
+	changesGroup  string // the change feed's log group (--changes-log-group)
 	org           orgFlags
 	configPath    string
 	logFile       string
@@ -56,6 +57,8 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 		"read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
 	fs.Var(checkedString{&g.trailLogGroup, "group", checkLogGroup}, "trail-log-group",
 		"read CloudTrail from the CloudWatch Logs group the trail delivers to (name or ARN), instead of LookupEvents")
+	fs.Var(checkedString{&g.changesGroup, "group", checkLogGroup}, "changes-log-group",
+		"also read the CloudTrail management events an EventBridge rule writes into this log group (seconds old; see `watchtrail setup changes-feed`)")
 	g.org.addFlags(fs)
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")

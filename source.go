@@ -96,6 +96,11 @@ func (g *globals) useTrail(src *awssrc.Source) error {
 			return fmt.Errorf("--trail-athena: %w", err)
 		}
 	}
+	if g.changesGroup != "" {
+		if err := src.UseChangesLogGroup(g.changesGroup); err != nil {
+			return fmt.Errorf("--changes-log-group: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -128,6 +128,8 @@ type Source struct {
 	views       map[string]*Source // discovery readers in other accounts, by account id
 	graph       *graphClients
 	seen        *sources.NewestSeen // the newest trail event delivered
+	changes     *TrailLogGroup      // set by UseChangesLogGroup: the change feed, merged into the trail
+	changesSeen *sources.NewestSeen // the newest change feed event delivered
 }
 
 var _ sources.Source = (*Source)(nil)

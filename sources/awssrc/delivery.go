@@ -16,7 +16,11 @@ func (s *Source) Deliveries() []sources.Delivery {
 	case s.athena != nil:
 		reader = "Athena"
 	}
-	return []sources.Delivery{{Reader: reader, Lag: sources.CloudTrailLag, Newest: s.seen.Newest()}}
+	out := []sources.Delivery{{Reader: reader, Lag: sources.CloudTrailLag, Newest: s.seen.Newest()}}
+	if s.changes != nil {
+		out = append(out, sources.Delivery{Reader: "change feed", Lag: ChangeFeedLag, Newest: s.changesSeen.Newest()})
+	}
+	return out
 }
 
 var _ sources.Deliverer = (*Source)(nil)

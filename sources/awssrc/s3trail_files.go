@@ -107,7 +107,9 @@ func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
 		return f, fmt.Errorf("reading %s: %w", where, err)
 	}
 	defer out.Body.Close()
-	f.events, err = readTrailFile(out.Body)
+	gate := &bigFileGate{slot: t.bigFile, ctx: ctx}
+	defer gate.release()
+	f.events, err = readTrailFile(out.Body, gate)
 	if err != nil {
 		var read readError
 		if errors.As(err, &read) { // the connection, not the file: worth retrying
@@ -141,10 +143,11 @@ func (b bodyReader) Read(p []byte) (int, error) {
 
 // readTrailFile stream-parses a gzipped {"Records": [...]} document, one
 // record at a time, so memory holds the events kept and one record, never the
-// whole file (see recordGuard for the caps). Records without a readable
+// whole file (see recordGuard for the caps; gate, when set, holds back a
+// file growing large while another large one is read). Records without a readable
 // eventTime cannot be placed in a window and are dropped, and so are repeats
 // of an event ID the file already had.
-func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
+func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, error) {
 	zr, err := gzip.NewReader(bodyReader{body})
 	if err != nil {
 		var read readError
@@ -153,7 +156,11 @@ func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
 		}
 		return nil, fmt.Errorf("not gzipped: %w", err)
 	}
-	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(zr)}))
+	var content io.Reader = zr
+	if gate != nil {
+		gate.r, content = zr, gate
+	}
+	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content)}))
 	var read readError
 	if err != nil && !errors.As(err, &read) && !isLimit(err) {
 		err = fmt.Errorf("not CloudTrail JSON: %w", err)
@@ -161,12 +168,14 @@ func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
 	return events, err
 }
 
+// decodeRecords reads the whole document first, keeping each record's JSON,
+// and makes events of them only once it is read: a file refused half way
+// (see recordGuard) costs its bytes, not its events (several times more).
 func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
 	}
-	var events []sources.TrailEvent
-	seen := map[string]bool{}
+	var records []json.RawMessage
 	found := false
 	for dec.More() {
 		key, err := dec.Token()
@@ -183,15 +192,12 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 		if err := expectDelim(dec, '['); err != nil {
 			return nil, err
 		}
-		var raw json.RawMessage // reused: recordEvent copies what it keeps
 		for dec.More() {
+			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return nil, err
 			}
-			if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() && (ev.ID == "" || !seen[ev.ID]) {
-				seen[ev.ID] = true
-				events = append(events, ev)
-			}
+			records = append(records, raw)
 		}
 		if err := expectDelim(dec, ']'); err != nil {
 			return nil, err
@@ -202,6 +208,15 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 	}
 	if !found {
 		return nil, errors.New(`no "Records"`)
+	}
+	var events []sources.TrailEvent
+	seen := map[string]bool{}
+	for i, raw := range records {
+		records[i] = nil // recordEvent copies what it keeps
+		if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() && (ev.ID == "" || !seen[ev.ID]) {
+			seen[ev.ID] = true
+			events = append(events, ev)
+		}
 	}
 	return events, nil
 }

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -28,7 +29,8 @@ const (
 func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	events, err := s.fetchTrail(ctx, q)
 	s.seen.See(events)
-	return events, err
+	events, feedErr := s.withChanges(ctx, q, events, q.Limit)
+	return events, errors.Join(err, feedErr)
 }
 
 func (s *Source) fetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
@@ -72,6 +74,11 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 	in, rest := lookupInput(q)
 	events, next, err := s.lookupPage(ctx, in, q.Insights, rest, tok, maxLookupResults)
 	s.seen.See(events)
+	if token == "" { // the feed's events of the window come with the first page
+		var feedErr error
+		events, feedErr = s.withChanges(ctx, q, events, math.MaxInt)
+		err = errors.Join(err, feedErr)
+	}
 	return events, aws.ToString(next), err
 }
 
