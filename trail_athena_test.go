@@ -28,7 +28,9 @@ func TestTrailWithAthenaInMoto(t *testing.T) {
 	if _, err := g.CreateDatabase(ctx, &glue.CreateDatabaseInput{DatabaseInput: &gluetypes.DatabaseInput{Name: aws.String(db)}}); err != nil {
 		t.Fatal(err)
 	}
-	col := func(name, typ string) gluetypes.Column { return gluetypes.Column{Name: aws.String(name), Type: aws.String(typ)} }
+	col := func(name, typ string) gluetypes.Column {
+		return gluetypes.Column{Name: aws.String(name), Type: aws.String(typ)}
+	}
 	columns := []gluetypes.Column{col("eventid", "string"), col("eventtime", "string"), col("eventname", "string"),
 		col("eventsource", "string"), col("readonly", "string"), col("recipientaccountid", "string"),
 		col("useridentity", "struct<type:string,arn:string,username:string>")}
