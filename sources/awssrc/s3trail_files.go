@@ -148,7 +148,8 @@ func (b bodyReader) Read(p []byte) (int, error) {
 // eventTime cannot be placed in a window and are dropped, and so are repeats
 // of an event ID the file already had.
 func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, error) {
-	zr, err := gzip.NewReader(bodyReader{body})
+	compressed := &countingReader{r: bodyReader{body}}
+	zr, err := gzip.NewReader(compressed)
 	if err != nil {
 		var read readError
 		if errors.As(err, &read) {
@@ -160,7 +161,7 @@ func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, err
 	if gate != nil {
 		gate.r, content = zr, gate
 	}
-	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content)}))
+	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content, compressed)}))
 	var read readError
 	if err != nil && !errors.As(err, &read) && !isLimit(err) {
 		err = fmt.Errorf("not CloudTrail JSON: %w", err)
