@@ -140,6 +140,12 @@ type TrailScanner interface {
 	Scanned() (bytes, queries int64)
 }
 
+// TrailLister is implemented by trail sources that list folders of log
+// files each poll (the S3 reader: one per account of an organisation).
+type TrailLister interface {
+	TrailFolders() int
+}
+
 // BadFileReporter is implemented by trail sources that read log files (the
 // S3 reader): every file found unreadable so far, each once, for the UI to
 // show as a count and a list.
