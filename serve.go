@@ -73,6 +73,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	hub := server.NewHub(hubFeeds(poller)...)
 	f.opts.Hub = hub
 	f.opts.FPS = ui.FrameRate
+	f.opts.Output = ui.ScrollingOutput
 	book := g.book("")
 	book.NotebookShared = true
 	if book.Notebook != nil {

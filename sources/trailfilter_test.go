@@ -184,6 +184,7 @@ func TestLookupAttrMatchesAgreesWithFilter(t *testing.T) {
 
 func TestMatchesQuery(t *testing.T) {
 	events := sampleEvents()
+	events[0].Account, events[1].Account = "111111111111", "222222222222" // the others' unknown: kept
 	keep := func(q TrailQuery) string {
 		var ids []string
 		for _, e := range events {
@@ -203,6 +204,7 @@ func TestMatchesQuery(t *testing.T) {
 		{TrailQuery{ResourceName: "i-0abc"}, "2 3"},
 		{TrailQuery{ResourceName: "i-0abc", Lookup: LookupAttr{AttrReadOnly, "false"}}, "3"},
 		{TrailQuery{Lookup: LookupAttr{"Bogus", "x"}}, ""},
+		{TrailQuery{Account: "222222222222"}, "2 3 5"},
 	} {
 		if got := keep(tc.q); got != tc.want {
 			t.Errorf("%+v kept %q, want %q", tc.q, got, tc.want)
