@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 func init() { commands = append(commands, newLogsCmd) }
@@ -232,7 +233,7 @@ func (p *logPrinter) print(events []sources.LogEvent) error {
 				Message   string `json:"message"`
 			}{e.Time.In(p.loc).Format(logTimeLayout), e.Time.UnixMilli(), e.Group, e.Stream, e.ID, e.Message})
 		} else {
-			fmt.Fprintf(p.w, "%s %s %s %s\n", e.Time.In(p.loc).Format(logTimeLayout), sources.Sanitize(e.Group), e.Stream, e.Message)
+			fmt.Fprintf(p.w, "%s %s %s %s\n", e.Time.In(p.loc).Format(logTimeLayout), text.Sanitize(e.Group), e.Stream, e.Message)
 		}
 		if !p.keepAfter.IsZero() && !e.Time.Before(p.keepAfter) {
 			kept := sources.LogEvent{ID: e.ID, Group: e.Group, Stream: e.Stream, Time: e.Time}

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
@@ -110,7 +111,7 @@ func findAlarm(alarms []sources.Alarm, name string) (sources.Alarm, error) {
 		return found[0], nil
 	case 0:
 		var close []string
-		for _, m := range sources.FuzzyFilter(name, names) {
+		for _, m := range text.FuzzyFilter(name, names) {
 			if close = append(close, m.Item); len(close) == 5 {
 				break
 			}

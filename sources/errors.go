@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"strings"
+
+	"watchtrail/text"
 )
 
 // Problem is a failure sorted by what the on-call engineer should do about it.
@@ -63,7 +65,7 @@ func Explain(feed Feed, err error) string { return string(feed) + ": " + Summary
 func Summary(err error) string {
 	var partial *PartialError
 	if errors.As(err, &partial) {
-		return Sanitize(partial.Error()) // names each failing source, summarised
+		return text.Sanitize(partial.Error()) // names each failing source, summarised
 	}
 	detail := err.Error()
 	var sorted *Error
@@ -74,5 +76,5 @@ func Summary(err error) string {
 	case errors.As(err, &netErr):
 		detail = netErr.Error()
 	}
-	return Sanitize(string(Classify(err)) + " — " + detail)
+	return text.Sanitize(string(Classify(err)) + " — " + detail)
 }

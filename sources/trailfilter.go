@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+
+	"watchtrail/text"
 )
 
 // TrailFilter narrows CloudTrail events. It is parsed from a small query
@@ -192,7 +194,7 @@ func (f TrailFilter) Describe() string {
 	for _, t := range f.terms() {
 		out = append(out, t.label)
 	}
-	return Sanitize(strings.Join(out, " · "))
+	return text.Sanitize(strings.Join(out, " · "))
 }
 
 // Lookup picks the one condition LookupEvents should apply server-side:

@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -51,7 +52,7 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		m.pop()
 		return nil
 	case key.Matches(msg, keys.Enter):
-		label, search, query, err := parseHistory(sources.Sanitize(v.line.Value()), m.cfg.Now(), m.trail.Query())
+		label, search, query, err := parseHistory(text.Sanitize(v.line.Value()), m.cfg.Now(), m.trail.Query())
 		if v.err = err; err != nil {
 			return nil
 		}

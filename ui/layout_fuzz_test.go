@@ -14,6 +14,7 @@ import (
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
@@ -56,7 +57,7 @@ type fuzzData struct {
 	next func() string
 }
 
-func (d fuzzData) text() string { return sources.Sanitize(d.next()) }
+func (d fuzzData) text() string { return text.Sanitize(d.next()) }
 
 func (d fuzzData) alarms(base []sources.Alarm) []sources.Alarm {
 	out := make([]sources.Alarm, 0, len(base)+3)
@@ -216,7 +217,7 @@ func checkLayout(t *testing.T, d fuzzData, width, height int) {
 func checkTerminalSafe(t *testing.T, out string) {
 	t.Helper()
 	for i, row := range strings.Split(ansi.Strip(out), "\n") {
-		if safe := sources.Sanitize(row); safe != row {
+		if safe := text.Sanitize(row); safe != row {
 			t.Fatalf("row %d is not terminal-safe:\n%q\nsanitised:\n%q", i, row, safe)
 		}
 	}

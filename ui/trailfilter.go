@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -79,7 +80,7 @@ func (v trailFilterView) complete(m *Model) tea.Cmd {
 }
 
 func (v trailFilterView) apply(m *Model) tea.Cmd {
-	q, err := sources.ParseTrailFilter(sources.Sanitize(v.line.Value()))
+	q, err := sources.ParseTrailFilter(text.Sanitize(v.line.Value()))
 	if v.err = err; err != nil {
 		return nil
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // defaultLogLimit caps a FetchLogs call when the query sets no Limit.
@@ -82,7 +83,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 			if l.at.Before(start) || !l.at.Before(end) {
 				continue
 			}
-			msg := sources.Sanitize(l.text)
+			msg := text.Sanitize(l.text)
 			if !f.Match(msg) {
 				continue
 			}

@@ -1,4 +1,8 @@
-package sources
+// Package text makes terminal text safe and readable: it neutralises escape
+// sequences and control characters (Sanitize, SanitizeDocument), measures
+// grapheme clusters as terminals draw them, matches fuzzy patterns and splits
+// log lines into fields. It imports no project package.
+package text
 
 import (
 	"fmt"

@@ -1,11 +1,11 @@
-package sources
+package text
 
 import (
 	"strings"
 	"testing"
 )
 
-func fieldText(fs []QueryField) string {
+func fieldText(fs []Field) string {
 	parts := make([]string, len(fs))
 	for i, f := range fs {
 		parts[i] = f.Name + "=" + f.Value

@@ -1,4 +1,4 @@
-package sources
+package text
 
 import (
 	"bytes"
@@ -7,13 +7,19 @@ import (
 	"strings"
 )
 
+// Field is one named value of a log line.
+type Field struct {
+	Name  string
+	Value string
+}
+
 // LogFields is a log line split for display: its level and message, and the
 // other fields of a JSON line. Raw is the line as it came.
 type LogFields struct {
 	Level   string // upper case: ERROR, WARN, INFO, DEBUG, ...; "" when unknown
 	Message string
-	Fields  []QueryField // a JSON line's other fields, in the line's order
-	JSON    bool         // the line (or its tail) was a JSON object
+	Fields  []Field // a JSON line's other fields, in the line's order
+	JSON    bool    // the line (or its tail) was a JSON object
 	Raw     string
 }
 
@@ -83,7 +89,7 @@ func guessLevel(text string) string {
 }
 
 // takeField removes the first field named by one of keys and returns its value.
-func takeField(fields *[]QueryField, keys []string) string {
+func takeField(fields *[]Field, keys []string) string {
 	for _, k := range keys {
 		for i, f := range *fields {
 			if strings.EqualFold(f.Name, k) {
@@ -97,13 +103,13 @@ func takeField(fields *[]QueryField, keys []string) string {
 
 // jsonFields decodes a JSON object's top-level members in order; nested
 // values stay compact JSON text.
-func jsonFields(text string) ([]QueryField, bool) {
+func jsonFields(text string) ([]Field, bool) {
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, false
 	}
-	var fields []QueryField
+	var fields []Field
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
@@ -113,7 +119,7 @@ func jsonFields(text string) ([]QueryField, bool) {
 		if err := dec.Decode(&raw); err != nil {
 			return nil, false
 		}
-		fields = append(fields, QueryField{Name: fmt.Sprint(key), Value: jsonValueText(raw)})
+		fields = append(fields, Field{Name: fmt.Sprint(key), Value: jsonValueText(raw)})
 	}
 	if _, err := dec.Token(); err != nil || dec.More() {
 		return nil, false
