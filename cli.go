@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 )
 
@@ -67,7 +68,7 @@ func (r *rangeFlags) addFlags(fs *pflag.FlagSet, since string) {
 
 // window is the range the flags give (an empty until is now).
 func (r *rangeFlags) window(now time.Time) (start, end time.Time, err error) {
-	return sources.ParseWindow(r.since, r.until, now)
+	return filter.ParseWindow(r.since, r.until, now)
 }
 
 // outputFlags are --format and --progress.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"watchtrail/sources"
+	"watchtrail/filter"
 )
 
 func init() { commands = append(commands, newTrailCmd) }
@@ -64,24 +64,24 @@ stops the search and prints what was found.`,
 }
 
 // filterOf joins --filter, --user and --name into one trail filter.
-func (f *trailFlags) filterOf() (sources.TrailFilter, error) {
+func (f *trailFlags) filterOf() (filter.Trail, error) {
 	terms := []string{f.filter}
 	for field, v := range map[string]string{"user": f.user, "name": f.name} {
 		if strings.ContainsAny(v, " \t") {
-			return sources.TrailFilter{}, fmt.Errorf("--%s %q: a name has no spaces", field, v)
+			return filter.Trail{}, fmt.Errorf("--%s %q: a name has no spaces", field, v)
 		}
 		if v != "" {
 			terms = append(terms, field+":"+v)
 		}
 	}
-	return sources.ParseTrailFilter(strings.Join(terms, " "))
+	return filter.ParseTrail(strings.Join(terms, " "))
 }
 
 func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 	if f.limit < 1 {
 		return fmt.Errorf("--limit %d: want at least 1", f.limit)
 	}
-	filter, err := f.filterOf()
+	query, err := f.filterOf()
 	if err != nil {
 		return err
 	}
@@ -91,13 +91,13 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 	}
 	defer stop()
 	progress := newProgress(cmd, f.progress)
-	events, err := sources.SearchTrail(s.ctx, s.src, sources.TrailSearch{Since: s.start, Until: s.end, Filter: filter, Limit: f.limit},
-		func(p sources.SearchProgress) {
+	events, err := filter.SearchTrail(s.ctx, s.src, filter.TrailSearch{Since: s.start, Until: s.end, Filter: query, Limit: f.limit},
+		func(p filter.SearchProgress) {
 			progress.show("searching %s · back to %s · %3.0f%% · %d found · %d requests",
 				s.src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
 		})
 	progress.done()
-	if werr := sources.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
+	if werr := filter.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
 		return werr
 	}
 	switch {
@@ -106,15 +106,15 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 	case err != nil:
 		return fmt.Errorf("the search printed %d events, but: %w", len(events), err)
 	case len(events) == 0:
-		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: no events%s between %s and %s\n", describeFilter(filter),
+		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: no events%s between %s and %s\n", describeFilter(query),
 			s.start.UTC().Format(time.RFC3339), s.end.UTC().Format(time.RFC3339))
 	case len(events) == f.limit:
-		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the filter or raise the limit for more\n", f.limit)
+		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the query or raise the limit for more\n", f.limit)
 	}
 	return nil
 }
 
-func describeFilter(f sources.TrailFilter) string {
+func describeFilter(f filter.Trail) string {
 	if f.IsZero() {
 		return ""
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/text"
 	"watchtrail/triage"
@@ -58,7 +59,7 @@ func (f *triageFlags) run(cmd *cobra.Command, g *globals, name string) error {
 	var at time.Time
 	if f.at != "" {
 		var err error
-		if at, err = sources.ParseSince(f.at, now); err != nil {
+		if at, err = filter.ParseSince(f.at, now); err != nil {
 			return fmt.Errorf("--at: %w", err)
 		}
 		if at.After(now) {

@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/theme"
 )
@@ -19,14 +20,14 @@ type Logs struct {
 	*feed[sources.LogEvent]        // Len, Move, Home, End, SetFilter, Selected
 	groupW                  int    // widest short group name seen, so the column does not jiggle
 	extra                   string // the UI's note for the title, e.g. groups left out
-	highlight               sources.FilterPattern
+	highlight               filter.LogPattern
 }
 
 // SetNote sets a note the UI adds to the title ("" for none).
 func (l *Logs) SetNote(note string) { l.extra = note }
 
 // SetHighlight marks the terms of the CloudWatch filter pattern in the lines.
-func (l *Logs) SetHighlight(pattern string) { l.highlight = sources.ParseFilterPattern(pattern) }
+func (l *Logs) SetHighlight(pattern string) { l.highlight = filter.ParseLogPattern(pattern) }
 
 // NewLogs returns an empty pane keeping the newest capacity events.
 func NewLogs(capacity int) *Logs {

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/theme"
 )
@@ -28,7 +29,7 @@ const (
 type Trail struct {
 	*feed[sources.TrailEvent] // shown: live or history; Len, Move, Home, End, Selected
 	live                      *feed[sources.TrailEvent]
-	query                     sources.TrailFilter
+	query                     filter.Trail
 	history                   string // the searched range, while a search's results are shown
 	progress                  string // a running search's progress, for the title
 	userW, nameW              int    // widest seen, so the columns do not jiggle
@@ -76,7 +77,7 @@ func (t *Trail) SetSize(width, height int) {
 }
 
 // SetQuery shows only the events q matches; the title says what it keeps.
-func (t *Trail) SetQuery(q sources.TrailFilter) {
+func (t *Trail) SetQuery(q filter.Trail) {
 	t.query = q
 	var keep func(sources.TrailEvent) bool
 	if !q.IsZero() {
@@ -87,7 +88,7 @@ func (t *Trail) SetQuery(q sources.TrailFilter) {
 }
 
 // Query is the query the rows are narrowed by.
-func (t *Trail) Query() sources.TrailFilter { return t.query }
+func (t *Trail) Query() filter.Trail { return t.query }
 
 // ShowHistory shows a history search's results, oldest first, in place of
 // the live events (which keep arriving meanwhile); label names the range.

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"watchtrail/filter"
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/text"
@@ -179,7 +180,7 @@ func TestTrailQueryAndHistory(t *testing.T) {
 	events := trailTestEvents(0, 4)
 	events[2].ReadOnly, events[2].Name = false, "DeleteFunction"
 	tr.Append(events)
-	tr.SetQuery(sources.TrailFilter{WriteOnly: true})
+	tr.SetQuery(filter.Trail{WriteOnly: true})
 	lines := feedTestLines(t, tr, 120, 8)
 	if !strings.Contains(lines[0], "CloudTrail · write-only") || !strings.Contains(lines[0], "1/4") {
 		t.Errorf("title %q does not say the query and count", lines[0])

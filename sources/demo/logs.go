@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/text"
 )
@@ -66,7 +67,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 		end = now.Add(time.Nanosecond) // [Start, End) but Now itself is fine
 	}
 	start := later(q.Start, now.Add(-logRetention))
-	f := sources.ParseFilterPattern(q.Pattern)
+	f := filter.ParseLogPattern(q.Pattern)
 	type found struct {
 		event      sources.LogEvent
 		slot, line int64

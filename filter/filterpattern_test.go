@@ -1,4 +1,4 @@
-package sources
+package filter
 
 import (
 	"fmt"
@@ -16,12 +16,12 @@ func TestFilterPatternHighlights(t *testing.T) {
 		{``, "anything", "[]"},
 	}
 	for _, c := range cases {
-		f := ParseFilterPattern(c.pattern)
+		f := ParseLogPattern(c.pattern)
 		if got := fmt.Sprint(f.Highlights(c.text)); got != c.want && !(c.want == "[]" && got == "[]") {
 			t.Errorf("%q in %q: highlights %s, want %s", c.pattern, c.text, got, c.want)
 		}
 	}
-	if f := ParseFilterPattern(`ERROR -timeout ?orders ?"socket hang"`); !f.Match("ERROR socket hang up") || f.Match("ERROR timeout socket hang") || f.Match("ERROR x") {
+	if f := ParseLogPattern(`ERROR -timeout ?orders ?"socket hang"`); !f.Match("ERROR socket hang up") || f.Match("ERROR timeout socket hang") || f.Match("ERROR x") {
 		t.Error("Match disagrees with CloudWatch's term semantics")
 	}
 }

@@ -1,8 +1,10 @@
-package sources
+package filter
 
 import (
 	"sort"
 	"strings"
+
+	"watchtrail/sources"
 )
 
 // Completion is one way to finish the last term of a filter query.
@@ -14,11 +16,11 @@ type Completion struct {
 
 const maxCompletions = 10
 
-// CompleteTrailFilter suggests how to finish the last term of query from
+// CompleteTrail suggests how to finish the last term of query from
 // the events seen so far: field names and flags for a bare word, and for
 // "user:", "name:", "src:", "res:", "ip:", "key:" and "kind:" the values
 // seen, most frequent first (prefixes match case-insensitively).
-func CompleteTrailFilter(query string, seen []TrailEvent) []Completion {
+func CompleteTrail(query string, seen []sources.TrailEvent) []Completion {
 	head, last := splitLast(query)
 	key, prefix, hasColon := strings.Cut(last, ":")
 	var terms []Completion
@@ -64,7 +66,7 @@ func splitLast(query string) (head, last string) {
 }
 
 // valuesSeen counts the values of the field named key over events.
-func valuesSeen(key string, events []TrailEvent) map[string]int {
+func valuesSeen(key string, events []sources.TrailEvent) map[string]int {
 	counts := map[string]int{}
 	add := func(v string) {
 		if v != "" && !strings.ContainsAny(v, " \t") {

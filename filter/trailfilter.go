@@ -1,4 +1,7 @@
-package sources
+// Package filter holds the query languages: the trail pane's CloudTrail filter
+// (Trail, with completion and history search) and CloudWatch Logs filter
+// patterns (LogPattern).
+package filter
 
 import (
 	"fmt"
@@ -6,19 +9,20 @@ import (
 	"slices"
 	"strings"
 
+	"watchtrail/sources"
 	"watchtrail/text"
 )
 
-// TrailFilter narrows CloudTrail events. It is parsed from a small query
-// syntax (see ParseTrailFilter); the zero value matches every event. Text
+// Trail narrows CloudTrail events. It is parsed from a small query
+// syntax (see ParseTrail); the zero value matches every event. Text
 // fields hold patterns where * is any run of characters and ? one character;
 // without either they match exactly (case-sensitive, as CloudTrail stores
 // names).
-type TrailFilter struct {
+type Trail struct {
 	WriteOnly    bool // -ro
 	ReadOnly     bool // ro
 	ErrorsOnly   bool // err: refused or failed calls
-	Kind         EventKind
+	Kind         sources.EventKind
 	User         string // user name, session name or principal ARN
 	Name         string // event name, e.g. Delete*
 	Source       string // event source, e.g. ec2.amazonaws.com
@@ -33,17 +37,17 @@ type TrailFilter struct {
 type filterField struct {
 	names []string // first is canonical
 	label string   // in Describe
-	get   func(*TrailFilter) *string
+	get   func(*Trail) *string
 }
 
 var filterFields = []filterField{
-	{[]string{"user", "principal"}, "user", func(f *TrailFilter) *string { return &f.User }},
-	{[]string{"name", "event"}, "name", func(f *TrailFilter) *string { return &f.Name }},
-	{[]string{"src", "source", "service"}, "src", func(f *TrailFilter) *string { return &f.Source }},
-	{[]string{"res", "resource"}, "resource", func(f *TrailFilter) *string { return &f.Resource }},
-	{[]string{"type"}, "type", func(f *TrailFilter) *string { return &f.ResourceType }},
-	{[]string{"ip"}, "ip", func(f *TrailFilter) *string { return &f.SourceIP }},
-	{[]string{"key"}, "key", func(f *TrailFilter) *string { return &f.AccessKey }},
+	{[]string{"user", "principal"}, "user", func(f *Trail) *string { return &f.User }},
+	{[]string{"name", "event"}, "name", func(f *Trail) *string { return &f.Name }},
+	{[]string{"src", "source", "service"}, "src", func(f *Trail) *string { return &f.Source }},
+	{[]string{"res", "resource"}, "resource", func(f *Trail) *string { return &f.Resource }},
+	{[]string{"type"}, "type", func(f *Trail) *string { return &f.ResourceType }},
+	{[]string{"ip"}, "ip", func(f *Trail) *string { return &f.SourceIP }},
+	{[]string{"key"}, "key", func(f *Trail) *string { return &f.AccessKey }},
 }
 
 // Flag words of the syntax.
@@ -55,7 +59,7 @@ var (
 
 const filterHelp = "user: name: src: res: type: ip: key: kind: -ro ro err"
 
-// ParseTrailFilter reads a space-separated query such as
+// ParseTrail reads a space-separated query such as
 //
 //	user:alice name:Delete* -ro err src:ec2 res:i-0abc ip:10.0.0.0/8 key:AKIA… kind:insight
 //
@@ -65,8 +69,8 @@ const filterHelp = "user: name: src: res: type: ip: key: kind: -ro ro err"
 // insight. A word without a colon must appear (case-insensitively) in the
 // event's name, source, user, IP, resources or error code. An error names
 // the bad term.
-func ParseTrailFilter(query string) (TrailFilter, error) {
-	var f TrailFilter
+func ParseTrail(query string) (Trail, error) {
+	var f Trail
 	for _, tok := range strings.Fields(query) {
 		lower := strings.ToLower(tok)
 		switch {
@@ -78,19 +82,19 @@ func ParseTrailFilter(query string) (TrailFilter, error) {
 			f.ErrorsOnly = true
 		case strings.Contains(tok, ":"):
 			if err := f.setField(tok); err != nil {
-				return TrailFilter{}, err
+				return Trail{}, err
 			}
 		default:
 			f.Words = append(f.Words, tok)
 		}
 	}
 	if f.WriteOnly && f.ReadOnly {
-		return TrailFilter{}, fmt.Errorf("filter: -ro (write calls) and ro (read-only calls) exclude each other")
+		return Trail{}, fmt.Errorf("filter: -ro (write calls) and ro (read-only calls) exclude each other")
 	}
 	return f, nil
 }
 
-func (f *TrailFilter) setField(tok string) error {
+func (f *Trail) setField(tok string) error {
 	key, value, _ := strings.Cut(tok, ":")
 	key = strings.ToLower(key)
 	if value == "" {
@@ -139,25 +143,25 @@ func serviceHost(v string) string {
 	return strings.ToLower(v) + ".amazonaws.com"
 }
 
-func parseKind(v string) (EventKind, bool) {
+func parseKind(v string) (sources.EventKind, bool) {
 	switch strings.ToLower(v) {
 	case "management", "mgmt":
-		return KindManagement, true
+		return sources.KindManagement, true
 	case "data":
-		return KindData, true
+		return sources.KindData, true
 	case "insight", "insights":
-		return KindInsight, true
+		return sources.KindInsight, true
 	}
 	return "", false
 }
 
 // IsZero reports whether the filter keeps every event.
-func (f TrailFilter) IsZero() bool { return f.String() == "" }
+func (f Trail) IsZero() bool { return f.String() == "" }
 
 // term is one condition of a filter, as typed and as described.
 type term struct{ syntax, label string }
 
-func (f TrailFilter) terms() []term {
+func (f Trail) terms() []term {
 	var ts []term
 	flag := func(on bool, syntax, label string) {
 		if on {
@@ -179,7 +183,7 @@ func (f TrailFilter) terms() []term {
 }
 
 // String is the filter in the query syntax, in a fixed order.
-func (f TrailFilter) String() string {
+func (f Trail) String() string {
 	var out []string
 	for _, t := range f.terms() {
 		out = append(out, t.syntax)
@@ -189,7 +193,7 @@ func (f TrailFilter) String() string {
 
 // Describe says what is filtered, for a pane title: "write-only · user alice".
 // It is empty for the zero filter.
-func (f TrailFilter) Describe() string {
+func (f Trail) Describe() string {
 	var out []string
 	for _, t := range f.terms() {
 		out = append(out, t.label)
@@ -200,40 +204,40 @@ func (f TrailFilter) Describe() string {
 // Lookup picks the one condition LookupEvents should apply server-side:
 // the most selective one that is an exact value (patterns cannot be sent).
 // The zero LookupAttr means none fits.
-func (f TrailFilter) Lookup() LookupAttr {
+func (f Trail) Lookup() sources.LookupAttr {
 	exact := func(v string) bool { return v != "" && !isPattern(v) }
 	switch {
 	case exact(f.AccessKey):
-		return LookupAttr{AttrAccessKeyID, f.AccessKey}
+		return sources.LookupAttr{Key: sources.AttrAccessKeyID, Value: f.AccessKey}
 	case exact(f.Resource):
-		return LookupAttr{AttrResourceName, f.Resource}
+		return sources.LookupAttr{Key: sources.AttrResourceName, Value: f.Resource}
 	case exact(f.User) && !strings.HasPrefix(f.User, "arn:"):
-		return LookupAttr{AttrUsername, f.User}
+		return sources.LookupAttr{Key: sources.AttrUsername, Value: f.User}
 	case exact(f.Name):
-		return LookupAttr{AttrEventName, f.Name}
+		return sources.LookupAttr{Key: sources.AttrEventName, Value: f.Name}
 	case exact(f.ResourceType):
-		return LookupAttr{AttrResourceType, f.ResourceType}
+		return sources.LookupAttr{Key: sources.AttrResourceType, Value: f.ResourceType}
 	case exact(f.Source):
-		return LookupAttr{AttrEventSource, f.Source}
+		return sources.LookupAttr{Key: sources.AttrEventSource, Value: f.Source}
 	case f.WriteOnly:
-		return LookupAttr{AttrReadOnly, "false"}
+		return sources.LookupAttr{Key: sources.AttrReadOnly, Value: "false"}
 	case f.ReadOnly:
-		return LookupAttr{AttrReadOnly, "true"}
+		return sources.LookupAttr{Key: sources.AttrReadOnly, Value: "true"}
 	}
-	return LookupAttr{}
+	return sources.LookupAttr{}
 }
 
 // Query is q asking for what the filter can have the server do: its Lookup
 // attribute, and the Insights category for kind:insight. The events that
 // come back still need Match for the rest.
-func (f TrailFilter) Query(q TrailQuery) TrailQuery {
+func (f Trail) Query(q sources.TrailQuery) sources.TrailQuery {
 	q.Lookup = f.Lookup()
-	q.Insights = f.Kind == KindInsight
+	q.Insights = f.Kind == sources.KindInsight
 	return q
 }
 
 // Match reports whether e passes every term of the filter.
-func (f TrailFilter) Match(e TrailEvent) bool {
+func (f Trail) Match(e sources.TrailEvent) bool {
 	switch {
 	case f.Kind != "" && e.EffectiveKind() != f.Kind,
 		f.WriteOnly && e.ReadOnly,
@@ -257,8 +261,8 @@ func (f TrailFilter) Match(e TrailEvent) bool {
 }
 
 // Filter returns the events that Match, in order.
-func (f TrailFilter) Filter(events []TrailEvent) []TrailEvent {
-	var out []TrailEvent
+func (f Trail) Filter(events []sources.TrailEvent) []sources.TrailEvent {
+	var out []sources.TrailEvent
 	for _, e := range events {
 		if f.Match(e) {
 			out = append(out, e)
@@ -267,9 +271,9 @@ func (f TrailFilter) Filter(events []TrailEvent) []TrailEvent {
 	return out
 }
 
-func matchResource(pattern string, e TrailEvent) bool {
+func matchResource(pattern string, e sources.TrailEvent) bool {
 	if !isPattern(pattern) {
-		return Touches(e, pattern)
+		return sources.Touches(e, pattern)
 	}
 	return anyGlob(pattern, e.Resources)
 }
@@ -282,7 +286,7 @@ func matchIP(pattern, ip string) bool {
 	return glob(pattern, ip)
 }
 
-func mentionsWord(e TrailEvent, word string) bool {
+func mentionsWord(e sources.TrailEvent, word string) bool {
 	for _, s := range append([]string{e.Name, e.Source, e.User, e.SourceIP, e.ErrorCode}, e.Resources...) {
 		if strings.Contains(strings.ToLower(s), word) {
 			return true

@@ -1,35 +1,37 @@
-package sources
+package filter
 
 import (
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+
+	"watchtrail/sources"
 )
 
 func TestParseTrailFilter(t *testing.T) {
-	f, err := ParseTrailFilter("user:alice name:Delete* -ro err src:ec2 res:i-0abc ip:10.0.0.0/8 key:AKIAEXAMPLE kind:insight type:AWS::EC2::Instance boom")
+	f, err := ParseTrail("user:alice name:Delete* -ro err src:ec2 res:i-0abc ip:10.0.0.0/8 key:AKIAEXAMPLE kind:insight type:AWS::EC2::Instance boom")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := TrailFilter{WriteOnly: true, ErrorsOnly: true, Kind: KindInsight, User: "alice", Name: "Delete*",
+	want := Trail{WriteOnly: true, ErrorsOnly: true, Kind: sources.KindInsight, User: "alice", Name: "Delete*",
 		Source: "ec2.amazonaws.com", Resource: "i-0abc", ResourceType: "AWS::EC2::Instance", SourceIP: "10.0.0.0/8",
 		AccessKey: "AKIAEXAMPLE", Words: []string{"boom"}}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("got %+v\nwant %+v", f, want)
 	}
-	again, err := ParseTrailFilter(f.String())
+	again, err := ParseTrail(f.String())
 	if err != nil || !reflect.DeepEqual(again, f) {
 		t.Errorf("String %q does not round-trip: %+v, %v", f.String(), again, err)
 	}
 	if got := f.Describe(); got != `insight events · write-only · errors · user alice · name Delete* · src ec2.amazonaws.com · resource i-0abc · type AWS::EC2::Instance · ip 10.0.0.0/8 · key AKIAEXAMPLE · "boom"` {
 		t.Errorf("Describe = %q", got)
 	}
-	if z, err := ParseTrailFilter("  "); err != nil || !z.IsZero() || z.Describe() != "" {
+	if z, err := ParseTrail("  "); err != nil || !z.IsZero() || z.Describe() != "" {
 		t.Errorf("empty query = %+v, %v", z, err)
 	}
 	for query, want := range map[string]string{"src:s3.amazonaws.com": "s3.amazonaws.com", "SOURCE:Lambda": "lambda.amazonaws.com", "src:ec2*": "ec2*"} {
-		if f, err := ParseTrailFilter(query); err != nil || f.Source != want {
+		if f, err := ParseTrail(query); err != nil || f.Source != want {
 			t.Errorf("%q: source %q (%v), want %q", query, f.Source, err, want)
 		}
 	}
@@ -46,15 +48,15 @@ func TestParseTrailFilterErrors(t *testing.T) {
 		"kind:data kind:data": `"kind:data"`,
 		"err name:x key:":     `"key:"`,
 	} {
-		_, err := ParseTrailFilter(query)
+		_, err := ParseTrail(query)
 		if err == nil || !strings.Contains(err.Error(), bad) {
-			t.Errorf("ParseTrailFilter(%q) = %v, want an error naming %s", query, err, bad)
+			t.Errorf("ParseTrail(%q) = %v, want an error naming %s", query, err, bad)
 		}
 	}
 }
 
-func sampleEvents() []TrailEvent {
-	return []TrailEvent{
+func sampleEvents() []sources.TrailEvent {
+	return []sources.TrailEvent{
 		{ID: "1", Name: "DeleteBucket", Source: "s3.amazonaws.com", User: "alice", UserARN: "arn:aws:iam::1:user/alice",
 			SourceIP: "10.1.2.3", Resources: []string{"arn:aws:s3:::logs"}, ErrorCode: "AccessDenied", AccessKeyID: "AKIA1"},
 		{ID: "2", Name: "DescribeInstances", Source: "ec2.amazonaws.com", User: "bob", SourceIP: "192.0.2.1",
@@ -62,8 +64,8 @@ func sampleEvents() []TrailEvent {
 		{ID: "3", Name: "TerminateInstances", Source: "ec2.amazonaws.com", User: "github-actions",
 			UserARN: "arn:aws:sts::1:assumed-role/Deployer/github-actions", SourceIP: "ec2.amazonaws.com",
 			JSON: `{"requestParameters":{"instancesSet":{"items":[{"instanceId":"i-0abc"}]}}}`, AccessKeyID: "ASIA3"},
-		{ID: "4", Name: "DeleteBucket", Source: "s3.amazonaws.com", Kind: KindInsight},
-		{ID: "5", Name: "GetObject", Source: "s3.amazonaws.com", User: "alice", ReadOnly: true, Kind: KindData, SourceIP: "10.9.9.9"},
+		{ID: "4", Name: "DeleteBucket", Source: "s3.amazonaws.com", Kind: sources.KindInsight},
+		{ID: "5", Name: "GetObject", Source: "s3.amazonaws.com", User: "alice", ReadOnly: true, Kind: sources.KindData, SourceIP: "10.9.9.9"},
 	}
 }
 
@@ -97,9 +99,9 @@ func TestTrailFilterMatch(t *testing.T) {
 }
 
 // checkKept parses query and checks which events it keeps, by ID.
-func checkKept(t *testing.T, query string, events []TrailEvent, want string) TrailFilter {
+func checkKept(t *testing.T, query string, events []sources.TrailEvent, want string) Trail {
 	t.Helper()
-	f, err := ParseTrailFilter(query)
+	f, err := ParseTrail(query)
 	if err != nil {
 		t.Fatalf("%q: %v", query, err)
 	}
@@ -115,7 +117,7 @@ func checkKept(t *testing.T, query string, events []TrailEvent, want string) Tra
 
 // A qualified ARN (version or alias after the name) is the same function.
 func TestTrailFilterResourceMatchesQualifiedARN(t *testing.T) {
-	events := []TrailEvent{
+	events := []sources.TrailEvent{
 		{ID: "version", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:web:7"}},
 		{ID: "alias", JSON: `{"requestParameters":{"functionName":"arn:aws:lambda:eu-west-1:1:function:web:prod"}}`},
 		{ID: "plain", Resources: []string{"arn:aws:lambda:eu-west-1:1:function:web"}},
@@ -128,29 +130,29 @@ func TestTrailFilterResourceMatchesQualifiedARN(t *testing.T) {
 		"res:arn:aws:lambda:eu-west-1:1:function:web:7": "version",
 	} {
 		f := checkKept(t, query, events, want)
-		if MatchesQuery(TrailQuery{Lookup: f.Lookup()}, events[0]) != strings.HasPrefix(want, "version") {
+		if sources.MatchesQuery(sources.TrailQuery{Lookup: f.Lookup()}, events[0]) != strings.HasPrefix(want, "version") {
 			t.Errorf("%q: the LookupEvents attribute applied client-side disagrees on the versioned ARN", query)
 		}
 	}
 }
 
 func TestTrailFilterLookup(t *testing.T) {
-	for query, want := range map[string]LookupAttr{
+	for query, want := range map[string]sources.LookupAttr{
 		"":                                {},
 		"name:Delete*":                    {},
 		"ip:10.0.0.1 err":                 {},
-		"-ro":                             {AttrReadOnly, "false"},
-		"ro":                              {AttrReadOnly, "true"},
-		"-ro src:ec2":                     {AttrEventSource, "ec2.amazonaws.com"},
-		"src:ec2 type:AWS::EC2::Instance": {AttrResourceType, "AWS::EC2::Instance"},
-		"type:X name:RunInstances":        {AttrEventName, "RunInstances"},
-		"name:RunInstances user:alice":    {AttrUsername, "alice"},
+		"-ro":                             {Key: sources.AttrReadOnly, Value: "false"},
+		"ro":                              {Key: sources.AttrReadOnly, Value: "true"},
+		"-ro src:ec2":                     {Key: sources.AttrEventSource, Value: "ec2.amazonaws.com"},
+		"src:ec2 type:AWS::EC2::Instance": {Key: sources.AttrResourceType, Value: "AWS::EC2::Instance"},
+		"type:X name:RunInstances":        {Key: sources.AttrEventName, Value: "RunInstances"},
+		"name:RunInstances user:alice":    {Key: sources.AttrUsername, Value: "alice"},
 		"user:arn:aws:iam::1:user/alice":  {},
-		"user:alice res:i-0abc":           {AttrResourceName, "i-0abc"},
-		"res:i-0abc key:AKIAEXAMPLE -ro":  {AttrAccessKeyID, "AKIAEXAMPLE"},
-		"res:i-* user:alice":              {AttrUsername, "alice"},
+		"user:alice res:i-0abc":           {Key: sources.AttrResourceName, Value: "i-0abc"},
+		"res:i-0abc key:AKIAEXAMPLE -ro":  {Key: sources.AttrAccessKeyID, Value: "AKIAEXAMPLE"},
+		"res:i-* user:alice":              {Key: sources.AttrUsername, Value: "alice"},
 	} {
-		f, err := ParseTrailFilter(query)
+		f, err := ParseTrail(query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,9 +162,9 @@ func TestTrailFilterLookup(t *testing.T) {
 	}
 	// Whatever goes to the server, the events it returns still pass Match
 	// only when they meet everything.
-	f, _ := ParseTrailFilter("kind:insight name:DeleteBucket")
-	q := f.Query(TrailQuery{Limit: 5})
-	if !q.Insights || q.Lookup != (LookupAttr{AttrEventName, "DeleteBucket"}) || q.Limit != 5 {
+	f, _ := ParseTrail("kind:insight name:DeleteBucket")
+	q := f.Query(sources.TrailQuery{Limit: 5})
+	if !q.Insights || q.Lookup != (sources.LookupAttr{Key: sources.AttrEventName, Value: "DeleteBucket"}) || q.Limit != 5 {
 		t.Errorf("Query = %+v", q)
 	}
 }
@@ -170,9 +172,9 @@ func TestTrailFilterLookup(t *testing.T) {
 func TestLookupAttrMatchesAgreesWithFilter(t *testing.T) {
 	for _, query := range []string{"-ro", "ro", "src:ec2", "type:AWS::EC2::Instance", "name:DeleteBucket",
 		"user:alice", "res:i-0abc", "key:AKIA2"} {
-		f, _ := ParseTrailFilter(query)
+		f, _ := ParseTrail(query)
 		for _, e := range sampleEvents() {
-			if e.Kind == KindInsight {
+			if e.Kind == sources.KindInsight {
 				continue
 			}
 			if got, want := f.Lookup().Matches(e), f.Match(e); got != want {
@@ -184,25 +186,25 @@ func TestLookupAttrMatchesAgreesWithFilter(t *testing.T) {
 
 func TestMatchesQuery(t *testing.T) {
 	events := sampleEvents()
-	keep := func(q TrailQuery) string {
+	keep := func(q sources.TrailQuery) string {
 		var ids []string
 		for _, e := range events {
-			if MatchesQuery(q, e) {
+			if sources.MatchesQuery(q, e) {
 				ids = append(ids, e.ID)
 			}
 		}
 		return strings.Join(ids, " ")
 	}
 	for _, tc := range []struct {
-		q    TrailQuery
+		q    sources.TrailQuery
 		want string
 	}{
-		{TrailQuery{}, "1 2 3 5"},
-		{TrailQuery{Insights: true}, "4"},
-		{TrailQuery{WriteOnly: true}, "1 3"},
-		{TrailQuery{ResourceName: "i-0abc"}, "2 3"},
-		{TrailQuery{ResourceName: "i-0abc", Lookup: LookupAttr{AttrReadOnly, "false"}}, "3"},
-		{TrailQuery{Lookup: LookupAttr{"Bogus", "x"}}, ""},
+		{sources.TrailQuery{}, "1 2 3 5"},
+		{sources.TrailQuery{Insights: true}, "4"},
+		{sources.TrailQuery{WriteOnly: true}, "1 3"},
+		{sources.TrailQuery{ResourceName: "i-0abc"}, "2 3"},
+		{sources.TrailQuery{ResourceName: "i-0abc", Lookup: sources.LookupAttr{Key: sources.AttrReadOnly, Value: "false"}}, "3"},
+		{sources.TrailQuery{Lookup: sources.LookupAttr{Key: "Bogus", Value: "x"}}, ""},
 	} {
 		if got := keep(tc.q); got != tc.want {
 			t.Errorf("%+v kept %q, want %q", tc.q, got, tc.want)
@@ -230,11 +232,11 @@ func TestCompleteTrailFilter(t *testing.T) {
 		"user:alice":  "",
 		"nope:x":      "",
 	} {
-		if got := terms(CompleteTrailFilter(query, seen)); got != want {
+		if got := terms(CompleteTrail(query, seen)); got != want {
 			t.Errorf("complete %q = %q, want %q", query, got, want)
 		}
 	}
-	cs := CompleteTrailFilter("-ro name:Del", seen)
+	cs := CompleteTrail("-ro name:Del", seen)
 	if len(cs) != 1 || cs[0].Line != "-ro name:DeleteBucket" || cs[0].Count != 2 {
 		t.Errorf("completions %+v", cs)
 	}
@@ -256,11 +258,11 @@ func TestGlob(t *testing.T) {
 
 // BenchmarkTrailFilter: one filter over a pane's worth of events.
 func BenchmarkTrailFilter(b *testing.B) {
-	events := make([]TrailEvent, 0, 10_000)
+	events := make([]sources.TrailEvent, 0, 10_000)
 	for len(events) < cap(events) {
 		events = append(events, sampleEvents()...)
 	}
-	f, _ := ParseTrailFilter("user:*a* name:De* -ro ip:10.0.0.0/8 res:i-0abc s3")
+	f, _ := ParseTrail("user:*a* name:De* -ro ip:10.0.0.0/8 res:i-0abc s3")
 	b.ResetTimer()
 	for range b.N {
 		f.Filter(events)
@@ -268,13 +270,13 @@ func BenchmarkTrailFilter(b *testing.B) {
 }
 
 func BenchmarkDeniedTally(b *testing.B) {
-	events := make([]TrailEvent, 10_000)
+	events := make([]sources.TrailEvent, 10_000)
 	for i := range events {
-		events[i] = TrailEvent{ID: fmt.Sprint(i), User: fmt.Sprint("u", i%50), SourceIP: fmt.Sprint("10.0.0.", i%200), ErrorCode: "AccessDenied", Name: "ListBuckets"}
+		events[i] = sources.TrailEvent{ID: fmt.Sprint(i), User: fmt.Sprint("u", i%50), SourceIP: fmt.Sprint("10.0.0.", i%200), ErrorCode: "AccessDenied", Name: "ListBuckets"}
 	}
 	b.ResetTimer()
 	for range b.N {
-		var t DeniedTally
+		var t sources.DeniedTally
 		t.Add(events)
 		t.ByIP()
 	}

@@ -1,4 +1,4 @@
-package sources
+package filter
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // TrailSearch asks for the events meeting Filter in [Since, Until], the
@@ -18,7 +20,7 @@ import (
 // range prompt.
 type TrailSearch struct {
 	Since, Until time.Time // an unset Until is now
-	Filter       TrailFilter
+	Filter       Trail
 	Limit        int // at most this many events, the newest; default 1000
 }
 
@@ -56,7 +58,7 @@ const (
 // Each request covers a span that starts at an hour and grows fourfold
 // after every short answer, so a quiet range takes few requests while
 // readers of files (S3, log groups) are never asked for months at once.
-func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress func(SearchProgress)) ([]TrailEvent, error) {
+func SearchTrail(ctx context.Context, src sources.TrailFetcher, s TrailSearch, progress func(SearchProgress)) ([]sources.TrailEvent, error) {
 	limit := s.Limit
 	if limit <= 0 {
 		limit = defaultSearchLimit
@@ -69,7 +71,7 @@ func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress 
 		return nil, fmt.Errorf("search: the range starts (%s) after it ends (%s)", s.Since.Format(time.RFC3339), until.Format(time.RFC3339))
 	}
 	p := SearchProgress{Since: s.Since, Until: until, Through: until}
-	var found []TrailEvent
+	var found []sources.TrailEvent
 	var warnings []error
 	seen := map[string]bool{}
 	end, span := until, searchFirstSpan
@@ -78,7 +80,7 @@ func SearchTrail(ctx context.Context, src TrailFetcher, s TrailSearch, progress 
 			return sortedByTime(found), err
 		}
 		start := later(end.Add(-span), s.Since)
-		batch, err := src.FetchTrail(ctx, s.Filter.Query(TrailQuery{Start: start, End: end, Limit: searchBatch}))
+		batch, err := src.FetchTrail(ctx, s.Filter.Query(sources.TrailQuery{Start: start, End: end, Limit: searchBatch}))
 		p.Requests++
 		if err != nil {
 			if len(batch) == 0 || ctx.Err() != nil {
@@ -115,7 +117,7 @@ func later(a, b time.Time) time.Time {
 	return b
 }
 
-func sortedByTime(events []TrailEvent) []TrailEvent {
+func sortedByTime(events []sources.TrailEvent) []sources.TrailEvent {
 	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
 	return events
 }
@@ -161,9 +163,9 @@ func ParseWindow(since, until string, now time.Time) (start, end time.Time, err 
 
 // TrailLine is one event as a line of text: time, kind marker, name,
 // service, user, source IP, error, resources.
-func TrailLine(e TrailEvent) string {
-	marker := map[EventKind]string{KindManagement: " ", KindData: "D", KindInsight: "I"}[e.EffectiveKind()]
-	if !e.ReadOnly && e.EffectiveKind() != KindInsight {
+func TrailLine(e sources.TrailEvent) string {
+	marker := map[sources.EventKind]string{sources.KindManagement: " ", sources.KindData: "D", sources.KindInsight: "I"}[e.EffectiveKind()]
+	if !e.ReadOnly && e.EffectiveKind() != sources.KindInsight {
 		marker += "W"
 	} else {
 		marker += " "
@@ -183,7 +185,7 @@ func orDash(s string) string {
 // TrailJSON is one event as a line of JSON: its CloudTrail record when that
 // is valid JSON, else the fields read from it. C1 control characters, which
 // JSON allows raw but some terminals obey, are escaped.
-func TrailJSON(e TrailEvent) []byte {
+func TrailJSON(e sources.TrailEvent) []byte {
 	doc := []byte(e.JSON)
 	var compact bytes.Buffer
 	if json.Compact(&compact, doc) != nil {
@@ -208,9 +210,9 @@ func TrailJSON(e TrailEvent) []byte {
 
 // WriteTrail prints events, one a line, as TrailLine ("text") or TrailJSON
 // ("json").
-func WriteTrail(w io.Writer, events []TrailEvent, format string) error {
-	line := map[string]func(TrailEvent) []byte{
-		"text": func(e TrailEvent) []byte { return []byte(TrailLine(e)) },
+func WriteTrail(w io.Writer, events []sources.TrailEvent, format string) error {
+	line := map[string]func(sources.TrailEvent) []byte{
+		"text": func(e sources.TrailEvent) []byte { return []byte(TrailLine(e)) },
 		"json": TrailJSON,
 	}[format]
 	if line == nil {

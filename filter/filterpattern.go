@@ -1,23 +1,23 @@
-package sources
+package filter
 
 import (
 	"sort"
 	"strings"
 )
 
-// FilterPattern is a CloudWatch Logs filter pattern, simplified: every term
+// LogPattern is a CloudWatch Logs filter pattern, simplified: every term
 // must appear, none of the "-term"s may, and at least one "?term" when any
 // are given. "Quoted phrases" are one term. Matching is case-sensitive, as in
 // CloudWatch. JSON ({ $.x = ... }) and space-delimited ([a, b]) patterns keep
 // only their quoted strings as required terms.
-type FilterPattern struct {
+type LogPattern struct {
 	all, any, none []string
 }
 
-// ParseFilterPattern reads a filter pattern; any text is accepted.
-func ParseFilterPattern(pattern string) FilterPattern {
+// ParseLogPattern reads a filter pattern; any text is accepted.
+func ParseLogPattern(pattern string) LogPattern {
 	pattern = strings.TrimSpace(pattern)
-	var f FilterPattern
+	var f LogPattern
 	structured := strings.HasPrefix(pattern, "{") || strings.HasPrefix(pattern, "[")
 	for _, tok := range tokenize(pattern) {
 		if structured {
@@ -40,7 +40,7 @@ func ParseFilterPattern(pattern string) FilterPattern {
 }
 
 // Match reports whether text matches the pattern.
-func (f FilterPattern) Match(text string) bool {
+func (f LogPattern) Match(text string) bool {
 	for _, t := range f.all {
 		if !strings.Contains(text, t) {
 			return false
@@ -107,7 +107,7 @@ func tokenize(s string) []token {
 // Highlights returns the byte ranges [start, end) of text where the
 // pattern's terms (required or alternative) occur, in order and not
 // overlapping: what to highlight in a matching line.
-func (f FilterPattern) Highlights(text string) [][2]int {
+func (f LogPattern) Highlights(text string) [][2]int {
 	var spans [][2]int
 	for _, term := range append(append([]string(nil), f.all...), f.any...) {
 		for from := 0; term != "" && from < len(text); {

@@ -1,4 +1,4 @@
-package sources_test
+package filter_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
@@ -19,9 +20,9 @@ func demoAt(now time.Time) *demo.Source {
 func TestSearchTrail(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	src := demoAt(now)
-	var steps []sources.SearchProgress
-	all, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 100_000},
-		func(p sources.SearchProgress) { steps = append(steps, p) })
+	var steps []filter.SearchProgress
+	all, err := filter.SearchTrail(context.Background(), src, filter.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 100_000},
+		func(p filter.SearchProgress) { steps = append(steps, p) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +54,8 @@ func TestSearchTrail(t *testing.T) {
 		}
 	}
 
-	f, _ := sources.ParseTrailFilter("user:svc-reports -ro")
-	writes, err := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-3 * 24 * time.Hour), Until: now, Filter: f}, nil)
+	f, _ := filter.ParseTrail("user:svc-reports -ro")
+	writes, err := filter.SearchTrail(context.Background(), src, filter.TrailSearch{Since: now.Add(-3 * 24 * time.Hour), Until: now, Filter: f}, nil)
 	if err != nil || len(writes) == 0 {
 		t.Fatalf("%d events, %v", len(writes), err)
 	}
@@ -64,7 +65,7 @@ func TestSearchTrail(t *testing.T) {
 		}
 	}
 
-	limited, _ := sources.SearchTrail(context.Background(), src, sources.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 10}, nil)
+	limited, _ := filter.SearchTrail(context.Background(), src, filter.TrailSearch{Since: now.Add(-6 * time.Hour), Until: now, Limit: 10}, nil)
 	if len(limited) != 10 || !limited[9].Time.Equal(all[len(all)-1].Time) {
 		t.Errorf("limit 10 gave %d events, want the newest", len(limited))
 	}
@@ -74,15 +75,15 @@ func TestSearchTrailCancel(t *testing.T) {
 	now := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 	ctx, cancel := context.WithCancel(context.Background())
 	calls := 0
-	found, err := sources.SearchTrail(ctx, demoAt(now), sources.TrailSearch{Since: now.Add(-48 * time.Hour), Until: now, Limit: 100_000},
-		func(sources.SearchProgress) {
+	found, err := filter.SearchTrail(ctx, demoAt(now), filter.TrailSearch{Since: now.Add(-48 * time.Hour), Until: now, Limit: 100_000},
+		func(filter.SearchProgress) {
 			calls++
 			cancel() // as Esc does
 		})
 	if !errors.Is(err, context.Canceled) || calls != 1 || len(found) == 0 {
 		t.Errorf("after cancel: %d events, %d progress calls, %v", len(found), calls, err)
 	}
-	if _, err := sources.SearchTrail(context.Background(), demoAt(now), sources.TrailSearch{Since: now.Add(time.Hour), Until: now}, nil); err == nil {
+	if _, err := filter.SearchTrail(context.Background(), demoAt(now), filter.TrailSearch{Since: now.Add(time.Hour), Until: now}, nil); err == nil {
 		t.Error("a range ending before it starts: no error")
 	}
 }
@@ -94,12 +95,12 @@ func TestParseSince(t *testing.T) {
 		"1.5d": now.Add(-36 * time.Hour), "2025-03-01": time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
 		"2025-03-01T08:30:00Z": time.Date(2025, 3, 1, 8, 30, 0, 0, time.UTC),
 	} {
-		if got, err := sources.ParseSince(text, now); err != nil || !got.Equal(want) {
+		if got, err := filter.ParseSince(text, now); err != nil || !got.Equal(want) {
 			t.Errorf("ParseSince(%q) = %v, %v; want %v", text, got, err, want)
 		}
 	}
 	for _, bad := range []string{"", "3", "-3d", "d", "yesterday", "3x"} {
-		if _, err := sources.ParseSince(bad, now); err == nil || !strings.Contains(err.Error(), "3d") {
+		if _, err := filter.ParseSince(bad, now); err == nil || !strings.Contains(err.Error(), "3d") {
 			t.Errorf("ParseSince(%q): %v, want a clear error", bad, err)
 		}
 	}
@@ -115,7 +116,7 @@ func TestParseWindow(t *testing.T) {
 		{"3d", "1d", now.Add(-72 * time.Hour), now.Add(-24 * time.Hour)},
 		{"2025-03-01", "2025-03-02", time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC)},
 	} {
-		start, end, err := sources.ParseWindow(tc.since, tc.until, now)
+		start, end, err := filter.ParseWindow(tc.since, tc.until, now)
 		if err != nil || !start.Equal(tc.start) || !end.Equal(tc.end) {
 			t.Errorf("ParseWindow(%q, %q) = %v, %v, %v", tc.since, tc.until, start, end, err)
 		}
@@ -126,7 +127,7 @@ func TestParseWindow(t *testing.T) {
 		{"1d", "2d", "since 2025-03-09T12:00:00Z is not before until 2025-03-08T12:00:00Z"},
 		{"2025-03-02", "2025-03-02", "since 2025-03-02T00:00:00Z is not before until 2025-03-02T00:00:00Z"},
 	} {
-		if _, _, err := sources.ParseWindow(tc.since, tc.until, now); err == nil || err.Error() != tc.want {
+		if _, _, err := filter.ParseWindow(tc.since, tc.until, now); err == nil || err.Error() != tc.want {
 			t.Errorf("ParseWindow(%q, %q): %v, want %q", tc.since, tc.until, err, tc.want)
 		}
 	}
@@ -137,26 +138,26 @@ func TestTrailLineAndJSON(t *testing.T) {
 	e := sources.TrailEvent{ID: "1", Time: at, Name: "DeleteBucket", Source: "s3.amazonaws.com", User: "alice",
 		SourceIP: "10.0.0.1", ErrorCode: "AccessDenied", Resources: []string{"logs"},
 		JSON: "{\"eventName\": \"DeleteBucket\",\n \"x\": \"\u009b31m\"}"}
-	if got := sources.TrailLine(e); got != "2025-03-01T12:00:00Z   W  DeleteBucket  s3  alice  10.0.0.1  AccessDenied  logs" {
+	if got := filter.TrailLine(e); got != "2025-03-01T12:00:00Z   W  DeleteBucket  s3  alice  10.0.0.1  AccessDenied  logs" {
 		t.Errorf("line %q", got)
 	}
-	out := sources.TrailJSON(e)
+	out := filter.TrailJSON(e)
 	var doc map[string]string
 	if err := json.Unmarshal(out, &doc); err != nil || doc["x"] != "\u009b31m" || strings.ContainsRune(string(out), 0x9b) || strings.Contains(string(out), "\n") {
 		t.Errorf("JSON %q (%v)", out, err)
 	}
 	var buf strings.Builder
-	if err := sources.WriteTrail(&buf, []sources.TrailEvent{e, e}, "json"); err != nil || strings.Count(buf.String(), "\n") != 2 {
+	if err := filter.WriteTrail(&buf, []sources.TrailEvent{e, e}, "json"); err != nil || strings.Count(buf.String(), "\n") != 2 {
 		t.Errorf("WriteTrail json: %q, %v", buf.String(), err)
 	}
-	if err := sources.WriteTrail(&buf, nil, "yaml"); err == nil || !strings.Contains(err.Error(), "text or json") {
+	if err := filter.WriteTrail(&buf, nil, "yaml"); err == nil || !strings.Contains(err.Error(), "text or json") {
 		t.Errorf("WriteTrail yaml: %v", err)
 	}
 	e.JSON, e.Kind, e.ReadOnly = "{truncated", sources.KindInsight, false
-	if !strings.HasPrefix(sources.TrailLine(e), "2025-03-01T12:00:00Z  I   DeleteBucket") {
-		t.Errorf("insight line %q", sources.TrailLine(e))
+	if !strings.HasPrefix(filter.TrailLine(e), "2025-03-01T12:00:00Z  I   DeleteBucket") {
+		t.Errorf("insight line %q", filter.TrailLine(e))
 	}
-	if err := json.Unmarshal(sources.TrailJSON(e), &map[string]any{}); err != nil || !strings.Contains(string(sources.TrailJSON(e)), `"kind":"insight"`) {
-		t.Errorf("fallback JSON %s: %v", sources.TrailJSON(e), err)
+	if err := json.Unmarshal(filter.TrailJSON(e), &map[string]any{}); err != nil || !strings.Contains(string(filter.TrailJSON(e)), `"kind":"insight"`) {
+		t.Errorf("fallback JSON %s: %v", filter.TrailJSON(e), err)
 	}
 }
