@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/text"
 )
@@ -98,7 +99,7 @@ func (f *logsFlags) run(cmd *cobra.Command, g *globals, args []string) error {
 	if f.follow {
 		p.keepAfter = s.end.Add(-time.Minute)
 	}
-	b := sources.Backfill{Groups: groups, Pattern: f.filter, Start: s.start, End: s.end}
+	b := feed.Backfill{Groups: groups, Pattern: f.filter, Start: s.start, End: s.end}
 	err = b.Run(s.ctx, s.src, p.print)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -169,7 +170,7 @@ func (f *logsFlags) followOn(cmd *cobra.Command, s *session, groups []string, p 
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: live tail unavailable (%s); polling instead\n", sources.Summary(err))
 	}
-	tail := sources.NewLogTail(f.filter)
+	tail := feed.NewLogTail(f.filter)
 	tail.ResumeAt(s.end, p.recent)
 	p.recent = nil
 	reported := ""

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"watchtrail/sources"
+	"watchtrail/feed"
 	"watchtrail/ui"
 )
 
@@ -77,8 +77,8 @@ func printCostEstimate(cmd *cobra.Command, cfg ui.Config) error {
 	}
 	w := cmd.OutOrStdout()
 	c := ui.CostConfig(cfg, alarms)
-	e := sources.EstimateCost(c)
-	fmt.Fprintf(w, "watchtrail: estimated CloudWatch API cost of this configuration (prices as of %s)\n", sources.PricesAsOf)
+	e := feed.EstimateCost(c)
+	fmt.Fprintf(w, "watchtrail: estimated CloudWatch API cost of this configuration (prices as of %s)\n", feed.PricesAsOf)
 	if cfg.Demo {
 		fmt.Fprintln(w, "  (the demo account makes no AWS calls: this is what the same polling would cost on AWS)")
 	}
@@ -86,7 +86,7 @@ func printCostEstimate(cmd *cobra.Command, cfg ui.Config) error {
 	fmt.Fprintf(w, "  alarms: %d, metrics charted: %d, refresh: %s, metrics fetched once per period: %v\n",
 		c.Alarms, len(c.Metrics), c.Refresh, c.CostAware)
 	fmt.Fprintf(w, "  GetMetricData: %.0f metrics requested a day in %.0f calls\n", e.MetricsRequested, e.GetMetricDataCalls)
-	if n := sources.OneMetricCall.Queries; len(c.Metrics) > n {
+	if n := feed.OneMetricCall.Queries; len(c.Metrics) > n {
 		fmt.Fprintf(w, "  (more metrics than one call takes: at most %d a poll, firing alarms' and those on screen first, the rest in turn)\n", n)
 	}
 	if e.LiveTailMinutes > 0 {

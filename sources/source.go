@@ -55,3 +55,19 @@ type Source interface {
 type LogStreamer interface {
 	StreamLogs(ctx context.Context, groups []string, pattern string) (events <-chan []LogEvent, errs <-chan error, err error)
 }
+
+// BadFile is a trail log file that could not be read as one and is skipped.
+type BadFile struct {
+	Name  string // e.g. s3://bucket/AWSLogs/…json.gz
+	Err   string
+	Found time.Time
+}
+
+// BadFileReporter is implemented by trail sources that read log files (the
+// S3 reader): every file found unreadable so far, each once, for the UI to
+// show as a count and a list.
+type BadFileReporter interface {
+	// BadTrailFiles returns how many files were skipped and the most
+	// recent of them (at most a few hundred), oldest first.
+	BadTrailFiles() (count int, recent []BadFile)
+}

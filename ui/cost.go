@@ -1,18 +1,21 @@
 package ui
 
-import "watchtrail/sources"
+import (
+	"watchtrail/feed"
+	"watchtrail/sources"
+)
 
 // CostConfig is what cfg polls when the source lists alarms: the input of
 // sources.EstimateCost, for the status line and --dry-run.
-func CostConfig(cfg Config, alarms []sources.Alarm) sources.CostConfig {
+func CostConfig(cfg Config, alarms []sources.Alarm) feed.CostConfig {
 	s := NewScheduler(cfg)
 	s.alarms = alarms
 	return s.costConfig()
 }
 
-func (s *Scheduler) costConfig() sources.CostConfig {
+func (s *Scheduler) costConfig() feed.CostConfig {
 	groups, _ := s.logGroups()
-	return sources.CostConfig{
+	return feed.CostConfig{
 		Metrics:     s.watchedSpecs(),
 		Alarms:      len(s.alarms),
 		Refresh:     s.cfg.Refresh,
@@ -31,5 +34,5 @@ func (m *Model) costSummary() string {
 	if m.cfg.Demo {
 		return ""
 	}
-	return sources.EstimateCost(m.sched.costConfig()).Summary()
+	return feed.EstimateCost(m.sched.costConfig()).Summary()
 }

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -40,8 +41,8 @@ type Scheduler struct {
 	cfg       Config
 	wall      func() time.Time // the schedule's clock; cfg.Now is the data's
 	feeds     map[sources.Feed]*feedState
-	logTail   *sources.LogTail
-	trailTail *sources.TrailTail
+	logTail   *feed.LogTail
+	trailTail *feed.TrailTail
 	trailQ    sources.TrailQuery // what the trail feed asks the server for (see SetTrailQuery)
 	live      *liveStream        // the logs feed's stream, while it runs
 	liveOff   bool               // live tail failed: the logs feed polls
@@ -80,7 +81,7 @@ type alarmsPartial struct {
 // NewScheduler returns the scheduler of cfg's feeds, all idle.
 func NewScheduler(cfg Config) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
-		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail(),
+		logTail: feed.NewLogTail(cfg.LogFilter), trailTail: feed.NewTrailTail(),
 		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, passive: cfg.Shared != nil}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
@@ -297,19 +298,19 @@ func (s *Scheduler) tailDone(feed sources.Feed, tail sources.TailStatus, problem
 // done records a poll's outcome and schedules the next: at once when its
 // inputs changed meanwhile or more is waiting, else at the next slot of the
 // cadence.
-func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
-	st := s.feeds[feed]
+func (s *Scheduler) done(kind sources.Feed, err error, at time.Time) tea.Cmd {
+	st := s.feeds[kind]
 	if st.phase == phaseStreaming {
 		return nil
 	}
 	st.phase = phaseIdle
 	if err != nil {
-		if !errors.Is(err, sources.ErrNoLogGroups) { // a hint, not a failure to back off from
+		if !errors.Is(err, feed.ErrNoLogGroups) { // a hint, not a failure to back off from
 			st.failures++
 			st.phase = phaseBackingOff
 		}
-		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
-		st.tail, st.problems = sources.TailStatus{}, nil // the whole feed failed: the error says it
+		st.lastErr, st.problem = sources.Explain(kind, err), sources.Classify(err)
+		st.tail, st.problems = sources.TailStatus{}, nil // the whole kind failed: the error says it
 	} else {
 		st.succeeded(at)
 	}
@@ -318,16 +319,16 @@ func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 	}
 	if st.stale {
 		st.anchor = s.wall()
-		return s.pollNow(feed)
+		return s.pollNow(kind)
 	}
-	now, period := s.wall(), s.period(feed)
+	now, period := s.wall(), s.period(kind)
 	next := st.anchor.Add(st.delay(period))
 	if !next.After(now) { // a poll that overran its period skips the slots it missed
 		next = next.Add((now.Sub(next)/period + 1) * period)
 	}
 	st.gen++
 	st.next = next
-	msg := pollMsg{feed, st.gen, next}
+	msg := pollMsg{kind, st.gen, next}
 	return tea.Tick(next.Sub(now), func(time.Time) tea.Msg { return msg })
 }
 
@@ -395,7 +396,7 @@ func (s *Scheduler) logGroups() (groups []string, more int) {
 	if s.allGroups {
 		limit = math.MaxInt
 	}
-	groups, rest := sources.AutoLogGroups(s.alarms, limit)
+	groups, rest := feed.AutoLogGroups(s.alarms, limit)
 	return groups, len(rest)
 }
 
@@ -418,11 +419,11 @@ func (s *Scheduler) SetVisibleMetrics(keys []string) { s.visible = slices.Clone(
 func (s *Scheduler) urgentMetrics() map[string]int {
 	urgent := make(map[string]int, len(s.visible))
 	for _, key := range s.visible {
-		urgent[key] = sources.RankVisible
+		urgent[key] = feed.RankVisible
 	}
 	for _, a := range s.alarms {
 		if a.State == sources.StateAlarm {
-			urgent[a.Metric.WithDefaults().Key()] = sources.RankFiring
+			urgent[a.Metric.WithDefaults().Key()] = feed.RankFiring
 		}
 	}
 	return urgent

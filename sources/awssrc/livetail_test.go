@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go/eventstream"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -370,7 +371,7 @@ func TestStreamLogsFailsToStart(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"/no/such/group" not found`) {
 		t.Fatalf("err %v, want not found", err)
 	}
-	if _, _, err := src.StreamLogs(ctxFor(t), nil, ""); !errors.Is(err, sources.ErrNoLogGroups) {
+	if _, _, err := src.StreamLogs(ctxFor(t), nil, ""); !errors.Is(err, feed.ErrNoLogGroups) {
 		t.Fatalf("no groups: %v", err)
 	}
 }

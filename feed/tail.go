@@ -1,4 +1,7 @@
-package sources
+// Package feed keeps the dashboard's data coming: the log and CloudTrail
+// tails (follow, backfill), the metrics' cadence and API budget, and the cost
+// of polling.
+package feed
 
 import (
 	"context"
@@ -7,6 +10,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // ErrNoLogGroups means there is nothing to tail yet.
@@ -49,7 +54,7 @@ type LogPager interface {
 	// FetchLogPage returns the page of q that token names ("" for the
 	// first) and the next page's token ("" after the last). q.Limit is
 	// ignored.
-	FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error)
+	FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error)
 }
 
 // LogTail follows log groups. Next is called by one poll at a time.
@@ -57,18 +62,20 @@ type LogTail struct {
 	Pattern string
 
 	groups map[string]*groupTail
-	from   time.Time  // see ResumeAt
-	recent []LogEvent // see ResumeAt
+	from   time.Time          // see ResumeAt
+	recent []sources.LogEvent // see ResumeAt
 }
 
 // ResumeAt has groups the tail starts following go on from from (where a
 // backfill ended) rather than a short backfill of their own; recent are
 // the events already handed out in the minute before from, which the tail
 // re-reads (late arrivals) and does not deliver again.
-func (t *LogTail) ResumeAt(from time.Time, recent []LogEvent) { t.from, t.recent = from, recent }
+func (t *LogTail) ResumeAt(from time.Time, recent []sources.LogEvent) {
+	t.from, t.recent = from, recent
+}
 
 type groupTail struct {
-	*follower[LogEvent]
+	*follower[sources.LogEvent]
 	target
 	lastErr  error
 	quiet    int       // polls in a row that found nothing
@@ -80,14 +87,14 @@ type groupTail struct {
 // is followed on its own, so one failing account does not stall the others.
 type target struct {
 	label, group string // label: the Multi member's, "" for a single source
-	src          LogFetcher
+	src          sources.LogFetcher
 }
 
 func (tg target) key() string { return tg.label + "\x00" + tg.group }
 
 // targets pairs every group with every member of a Multi source, or with src.
-func targets(src LogFetcher, groups []string) []target {
-	multi, ok := src.(interface{ Members() []Member })
+func targets(src sources.LogFetcher, groups []string) []target {
+	multi, ok := src.(interface{ Members() []sources.Member })
 	if !ok {
 		out := make([]target, len(groups))
 		for i, g := range groups {
@@ -104,21 +111,11 @@ func targets(src LogFetcher, groups []string) []target {
 	return out
 }
 
-// GroupProblem is a log group (or a trail) whose last poll failed. It keeps
-// its position and is retried at RetryAt; the others go on meanwhile.
-type GroupProblem struct {
-	Source   string // the Multi member's label; "" for a single source
-	Group    string
-	Err      error
-	Failures int // in a row
-	RetryAt  time.Time
-}
-
 // LogBatch is what one poll of a LogTail found.
 type LogBatch struct {
-	Events []LogEvent // not delivered before, oldest first
-	TailStatus
-	Problems []GroupProblem // by group name
+	Events []sources.LogEvent // not delivered before, oldest first
+	sources.TailStatus
+	Problems []sources.GroupProblem // by group name
 	// Err is set when no group could be read: ErrNoLogGroups, or the first
 	// failing group's error when every group polled failed.
 	Err error
@@ -135,7 +132,7 @@ func NewLogTail(pattern string) *LogTail {
 // quiet. Next starts no group after 2 s: those not reached go first next
 // time, and Again is set. A group left out is forgotten: given again, it
 // starts afresh.
-func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now time.Time) LogBatch {
+func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []string, now time.Time) LogBatch {
 	if len(groups) == 0 {
 		return LogBatch{Err: ErrNoLogGroups}
 	}
@@ -171,7 +168,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 		busy:  time.Duration(busy*len(groups)/len(all)) * time.Second / logCallsPerSecond,
 		quiet: max(quietMax, time.Duration(2*len(groups))*time.Second/logCallsPerSecond),
 	}
-	found := make([][]LogEvent, len(due))
+	found := make([][]sources.LogEvent, len(due))
 	polled := make([]bool, len(due))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -209,9 +206,9 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 	}
 	for _, tg := range all {
 		gt := t.groups[tg.key()]
-		b.TailStatus.add(gt, gt.lastErr != nil, now)
+		addStatus(&b.TailStatus, gt, gt.lastErr != nil, now)
 		if gt.lastErr != nil {
-			b.Problems = append(b.Problems, GroupProblem{Source: tg.label, Group: tg.group, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
+			b.Problems = append(b.Problems, sources.GroupProblem{Source: tg.label, Group: tg.group, Err: gt.lastErr, Failures: gt.failures, RetryAt: gt.nextPoll})
 			if b.Err == nil && failed == tried && tried > 0 {
 				b.Err = gt.lastErr
 			}
@@ -224,7 +221,7 @@ func (t *LogTail) Next(ctx context.Context, src LogFetcher, groups []string, now
 
 // resume starts the group's follower at from, with its events in recent
 // taken as delivered.
-func (gt *groupTail) resume(from time.Time, recent []LogEvent) {
+func (gt *groupTail) resume(from time.Time, recent []sources.LogEvent) {
 	gt.head, gt.lastSweep = from, from
 	for _, e := range recent {
 		if e.Group == gt.group {
@@ -269,7 +266,7 @@ type pace struct{ busy, quiet time.Duration }
 // window is read in part, after the busy groups' share of the quota when
 // caught up with news, later and later while quiet, and backing off after
 // errors.
-func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, p pace) []LogEvent {
+func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, p pace) []sources.LogEvent {
 	events, err := gt.poll(ctx, logPages(gt.src, gt.group, pattern), now)
 	gt.lastErr, gt.polledAt = err, now
 	switch {
@@ -286,17 +283,17 @@ func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Tim
 	return events
 }
 
-func logKey(e LogEvent) (string, time.Time) {
+func logKey(e sources.LogEvent) (string, time.Time) {
 	if e.ID == "" { // sources without IDs: the event itself identifies it
 		return e.Stream + "\x00" + e.Time.String() + "\x00" + e.Message, e.Time
 	}
 	return e.ID, e.Time
 }
 
-func logPages(src LogFetcher, group, pattern string) pageFunc[LogEvent] {
+func logPages(src sources.LogFetcher, group, pattern string) pageFunc[sources.LogEvent] {
 	pager, paged := src.(LogPager)
-	return func(ctx context.Context, start, end time.Time, token string) ([]LogEvent, string, error) {
-		q := LogQuery{Group: group, Pattern: pattern, Start: start, End: end}
+	return func(ctx context.Context, start, end time.Time, token string) ([]sources.LogEvent, string, error) {
+		q := sources.LogQuery{Group: group, Pattern: pattern, Start: start, End: end}
 		if paged {
 			return pager.FetchLogPage(ctx, q, token)
 		}
@@ -310,20 +307,20 @@ func logPages(src LogFetcher, group, pattern string) pageFunc[LogEvent] {
 // AWS writes for the alarms' resources (see RelatedLogGroups), firing alarms'
 // first, most recent change first, at most limit of them. The rest are
 // returned apart, for the UI to offer on demand.
-func AutoLogGroups(alarms []Alarm, limit int) (chosen, rest []string) {
+func AutoLogGroups(alarms []sources.Alarm, limit int) (chosen, rest []string) {
 	// Only the alarms with groups are sorted: the same order as sorting all
 	// (the sort is stable), at a fraction of the cost with 10,000 alarms.
-	var related []Alarm
+	var related []sources.Alarm
 	for _, a := range alarms {
-		if len(RelatedLogGroups(a, nil)) > 0 {
+		if len(sources.RelatedLogGroups(a, nil)) > 0 {
 			related = append(related, a)
 		}
 	}
-	SortAlarms(related)
+	sources.SortAlarms(related)
 	var all []string
 	seen := map[string]bool{}
 	for _, a := range related {
-		for _, g := range RelatedLogGroups(a, nil) {
+		for _, g := range sources.RelatedLogGroups(a, nil) {
 			if !seen[g] {
 				seen[g] = true
 				all = append(all, g)

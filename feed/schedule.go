@@ -1,6 +1,10 @@
-package sources
+package feed
 
-import "time"
+import (
+	"time"
+
+	"watchtrail/sources"
+)
 
 // MetricSchedule decides which metrics a refresh should request, so each is
 // asked for once per period: a 5-minute basic metric at most every 5
@@ -16,7 +20,7 @@ type MetricSchedule struct {
 
 // scheduleKey is a spec's schedule entry: the same metric at two periods
 // is two. key is spec.Key(), passed in where the caller has it already.
-func scheduleKey(key string, spec MetricSpec) string {
+func scheduleKey(key string, spec sources.MetricSpec) string {
 	return key + "@" + spec.WithDefaults().Period.String()
 }
 
@@ -27,14 +31,14 @@ func NewMetricSchedule(settle time.Duration) *MetricSchedule {
 
 // WindowEnd is the end of spec's newest settled period at now: requests
 // end there, so the same end means the same answer.
-func (s *MetricSchedule) WindowEnd(spec MetricSpec, now time.Time) time.Time {
+func (s *MetricSchedule) WindowEnd(spec sources.MetricSpec, now time.Time) time.Time {
 	return now.Add(-s.Settle).Truncate(spec.WithDefaults().Period)
 }
 
 // Due returns the specs whose window end moved since they were last
 // fetched (or that never were), in the order given.
-func (s *MetricSchedule) Due(specs []MetricSpec, now time.Time) []MetricSpec {
-	var due []MetricSpec
+func (s *MetricSchedule) Due(specs []sources.MetricSpec, now time.Time) []sources.MetricSpec {
+	var due []sources.MetricSpec
 	for _, spec := range specs {
 		last, ok := s.fetched[scheduleKey(spec.Key(), spec)]
 		if !ok || s.WindowEnd(spec, now).After(last) {
@@ -46,7 +50,7 @@ func (s *MetricSchedule) Due(specs []MetricSpec, now time.Time) []MetricSpec {
 
 // Fetched records that specs were requested at now. A failed request is
 // not recorded, so its specs stay due.
-func (s *MetricSchedule) Fetched(specs []MetricSpec, now time.Time) {
+func (s *MetricSchedule) Fetched(specs []sources.MetricSpec, now time.Time) {
 	for _, spec := range specs {
 		s.fetched[scheduleKey(spec.Key(), spec)] = s.WindowEnd(spec, now)
 	}

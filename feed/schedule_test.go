@@ -1,16 +1,18 @@
-package sources
+package feed
 
 import (
 	"fmt"
 	"testing"
 	"time"
+
+	"watchtrail/sources"
 )
 
-func specs(n int, period time.Duration) []MetricSpec {
-	out := make([]MetricSpec, n)
+func specs(n int, period time.Duration) []sources.MetricSpec {
+	out := make([]sources.MetricSpec, n)
 	for i := range out {
-		out[i] = MetricSpec{Namespace: "AWS/EC2", Metric: "CPUUtilization", Stat: "Average", Period: period,
-			Dims: []Dimension{{Name: "InstanceId", Value: fmt.Sprintf("i-%04d-%s", i, period)}}}
+		out[i] = sources.MetricSpec{Namespace: "AWS/EC2", Metric: "CPUUtilization", Stat: "Average", Period: period,
+			Dims: []sources.Dimension{{Name: "InstanceId", Value: fmt.Sprintf("i-%04d-%s", i, period)}}}
 	}
 	return out
 }
@@ -18,7 +20,7 @@ func specs(n int, period time.Duration) []MetricSpec {
 // simulateHour refreshes every refresh for two hours of fake time and
 // returns the metrics requested in the second (the first starts by fetching
 // everything) with and without the schedule.
-func simulateHour(all []MetricSpec, refresh time.Duration) (scheduled, naive int) {
+func simulateHour(all []sources.MetricSpec, refresh time.Duration) (scheduled, naive int) {
 	sched := NewMetricSchedule(time.Minute)
 	start := time.Date(2026, 3, 2, 9, 0, 7, 0, time.UTC) // not on a period boundary
 	for now := start; now.Before(start.Add(2 * time.Hour)); now = now.Add(refresh) {
@@ -94,7 +96,7 @@ func TestScheduleKeepsFailedFetchesDue(t *testing.T) {
 	// The same metric at another period is scheduled on its own.
 	other := spec[0]
 	other.Period = 5 * time.Minute
-	if len(sched.Due([]MetricSpec{other}, now.Add(10*time.Second))) != 1 {
+	if len(sched.Due([]sources.MetricSpec{other}, now.Add(10*time.Second))) != 1 {
 		t.Fatal("the same metric at a different period shares the schedule")
 	}
 }

@@ -1,10 +1,12 @@
-package sources
+package feed
 
 import (
 	"context"
 	"errors"
 	"hash/fnv"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // A follower keeps one query stream (a log group, the CloudTrail feed) caught
@@ -163,24 +165,13 @@ func hashID(id string) uint64 {
 	return h.Sum64()
 }
 
-// TailStatus says how well a tail keeps up.
-type TailStatus struct {
-	// Behind is how far back events may still be unread: 0 when caught up.
-	Behind time.Duration
-	// Sampling means events were skipped within the last minute because the
-	// API quota could not keep up; Live Tail (--live-tail) would not need to.
-	Sampling bool
-	// Again asks for the next poll at once: more is waiting.
-	Again bool
-}
-
 // reading reports a window read in part: the next poll should come at once.
 func (f *follower[T]) reading() bool { return f.win != nil }
 
-// add counts one follower in; one whose last poll failed asks for no
+// addStatus counts one follower in; one whose last poll failed asks for no
 // immediate poll (it waits for its retry) and is not counted behind: it is
 // reported as a problem instead.
-func (s *TailStatus) add(f interface {
+func addStatus(s *sources.TailStatus, f interface {
 	behind(time.Time) time.Duration
 	sampling(time.Time) bool
 	reading() bool

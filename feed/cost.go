@@ -1,9 +1,11 @@
-package sources
+package feed
 
 import (
 	"fmt"
 	"math"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // PricesAsOf dates Prices: AWS list prices in USD for us-east-1, from
@@ -36,14 +38,14 @@ const (
 
 // CostConfig is what decides the API cost of a running dashboard.
 type CostConfig struct {
-	Metrics     []MetricSpec  // every charted metric, the alarms' included
-	Alarms      int           // alarms listed each refresh
-	Refresh     time.Duration // poll interval of every feed
-	CostAware   bool          // metrics fetched by a MetricSchedule, not every Refresh
-	Budget      MetricBudget  // with CostAware, the most a poll of the metrics requests; zero: no bound
-	LogGroups   int           // groups tailed
-	LiveTail    bool          // groups streamed with Live Tail instead of FilterLogEvents
-	TrailBucket bool          // CloudTrail read from S3 instead of LookupEvents
+	Metrics     []sources.MetricSpec // every charted metric, the alarms' included
+	Alarms      int                  // alarms listed each refresh
+	Refresh     time.Duration        // poll interval of every feed
+	CostAware   bool                 // metrics fetched by a MetricSchedule, not every Refresh
+	Budget      MetricBudget         // with CostAware, the most a poll of the metrics requests; zero: no bound
+	LogGroups   int                  // groups tailed
+	LiveTail    bool                 // groups streamed with Live Tail instead of FilterLogEvents
+	TrailBucket bool                 // CloudTrail read from S3 instead of LookupEvents
 }
 
 // CostEstimate is one day of a configuration's API use and its price.
@@ -92,8 +94,8 @@ func EstimateCost(c CostConfig) CostEstimate {
 		e.GetMetricDataCalls = min(e.GetMetricDataCalls, polls*math.Ceil(float64(c.Budget.Queries)/maxMetricsPerCall))
 	}
 	// Every alarm each FullListPeriod, the firing ones at the refreshes between.
-	pages := math.Max(1, math.Ceil(float64(c.Alarms)/AlarmsPerPage))
-	listings := float64(day / FullListPeriod(refresh, int(pages)))
+	pages := math.Max(1, math.Ceil(float64(c.Alarms)/sources.AlarmsPerPage))
+	listings := float64(day / sources.FullListPeriod(refresh, int(pages)))
 	e.FreeCalls["DescribeAlarms"] = listings*pages + polls - listings
 	if c.LiveTail && c.LogGroups > 0 {
 		e.LiveTailMinutes = day.Minutes() * math.Ceil(float64(c.LogGroups)/liveTailGroupsPerCall)

@@ -1,4 +1,4 @@
-package sources
+package feed
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // The trail is followed like a log group (see follower), paced by
@@ -30,23 +32,23 @@ type TrailPager interface {
 	// FetchTrailPage returns the page of q that token names ("" for the
 	// first) and the next page's token ("" after the last). q.Limit is
 	// ignored.
-	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
+	FetchTrailPage(ctx context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error)
 }
 
 // TrailTail follows CloudTrail events; with a Multi source, each member
 // apart, so one failing account does not stall the others. Next is called by
 // one poll at a time.
 type TrailTail struct {
-	filter  TrailQuery
-	members map[string]*follower[TrailEvent] // by Multi member label; "" for a single source
+	filter  sources.TrailQuery
+	members map[string]*follower[sources.TrailEvent] // by Multi member label; "" for a single source
 }
 
 // TrailBatch is what one poll of a TrailTail found.
 type TrailBatch struct {
-	Events []TrailEvent // not delivered before, oldest first
-	TailStatus
-	Problems []GroupProblem // sources whose poll failed (Source set, Group empty); retried next poll
-	Err      error          // the first failure, when every source failed
+	Events []sources.TrailEvent // not delivered before, oldest first
+	sources.TailStatus
+	Problems []sources.GroupProblem // sources whose poll failed (Source set, Group empty); retried next poll
+	Err      error                  // the first failure, when every source failed
 }
 
 // NewTrailTail starts following from a short backfill before the first poll.
@@ -56,23 +58,23 @@ func NewTrailTail() *TrailTail { return &TrailTail{} }
 // Lookup, Insights; Start, End and Limit are ignored) not delivered before,
 // paging until caught up or the poll's budget is spent (then Again is set).
 // A changed filter starts the feed afresh.
-func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, filter TrailQuery, now time.Time) TrailBatch {
+func (t *TrailTail) Next(ctx context.Context, src sources.TrailFetcher, filter sources.TrailQuery, now time.Time) TrailBatch {
 	filter.Start, filter.End, filter.Limit = time.Time{}, time.Time{}, 0
 	if t.members == nil || t.filter != filter {
-		t.filter, t.members = filter, map[string]*follower[TrailEvent]{}
+		t.filter, t.members = filter, map[string]*follower[sources.TrailEvent]{}
 	}
 	type member struct {
 		label string
-		src   TrailFetcher
+		src   sources.TrailFetcher
 	}
 	all := []member{{"", src}}
-	if multi, ok := src.(interface{ Members() []Member }); ok {
+	if multi, ok := src.(interface{ Members() []sources.Member }); ok {
 		all = all[:0]
 		for _, mb := range multi.Members() {
 			all = append(all, member{mb.Label, mb.Source})
 		}
 	}
-	found := make([][]TrailEvent, len(all))
+	found := make([][]sources.TrailEvent, len(all))
 	errs := make([]error, len(all))
 	var wg sync.WaitGroup
 	for i, mb := range all {
@@ -93,9 +95,9 @@ func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, filter TrailQuer
 	for i, mb := range all {
 		b.Events = append(b.Events, found[i]...)
 		f := t.members[mb.label]
-		b.TailStatus.add(f, errs[i] != nil, now)
+		addStatus(&b.TailStatus, f, errs[i] != nil, now)
 		if errs[i] != nil {
-			b.Problems = append(b.Problems, GroupProblem{Source: mb.label, Err: errs[i], Failures: f.failures})
+			b.Problems = append(b.Problems, sources.GroupProblem{Source: mb.label, Err: errs[i], Failures: f.failures})
 		}
 	}
 	if len(b.Problems) == len(all) {
@@ -105,16 +107,16 @@ func (t *TrailTail) Next(ctx context.Context, src TrailFetcher, filter TrailQuer
 	return b
 }
 
-func trailKey(e TrailEvent) (string, time.Time) {
+func trailKey(e sources.TrailEvent) (string, time.Time) {
 	if e.ID == "" {
 		return e.Time.String() + "\x00" + e.Name + "\x00" + e.JSON, e.Time
 	}
 	return e.ID, e.Time
 }
 
-func trailPages(src TrailFetcher, filter TrailQuery) pageFunc[TrailEvent] {
+func trailPages(src sources.TrailFetcher, filter sources.TrailQuery) pageFunc[sources.TrailEvent] {
 	pager, paged := src.(TrailPager)
-	return func(ctx context.Context, start, end time.Time, token string) ([]TrailEvent, string, error) {
+	return func(ctx context.Context, start, end time.Time, token string) ([]sources.TrailEvent, string, error) {
 		q := filter
 		// TrailQuery's End is inclusive; a window's is not.
 		q.Start, q.End = start, end.Add(-time.Millisecond)
@@ -125,20 +127,4 @@ func trailPages(src TrailFetcher, filter TrailQuery) pageFunc[TrailEvent] {
 		events, err := src.FetchTrail(ctx, q)
 		return events, "", err
 	}
-}
-
-// BadFile is a trail log file that could not be read as one and is skipped.
-type BadFile struct {
-	Name  string // e.g. s3://bucket/AWSLogs/…json.gz
-	Err   string
-	Found time.Time
-}
-
-// BadFileReporter is implemented by trail sources that read log files (the
-// S3 reader): every file found unreadable so far, each once, for the UI to
-// show as a count and a list.
-type BadFileReporter interface {
-	// BadTrailFiles returns how many files were skipped and the most
-	// recent of them (at most a few hundred), oldest first.
-	BadTrailFiles() (count int, recent []BadFile)
 }

@@ -1,4 +1,4 @@
-package sources
+package feed
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // logStore is an in-memory set of log groups that pages like FilterLogEvents
@@ -16,17 +18,17 @@ import (
 // calls it from several goroutines at once.
 type logStore struct {
 	mu       sync.Mutex
-	events   []LogEvent
+	events   []sources.LogEvent
 	pageSize int
 	failing  map[string]bool
 	calls    map[string]int // by group
 }
 
-func (s *logStore) FetchLogs(context.Context, LogQuery) ([]LogEvent, error) {
+func (s *logStore) FetchLogs(context.Context, sources.LogQuery) ([]sources.LogEvent, error) {
 	panic("the tail must page")
 }
 
-func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+func (s *logStore) FetchLogPage(_ context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.calls == nil {
@@ -36,7 +38,7 @@ func (s *logStore) FetchLogPage(_ context.Context, q LogQuery, token string) ([]
 	if s.failing[q.Group] {
 		return nil, "", errors.New("ResourceNotFoundException: " + q.Group)
 	}
-	var match []LogEvent
+	var match []sources.LogEvent
 	for _, e := range s.events {
 		if e.Group == q.Group && !e.Time.Before(q.Start) && e.Time.Before(q.End) {
 			match = append(match, e)
@@ -61,11 +63,11 @@ func pageOf[T any](items []T, token string, size int) ([]T, string) {
 func (s *logStore) put(group, stream string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.events = append(s.events, LogEvent{ID: fmt.Sprintf("%s-%d", group, len(s.events)), Group: group, Stream: stream, Time: at})
+	s.events = append(s.events, sources.LogEvent{ID: fmt.Sprintf("%s-%d", group, len(s.events)), Group: group, Stream: stream, Time: at})
 }
 
 // drain polls until the tail is caught up, at most 1,000 times.
-func drain(t *testing.T, tail *LogTail, src LogFetcher, groups []string, now time.Time, delivered map[string]int) LogBatch {
+func drain(t *testing.T, tail *LogTail, src sources.LogFetcher, groups []string, now time.Time, delivered map[string]int) LogBatch {
 	t.Helper()
 	for range 1000 {
 		b := tail.Next(context.Background(), src, groups, now)
@@ -226,17 +228,17 @@ func TestLogTailReadsWindowsFromPlainFetchers(t *testing.T) {
 // windowOnly hides logStore's pages: a LogFetcher that is not a LogPager.
 type windowOnly struct{ s *logStore }
 
-func (w windowOnly) FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
+func (w windowOnly) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.LogEvent, error) {
 	events, _, err := w.s.FetchLogPage(ctx, q, "")
 	return events, err
 }
 
 func TestAutoLogGroupsFiringFirstAndCapped(t *testing.T) {
-	fn := func(name string, state AlarmState, changed int) Alarm {
-		return Alarm{Name: name, State: state, StateChanged: base.Add(time.Duration(changed) * time.Minute),
-			Metric: MetricSpec{Dims: []Dimension{{Name: "FunctionName", Value: name}}}}
+	fn := func(name string, state sources.AlarmState, changed int) sources.Alarm {
+		return sources.Alarm{Name: name, State: state, StateChanged: base.Add(time.Duration(changed) * time.Minute),
+			Metric: sources.MetricSpec{Dims: []sources.Dimension{{Name: "FunctionName", Value: name}}}}
 	}
-	alarms := []Alarm{fn("ok1", StateOK, 9), fn("fire-old", StateAlarm, 1), fn("fire-new", StateAlarm, 5), fn("ok1", StateOK, 2), {Name: "ec2"}}
+	alarms := []sources.Alarm{fn("ok1", sources.StateOK, 9), fn("fire-old", sources.StateAlarm, 1), fn("fire-new", sources.StateAlarm, 5), fn("ok1", sources.StateOK, 2), {Name: "ec2"}}
 	chosen, rest := AutoLogGroups(alarms, 2)
 	want := []string{"/aws/lambda/fire-new", "/aws/lambda/fire-old"}
 	if fmt.Sprint(chosen) != fmt.Sprint(want) || fmt.Sprint(rest) != "[/aws/lambda/ok1]" {
@@ -246,18 +248,18 @@ func TestAutoLogGroupsFiringFirstAndCapped(t *testing.T) {
 
 // trailStore pages newest first, like LookupEvents.
 type trailStore struct {
-	events   []TrailEvent
+	events   []sources.TrailEvent
 	pageSize int
-	queries  []TrailQuery
+	queries  []sources.TrailQuery
 }
 
-func (s *trailStore) FetchTrail(context.Context, TrailQuery) ([]TrailEvent, error) {
+func (s *trailStore) FetchTrail(context.Context, sources.TrailQuery) ([]sources.TrailEvent, error) {
 	panic("the tail must page")
 }
 
-func (s *trailStore) FetchTrailPage(_ context.Context, q TrailQuery, token string) ([]TrailEvent, string, error) {
+func (s *trailStore) FetchTrailPage(_ context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error) {
 	s.queries = append(s.queries, q)
-	var match []TrailEvent
+	var match []sources.TrailEvent
 	for _, e := range s.events {
 		if !e.Time.Before(q.Start) && !e.Time.After(q.End) && (!q.WriteOnly || !e.ReadOnly) {
 			match = append(match, e)
@@ -273,7 +275,7 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 	tail := NewTrailTail()
 	delivered := map[string]int{}
 	put := func(at time.Time, readOnly bool) {
-		store.events = append(store.events, TrailEvent{ID: fmt.Sprint(len(store.events)), Time: at, ReadOnly: readOnly})
+		store.events = append(store.events, sources.TrailEvent{ID: fmt.Sprint(len(store.events)), Time: at, ReadOnly: readOnly})
 	}
 	for step := range 41 {
 		now := base.Add(time.Duration(step) * 15 * time.Second)
@@ -287,7 +289,7 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 			}
 		} // and a last poll with nothing new reads up to the last events
 		for range 100 {
-			b := tail.Next(context.Background(), store, TrailQuery{}, now)
+			b := tail.Next(context.Background(), store, sources.TrailQuery{}, now)
 			if b.Err != nil {
 				t.Fatal(b.Err)
 			}
@@ -305,7 +307,7 @@ func TestTrailTailPagesUntilCaughtUpWithoutGaps(t *testing.T) {
 		}
 	}
 
-	b := tail.Next(context.Background(), store, TrailQuery{WriteOnly: true}, base.Add(time.Hour))
+	b := tail.Next(context.Background(), store, sources.TrailQuery{WriteOnly: true}, base.Add(time.Hour))
 	for _, e := range b.Events {
 		if e.ReadOnly {
 			t.Fatalf("write-only feed returned a read event %+v", e)
@@ -322,7 +324,7 @@ type slowStore struct {
 	delay time.Duration
 }
 
-func (s *slowStore) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+func (s *slowStore) FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error) {
 	time.Sleep(s.delay)
 	return s.logStore.FetchLogPage(ctx, q, token)
 }
@@ -352,21 +354,21 @@ func TestLogTailBoundsAPollAndReachesEveryGroupInTurn(t *testing.T) {
 // member is a Multi member whose logs and trail come from the stores above;
 // nothing else of Source is called.
 type member struct {
-	Source
+	sources.Source
 	logs  *logStore
 	trail *trailStore
 	down  bool
 }
 
-func (m member) FetchLogs(ctx context.Context, q LogQuery) ([]LogEvent, error) {
+func (m member) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.LogEvent, error) {
 	return m.logs.FetchLogs(ctx, q)
 }
 
-func (m member) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+func (m member) FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error) {
 	return m.logs.FetchLogPage(ctx, q, token)
 }
 
-func (m member) FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error) {
+func (m member) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error) {
 	if m.down {
 		return nil, "", errors.New("ExpiredTokenException")
 	}
@@ -376,13 +378,13 @@ func (m member) FetchTrailPage(ctx context.Context, q TrailQuery, token string) 
 func TestTailsFollowEachMultiMemberApart(t *testing.T) {
 	up := member{logs: &logStore{pageSize: 10}, trail: &trailStore{pageSize: 10}}
 	down := member{logs: &logStore{pageSize: 10, failing: map[string]bool{"/app": true}}, trail: &trailStore{pageSize: 10}, down: true}
-	multi, err := NewMulti(Member{Label: "prod", Source: up}, Member{Label: "dev", Source: down})
+	multi, err := sources.NewMulti(sources.Member{Label: "prod", Source: up}, sources.Member{Label: "dev", Source: down})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 25 {
 		up.logs.put("/app", "s", base.Add(-time.Duration(i+1)*time.Second))
-		up.trail.events = append(up.trail.events, TrailEvent{ID: fmt.Sprint(i), Time: base.Add(-time.Duration(i+1) * time.Second)})
+		up.trail.events = append(up.trail.events, sources.TrailEvent{ID: fmt.Sprint(i), Time: base.Add(-time.Duration(i+1) * time.Second)})
 	}
 	delivered := map[string]int{}
 	b := drain(t, NewLogTail(""), multi, []string{"/app"}, base, delivered)
@@ -390,10 +392,10 @@ func TestTailsFollowEachMultiMemberApart(t *testing.T) {
 		t.Fatalf("logs: %d of 25 delivered, %v, problems %+v; want prod's all and dev's group as the problem", len(delivered), b.Err, b.Problems)
 	}
 	tail := NewTrailTail()
-	var events []TrailEvent
+	var events []sources.TrailEvent
 	var tb TrailBatch
 	for range 10 {
-		tb = tail.Next(context.Background(), multi, TrailQuery{}, base)
+		tb = tail.Next(context.Background(), multi, sources.TrailQuery{}, base)
 		events = append(events, tb.Events...)
 		if !tb.Again {
 			break

@@ -1,4 +1,4 @@
-package sources
+package feed
 
 import (
 	"cmp"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // Backfill reads the events of log groups in [Start, End) and hands them
@@ -43,17 +45,17 @@ type slice struct {
 	depth      int
 	token      string
 	pages      int
-	events     []LogEvent
+	events     []sources.LogEvent
 	seen       map[uint64]struct{} // IDs read, once a second page came
 	busy, done bool
 }
 
 type backfillTarget struct {
 	target
-	slices []*slice   // not handed over yet, in time order
-	ready  []LogEvent // of the done slices at the front, in time order
-	end    int64      // the range's end
-	fetch  pageFunc[LogEvent]
+	slices []*slice           // not handed over yet, in time order
+	ready  []sources.LogEvent // of the done slices at the front, in time order
+	end    int64              // the range's end
+	fetch  pageFunc[sources.LogEvent]
 }
 
 // through is how far the target is read without gaps (Unix ms).
@@ -67,7 +69,7 @@ func (t *backfillTarget) through() int64 {
 type pageResult struct {
 	tg     *backfillTarget
 	sl     *slice
-	events []LogEvent
+	events []sources.LogEvent
 	next   string
 	err    error
 }
@@ -76,7 +78,7 @@ type pageResult struct {
 // final, in time order (events of one millisecond in the groups' order).
 // On an error it returns it, naming the group, after emitting what came
 // before it in time.
-func (b Backfill) Run(ctx context.Context, src LogFetcher, emit func([]LogEvent) error) error {
+func (b Backfill) Run(ctx context.Context, src sources.LogFetcher, emit func([]sources.LogEvent) error) error {
 	if len(b.Groups) == 0 {
 		return ErrNoLogGroups
 	}
@@ -155,13 +157,13 @@ type GroupError struct {
 	Err   error
 }
 
-func (e *GroupError) Error() string { return "log group " + e.Group + ": " + Summary(e.Err) }
+func (e *GroupError) Error() string { return "log group " + e.Group + ": " + sources.Summary(e.Err) }
 func (e *GroupError) Unwrap() error { return e.Err }
 
 // took records a page of sl: the slice is cut into smaller ones when the
 // page says it holds several pages more, else the page is kept and the next
 // one asked for, or the slice is done. It returns the events added.
-func (t *backfillTarget) took(sl *slice, events []LogEvent, next string, most int) int {
+func (t *backfillTarget) took(sl *slice, events []sources.LogEvent, next string, most int) int {
 	more := next != "" && next != sl.token
 	if more && sl.pages == 0 {
 		if parts := sl.split(events, most); len(parts) > 1 {
@@ -188,7 +190,7 @@ func (t *backfillTarget) took(sl *slice, events []LogEvent, next string, most in
 
 // keep adds the page's events of the slice's own range not read before.
 // Another slice reads those outside it.
-func (sl *slice) keep(events []LogEvent) int {
+func (sl *slice) keep(events []sources.LogEvent) int {
 	if sl.pages == 1 { // from the second page on, a server may repeat events
 		sl.seen = make(map[uint64]struct{}, len(sl.events))
 		for _, e := range sl.events {
@@ -220,7 +222,7 @@ func (sl *slice) keep(events []LogEvent) int {
 // its latest event. At most most slices are made; the rest of sl is left as
 // one more, cut in turn when its own first page comes. No cut (nil) when sl
 // holds few pages, the page was empty, or sl is a millisecond wide.
-func (sl *slice) split(page []LogEvent, most int) []*slice {
+func (sl *slice) split(page []sources.LogEvent, most int) []*slice {
 	if len(page) == 0 || sl.depth >= maxDepth || sl.end-sl.start < 2 {
 		return nil
 	}
@@ -263,8 +265,8 @@ func nextSlice(tgs []*backfillTarget) (*backfillTarget, *slice) {
 
 // emitBefore hands over every ready event before frontier (Unix ms), merged
 // across the targets in time order.
-func emitBefore(tgs []*backfillTarget, frontier int64, emit func([]LogEvent) error, buffered *int) error {
-	var out []LogEvent
+func emitBefore(tgs []*backfillTarget, frontier int64, emit func([]sources.LogEvent) error, buffered *int) error {
+	var out []sources.LogEvent
 	for _, tg := range tgs {
 		n := sort.Search(len(tg.ready), func(i int) bool { return tg.ready[i].Time.UnixMilli() >= frontier })
 		out = append(out, tg.ready[:n]...)

@@ -1,9 +1,11 @@
-package sources
+package feed
 
 import (
 	"cmp"
 	"slices"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // MetricBudget bounds what one poll of the metrics requests, so the calls a
@@ -35,12 +37,12 @@ const urgentShare = 0.75
 // becomes due again only after every spec waiting now, so with M specs,
 // nothing ranked and the datapoints to spare, each is requested within
 // ceil(M/budget.Queries) polls of coming due.
-func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget MetricBudget, urgent map[string]int) []MetricSpec {
+func (s *MetricSchedule) Pick(due []sources.MetricSpec, window time.Duration, budget MetricBudget, urgent map[string]int) []sources.MetricSpec {
 	if len(due) <= budget.Queries && datapoints(due, window) <= budget.Datapoints {
 		return due
 	}
 	type candidate struct {
-		spec   MetricSpec
+		spec   sources.MetricSpec
 		since  time.Time
 		rank   int
 		ranked bool
@@ -56,7 +58,7 @@ func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget Met
 	ranked := slices.DeleteFunc(slices.Clone(waiting), func(c *candidate) bool { return !c.ranked })
 	slices.SortStableFunc(ranked, func(a, b *candidate) int { return cmp.Compare(a.rank, b.rank) })
 
-	var pick []MetricSpec
+	var pick []sources.MetricSpec
 	queries, points := 0, 0
 	take := func(candidates []*candidate, share float64) {
 		maxQueries, maxPoints := int(float64(budget.Queries)*share), int(float64(budget.Datapoints)*share)
@@ -78,7 +80,7 @@ func (s *MetricSchedule) Pick(due []MetricSpec, window time.Duration, budget Met
 
 // dueSince is when spec (whose Key is key) came due: when the period after
 // the last it was requested for closed, the zero time if it never was.
-func (s *MetricSchedule) dueSince(key string, spec MetricSpec) time.Time {
+func (s *MetricSchedule) dueSince(key string, spec sources.MetricSpec) time.Time {
 	last, ok := s.fetched[scheduleKey(key, spec)]
 	if !ok {
 		return time.Time{}
@@ -86,7 +88,7 @@ func (s *MetricSchedule) dueSince(key string, spec MetricSpec) time.Time {
 	return last.Add(spec.WithDefaults().Period)
 }
 
-func datapoints(specs []MetricSpec, window time.Duration) int {
+func datapoints(specs []sources.MetricSpec, window time.Duration) int {
 	n := 0
 	for _, spec := range specs {
 		n += specPoints(spec, window)
@@ -95,6 +97,6 @@ func datapoints(specs []MetricSpec, window time.Duration) int {
 }
 
 // specPoints is the most datapoints a window of spec can hold.
-func specPoints(spec MetricSpec, window time.Duration) int {
+func specPoints(spec sources.MetricSpec, window time.Duration) int {
 	return int(window/max(spec.WithDefaults().Period, time.Second)) + 1
 }

@@ -1,9 +1,11 @@
-package sources
+package feed
 
 import (
 	"math"
 	"testing"
 	"time"
+
+	"watchtrail/sources"
 )
 
 const testWindow = 2 * time.Hour
@@ -11,14 +13,14 @@ const testWindow = 2 * time.Hour
 // budgetRun is what runBudget saw: per poll, the specs requested, and for
 // each spec the most polls it waited while due.
 type budgetRun struct {
-	requested [][]MetricSpec
+	requested [][]sources.MetricSpec
 	maxWait   map[string]int
 }
 
 // runBudget polls all every 15 s of a fixed clock, each poll requesting
 // what Pick chooses within OneMetricCall, and checks each poll fits one
 // GetMetricData call.
-func runBudget(t *testing.T, all []MetricSpec, urgent map[string]int, polls int) budgetRun {
+func runBudget(t *testing.T, all []sources.MetricSpec, urgent map[string]int, polls int) budgetRun {
 	t.Helper()
 	sched := NewMetricSchedule(time.Minute)
 	run := budgetRun{maxWait: map[string]int{}}

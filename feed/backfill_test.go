@@ -1,4 +1,4 @@
-package sources
+package feed
 
 import (
 	"context"
@@ -6,15 +6,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"watchtrail/sources"
 )
 
 // runBackfill reads b from src and checks that every event came once, in
 // time order; it returns them and in how many runs they were handed over.
-func runBackfill(t *testing.T, b Backfill, src *logStore) ([]LogEvent, int) {
+func runBackfill(t *testing.T, b Backfill, src *logStore) ([]sources.LogEvent, int) {
 	t.Helper()
-	var got []LogEvent
+	var got []sources.LogEvent
 	emits := 0
-	err := b.Run(context.Background(), src, func(events []LogEvent) error {
+	err := b.Run(context.Background(), src, func(events []sources.LogEvent) error {
 		emits++
 		got = append(got, events...)
 		return nil
@@ -74,14 +76,14 @@ func TestBackfillNamesAFailingGroup(t *testing.T) {
 	s := &logStore{pageSize: 50, failing: map[string]bool{"/missing": true}}
 	now := time.Now()
 	err := Backfill{Groups: []string{"/ok", "/missing"}, Start: now.Add(-time.Hour), End: now}.Run(context.Background(), s,
-		func([]LogEvent) error { return nil })
+		func([]sources.LogEvent) error { return nil })
 	if err == nil || !strings.Contains(err.Error(), "log group /missing: error — ResourceNotFoundException") {
 		t.Fatalf("got %v", err)
 	}
 	stop := errors.New("stop")
 	s.put("/ok", "s", now.Add(-time.Minute))
 	err = Backfill{Groups: []string{"/ok"}, Start: now.Add(-time.Hour), End: now}.Run(context.Background(), s,
-		func([]LogEvent) error { return stop })
+		func([]sources.LogEvent) error { return stop })
 	if !errors.Is(err, stop) {
 		t.Fatalf("an emit's error ends the backfill: got %v", err)
 	}
