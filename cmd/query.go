@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"context"
@@ -9,8 +9,6 @@ import (
 
 	"watchtrail/sources"
 )
-
-func init() { commands = append(commands, newQueryCmd) }
 
 // queryFlags are the flags of `watchtrail query`, a Logs Insights query.
 type queryFlags struct {

@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"context"
@@ -15,8 +15,6 @@ import (
 	"watchtrail/server"
 	"watchtrail/ui"
 )
-
-func init() { commands = append(commands, newServeCmd) }
 
 // serveFlags are the dashboard's flags and the SSH server's.
 type serveFlags struct {

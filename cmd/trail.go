@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"context"
@@ -11,8 +11,6 @@ import (
 
 	"watchtrail/filter"
 )
-
-func init() { commands = append(commands, newTrailCmd) }
 
 // trailFlags are the flags of `watchtrail trail`, the history search.
 type trailFlags struct {

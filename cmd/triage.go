@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"errors"
@@ -14,8 +14,6 @@ import (
 	"watchtrail/text"
 	"watchtrail/triage"
 )
-
-func init() { commands = append(commands, newTriageCmd) }
 
 // triageFlags are the flags of `watchtrail triage`.
 type triageFlags struct {

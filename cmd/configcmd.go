@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"errors"
@@ -9,35 +9,33 @@ import (
 	"github.com/spf13/pflag"
 )
 
-func init() {
-	commands = append(commands, func(*globals) *cobra.Command {
-		cfg := &cobra.Command{
-			Use:   "config",
-			Short: "Work with the config file",
-			Args:  cobra.NoArgs,
-		}
-		cfg.AddCommand(&cobra.Command{
-			Use:   "convert [FILE]",
-			Short: `Print an old "name = value" config file as YAML`,
-			Example: "  watchtrail config convert > " + defaultConfigPath() +
-				"\n  rm " + legacyConfigPath(),
-			Args:        cobra.MaximumNArgs(1),
-			Annotations: map[string]string{skipConfig: "true"},
-			RunE: func(cmd *cobra.Command, args []string) error {
-				path := legacyConfigPath()
-				if len(args) == 1 {
-					path = args[0]
-				}
-				out, err := convertLegacy(cmd.Root(), path)
-				if err != nil {
-					return err
-				}
-				_, err = cmd.OutOrStdout().Write(out)
+func newConfigCmd(*globals) *cobra.Command {
+	cfg := &cobra.Command{
+		Use:   "config",
+		Short: "Work with the config file",
+		Args:  cobra.NoArgs,
+	}
+	cfg.AddCommand(&cobra.Command{
+		Use:   "convert [FILE]",
+		Short: `Print an old "name = value" config file as YAML`,
+		Example: "  watchtrail config convert > " + defaultConfigPath() +
+			"\n  rm " + legacyConfigPath(),
+		Args:        cobra.MaximumNArgs(1),
+		Annotations: map[string]string{skipConfig: "true"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			path := legacyConfigPath()
+			if len(args) == 1 {
+				path = args[0]
+			}
+			out, err := convertLegacy(cmd.Root(), path)
+			if err != nil {
 				return err
-			},
-		})
-		return cfg
+			}
+			_, err = cmd.OutOrStdout().Write(out)
+			return err
+		},
 	})
+	return cfg
 }
 
 // convertLegacy reads an old-format file and writes it as YAML, keys in

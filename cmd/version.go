@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"fmt"
@@ -7,22 +7,20 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// version is set at build time: go build -ldflags "-X main.version=v1.2.3".
+// version is set at build time: go build -ldflags "-X watchtrail/cmd.version=v1.2.3".
 // Unset, it comes from the build's module or VCS information.
 var version = ""
 
-func init() {
-	commands = append(commands, func(*globals) *cobra.Command {
-		return &cobra.Command{
-			Use:         "version",
-			Short:       "Print the version",
-			Args:        cobra.NoArgs,
-			Annotations: map[string]string{skipConfig: "true"},
-			Run: func(cmd *cobra.Command, _ []string) {
-				fmt.Fprintln(cmd.OutOrStdout(), "watchtrail", versionString())
-			},
-		}
-	})
+func newVersionCmd(*globals) *cobra.Command {
+	return &cobra.Command{
+		Use:         "version",
+		Short:       "Print the version",
+		Args:        cobra.NoArgs,
+		Annotations: map[string]string{skipConfig: "true"},
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), "watchtrail", versionString())
+		},
+	}
 }
 
 func versionString() string {

@@ -1,7 +1,8 @@
-package main
+package cmd
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,14 +11,12 @@ import (
 	"watchtrail/theme"
 )
 
-// commands holds the subcommands. Each is defined in its own file, which
-// adds its constructor here in an init function:
-//
-//	func init() { commands = append(commands, newTriageCmd) }
-//
-// A constructor gets the global flags; it reads its data through
-// g.openSource, so every subcommand honours --profile, --demo, ... alike.
-var commands []func(g *globals) *cobra.Command
+// commands are the subcommands, each defined in its own file. A constructor
+// gets the global flags; it reads its data through g.openSource, so every
+// subcommand honours --profile, --demo, ... alike. cobra adds "completion".
+var commands = []func(g *globals) *cobra.Command{
+	newConfigCmd, newLogsCmd, newQueryCmd, newServeCmd, newTrailCmd, newTriageCmd, newVersionCmd,
+}
 
 // skipConfig is the annotation of commands that must work whatever the
 // config file says (version, completion).
@@ -53,6 +52,15 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")
 	fs.BoolVar(&g.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")
+}
+
+// Execute runs the command line; an error is printed and ends the process
+// with status 1.
+func Execute() {
+	if err := newRoot().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "watchtrail:", err)
+		os.Exit(1)
+	}
 }
 
 func newRoot() *cobra.Command {

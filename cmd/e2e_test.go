@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ import (
 func buildBinary(t *testing.T, flags ...string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "watchtrail")
-	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), ".")...)
+	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), "watchtrail")...)
 	// The go command may fetch modules: it is not the program under test.
 	for _, kv := range os.Environ() {
 		if k, _, _ := strings.Cut(kv, "="); !strings.HasSuffix(strings.ToLower(k), "_proxy") {
@@ -46,7 +46,7 @@ func cleanEnv(t *testing.T, extra ...string) string {
 }
 
 func TestVersionOfTheBuiltBinary(t *testing.T) {
-	bin := buildBinary(t, "-ldflags", "-X main.version=v9.8.7")
+	bin := buildBinary(t, "-ldflags", "-X watchtrail/cmd.version=v9.8.7")
 	for _, arg := range []string{"version", "--version"} {
 		out, err := exec.Command(bin, arg).CombinedOutput()
 		if err != nil || string(out) != "watchtrail v9.8.7\n" {

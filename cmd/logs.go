@@ -1,4 +1,4 @@
-package main
+package cmd
 
 import (
 	"bufio"
@@ -15,8 +15,6 @@ import (
 	"watchtrail/sources"
 	"watchtrail/text"
 )
-
-func init() { commands = append(commands, newLogsCmd) }
 
 // logsFlags are the flags of `watchtrail logs`, the shell's log tailer.
 type logsFlags struct {
