@@ -245,5 +245,5 @@ func (l alarmsLayout) row(r alarmRow, selected, focused bool, width int, now tim
 	if selected && focused {
 		return theme.Selected.Render(FitLine(marker+state+rest, width))
 	}
-	return marker + theme.State(r.State).Render(state) + rest
+	return marker + stateStyle(r.State).Render(state) + rest
 }

@@ -166,7 +166,7 @@ func (g *DashboardGrid) widgetBody(w sources.Widget, width, height int) string {
 			if ok {
 				word = alarmsStateWord(st)
 			}
-			lines = append(lines, theme.State(st).Render(fmt.Sprintf("%-6s", word))+" "+name)
+			lines = append(lines, stateStyle(st).Render(fmt.Sprintf("%-6s", word))+" "+name)
 		}
 	case sources.WidgetLog:
 		lines = append(lines, theme.Dim.Render(strings.Join(w.Groups, ", ")), w.Query, theme.Key.Render("enter")+" runs it in Logs Insights")

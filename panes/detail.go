@@ -300,7 +300,7 @@ func (p *Detail) View() string {
 // enough) the drill window and the reason CloudWatch gave.
 func (p *Detail) header(width int, tall bool) []string {
 	a := p.alarm
-	line := theme.State(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(a.Name) +
+	line := stateStyle(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(a.Name) +
 		"  " + a.Metric.Label() + " " + fmtCondition(a, true) +
 		theme.Dim.Render("  since "+fmtClock(a.StateChanged))
 	lines := []string{FitLine(line, width)}
@@ -324,7 +324,7 @@ func (p *Detail) header(width int, tall bool) []string {
 func detailHistory(history []sources.StateChange) string {
 	parts := []string{theme.Dim.Render("history")}
 	for _, h := range history {
-		parts = append(parts, fmtClock(h.Time)+" "+theme.State(h.From).Render(string(h.From))+"→"+theme.State(h.To).Render(string(h.To)))
+		parts = append(parts, fmtClock(h.Time)+" "+stateStyle(h.From).Render(string(h.From))+"→"+stateStyle(h.To).Render(string(h.To)))
 	}
 	return strings.Join(parts, "  ")
 }

@@ -181,7 +181,7 @@ func (p *Metrics) cond(s sources.Series) (string, lipgloss.Style, bool) {
 	if a.State == sources.StateOK {
 		return fmtCondition(*a, true), theme.Dim, false
 	}
-	return alarmsStateWord(a.State) + " " + fmtCondition(*a, true), theme.State(a.State), true
+	return alarmsStateWord(a.State) + " " + fmtCondition(*a, true), stateStyle(a.State), true
 }
 
 // row renders one metric as one line (label, sparkline, value, threshold)

@@ -1,4 +1,4 @@
-package theme
+package ui
 
 import (
 	"strings"
@@ -8,6 +8,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"watchtrail/panes/panetest"
+	"watchtrail/theme"
 )
 
 // TestCompactDrawsTheSameCells renders pieces the panes are made of in each
@@ -15,18 +16,18 @@ import (
 func TestCompactDrawsTheSameCells(t *testing.T) {
 	for _, profile := range []termenv.Profile{termenv.TrueColor, termenv.ANSI256, termenv.ANSI} {
 		panetest.UseProfile(t, profile)
-		border := lipgloss.NewStyle().Foreground(Accent)
-		spark := Info.Render("▁▂▃") + " " + Info.Render("▅▇█")
+		border := lipgloss.NewStyle().Foreground(theme.Accent)
+		spark := theme.Info.Render("▁▂▃") + " " + theme.Info.Render("▅▇█")
 		lines := []string{
-			Header.Render("watchtrail") + DemoBadge.Render("DEMO") + " demo " + Good.Render("all clear") + Dim.Render("  19:02:00 UTC"),
-			border.Render("┃") + Selected.Render("› checkout-api-errors   ") + border.Render("┃") + Pane.Render("inner"),
-			border.Render("┃") + "  " + spark + " " + State("ALARM").Render("ALARM") + "   " + Warn.Render("INSUFFICIENT") + border.Render("┃"),
-			Key.Render("?") + " help  " + Status.Render("refresh 2s") + lipgloss.NewStyle().Underline(true).Render("a b") + " " + lipgloss.NewStyle().Strikethrough(true).Render(" x "),
+			theme.Header.Render("watchtrail") + theme.DemoBadge.Render("DEMO") + " demo " + theme.Good.Render("all clear") + theme.Dim.Render("  19:02:00 UTC"),
+			border.Render("┃") + theme.Selected.Render("› checkout-api-errors   ") + border.Render("┃") + theme.Pane.Render("inner"),
+			border.Render("┃") + "  " + spark + " " + lipgloss.NewStyle().Bold(true).Foreground(theme.Red).Render("ALARM") + "   " + theme.Warn.Render("INSUFFICIENT") + border.Render("┃"),
+			theme.Key.Render("?") + " help  " + theme.Status.Render("refresh 2s") + lipgloss.NewStyle().Underline(true).Render("a b") + " " + lipgloss.NewStyle().Strikethrough(true).Render(" x "),
 			"plain text, no escapes at all",
 			lipgloss.NewStyle().Bold(true).Render("bold") + lipgloss.NewStyle().Italic(true).Faint(true).Render(" italic ") + "\x1b]8;;https://example.com\x1b\\link\x1b]8;;\x1b\\",
 		}
 		screen := strings.Join(lines, "\n")
-		got := Compact(screen)
+		got := compact(screen)
 		panetest.SameCells(t, screen, got)
 		if len(got) >= len(screen) {
 			t.Errorf("%v: compacting gave %d bytes from %d", profile, len(got), len(screen))
@@ -53,7 +54,7 @@ func TestCompactRuns(t *testing.T) {
 		// Trailing resets and escapes around nothing vanish.
 		"a\x1b[31m\x1b[0m b \x1b[0m": "a b ",
 	} {
-		if got := Compact(in); got != want {
+		if got := compact(in); got != want {
 			t.Errorf("Compact(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -1,10 +1,10 @@
-package theme
+package ui
 
 import (
 	"strings"
 )
 
-// Compact rewrites a rendered screen with the fewest SGR (colour and
+// compact rewrites a rendered screen with the fewest SGR (colour and
 // attribute) escapes that draw the same cells. lipgloss closes every styled
 // piece with a reset and opens the next from scratch, so a row of bordered
 // panes carries an escape pair around every border, padding and label; here
@@ -14,7 +14,7 @@ import (
 // starts and ends with the default pen, so each stays drawable on its own
 // and an unchanged line stays byte-identical. A line holding an SGR code
 // this does not know is kept as it is.
-func Compact(screen string) string {
+func compact(screen string) string {
 	var b strings.Builder
 	b.Grow(len(screen))
 	for i, line := range strings.Split(screen, "\n") {
