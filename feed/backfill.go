@@ -80,7 +80,7 @@ type pageResult struct {
 // before it in time.
 func (b Backfill) Run(ctx context.Context, src sources.LogFetcher, emit func([]sources.LogEvent) error) error {
 	if len(b.Groups) == 0 {
-		return ErrNoLogGroups
+		return sources.ErrNoLogGroups
 	}
 	workers := cmp.Or(max(b.Workers, 0), backfillWorkers)
 	limit := cmp.Or(max(b.MaxBuffered, 0), backfillBuffered)

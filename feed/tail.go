@@ -5,7 +5,6 @@ package feed
 
 import (
 	"context"
-	"errors"
 	"math"
 	"sort"
 	"sync"
@@ -13,9 +12,6 @@ import (
 
 	"watchtrail/sources"
 )
-
-// ErrNoLogGroups means there is nothing to tail yet.
-var ErrNoLogGroups = errors.New("no log groups to tail: pass --log-group or add log-group = … to the config file")
 
 // Log groups are polled by following windows (see follower). CloudWatch Logs
 // allows 5 FilterLogEvents calls a second per account and region, shared by
@@ -47,15 +43,6 @@ const (
 	// of it: with b such groups, every b/logCallsPerSecond seconds.
 	logCallsPerSecond = 5
 )
-
-// LogPager is implemented by log sources that can return a query one page at
-// a time; a LogFetcher that is not one is read a window per call.
-type LogPager interface {
-	// FetchLogPage returns the page of q that token names ("" for the
-	// first) and the next page's token ("" after the last). q.Limit is
-	// ignored.
-	FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error)
-}
 
 // LogTail follows log groups. Next is called by one poll at a time.
 type LogTail struct {
@@ -134,7 +121,7 @@ func NewLogTail(pattern string) *LogTail {
 // starts afresh.
 func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []string, now time.Time) LogBatch {
 	if len(groups) == 0 {
-		return LogBatch{Err: ErrNoLogGroups}
+		return LogBatch{Err: sources.ErrNoLogGroups}
 	}
 	all := targets(src, groups)
 	t.keepOnly(all)
@@ -291,7 +278,7 @@ func logKey(e sources.LogEvent) (string, time.Time) {
 }
 
 func logPages(src sources.LogFetcher, group, pattern string) pageFunc[sources.LogEvent] {
-	pager, paged := src.(LogPager)
+	pager, paged := src.(sources.LogPager)
 	return func(ctx context.Context, start, end time.Time, token string) ([]sources.LogEvent, string, error) {
 		q := sources.LogQuery{Group: group, Pattern: pattern, Start: start, End: end}
 		if paged {

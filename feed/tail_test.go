@@ -153,7 +153,7 @@ func TestLogTailAFailingGroupDoesNotStallTheOthers(t *testing.T) {
 	if b.Err == nil {
 		t.Fatal("every group failed and Err is unset")
 	}
-	if b := tail.Next(context.Background(), store, nil, base); !errors.Is(b.Err, ErrNoLogGroups) {
+	if b := tail.Next(context.Background(), store, nil, base); !errors.Is(b.Err, sources.ErrNoLogGroups) {
 		t.Fatalf("no groups: %v", b.Err)
 	}
 }

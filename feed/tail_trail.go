@@ -26,15 +26,6 @@ var trailFollow = followConfig{
 	pollTime:     4 * time.Second,
 }
 
-// TrailPager is implemented by trail sources that can return a query one
-// page at a time; a TrailFetcher that is not one is read a window per call.
-type TrailPager interface {
-	// FetchTrailPage returns the page of q that token names ("" for the
-	// first) and the next page's token ("" after the last). q.Limit is
-	// ignored.
-	FetchTrailPage(ctx context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error)
-}
-
 // TrailTail follows CloudTrail events; with a Multi source, each member
 // apart, so one failing account does not stall the others. Next is called by
 // one poll at a time.
@@ -115,7 +106,7 @@ func trailKey(e sources.TrailEvent) (string, time.Time) {
 }
 
 func trailPages(src sources.TrailFetcher, filter sources.TrailQuery) pageFunc[sources.TrailEvent] {
-	pager, paged := src.(TrailPager)
+	pager, paged := src.(sources.TrailPager)
 	return func(ctx context.Context, start, end time.Time, token string) ([]sources.TrailEvent, string, error) {
 		q := filter
 		// TrailQuery's End is inclusive; a window's is not.

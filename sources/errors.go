@@ -78,3 +78,6 @@ func Summary(err error) string {
 	}
 	return text.Sanitize(string(Classify(err)) + " — " + detail)
 }
+
+// ErrNoLogGroups means there is nothing to tail yet.
+var ErrNoLogGroups = errors.New("no log groups to tail: pass --log-group or add log-group = … to the config file")

@@ -71,3 +71,21 @@ type BadFileReporter interface {
 	// recent of them (at most a few hundred), oldest first.
 	BadTrailFiles() (count int, recent []BadFile)
 }
+
+// LogPager is implemented by log sources that can return a query one page at
+// a time; a LogFetcher that is not one is read a window per call.
+type LogPager interface {
+	// FetchLogPage returns the page of q that token names ("" for the
+	// first) and the next page's token ("" after the last). q.Limit is
+	// ignored.
+	FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error)
+}
+
+// TrailPager is implemented by trail sources that can return a query one
+// page at a time; a TrailFetcher that is not one is read a window per call.
+type TrailPager interface {
+	// FetchTrailPage returns the page of q that token names ("" for the
+	// first) and the next page's token ("" after the last). q.Limit is
+	// ignored.
+	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
+}

@@ -305,7 +305,7 @@ func (s *Scheduler) done(kind sources.Feed, err error, at time.Time) tea.Cmd {
 	}
 	st.phase = phaseIdle
 	if err != nil {
-		if !errors.Is(err, feed.ErrNoLogGroups) { // a hint, not a failure to back off from
+		if !errors.Is(err, sources.ErrNoLogGroups) { // a hint, not a failure to back off from
 			st.failures++
 			st.phase = phaseBackingOff
 		}

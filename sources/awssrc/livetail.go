@@ -19,7 +19,6 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
-	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/text"
 )
@@ -43,7 +42,7 @@ var _ sources.LogStreamer = (*Source)(nil)
 // See sources.LogStreamer for the channels.
 func (s *Source) StreamLogs(ctx context.Context, groups []string, pattern string) (<-chan []sources.LogEvent, <-chan error, error) {
 	if len(groups) == 0 {
-		return nil, nil, feed.ErrNoLogGroups
+		return nil, nil, sources.ErrNoLogGroups
 	}
 	names := map[string]string{} // ARN -> the group as configured
 	arns := make([]string, 0, len(groups))

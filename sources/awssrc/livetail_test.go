@@ -371,7 +371,7 @@ func TestStreamLogsFailsToStart(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"/no/such/group" not found`) {
 		t.Fatalf("err %v, want not found", err)
 	}
-	if _, _, err := src.StreamLogs(ctxFor(t), nil, ""); !errors.Is(err, feed.ErrNoLogGroups) {
+	if _, _, err := src.StreamLogs(ctxFor(t), nil, ""); !errors.Is(err, sources.ErrNoLogGroups) {
 		t.Fatalf("no groups: %v", err)
 	}
 }

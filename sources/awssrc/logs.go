@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
-	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/text"
 )
@@ -63,7 +62,7 @@ func (s *Source) filterPage(ctx context.Context, q sources.LogQuery, token *stri
 	return page, out.NextToken, nil
 }
 
-var _ feed.LogPager = (*Source)(nil)
+var _ sources.LogPager = (*Source)(nil)
 
 func filterInput(q sources.LogQuery) *cloudwatchlogs.FilterLogEventsInput {
 	// AWS always interleaves the streams in time order and ignores the flag

@@ -14,7 +14,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
-	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/text"
 )
@@ -63,7 +62,7 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 	return events, aws.ToString(next), err
 }
 
-var _ feed.TrailPager = (*Source)(nil)
+var _ sources.TrailPager = (*Source)(nil)
 
 // BadTrailFiles lists the trail's unreadable log files (see S3Trail); none
 // without UseTrailBucket.
