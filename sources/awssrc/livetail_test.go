@@ -16,7 +16,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/smithy-go/eventstream"
 
-	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
