@@ -144,7 +144,7 @@ func (p *Metrics) View(focused bool) string {
 	case !p.loaded:
 		lines = []string{theme.Dim.Render("waiting for data…")}
 	case len(p.list.All()) == 0:
-		lines = []string{theme.Dim.Render("no metrics watched (use -metric)")}
+		lines = []string{theme.Dim.Render("no metrics watched (use --metric)")}
 	case len(p.list.Shown()) == 0:
 		lines = []string{theme.Dim.Render("no metrics match /" + p.list.Filter())}
 	default:

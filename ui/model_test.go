@@ -351,3 +351,17 @@ func TestViewStackPushesAndEscPops(t *testing.T) {
 		t.Fatal("the panes did not get their dashboard sizes back")
 	}
 }
+
+// An error in the status line leaves the way to the help in view, also when
+// it has to be cut to fit.
+func TestStatusLineKeepsTheHelpKeyBesideAnError(t *testing.T) {
+	m, _ := newDemoModel(t, 5*time.Minute, 80, 24)
+	pump(t, m)
+	long := &sources.Error{Problem: sources.ProblemThrottled, Detail: "ThrottlingException: " + strings.Repeat("Rate exceeded ", 10),
+		Err: errors.New("api error ThrottlingException")}
+	m.Update(sources.ErrMsg{Feed: sources.FeedAlarms, Err: long, At: m.now})
+	status := lastLine(screen(m))
+	if !strings.HasPrefix(strings.TrimSpace(status), "⚠ alarms: throttled") || !strings.HasSuffix(strings.TrimRight(status, " "), "? help") {
+		t.Fatalf("status line %q, want the error and then ? help", status)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -158,7 +159,9 @@ func (m *Model) statusLine() string {
 		return panes.FitLine(p.prompt(m), m.width)
 	}
 	if errText := m.errorText(); errText != "" {
-		return panes.FitLine(theme.StatusErr.Render("⚠ "+errText), m.width)
+		// The error is cut before the way to the help is.
+		helpHint := m.help.ShortHelpView([]key.Binding{hint(keys.Help, "?", "help")})
+		return spread(theme.StatusErr.Render("⚠ "+errText), helpHint, m.width)
 	}
 	var km help.KeyMap = keys
 	if top := m.top(); top != nil {
