@@ -78,7 +78,6 @@ func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writ
 	}
 	if dm, ok := src.(*demo.Source); ok {
 		cfg.Demo = true
-		cfg.Refresh = orDefault(cfg.Refresh, 2*time.Second)
 		if len(cfg.LogGroups) == 0 {
 			cfg.LogGroups = dm.LogGroups()
 		}
@@ -87,14 +86,7 @@ func (d *dashboardFlags) uiConfig(ctx context.Context, g *globals, notes io.Writ
 	if checker, ok := src.(sources.IntegrityChecker); ok && g.trailBucket != "" {
 		cfg.Integrity = checker // log file validation reads the bucket's digest files
 	}
-	cfg.Refresh = orDefault(cfg.Refresh, 15*time.Second)
+	cfg = cfg.WithDefaults()
 	d.warRoomFlags.apply(&cfg, g)
 	return cfg, nil
-}
-
-func orDefault(d, fallback time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return fallback
 }

@@ -365,3 +365,16 @@ func TestStatusLineKeepsTheHelpKeyBesideAnError(t *testing.T) {
 		t.Fatalf("status line %q, want the error and then ? help", status)
 	}
 }
+
+// The default refresh is set in one place: 15 s for AWS, 2 s for the demo.
+func TestConfigDefaultsTheRefreshOnce(t *testing.T) {
+	if got := (Config{}).WithDefaults().Refresh; got != 15*time.Second {
+		t.Errorf("AWS refresh %v", got)
+	}
+	if got := (Config{Demo: true}).WithDefaults().Refresh; got != 2*time.Second {
+		t.Errorf("demo refresh %v", got)
+	}
+	if got := (Config{Refresh: 3 * time.Second}).WithDefaults().Refresh; got != 3*time.Second {
+		t.Errorf("a set refresh became %v", got)
+	}
+}
