@@ -11,8 +11,9 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
   python3 -m pip install --quiet 'moto[server]' >&2 ||
     echo "!!! could not install moto: the AWS integration tests will be SKIPPED (under CI=true they fail)" >&2
 fi
-# command:Debian package, for the end-to-end tests (tmux) and the SSH server tests (ssh, ssh-keygen).
-for need in tmux:tmux ssh:openssh-client ssh-keygen:openssh-client; do
+# command:Debian package, for the end-to-end tests (tmux), the SSH server tests (ssh, ssh-keygen) and
+# the width tests, which build a helper calling libc's wcwidth (cc).
+for need in tmux:tmux ssh:openssh-client ssh-keygen:openssh-client cc:gcc; do
   cmd=${need%%:*} pkg=${need#*:}
   if ! command -v "$cmd" >/dev/null 2>&1; then
     echo "$cmd not found: installing $pkg" >&2

@@ -33,7 +33,7 @@ import (
 
 // maxConfigSize bounds a config file; maxLegacyLine a line of the old format.
 const (
-	maxConfigSize = 1 << 20
+	maxConfigSize = 256 << 10
 	maxLegacyLine = 64 << 10
 )
 
@@ -149,12 +149,9 @@ func exists(path string) bool {
 
 // readConfig reads either format; legacy reports the old one.
 func readConfig(path string) (settings []setting, legacy bool, err error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfigBytes(path)
 	if err != nil {
 		return nil, false, err
-	}
-	if len(data) > maxConfigSize {
-		return nil, false, fmt.Errorf("%s: %d bytes; a config file may have at most %d", path, len(data), maxConfigSize)
 	}
 	if isLegacy(data) {
 		settings, err = parseLegacy(path, data)
@@ -177,6 +174,9 @@ func isLegacy(data []byte) bool {
 }
 
 func parseYAML(path string, data []byte) ([]setting, error) {
+	if err := checkYAMLShape(path, data); err != nil {
+		return nil, err
+	}
 	file, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s", path, yaml.FormatError(err, false, true))

@@ -57,6 +57,10 @@ func (d *dashboardFlags) run(cmd *cobra.Command, g *globals) error {
 	}
 	defer log.SetOutput(log.Writer())
 	log.SetOutput(g.sdkLog())
+	cfg.Book = g.book(osUser())
+	if cfg.Notebook != nil {
+		defer cfg.Notebook.Close()
+	}
 	return runDashboard(cfg)
 }
 

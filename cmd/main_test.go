@@ -169,6 +169,8 @@ func TestBadInputIsRefusedNamingWhatIsWrong(t *testing.T) {
 		{[]string{"--refresh", "15"}, `"15" is not a duration`},
 		{[]string{"--metric", "a/b/c="}, `dimension "c" has an empty value`},
 		{[]string{"--metric", "AWS/EC2/CPUUtilization/InstanceId=i-1:Bogus"}, `unknown statistic "Bogus"`},
+		{[]string{"--metric", "MyApp/Latency/D0=v,D1=v,D2=v,D3=v,D4=v,D5=v,D6=v,D7=v,D8=v,D9=v,D10=v,D11=v,D12=v,D13=v,D14=v,D15=v," +
+			"D16=v,D17=v,D18=v,D19=v,D20=v,D21=v,D22=v,D23=v,D24=v,D25=v,D26=v,D27=v,D28=v,D29=v,D30=v"}, "more than 30 dimensions (CloudWatch allows at most 30)"},
 		{[]string{"--endpoint-url", "not a url"}, `"not a url" is not an absolute http:// or https:// URL`},
 		{[]string{"--endpoint-url", "localhost:4566"}, `is not an absolute http:// or https:// URL`},
 		{[]string{"--trail-bucket", "bucket"}, `"--trail-bucket" flag`},
@@ -264,7 +266,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		"demo: true\n\nrefresh: 2s\nrefresh: 3s\n":      path + ":",
 		"config: /elsewhere.yaml\n":                     path + `:1:1: unknown key "config"`,
 		"filter: " + strings.Repeat("x", 70<<10) + "\n": path + ":1:1: filter: the filter pattern is 71680 bytes long",
-		"profile: " + strings.Repeat("x", 1<<20) + "\n": path + ": 1048586 bytes; a config file may have at most 1048576",
+		"profile: " + strings.Repeat("x", 1<<20) + "\n": path + ": over 256 KB, the most a config file may have",
 	} {
 		writeFile(t, path, text)
 		r := run(t)
@@ -350,6 +352,21 @@ func TestSubcommandsShareConfigAndSource(t *testing.T) {
 	}
 	if r := run(t, "probe", "--probe-limit", "3"); r.err != nil || limit != 3 {
 		t.Fatalf("the flag must win: %v, limit %d", r.err, limit)
+	}
+}
+
+// Issue 18 item 12: with 5,000 log groups, --dry-run counts the
+// FilterLogEvents calls the pacing makes, within the 5 a second quota.
+func TestDryRunLogCallsFollowThePacing(t *testing.T) {
+	noAWS(t)
+	args := []string{"--demo", "--dry-run", "--refresh", "3s"}
+	for i := range 5000 {
+		args = append(args, "--log-group", fmt.Sprintf("/aws/lambda/f%04d", i))
+	}
+	r := run(t, args...)
+	want := "FilterLogEvents: 172869 calls a day while the groups are quiet, at most 432000 while they are busy (the 5 a second quota, shared by all 5000 groups; not billed)"
+	if r.err != nil || !strings.Contains(r.stdout, want) {
+		t.Fatalf("%v, want %q in\n%s", r.err, want, r.stdout)
 	}
 }
 

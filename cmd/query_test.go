@@ -74,3 +74,38 @@ func TestQueryAgainstMoto(t *testing.T) {
 		t.Fatalf("several regions: %v, want the group's lines once:\n%s", r.err, r.stdout)
 	}
 }
+
+// Issue 19: moto ignores the limit (as it ignores StartQuery's); the
+// command keeps to it: --limit, else the query's own, else 1,000.
+func TestQueryKeepsToTheLimitItself(t *testing.T) {
+	endpoint := motoCredentials(t)
+	group := fmt.Sprintf("/cli/query-limit-%d", time.Now().UnixNano())
+	var msgs []string
+	for i := range 1200 {
+		msgs = append(msgs, fmt.Sprintf("line %d", i))
+	}
+	motoserver.NewSeeder(t, endpoint).Logs(group, time.Now(), msgs...)
+	for _, c := range []struct {
+		query string
+		args  []string
+		want  int
+	}{
+		{"fields @message", []string{"--limit", "5"}, 5},
+		{"fields @message | limit 7", nil, 7},
+		{"fields @message", nil, 1000},
+	} {
+		args := append([]string{"query", c.query, "--endpoint-url", endpoint, "--group", group, "--since", "1h", "--format", "csv"}, c.args...)
+		r := run(t, args...)
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if got := len(lines(r.stdout)) - 1; got != c.want {
+			t.Errorf("%q %v: %d rows, want %d", c.query, c.args, got, c.want)
+		}
+	}
+	r := run(t, "query", "fields @message", "--endpoint-url", endpoint, "--group", group, "--since", "1h", "--limit", "3", "--format", "json")
+	var doc struct{ Results []map[string]string }
+	if err := json.Unmarshal([]byte(r.stdout), &doc); r.err != nil || err != nil || len(doc.Results) != 3 || doc.Results[0]["@message"] == "" {
+		t.Fatalf("json: %v %v %q", r.err, err, r.stdout)
+	}
+}

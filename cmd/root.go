@@ -15,7 +15,7 @@ import (
 // gets the global flags; it reads its data through g.openSource, so every
 // subcommand honours --profile, --demo, ... alike. cobra adds "completion".
 var commands = []func(g *globals) *cobra.Command{
-	newConfigCmd, newLogsCmd, newQueryCmd, newServeCmd, newTrailCmd, newTriageCmd, newVersionCmd,
+	newConfigCmd, newIncidentsCmd, newLogsCmd, newQueryCmd, newServeCmd, newTrailCmd, newTriageCmd, newVersionCmd,
 }
 
 // skipConfig is the annotation of commands that must work whatever the
@@ -27,11 +27,14 @@ const skipConfig = "watchtrail/skip-config"
 type globals struct {
 	demo          bool
 	incidentAfter time.Duration
+	demoStart     string // RFC 3339; "" is now
+	stateDir      string // where the incident notebook is kept
 	profiles      []string
 	regions       []string
 	endpointURL   string
 	trailBucket   string
 	trailLogGroup string
+	org           orgFlags
 	configPath    string
 	logFile       string
 	noColor       bool
@@ -40,6 +43,9 @@ type globals struct {
 func (g *globals) addFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&g.demo, "demo", false, "use the embedded demo account (the default when no AWS credentials are found)")
 	fs.DurationVar(&g.incidentAfter, "demo-incident-after", 20*time.Second, "demo: when the scripted incident starts")
+	fs.Var(checkedString{&g.demoStart, "time", checkTime}, "demo-start",
+		"demo: when its story begins (default: now); the same time replays the same incidents and event IDs")
+	fs.StringVar(&g.stateDir, "state-dir", defaultStateDir(), "where the war room's incident notebook (verdicts, notes, pins) is kept")
 	fs.Var(newNames(&g.profiles, "profiles"), "profile",
 		"AWS shared config profile; several (a,b or repeated) are merged into one view (default: the standard credential chain)")
 	fs.Var(newNames(&g.regions, "regions"), "region",
@@ -49,6 +55,7 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 		"read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
 	fs.Var(checkedString{&g.trailLogGroup, "group", checkLogGroup}, "trail-log-group",
 		"read CloudTrail from the CloudWatch Logs group the trail delivers to (name or ARN), instead of LookupEvents")
+	g.org.addFlags(fs)
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")
 	fs.BoolVar(&g.noColor, "no-color", !theme.ColorWanted(), "draw without colours (also when NO_COLOR is set)")

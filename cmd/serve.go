@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
+	"watchtrail/notebook"
 	"watchtrail/server"
 	"watchtrail/ui"
 )
@@ -70,9 +71,18 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	hub := server.NewHub(hubFeeds(poller)...)
 	f.opts.Hub = hub
 	f.opts.FPS = ui.FrameRate
+	book := g.book("")
+	book.NotebookShared = true
+	if book.Notebook != nil {
+		defer book.Notebook.Close()
+		go followNotebook(book.Notebook, hub)
+	} else {
+		f.opts.Logger.Warn("serving without the incident notebook", "err", book.NotebookErr)
+	}
 	srv, err := server.New(f.opts, func(s server.Session) tea.Model {
 		c := cfg
 		c.Shared, c.OpenLinks, c.Environ = shared{hub, poller}, false, s.Environ
+		c.Book, c.User = book, notebook.CleanWho(s.User)
 		return ui.New(c)
 	})
 	if err != nil {
@@ -82,6 +92,15 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	defer stop()
 	go hub.Run(ctx)
 	return srv.Serve(ctx)
+}
+
+// followNotebook tells every session of the hub each change made to the
+// notebook, by any of them or by another process, for as long as it is open.
+func followNotebook(store *notebook.Store, hub *server.Hub) {
+	changes, _ := store.Subscribe() // ends when the store closes
+	for c := range changes {
+		hub.Send(c)
+	}
 }
 
 // shared is what sessions share: the hub's data and refresh, the poller's

@@ -20,11 +20,14 @@ import (
 // connect to. Several profiles or regions are merged into one source. Notes
 // for the user go to notes, before any screen is drawn.
 func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Source, error) {
-	if g.trailBucket != "" && g.trailLogGroup != "" {
-		return nil, errors.New("--trail-bucket and --trail-log-group both say where to read CloudTrail from: pass one of them")
+	if g.trailReaders() > 1 {
+		return nil, errors.New("--trail-bucket, --trail-log-group and --trail-athena each say where to read CloudTrail from: pass one of them")
+	}
+	if g.org.athena.Table == "" && (g.org.athena.Workgroup != "" || g.org.athena.Output != "") {
+		return nil, errors.New("--athena-workgroup and --athena-output go with --trail-athena")
 	}
 	if g.demo {
-		return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
+		return g.newDemo(), nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -34,7 +37,7 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 	profile, region := first(g.profiles), first(g.regions)
 	awsCfg, err := awssrc.LoadConfig(ctx, awssrc.Options{Profile: profile, Region: region,
 		EndpointURL: g.endpointURL, Log: g.sdkLog()})
-	asked := profile != "" || g.endpointURL != "" || g.trailBucket != "" || g.trailLogGroup != ""
+	asked := profile != "" || g.endpointURL != "" || g.trailReaders() > 0
 	if err != nil && (asked || region != "") {
 		return nil, fmt.Errorf("loading AWS config: %w", err)
 	}
@@ -50,7 +53,13 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 			"(any values work for a local emulator), or run with --demo", profile)
 	}
 	fmt.Fprintln(notes, "watchtrail: no AWS credentials found, starting the demo (use --profile or AWS_PROFILE for a real account)")
-	return demo.New(demo.Options{IncidentAfter: g.incidentAfter, Composite: true}), nil
+	return g.newDemo(), nil
+}
+
+// newDemo is the demo account, its story starting at --demo-start.
+func (g *globals) newDemo() *demo.Source {
+	start, _ := time.Parse(time.RFC3339, g.demoStart) // checked as the flag was set
+	return demo.New(demo.Options{Start: start, IncidentAfter: g.incidentAfter, Composite: true})
 }
 
 // openMulti is one source per profile × region, merged.
@@ -77,6 +86,10 @@ func (g *globals) useTrail(src *awssrc.Source) error {
 	case g.trailLogGroup != "":
 		if err := src.UseTrailLogGroup(g.trailLogGroup); err != nil {
 			return fmt.Errorf("--trail-log-group: %w", err)
+		}
+	case g.org.athena.Table != "":
+		if err := src.UseTrailAthena(g.org.athena); err != nil {
+			return fmt.Errorf("--trail-athena: %w", err)
 		}
 	}
 	return nil

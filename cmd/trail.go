@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"watchtrail/feed"
 	"watchtrail/filter"
+	"watchtrail/sources"
 )
 
 // trailFlags are the flags of `watchtrail trail`, the history search.
@@ -19,6 +22,7 @@ type trailFlags struct {
 	user, name string
 	filter     string
 	limit      int
+	strict     bool
 }
 
 func newTrailCmd(g *globals) *cobra.Command {
@@ -57,6 +61,7 @@ stops the search and prints what was found.`,
 	fs.StringVar(&f.filter, "filter", "", "filter in the trail query syntax, e.g. 'user:alice name:Delete* -ro err'")
 	markCmdLineOnly(fs, "filter") // in the config file, filter is the dashboard's log pattern
 	fs.IntVar(&f.limit, "limit", 1000, "at most this many events, the newest")
+	fs.BoolVar(&f.strict, "strict", false, "fail (exit 1) when a trail log file was skipped as unreadable")
 	cmd.AddCommand(newVerifyCmd(g))
 	return cmd
 }
@@ -95,8 +100,16 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 				s.src.Describe(), p.Through.UTC().Format("2006-01-02 15:04"), 100*p.Fraction(), p.Found, p.Requests)
 		})
 	progress.done()
+	if r, ok := s.src.(sources.TrailScanner); ok {
+		if scan := feed.ScanSummary(r.Scanned()); scan != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "watchtrail: "+scan)
+		}
+	}
 	if werr := filter.WriteTrail(cmd.OutOrStdout(), events, f.format); werr != nil {
 		return werr
+	}
+	if skipped := reportBadFiles(cmd.ErrOrStderr(), s.src); skipped > 0 && f.strict && err == nil {
+		err = fmt.Errorf("--strict: %d trail log files skipped as unreadable", skipped)
 	}
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -110,6 +123,23 @@ func (f *trailFlags) run(cmd *cobra.Command, g *globals) error {
 		fmt.Fprintf(cmd.ErrOrStderr(), "watchtrail: stopped at --limit %d (the newest); narrow the query or raise the limit for more\n", f.limit)
 	}
 	return nil
+}
+
+// reportBadFiles names on w each trail log file src skipped as unreadable,
+// with why, and returns how many there were.
+func reportBadFiles(w io.Writer, src sources.Source) int {
+	r, ok := src.(sources.BadFileReporter)
+	if !ok {
+		return 0
+	}
+	count, bad := r.BadTrailFiles()
+	for _, f := range bad {
+		fmt.Fprintf(w, "watchtrail: skipped %s: %s\n", f.Name, f.Err)
+	}
+	if more := count - len(bad); more > 0 {
+		fmt.Fprintf(w, "watchtrail: and %d more unreadable trail log files, not listed\n", more)
+	}
+	return count
 }
 
 func describeFilter(f filter.Trail) string {

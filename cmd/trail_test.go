@@ -82,7 +82,11 @@ func TestTrailBadInputIsRefusedNamingIt(t *testing.T) {
 		{[]string{"--format", "yaml"}, `"yaml": want one of text, json`},
 		{[]string{"--limit", "0"}, `--limit 0: want at least 1`},
 		{[]string{"--user", "al ice"}, `--user "al ice": a name has no spaces`},
-		{[]string{"--trail-bucket", "s3://org-trail", "--trail-log-group", "g"}, "--trail-bucket and --trail-log-group"},
+		{[]string{"--trail-bucket", "s3://org-trail", "--trail-log-group", "g"}, "--trail-bucket, --trail-log-group and --trail-athena"},
+		{[]string{"--trail-bucket", "s3://org-trail", "--trail-athena", "trails.org"}, "each say where to read CloudTrail from"},
+		{[]string{"--trail-athena", "trails"}, `"trails": want DATABASE.TABLE`},
+		{[]string{"--trail-athena", "a.b", "--athena-output", "https://x"}, "want s3://bucket/prefix/"},
+		{[]string{"--athena-workgroup", "ops"}, "go with --trail-athena"},
 		{[]string{"--trail-log-group", "has space"}, `"has space" is not a log group name`},
 	} {
 		r := run(t, append([]string{"trail", "--demo"}, c.args...)...)

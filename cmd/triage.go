@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"watchtrail/filter"
+	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/text"
 	"watchtrail/triage"
@@ -85,7 +86,7 @@ func (f *triageFlags) run(cmd *cobra.Command, g *globals, name string) error {
 	progress.show("analysing %s: related resources, changes, metric, logs", alarm.Name)
 	msg := triage.Run(ctx, src, alarm, triage.Options{Now: now, At: at, LogGroups: f.logGroups})
 	progress.done()
-	if err := writeTriage(cmd.OutOrStdout(), msg, f.format); err != nil {
+	if err := writeTriage(cmd.OutOrStdout(), msg, g.notebookOf(cmd.ErrOrStderr(), msg), f.format); err != nil {
 		return err
 	}
 	if len(msg.Errors) > 0 {
@@ -127,17 +128,47 @@ func findAlarm(alarms []sources.Alarm, name string) (sources.Alarm, error) {
 	return sources.Alarm{}, fmt.Errorf("alarm %q is in %d sources; name one: %s", name, len(found), strings.Join(where, ", "))
 }
 
-func writeTriage(w io.Writer, msg triage.Result, format string) error {
+// notebookOf is what the notebook in --state-dir holds about the incident
+// of msg, which it records. Without a notebook (it cannot be opened) the
+// report goes without, saying why on notes.
+func (g *globals) notebookOf(notes io.Writer, msg triage.Result) *notebook.Entries {
+	store, err := g.openNotebook()
+	if err == nil {
+		defer store.Close()
+		inc := notebook.IncidentOf(msg)
+		if err = store.RecordIncident(inc, notebook.RecoveredAt(msg)); err == nil {
+			var e notebook.Entries
+			if e, err = store.Load(inc); err == nil {
+				return &e
+			}
+		}
+	}
+	fmt.Fprintf(notes, "watchtrail: the report has no notebook: %v\n", err)
+	return nil
+}
+
+// writeTriage prints the analysis, with the incident's notebook when there is one.
+func writeTriage(w io.Writer, msg triage.Result, book *notebook.Entries, format string) error {
 	var out []byte
-	switch format {
-	case "json":
+	switch {
+	case format == "json" && book != nil:
+		b, err := notebook.FormatJSON(msg, *book)
+		if err != nil {
+			return err
+		}
+		out = append(b, '\n')
+	case format == "json":
 		b, err := triage.FormatJSON(msg)
 		if err != nil {
 			return err
 		}
 		out = append(b, '\n')
-	case "markdown":
+	case format == "markdown" && book != nil:
+		out = []byte(notebook.FormatMarkdown(msg, *book))
+	case format == "markdown":
 		out = []byte(triage.FormatMarkdown(msg))
+	case book != nil:
+		out = []byte(notebook.FormatText(msg, *book))
 	default:
 		out = []byte(triage.FormatText(msg))
 	}

@@ -96,7 +96,13 @@ func printCostEstimate(cmd *cobra.Command, cfg ui.Config) error {
 		fmt.Fprintf(w, "  S3 (trail bucket): %.0f requests a day\n", e.S3Requests)
 	}
 	for _, name := range []string{"DescribeAlarms", "FilterLogEvents", "LookupEvents"} {
-		if n, ok := e.FreeCalls[name]; ok {
+		n, ok := e.FreeCalls[name]
+		switch {
+		case !ok:
+		case name == "FilterLogEvents" && e.LogCallsMost > 0:
+			fmt.Fprintf(w, "  %s: %.0f calls a day while the groups are quiet, at most %.0f while they are busy "+
+				"(the 5 a second quota, shared by all %d groups; not billed)\n", name, n, e.LogCallsMost, c.LogGroups)
+		default:
 			fmt.Fprintf(w, "  %s: %.0f calls a day (not billed)\n", name, n)
 		}
 	}

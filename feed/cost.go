@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // PricesAsOf dates Prices: AWS list prices in USD for us-east-1, from
@@ -21,11 +22,31 @@ var Prices = struct {
 	LiveTailPerMinute           float64 // per session minute; 1,800 free minutes a month
 	S3ListPer1000               float64 // ListObjectsV2, for --trail-bucket
 	S3GetPer1000                float64 // GetObject, for --trail-bucket
+	AthenaPerTB                 float64 // data scanned, for --trail-athena
 }{
 	GetMetricDataPer1000Metrics: 0.01,
 	LiveTailPerMinute:           0.01,
 	S3ListPer1000:               0.005,
 	S3GetPer1000:                0.0004,
+	AthenaPerTB:                 5,
+}
+
+// athenaMinBytes is what Athena bills a query at least: 10 MB.
+const athenaMinBytes = 10 << 20
+
+// ScanCost is the price of Athena queries that scanned bytes in all.
+func ScanCost(bytes, queries int64) float64 {
+	return float64(max(bytes, queries*athenaMinBytes)) / 1e12 * Prices.AthenaPerTB
+}
+
+// ScanSummary says what the trail's queries scanned and cost, e.g.
+// "Athena 1.2 GB scanned in 14 queries ≈ $0.01"; "" before any query.
+func ScanSummary(bytes, queries int64) string {
+	if queries == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Athena %s scanned in %d quer%s ≈ $%.2f", text.ByteSize(float64(bytes)), queries,
+		map[bool]string{true: "y", false: "ies"}[queries == 1], ScanCost(bytes, queries))
 }
 
 // Quotas of the free calls that a refresh interval must respect.
@@ -46,6 +67,9 @@ type CostConfig struct {
 	LogGroups   int                  // groups tailed
 	LiveTail    bool                 // groups streamed with Live Tail instead of FilterLogEvents
 	TrailBucket bool                 // CloudTrail read from S3 instead of LookupEvents
+	// Scanned and Queries are what the trail's Athena queries scanned so
+	// far and how many ran: a day's polls are priced at their mean.
+	Scanned, Queries int64
 }
 
 // CostEstimate is one day of a configuration's API use and its price.
@@ -54,7 +78,9 @@ type CostEstimate struct {
 	GetMetricDataCalls float64
 	LiveTailMinutes    float64
 	FreeCalls          map[string]float64 // calls per day of the unbilled APIs, by name
+	LogCallsMost       float64            // FilterLogEvents while the groups are busy; FreeCalls has them quiet
 	S3Requests         float64
+	AthenaBytes        float64 // scanned by the trail's queries
 	PerDay             float64 // USD
 }
 
@@ -100,16 +126,19 @@ func EstimateCost(c CostConfig) CostEstimate {
 	if c.LiveTail && c.LogGroups > 0 {
 		e.LiveTailMinutes = day.Minutes() * math.Ceil(float64(c.LogGroups)/liveTailGroupsPerCall)
 	} else {
-		e.FreeCalls["FilterLogEvents"] = polls * float64(c.LogGroups)
+		e.FreeCalls["FilterLogEvents"], e.LogCallsMost = LogCallsPerDay(c.LogGroups)
 	}
 	var s3cost float64
-	if c.TrailBucket {
+	if c.Queries > 0 {
+		e.AthenaBytes = polls * float64(max(c.Scanned/c.Queries, athenaMinBytes))
+		e.FreeCalls["StartQueryExecution"] = polls
+	} else if c.TrailBucket {
 		e.S3Requests = polls + trailFilesPerDay
 		s3cost = polls/1000*Prices.S3ListPer1000 + trailFilesPerDay/1000.0*Prices.S3GetPer1000
 	} else {
 		e.FreeCalls["LookupEvents"] = polls
 	}
 	e.PerDay = e.MetricsRequested/1000*Prices.GetMetricDataPer1000Metrics +
-		e.LiveTailMinutes*Prices.LiveTailPerMinute + s3cost
+		e.LiveTailMinutes*Prices.LiveTailPerMinute + s3cost + e.AthenaBytes/1e12*Prices.AthenaPerTB
 	return e
 }

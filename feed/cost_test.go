@@ -43,9 +43,19 @@ func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 	if polled.PerDay != 0 || polled.Summary() != "API ≈ $0/day" {
 		t.Fatalf("alarms, logs and trail polling are not billed, got $%v a day", polled.PerDay)
 	}
-	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 1440 * 3, "LookupEvents": 1440} {
+	// Quiet groups are polled every second while there is room (issue 19),
+	// whatever the refresh.
+	for name, want := range map[string]float64{"DescribeAlarms": 1440 * 3, "FilterLogEvents": 86400 * 3, "LookupEvents": 1440} {
 		if polled.FreeCalls[name] != want {
 			t.Errorf("%s: %v calls a day, want %v", name, polled.FreeCalls[name], want)
+		}
+	}
+	// Issue 18 item 12: however many groups, one token bucket holds them to
+	// 5 calls a second (432,000 a day), quiet ones to about half of it.
+	for groups, want := range map[int][2]float64{1: {86400, 432000}, 10: {216000, 432000}, 5000: {172869, 432000}} {
+		e := EstimateCost(CostConfig{Refresh: 10 * time.Second, LogGroups: groups})
+		if got := [2]float64{math.Round(e.FreeCalls["FilterLogEvents"]), e.LogCallsMost}; got != want {
+			t.Errorf("%d groups: %v FilterLogEvents a day quiet and at most, want %v", groups, got, want)
 		}
 	}
 	live := EstimateCost(CostConfig{Refresh: time.Minute, LogGroups: 12, LiveTail: true})
@@ -58,5 +68,23 @@ func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 	bucket := EstimateCost(CostConfig{Refresh: time.Minute, TrailBucket: true})
 	if bucket.S3Requests != 1440+288 || bucket.FreeCalls["LookupEvents"] != 0 || bucket.PerDay <= 0 {
 		t.Fatalf("trail bucket: %+v", bucket)
+	}
+}
+
+func TestAthenaScanCost(t *testing.T) {
+	if got := ScanSummary(0, 0); got != "" {
+		t.Errorf("before any query: %q", got)
+	}
+	// 2 TB at $5/TB; a query bills 10 MB at least.
+	if got := ScanSummary(2e12, 3); got != "Athena 2.0 TB scanned in 3 queries ≈ $10.00" {
+		t.Errorf("ScanSummary = %q", got)
+	}
+	if got := ScanCost(1000, 1); got != float64(10<<20)/1e12*5 {
+		t.Errorf("a tiny query costs %v, want the 10 MB minimum", got)
+	}
+	// A day of 30-second polls at the mean measured so far: 2880 × 50 MB.
+	e := EstimateCost(CostConfig{Refresh: 30 * time.Second, Scanned: 100e6, Queries: 2})
+	if e.AthenaBytes != 2880*50e6 || math.Abs(e.PerDay-2880*50e6/1e12*5) > 1e-9 || e.FreeCalls["LookupEvents"] != 0 {
+		t.Errorf("estimate = %+v", e)
 	}
 }

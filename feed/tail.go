@@ -33,14 +33,29 @@ const (
 	tailWorkers     = 8 // groups polled at once; the source's token bucket paces them
 	groupBackoff    = 2 * time.Second
 	maxGroupBackoff = 2 * time.Minute
-	// A group that had nothing new is polled less often, up to every
-	// quietMax, or with n groups every 2n/logCallsPerSecond seconds if that
-	// is longer: quiet groups take at most half the quota.
-	quietStep = 250 * time.Millisecond
-	quietMax  = 4 * time.Second
-	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces its
-	// calls to. A caught-up group with news is polled again after its share
-	// of it: with b such groups, every b/logCallsPerSecond seconds.
+	// followCallsPerSecond bounds a caught-up tail's calls to a source, all
+	// groups together: under the 5 a second FilterLogEvents quota, so that
+	// the account's other clients keep room. One group is polled up to this
+	// often (cw's 4 Hz), n groups share it.
+	followCallsPerSecond = 4
+	// A group with nothing new for quietAfter polls in a row is quiet: it is
+	// polled every second (every (n-2)/2 s with n > 4 groups, so quiet
+	// groups take at most about half the quota), the busy ones share the rest.
+	quietAfter = 4
+	quietPoll  = time.Second
+	// On throttling the tail at once polls maxSlowdown times slower at
+	// most, doubling with each throttled poll, and halves that again after
+	// each slowdownEase without throttling.
+	maxSlowdown  = 8
+	slowdownEase = 10 * time.Second
+	// dueSlack: a group due a hair after the caller's poll is polled now.
+	// A caller polling on fixed slots (the dashboard, every 250 ms) takes
+	// its clock a little after each slot, by varying amounts: without the
+	// slack, a group paced to 250 ms would wait a second slot about half
+	// the time.
+	dueSlack = 25 * time.Millisecond
+	// logCallsPerSecond is the FilterLogEvents quota the AWS source paces
+	// every call to: what a tail paging through news may use.
 	logCallsPerSecond = 5
 )
 
@@ -51,6 +66,9 @@ type LogTail struct {
 	groups map[string]*groupTail
 	from   time.Time          // see ResumeAt
 	recent []sources.LogEvent // see ResumeAt
+
+	slowdown  int       // the pace is this many times slower: throttled (0 means 1)
+	throttled time.Time // when a poll was last throttled, or the slowdown last eased
 }
 
 // ResumeAt has groups the tail starts following go on from from (where a
@@ -136,7 +154,7 @@ func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []str
 			t.groups[tg.key()] = gt
 		}
 		gt.src = tg.src
-		if !now.Before(gt.nextPoll) {
+		if !now.Before(gt.nextPoll.Add(-dueSlack)) {
 			due = append(due, gt)
 		}
 	}
@@ -144,17 +162,7 @@ func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []str
 	// Least recently polled first, so that groups a poll did not reach
 	// before its time was up go first next time.
 	sort.SliceStable(due, func(a, b int) bool { return due[a].polledAt.Before(due[b].polledAt) })
-	// Each source paces its own calls: shares are per source.
-	busy := 0
-	for _, tg := range all {
-		if t.groups[tg.key()].quiet == 0 {
-			busy++
-		}
-	}
-	p := pace{
-		busy:  time.Duration(busy*len(groups)/len(all)) * time.Second / logCallsPerSecond,
-		quiet: max(quietMax, time.Duration(2*len(groups))*time.Second/logCallsPerSecond),
-	}
+	p := t.pace(all, len(groups))
 	found := make([][]sources.LogEvent, len(due))
 	polled := make([]bool, len(due))
 	work := make(chan int)
@@ -181,13 +189,14 @@ func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []str
 	close(work)
 	wg.Wait()
 
-	tried, failed := 0, 0
+	tried, failed, throttled := 0, 0, false
 	for i, gt := range due {
 		b.Events = append(b.Events, found[i]...)
 		if polled[i] {
 			tried++
 			if gt.lastErr != nil {
 				failed++
+				throttled = throttled || sources.Classify(gt.lastErr) == sources.ProblemThrottled
 			}
 		}
 	}
@@ -201,6 +210,7 @@ func (t *LogTail) Next(ctx context.Context, src sources.LogFetcher, groups []str
 			}
 		}
 	}
+	t.ease(throttled, now)
 	sort.SliceStable(b.Problems, func(i, j int) bool { return b.Problems[i].Group < b.Problems[j].Group })
 	sort.SliceStable(b.Events, func(i, j int) bool { return b.Events[i].Time.Before(b.Events[j].Time) })
 	return b
@@ -245,14 +255,70 @@ func (t *LogTail) keepOnly(all []target) {
 	}
 }
 
+// quietInterval is how often each of n groups with nothing new is polled
+// once it has been quiet a while: every second while that leaves room,
+// every (n-2)/2 s with many groups, so that together they take about half
+// the quota at most.
+func quietInterval(n int) time.Duration {
+	return max(quietPoll, time.Duration(n-2)*time.Second/2)
+}
+
+// LogCallsPerDay is the FilterLogEvents calls the tail's pacing makes in a
+// day for n groups: quiet, each polled every quietInterval; at most, while
+// groups have news to page through, the whole quota, which one token bucket
+// holds them to however many there are.
+func LogCallsPerDay(n int) (quiet, most float64) {
+	if n == 0 {
+		return 0, 0
+	}
+	day := 24 * time.Hour
+	return float64(n) * day.Seconds() / quietInterval(n).Seconds(), logCallsPerSecond * day.Seconds()
+}
+
 // pace is how long caught-up groups wait before their next poll: those with
-// news, and at most those without.
+// news, and those without (quiet).
 type pace struct{ busy, quiet time.Duration }
+
+// pace shares followCallsPerSecond among a source's n groups (with a Multi,
+// each member paces its own: all holds n groups a member): quiet groups
+// every second, or every (n-2)/2 s when there are many, the busy ones
+// evenly in the rest, at most followCallsPerSecond times a second. All
+// slower while throttled.
+func (t *LogTail) pace(all []target, n int) pace {
+	quiet := 0
+	for _, tg := range all {
+		if t.groups[tg.key()].quiet > quietAfter {
+			quiet++
+		}
+	}
+	quiet = quiet * n / len(all) // a member's share
+	busy := n - quiet
+	quietEvery := quietInterval(n)
+	left := followCallsPerSecond - float64(quiet)*float64(time.Second)/float64(quietEvery) // calls a second
+	busyEvery := time.Second / followCallsPerSecond
+	if busy > 0 {
+		busyEvery = max(busyEvery, time.Duration(float64(busy)/left*float64(time.Second)))
+	}
+	slow := time.Duration(max(1, t.slowdown))
+	return pace{busy: busyEvery * slow, quiet: max(quietEvery, busyEvery) * slow}
+}
+
+// ease slows the pace down at once when a poll was throttled, and back up
+// gradually after.
+func (t *LogTail) ease(throttled bool, now time.Time) {
+	if throttled {
+		t.slowdown, t.throttled = min(maxSlowdown, max(1, t.slowdown)*2), now
+		return
+	}
+	if t.slowdown > 1 && now.Sub(t.throttled) >= slowdownEase {
+		t.slowdown, t.throttled = t.slowdown/2, now
+	}
+}
 
 // pollGroup polls one group and sets when it is due again: at once while a
 // window is read in part, after the busy groups' share of the quota when
-// caught up with news, later and later while quiet, and backing off after
-// errors.
+// caught up with news or not quiet for long, the quiet groups' when quiet,
+// and backing off after errors.
 func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Time, p pace) []sources.LogEvent {
 	events, err := gt.poll(ctx, logPages(gt.src, gt.group, pattern), now)
 	gt.lastErr, gt.polledAt = err, now
@@ -265,7 +331,10 @@ func (gt *groupTail) pollGroup(ctx context.Context, pattern string, now time.Tim
 		gt.quiet, gt.nextPoll = 0, now.Add(p.busy)
 	default:
 		gt.quiet++
-		gt.nextPoll = now.Add(max(min(quietStep<<min(gt.quiet-1, 10), p.quiet), p.busy))
+		gt.nextPoll = now.Add(p.busy)
+		if gt.quiet > quietAfter {
+			gt.nextPoll = now.Add(p.quiet)
+		}
 	}
 	return events
 }

@@ -164,10 +164,10 @@ func TestLogTailPollsQuietGroupsLessOften(t *testing.T) {
 	groups := []string{"/busy", "/quiet"}
 	delivered := map[string]int{}
 	arrived := map[string]time.Time{}
-	for step := range 60 {
-		now := base.Add(time.Duration(step) * time.Second)
+	for step := range 240 { // 60 s, polled every 250 ms
+		now := base.Add(time.Duration(step) * time.Second / 4)
 		store.put("/busy", "s", now.Add(-time.Millisecond))
-		if step == 40 {
+		if step == 160 {
 			store.put("/quiet", "s", now.Add(-time.Millisecond))
 		}
 		for _, e := range tail.Next(context.Background(), store, groups, now).Events {
@@ -176,17 +176,93 @@ func TestLogTailPollsQuietGroupsLessOften(t *testing.T) {
 			}
 		}
 	}
-	if store.calls["/busy"] != 60 || store.calls["/quiet"] > 30 {
-		t.Fatalf("calls %v: want /busy every poll, /quiet far less often", store.calls)
+	for _, e := range tail.Next(context.Background(), store, groups, base.Add(61*time.Second)).Events {
+		delivered[e.ID]++
+	}
+	// Two groups share 4 calls a second: the quiet one every second, the
+	// busy one in the 3 left (every 333 ms: every other 250 ms poll).
+	if store.calls["/busy"] < 110 || store.calls["/quiet"] > 70 || store.calls["/busy"]+store.calls["/quiet"] > 4*60 {
+		t.Fatalf("calls %v in 60 s: want /busy every other poll, /quiet once a second", store.calls)
 	}
 	for id, at := range arrived {
-		if wait := at.Sub(base.Add(40 * time.Second)); wait > quietMax+time.Second {
+		if wait := at.Sub(base.Add(40 * time.Second)); wait > quietPoll {
 			t.Fatalf("%s of the quiet group delivered after %v", id, wait)
 		}
 	}
 	if len(delivered) != len(store.events) || len(arrived) != 1 {
 		t.Fatalf("delivered %d of %d", len(delivered), len(store.events))
 	}
+}
+
+func TestLogTailPacesOneGroupAt4HzAndManyUnder4CallsASecond(t *testing.T) {
+	for _, n := range []int{1, 3, 8, 20} {
+		store := &logStore{pageSize: 100}
+		tail := NewLogTail("")
+		var groups []string
+		for i := range n {
+			groups = append(groups, fmt.Sprintf("/g%d", i))
+		}
+		for step := range 400 { // 20 s, polled every 50 ms; the first group busy
+			now := base.Add(time.Duration(step) * 50 * time.Millisecond)
+			if step%4 == 0 {
+				store.put("/g0", "s", now.Add(-time.Millisecond))
+			}
+			tail.Next(context.Background(), store, groups, now)
+		}
+		total := 0
+		for _, c := range store.calls {
+			total += c
+		}
+		if total > 4*20+n || n == 1 && total < 4*20-1 {
+			t.Errorf("%d groups: %d calls in 20 s, want at most 4 a second (one group: 4 a second)", n, total)
+		}
+		if n <= 4 && store.calls["/g1"] < 19 && n > 1 {
+			t.Errorf("%d groups: a quiet group polled %d times in 20 s, want once a second", n, store.calls["/g1"])
+		}
+	}
+}
+
+func TestLogTailSlowsDownAtOnceWhenThrottled(t *testing.T) {
+	store := &logStore{pageSize: 100, failing: map[string]bool{}}
+	throttled := &throttledStore{logStore: store}
+	tail := NewLogTail("")
+	poll := func(from, steps int) int {
+		before := store.calls["/g"]
+		for step := from; step < from+steps; step++ {
+			now := base.Add(time.Duration(step) * 50 * time.Millisecond)
+			store.put("/g", "s", now.Add(-time.Millisecond))
+			tail.Next(context.Background(), throttled, []string{"/g"}, now)
+		}
+		return store.calls["/g"] - before
+	}
+	normal := poll(0, 200) // 10 s
+	throttled.on = true
+	poll(200, 60) // throttled for 3 s; the group backs off and retries
+	throttled.on = false
+	after := poll(260, 200) // the next 10 s
+	if normal < 39 || after > normal/2 {
+		t.Fatalf("%d calls in 10 s before throttling, %d in the 10 s after: want at most half", normal, after)
+	}
+	poll(460, 1200) // a minute
+	if eased := poll(1660, 200); eased < normal-1 {
+		t.Fatalf("%d calls in 10 s a minute later, %d before the throttling: want the pace back up", eased, normal)
+	}
+}
+
+// throttledStore answers with throttling while on.
+type throttledStore struct {
+	*logStore
+	on bool
+}
+
+func (s *throttledStore) FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error) {
+	if s.on {
+		s.mu.Lock()
+		s.calls[q.Group]++
+		s.mu.Unlock()
+		return nil, "", &sources.Error{Problem: sources.ProblemThrottled, Err: errors.New("ThrottlingException: Rate exceeded")}
+	}
+	return s.logStore.FetchLogPage(ctx, q, token)
 }
 
 func TestLogTailReportsBehindAndSamplesWhenItCannotKeepUp(t *testing.T) {

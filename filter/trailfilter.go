@@ -228,11 +228,14 @@ func (f Trail) Lookup() sources.LookupAttr {
 }
 
 // Query is q asking for what the filter can have the server do: its Lookup
-// attribute, and the Insights category for kind:insight. The events that
-// come back still need Match for the rest.
+// attribute, the Insights category for kind:insight, and its conditions
+// for readers that send many (Where). The events that come back still
+// need Match for the rest.
 func (f Trail) Query(q sources.TrailQuery) sources.TrailQuery {
 	q.Lookup = f.Lookup()
 	q.Insights = f.Kind == sources.KindInsight
+	q.Where = sources.TrailWhere{User: f.User, Name: f.Name, Source: f.Source, Resource: f.Resource, ResourceType: f.ResourceType,
+		AccessKey: f.AccessKey, Errors: f.ErrorsOnly, Reads: f.ReadOnly, Writes: f.WriteOnly}
 	return q
 }
 

@@ -92,13 +92,21 @@ func Report(m triage.Result, e Entries) ReportJSON {
 	return r
 }
 
-// recovery is when the incident ended: the alarm's first transition out of
-// ALARM after it fired, else what the notebook recorded.
-func recovery(m triage.Result, e Entries) time.Time {
+// RecoveredAt is when the incident of m ended, as far as its history
+// says: the alarm's first transition out of ALARM after it fired.
+func RecoveredAt(m triage.Result) time.Time {
 	for _, h := range m.History {
 		if h.From == sources.StateAlarm && h.To != sources.StateAlarm && h.Time.After(m.Anchor) {
 			return h.Time
 		}
+	}
+	return time.Time{}
+}
+
+// recovery is RecoveredAt, else what the notebook recorded.
+func recovery(m triage.Result, e Entries) time.Time {
+	if at := RecoveredAt(m); !at.IsZero() {
+		return at
 	}
 	return e.Recovered
 }

@@ -76,16 +76,21 @@ func Open(dir string) (*Store, error) {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// Close stops the watcher and closes the database.
+// Close stops the watcher, ends the subscriptions and closes the database.
 func (s *Store) Close() error {
 	s.mu.Lock()
 	stop := s.stop
-	s.stop = nil
 	s.mu.Unlock()
 	if stop != nil {
 		stop()
 		s.watch.Wait()
 	}
+	s.mu.Lock()
+	for ch := range s.subs {
+		close(ch)
+	}
+	clear(s.subs)
+	s.mu.Unlock()
 	return s.db.Close()
 }
 

@@ -117,6 +117,9 @@ func (p *Alarms) measure() {
 // Move moves the selection by delta rows (positive is down).
 func (p *Alarms) Move(delta int) { p.list.Move(delta) }
 
+// Page moves the selection by the rows shown (dir -1 up, 1 down).
+func (p *Alarms) Page(dir int) { p.list.Page(dir) }
+
 // Selected returns the selected alarm.
 func (p *Alarms) Selected() (sources.Alarm, bool) {
 	r, ok := p.list.Selected()

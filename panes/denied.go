@@ -68,6 +68,18 @@ func (d *Denied) SetIntegrity(r *sources.IntegrityReport, err error) {
 	d.relayout()
 }
 
+// Page moves the selection of the current section by the rows it shows.
+func (d *Denied) Page(dir int) {
+	switch d.section {
+	case deniedByPrincipal:
+		d.principals.Page(dir)
+	case deniedByIP:
+		d.ips.Page(dir)
+	default:
+		d.files.Page(dir)
+	}
+}
+
 // SetSize sets the cells the view draws into.
 func (d *Denied) SetSize(width, height int) {
 	d.width, d.height = width, height

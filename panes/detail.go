@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/theme"
 	"watchtrail/triage"
@@ -33,6 +34,7 @@ type Detail struct {
 	logs          *List[sources.LogEvent]   // oldest first
 	section       int
 	width, height int
+	book          notebook.Entries // what the war room said about the incident
 
 	// The chart is the costly part of a frame and only changes with the data
 	// or the size, so it is drawn when they change.
@@ -92,7 +94,10 @@ func (p *Detail) SetDrill(msg triage.Result) {
 	slices.SortStableFunc(events, func(a, b sources.TrailEvent) int { return a.Time.Compare(b.Time) })
 	logs := slices.Clone(msg.Logs)
 	slices.SortStableFunc(logs, func(a, b sources.LogEvent) int { return a.Time.Compare(b.Time) })
-	p.suspects.SetItems(msg.Suspects)
+	if p.book.Incident != notebook.IncidentOf(msg) {
+		p.book = notebook.Entries{}
+	}
+	p.setSuspects()
 	p.events.SetItems(events)
 	p.logs.SetItems(logs)
 	p.relayout()
@@ -169,6 +174,18 @@ func (p *Detail) Move(delta int) {
 	}
 }
 
+// Page moves the focused list by the rows it shows (dir -1 up, 1 down).
+func (p *Detail) Page(dir int) {
+	switch p.section {
+	case detailSuspects:
+		p.suspects.Page(dir)
+	case detailTrail:
+		p.events.Page(dir)
+	default:
+		p.logs.Page(dir)
+	}
+}
+
 // NextSection moves the focus to the next list: suspects, CloudTrail
 // events, log lines, and round again.
 func (p *Detail) NextSection() { p.section = (p.section + 1) % detailSections }
@@ -211,6 +228,7 @@ type detailLayout struct {
 	header, errs          []string
 	chartH                int
 	suspects, trail, logs int // rows of each section below its title
+	book                  int // rows of the Notebook section, its title included
 	listsH                int
 }
 
@@ -252,6 +270,10 @@ func (p *Detail) layout() detailLayout {
 	// The suspects come first, but leave the other two sections a row each
 	// and, when there are many suspects, a third of the rows.
 	rows := l.listsH - detailSections
+	if need := p.bookNeed(); need > 0 && rows >= 8 {
+		l.book = min(need+1, max(2, rows/5))
+		rows -= l.book
+	}
 	l.suspects = p.suspectsLayout(min(suspectsNeed, rows-2, max(8, rows*2/3))).rows()
 	rows -= l.suspects
 	l.trail = (rows + 1) / 2

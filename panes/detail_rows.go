@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/notebook"
 	"watchtrail/sources"
 	"watchtrail/theme"
 	"watchtrail/triage"
@@ -36,7 +37,7 @@ func (p *Detail) lists(width int, l detailLayout) []string {
 		lines = append(lines, p.sectionTitle(detailLogs, fmt.Sprintf("Log lines (%d)", len(p.logs.All())), width))
 		lines = append(lines, p.logRows(width, l.logs)...)
 	}
-	return lines
+	return append(lines, p.bookRows(width, l.book)...)
 }
 
 func (p *Detail) sectionTitle(section int, text string, width int) string {
@@ -93,6 +94,13 @@ func (p *Detail) trailRows(width, rows int) []string {
 		if len(e.Resources) > 0 {
 			extra = append(extra, theme.Dim.Render(detailShortResources(e.Resources)))
 		}
+		if mark, dim := p.verdictMark(e.ID); mark != "" {
+			extra = append([]string{mark}, extra...)
+			if dim {
+				nameStyle = theme.Dim
+			}
+		}
+		marker = p.pinMarker(marker, notebook.PinEvent, e.ID)
 		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(triage.CallName(e.Name), nameW)) + " " +
 			FitLine(e.User, userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
@@ -122,6 +130,7 @@ func (p *Detail) logRows(width, rows int) []string {
 		if sources.IsErrorLine(msg) {
 			msg = theme.Error.Render(msg)
 		}
+		marker = p.pinMarker(marker, notebook.PinLog, notebook.LogPin(l).Ref)
 		line := fmtClock(l.Time) + " " + theme.Info.Render(FitLine(detailShortGroup(l), srcW)) + " " + msg
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/notebook"
 	"watchtrail/theme"
 	"watchtrail/triage"
 )
@@ -21,22 +22,22 @@ const detailMaxProblems = 3
 // (what, who and where; then what it set and why it ranks there) when all
 // of the top few fit that way, else on one.
 type suspectsShape struct {
-	verdict         bool
+	head            int // rows of the verdict: see verdictLines
 	problems, items int
 	perItem         int
 }
 
 // rows is how many rows the shape fills.
 func (s suspectsShape) rows() int {
-	if !s.verdict {
+	if s.head == 0 {
 		return 0
 	}
-	return 1 + s.problems + s.items*s.perItem
+	return s.head + s.problems + s.items*s.perItem
 }
 
 // suspectsNeed is how many rows the suspects section would like.
 func (p *Detail) suspectsNeed() int {
-	return 1 + min(len(p.drill.Graph.Problems), detailMaxProblems) + 2*len(p.suspects.All())
+	return p.verdictRows() + min(len(p.drill.Graph.Problems), detailMaxProblems) + 2*len(p.suspects.All())
 }
 
 func (p *Detail) suspectsLayout(rows int) suspectsShape {
@@ -44,7 +45,8 @@ func (p *Detail) suspectsLayout(rows int) suspectsShape {
 	if rows <= 0 || p.drill == nil {
 		return s
 	}
-	s.verdict, rows = true, rows-1
+	s.head = min(p.verdictRows(), rows)
+	rows -= s.head
 	n := len(p.suspects.All())
 	s.problems = min(len(p.drill.Graph.Problems), max(0, rows-min(1, n)), detailMaxProblems)
 	rows -= s.problems
@@ -59,10 +61,10 @@ func (p *Detail) suspectsLayout(rows int) suspectsShape {
 // be seen, and the ranked suspects.
 func (p *Detail) suspectRows(width, rows int) []string {
 	shape := p.suspectsLayout(rows)
-	if !shape.verdict {
+	if shape.head == 0 {
 		return nil
 	}
-	lines := []string{p.verdictLine(width)}
+	lines := p.verdictLines(width)[:shape.head]
 	problems := p.drill.Graph.Problems
 	for i := range shape.problems {
 		text := "  ⚠ " + problems[i]
@@ -88,9 +90,11 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		s := suspects[i]
 		marker, highlight := p.marker(detailSuspects, i, p.suspects.Index())
 		callStyle := lipgloss.NewStyle().Bold(true)
-		if s.Late || s.Hops < 0 {
+		mark, dismissed := p.verdictMark(s.Event.ID)
+		if s.Late || s.Hops < 0 || dismissed {
 			callStyle = theme.Dim
 		}
+		marker = p.pinMarker(marker, notebook.PinEvent, s.Event.ID)
 		head := fmt.Sprintf("%*s ", rankW, fmt.Sprint(i+1, ".")) + fmtClock(s.Event.Time) + " " +
 			callStyle.Render(FitLine(triage.CallName(s.Event.Name), callW)) + " " + FitLine(s.Event.User, userW) + " "
 		pathW := width - lipgloss.Width(marker) - lipgloss.Width(head)
@@ -99,6 +103,9 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		}
 		head += detailPath(s, pathW)
 		var why []string
+		if mark != "" {
+			why = append(why, mark)
+		}
 		if s.Likely {
 			why = append(why, theme.Warn.Bold(true).Render("← likely cause"))
 		}

@@ -64,10 +64,10 @@ func TestDetailSuspectsRankTheRelatedChangeFirstAtEverySize(t *testing.T) {
 				t.Errorf("%v: first suspect lacks %q: %q", size, want, first)
 			}
 		}
-		if why := detailTestLine(out, "← likely cause · "); !strings.Contains(why, "policyArn → AmazonDynamoDBFullAccess · permission") {
+		if why := detailTestLine(out, "← likely cause · "); !strings.Contains(why, "policyArn → AmazonDynamoDBFullAccess · a permission") {
 			t.Errorf("%v: the likely cause's change (ARN shortened) and reason: %q", size, why)
 		}
-		if why := detailTestLine(out, "← likely cause · "); size[0] >= 120 && !strings.Contains(why, "permission change on role svc-ord-exec (1 hop)") {
+		if why := detailTestLine(out, "← likely cause · "); size[0] >= 120 && !strings.Contains(why, "a permission change can cause errors; on role svc-ord-ex") {
 			t.Errorf("%v: the likely cause's reason line: %q", size, why)
 		}
 		if strings.Count(out, "← likely cause") != 2 {

@@ -182,6 +182,17 @@ func (f *feed[T]) Selected() (T, bool) {
 	return f.ring.At(int(f.rows[p] - (f.next - int64(f.ring.Len())))), true
 }
 
+// Page moves the cursor and the rows on screen by the rows on screen (dir
+// -1 up, 1 down), so that paging shows every row once, but at the ends.
+func (f *feed[T]) Page(dir int) {
+	n, h := len(f.rows), max(1, f.height)
+	if n == 0 {
+		return
+	}
+	f.top = f.rows[boxClamp(f.start()+dir*h, 0, max(0, n-h))]
+	f.Move(dir * h)
+}
+
 // Move moves the cursor by delta rows; reaching the last row resumes following.
 func (f *feed[T]) Move(delta int) {
 	n := len(f.rows)

@@ -105,6 +105,13 @@ func (l *List[T]) SetRows(rows int) {
 // Move moves the selection by delta rows (positive is down).
 func (l *List[T]) Move(delta int) { l.Select(l.sel + delta) }
 
+// Page moves the selection and the rows shown by the rows shown (dir -1 up,
+// 1 down), so that paging shows every row once, but at the ends.
+func (l *List[T]) Page(dir int) {
+	l.top = boxClamp(l.top+dir*l.rows, 0, max(0, len(l.shown)-l.rows))
+	l.Select(l.sel + dir*max(1, l.rows))
+}
+
 // Select selects row i of the shown items, clamped to them.
 func (l *List[T]) Select(i int) {
 	l.sel = i

@@ -107,6 +107,9 @@ func (p *Metrics) SetFilter(text string) {
 // Move moves the selection by delta metrics (positive is down).
 func (p *Metrics) Move(delta int) { p.list.Move(delta) }
 
+// Page moves the selection by the metrics shown (dir -1 up, 1 down).
+func (p *Metrics) Page(dir int) { p.list.Page(dir) }
+
 // Selected returns the selected series.
 func (p *Metrics) Selected() (sources.Series, bool) { return p.list.Selected() }
 

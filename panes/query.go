@@ -39,6 +39,9 @@ func (t *QueryTable) SetSize(width, height int) {
 // Move moves the selection by delta rows.
 func (t *QueryTable) Move(delta int) { t.list.Move(delta) }
 
+// Page moves the selection by the rows shown (dir -1 up, 1 down).
+func (t *QueryTable) Page(dir int) { t.list.Page(dir) }
+
 // Selected is the selected row.
 func (t *QueryTable) Selected() (sources.QueryRow, bool) { return t.list.Selected() }
 

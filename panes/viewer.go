@@ -50,6 +50,9 @@ func (v *Viewer) Move(delta int) {
 	v.top = boxClamp(v.top+delta, 0, len(v.wrapped)-max(1, v.height-2))
 }
 
+// Page scrolls by the lines shown (dir -1 up, 1 down).
+func (v *Viewer) Page(dir int) { v.Move(dir * max(1, v.height-2)) }
+
 // View draws the text into exactly its size, with the lines shown and
 // "esc closes" in the border.
 func (v *Viewer) View() string {

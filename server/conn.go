@@ -11,16 +11,15 @@ import (
 	"github.com/charmbracelet/ssh"
 )
 
-// loginGrace is how long a connection may take to log in (OpenSSH's
+// defaultLoginGrace is how long a connection may take to log in (OpenSSH's
 // LoginGraceTime), and then to open its session: neither a half-open
 // connection nor a logged-in one without a session (ssh -N) may stay.
-// Tests shorten it.
-var loginGrace = 30 * time.Second
+const defaultLoginGrace = 30 * time.Second
 
-// writeTimeout bounds every write to a client, on the socket and on the
-// session's channel: a client that stops reading is dropped, freeing its
-// slot. Tests shorten it.
-var writeTimeout = 15 * time.Second
+// defaultWriteTimeout bounds every write to a client, on the socket and on
+// the session's channel: a client that stops reading is dropped, freeing
+// its slot.
+const defaultWriteTimeout = 15 * time.Second
 
 type connectionKey struct{}
 
@@ -35,6 +34,7 @@ type connection struct {
 	mu       sync.Mutex
 	offered  map[string]authorizedKey // by fingerprint: keys allowed at their offer, with their options
 	loggedIn bool
+	channels int                      // session channels open
 	slot     bool                     // holds one of MaxSessions
 	sessions map[chan struct{}]func() // each running session's stop channel
 	stopping bool                     // the server is shutting down
@@ -44,12 +44,18 @@ type connection struct {
 func (s *Server) connect(ctx ssh.Context, raw net.Conn) net.Conn {
 	c := &connection{server: s, raw: raw, remote: raw.RemoteAddr().String(),
 		offered: map[string]authorizedKey{}, sessions: map[chan struct{}]func(){}}
-	c.grace = time.AfterFunc(loginGrace, c.graceOver)
-	ctx.SetValue(connectionKey{}, c)
 	s.mu.Lock()
+	if s.startups >= maxStartups {
+		s.mu.Unlock()
+		s.log.Warn("ssh connection refused: too many connections logging in", "remote", c.remote, "max", maxStartups)
+		return nil
+	}
+	s.startups++
 	s.conns[c] = struct{}{}
 	stopping := s.closing.Load()
 	s.mu.Unlock()
+	c.grace = time.AfterFunc(s.opts.loginGrace, c.graceOver)
+	ctx.SetValue(connectionKey{}, c)
 	if stopping {
 		c.shutdown()
 	}
@@ -73,9 +79,9 @@ func (c *connection) graceOver() {
 	c.mu.Unlock()
 	switch {
 	case !loggedIn:
-		c.server.log.Warn("ssh connection refused: no login within the grace time", "remote", c.remote, "grace", loginGrace.String())
+		c.server.log.Warn("ssh connection refused: no login within the grace time", "remote", c.remote, "grace", c.server.opts.loginGrace.String())
 	case idle:
-		c.server.log.Warn("ssh connection closed: no session opened within the grace time", "remote", c.remote, "grace", loginGrace.String())
+		c.server.log.Warn("ssh connection closed: no session opened within the grace time", "remote", c.remote, "grace", c.server.opts.loginGrace.String())
 	default:
 		return
 	}
@@ -87,9 +93,10 @@ func (c *connection) graceOver() {
 func (c *connection) logIn() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.server.started()
 	c.loggedIn = true
 	c.slot = c.server.takeSlot()
-	c.grace.Reset(loginGrace)
+	c.grace.Reset(c.server.opts.loginGrace)
 }
 
 // startSession admits a session: the connection's slot covers its first
@@ -117,7 +124,7 @@ func (c *connection) endSession(stop chan struct{}) {
 	case c.stopping:
 		c.raw.Close() // nothing left to wait for; the client may never close
 	default:
-		c.grace.Reset(loginGrace)
+		c.grace.Reset(c.server.opts.loginGrace)
 	}
 }
 
@@ -142,6 +149,9 @@ func (c *connection) closed() {
 		c.slot = false
 		c.server.sessions.Add(-1)
 	}
+	if !c.loggedIn {
+		c.server.started()
+	}
 	c.mu.Unlock()
 	c.server.mu.Lock()
 	delete(c.server.conns, c)
@@ -156,17 +166,24 @@ type deadlineWriter struct {
 }
 
 func (d deadlineWriter) Write(p []byte) (int, error) {
-	timer := time.AfterFunc(writeTimeout, d.c.stalled)
+	timer := time.AfterFunc(d.c.server.opts.writeTimeout, d.c.stalled)
 	defer timer.Stop()
 	return d.w.Write(p)
 }
 
-// stalled drops a client a write to which took longer than writeTimeout.
+// stalled drops a client a write to which took longer than the write timeout.
 func (c *connection) stalled() {
 	c.drop.Do(func() {
-		c.server.log.Warn("ssh client stopped reading: dropping it", "remote", c.remote, "write_timeout", writeTimeout.String())
+		c.server.log.Warn("ssh client stopped reading: dropping it", "remote", c.remote, "write_timeout", c.server.opts.writeTimeout.String())
 		c.raw.Close()
 	})
+}
+
+// started frees a place among the connections logging in.
+func (s *Server) started() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.startups--
 }
 
 func (s *Server) takeSlot() bool {
@@ -186,7 +203,7 @@ type writeDeadlineConn struct {
 }
 
 func (c *writeDeadlineConn) Write(p []byte) (int, error) {
-	_ = c.Conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_ = c.Conn.SetWriteDeadline(time.Now().Add(c.c.server.opts.writeTimeout))
 	n, err := c.Conn.Write(p)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		c.c.stalled()

@@ -144,6 +144,16 @@ func (h *Hub) Publish(feed string, msg tea.Msg) {
 	}
 }
 
+// Send sends msg to every session joined now, keeping nothing for those
+// joining later: for news (someone's verdict) rather than data.
+func (h *Hub) Send(msg tea.Msg) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		s.enqueue(msg)
+	}
+}
+
 // Join sends p every feed's latest data messages and its failures since,
 // then everything published until the returned leave is called. Messages
 // reach p in publish order.

@@ -37,6 +37,9 @@ type Options struct {
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
 	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
+
+	loginGrace   time.Duration // tests shorten these
+	writeTimeout time.Duration
 }
 
 // Server is a listening SSH server; Serve runs it.
@@ -49,8 +52,9 @@ type Server struct {
 	sessions atomic.Int32 // slots taken, see connection
 	closing  atomic.Bool
 
-	mu    sync.Mutex
-	conns map[*connection]struct{}
+	mu       sync.Mutex
+	conns    map[*connection]struct{}
+	startups int // connections not yet logged in
 }
 
 // New checks the options, loads or creates the host key and starts
@@ -93,9 +97,13 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 		return &gossh.ServerConfig{AuthLogCallback: s.logAuth, VerifiedPublicKeyCallback: connectionOf(ctx).verified}
 	}
 	srv.ConnectionFailedCallback = func(conn net.Conn, err error) {
+		if errors.Is(err, net.ErrClosed) {
+			return // closed here, and logged why
+		}
 		s.log.Warn("ssh connection refused", "remote", conn.RemoteAddr().String(), "err", err)
 	}
 	srv.ConnCallback = s.connect
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": sessionChannel}
 	s.ssh = srv
 	if s.listener, err = net.Listen("tcp", opts.Listen); err != nil {
 		return nil, err
@@ -109,6 +117,12 @@ func (o *Options) setDefaults() error {
 	}
 	if o.MaxSessions <= 0 {
 		o.MaxSessions = 16
+	}
+	if o.loginGrace <= 0 {
+		o.loginGrace = defaultLoginGrace
+	}
+	if o.writeTimeout <= 0 {
+		o.writeTimeout = defaultWriteTimeout
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 3 * time.Second

@@ -27,6 +27,7 @@ type sshFixture struct {
 	t      *testing.T
 	dir    string
 	port   int
+	srv    *Server
 	log    *syncbuf.Buffer
 	stop   context.CancelFunc
 	served chan error
@@ -68,6 +69,14 @@ func startServer(t *testing.T, opts Options) *sshFixture {
 
 func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Model) *sshFixture {
 	t.Helper()
+	return startServerKeys(t, opts, newModel, nil)
+}
+
+// startServerKeys starts a server whose authorized_keys lists the key
+// "listed" and then the lines extra returns, given the fixture's directory
+// (for keys it makes there).
+func startServerKeys(t *testing.T, opts Options, newModel func(Session) tea.Model, extra func(dir string) string) *sshFixture {
+	t.Helper()
 	tmuxtest.Require(t, "ssh", "ssh-keygen", "tmux")
 	f := &sshFixture{t: t, dir: t.TempDir(), log: &syncbuf.Buffer{}, served: make(chan error, 1)}
 	newKey(t, filepath.Join(f.dir, "listed"))
@@ -76,6 +85,9 @@ func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Mode
 		t.Fatal(err)
 	}
 	opts.AuthorizedKeysFile = filepath.Join(f.dir, "authorized_keys")
+	if extra != nil {
+		pub = append(pub, extra(f.dir)...)
+	}
 	if err := os.WriteFile(opts.AuthorizedKeysFile, append([]byte("# on-call\n"), pub...), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -86,12 +98,22 @@ func startServerWith(t *testing.T, opts Options, newModel func(Session) tea.Mode
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.port = srv.Addr().(*net.TCPAddr).Port
+	f.port, f.srv = srv.Addr().(*net.TCPAddr).Port, srv
 	ctx, cancel := context.WithCancel(context.Background())
 	f.stop = cancel
 	go func() { f.served <- srv.Serve(ctx) }()
 	t.Cleanup(func() { _ = f.shutdown() })
 	return f
+}
+
+// waitSlotsFree waits until no slot of MaxSessions is taken.
+func (f *sshFixture) waitSlotsFree(timeout time.Duration) {
+	f.t.Helper()
+	for deadline := time.Now().Add(timeout); f.srv.sessions.Load() != 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			f.t.Fatalf("%d session slots still taken:\n%s", f.srv.sessions.Load(), f.log.String())
+		}
+	}
 }
 
 // waitLog waits until the server's log holds want, or fails after timeout.
@@ -230,6 +252,7 @@ func TestSSHRefusals(t *testing.T) {
 		}
 		first.Kill() // the client vanishes without quitting: its slot is freed
 		f.waitLog(20*time.Second, `msg="ssh session end"`)
+		f.waitSlotsFree(10 * time.Second)
 		f.dashboard("listed").WaitFor(20*time.Second, "Alarms")
 	})
 }
@@ -291,10 +314,7 @@ func TestSSHIdleSessionIsClosed(t *testing.T) {
 }
 
 func TestConnectionThatNeverLogsInIsDropped(t *testing.T) {
-	saved := loginGrace
-	loginGrace = 500 * time.Millisecond
-	defer func() { loginGrace = saved }()
-	f := startServer(t, Options{})
+	f := startServer(t, Options{loginGrace: 500 * time.Millisecond})
 	conn, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", f.port))
 	if err != nil {
 		t.Fatal(err)

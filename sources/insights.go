@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,27 @@ type InsightsQuery struct {
 	Start  time.Time
 	End    time.Time
 	Limit  int // rows to return; 0 means the query's own limit or the service default
+}
+
+// defaultQueryRows is what Logs Insights returns for a query that sets no
+// limit.
+const defaultQueryRows = 1000
+
+// RowLimit is the most rows the query returns: Limit, else the query's own
+// last limit command, else the service's default of 1,000.
+func (q InsightsQuery) RowLimit() int {
+	if q.Limit > 0 {
+		return q.Limit
+	}
+	limit := defaultQueryRows
+	for _, command := range strings.Split(q.Query, "|") {
+		if f := strings.Fields(command); len(f) == 2 && strings.EqualFold(f[0], "limit") {
+			if n, err := strconv.Atoi(f[1]); err == nil && n > 0 {
+				limit = n
+			}
+		}
+	}
+	return limit
 }
 
 // Validate reports what keeps the query from running.
@@ -171,6 +193,10 @@ func RunQuery(ctx context.Context, lq LogQuerier, q InsightsQuery, progress func
 			return last, err
 		}
 		res.ID = id
+		// Some endpoints ignore the limit: the rows past it are not kept.
+		if limit := q.RowLimit(); len(res.Rows) > limit {
+			res.Rows = slices.Clone(res.Rows[:limit])
+		}
 		last = res
 		if progress != nil {
 			progress(res)

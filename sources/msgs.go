@@ -50,6 +50,9 @@ type TrailMsg struct {
 	// (see BadFileReporter); RecentBad lists the newest of them.
 	BadFiles  int
 	RecentBad []BadFile
+	// Scanned and Queries are what the trail's Athena queries scanned so
+	// far, and how many ran (see TrailScanner).
+	Scanned, Queries int64
 }
 
 // ErrMsg reports a failed poll; the pane keeps its last data.

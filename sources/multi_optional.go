@@ -23,6 +23,7 @@ var (
 	_ LogQuerier       = (*Multi)(nil)
 	_ LogRecordReader  = (*Multi)(nil)
 	_ BadFileReporter  = (*Multi)(nil)
+	_ TrailScanner     = (*Multi)(nil)
 	_ IntegrityChecker = (*Multi)(nil)
 )
 
@@ -355,6 +356,15 @@ func (m *Multi) BadTrailFiles() (count int, recent []BadFile) {
 		count, recent = count+n, append(recent, bad...)
 	}
 	return count, recent
+}
+
+// Scanned adds up what the members' trail queries scanned.
+func (m *Multi) Scanned() (bytes, queries int64) {
+	for _, mb := range capable[TrailScanner](m) {
+		b, q := mb.Source.(TrailScanner).Scanned()
+		bytes, queries = bytes+b, queries+q
+	}
+	return bytes, queries
 }
 
 // CheckIntegrity validates every member's trail log files, in one report.

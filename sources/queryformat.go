@@ -1,12 +1,15 @@
 package sources
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"watchtrail/text"
 )
 
 // QueryFormats are the output formats of WriteQueryResult.
@@ -40,20 +43,7 @@ func cells(row QueryRow, cols []string) []string {
 // StatsLine is a one-line summary: "12 rows · 40 records matched · 1,200 scanned · 1.2 MB scanned".
 func StatsLine(res QueryResult) string {
 	return fmt.Sprintf("%s · %d rows · %.0f records matched · %.0f scanned · %s scanned",
-		res.Status, len(res.Rows), res.Stats.RecordsMatched, res.Stats.RecordsScanned, byteSize(res.Stats.BytesScanned))
-}
-
-func byteSize(b float64) string {
-	units := []string{"B", "KB", "MB", "GB", "TB"}
-	i := 0
-	for b >= 1000 && i < len(units)-1 {
-		b /= 1000
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
+		res.Status, len(res.Rows), res.Stats.RecordsMatched, res.Stats.RecordsScanned, text.ByteSize(res.Stats.BytesScanned))
 }
 
 func writeQueryText(w io.Writer, res QueryResult) error {
@@ -77,36 +67,39 @@ func writeQueryText(w io.Writer, res QueryResult) error {
 	return err
 }
 
+// writeQueryJSON writes the result as one JSON document, a row at a time.
 func writeQueryJSON(w io.Writer, res QueryResult) error {
-	rows := make([]json.RawMessage, 0, len(res.Rows))
-	for _, row := range res.Rows {
-		var b strings.Builder
-		b.WriteByte('{')
+	head, _ := json.Marshal(struct {
+		Status     QueryStatus `json:"status"`
+		Statistics QueryStats  `json:"statistics"`
+	}{res.Status, res.Stats})
+	bw := bufio.NewWriter(w)
+	bw.Write(head[:len(head)-1]) // without the closing brace
+	bw.WriteString(`,"results":[`)
+	for i, row := range res.Rows {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n  {")
 		n := 0
 		for _, f := range row {
 			if f.Name == PtrField {
 				continue
 			}
 			if n > 0 {
-				b.WriteByte(',')
+				bw.WriteByte(',')
 			}
 			n++
 			k, _ := json.Marshal(f.Name)
 			v, _ := json.Marshal(f.Value)
-			b.Write(k)
-			b.WriteByte(':')
-			b.Write(v)
+			bw.Write(k)
+			bw.WriteByte(':')
+			bw.Write(v)
 		}
-		b.WriteByte('}')
-		rows = append(rows, json.RawMessage(b.String()))
+		bw.WriteByte('}')
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		Status     QueryStatus       `json:"status"`
-		Statistics QueryStats        `json:"statistics"`
-		Results    []json.RawMessage `json:"results"`
-	}{Status: res.Status, Statistics: res.Stats, Results: rows})
+	bw.WriteString("\n]}\n")
+	return bw.Flush()
 }
 
 func writeQueryCSV(w io.Writer, res QueryResult) error {

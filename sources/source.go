@@ -89,3 +89,9 @@ type TrailPager interface {
 	// ignored.
 	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
 }
+
+// TrailScanner is implemented by trail sources billed by the data their
+// queries scan (Athena): the bytes scanned so far, and the queries run.
+type TrailScanner interface {
+	Scanned() (bytes, queries int64)
+}

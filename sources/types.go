@@ -157,6 +157,9 @@ func splitStat(text string) (body, stat string) {
 	return text, ""
 }
 
+// MaxDimensions is how many dimensions CloudWatch allows a metric.
+const MaxDimensions = 30
+
 // parseDims reads "name=value,name=value". A comma followed by text without
 // "=" belongs to the value before it.
 func parseDims(text string) ([]Dimension, error) {
@@ -173,6 +176,9 @@ func parseDims(text string) ([]Dimension, error) {
 		}
 		if seen[name] {
 			return nil, fmt.Errorf("dimension %q given twice", name)
+		}
+		if len(dims) == MaxDimensions {
+			return nil, fmt.Errorf("more than %d dimensions (CloudWatch allows at most %d)", MaxDimensions, MaxDimensions)
 		}
 		seen[name] = true
 		dims = append(dims, Dimension{Name: name, Value: value})
@@ -330,6 +336,18 @@ type TrailQuery struct {
 	// Insights asks for Insights events only (LookupEvents' insight
 	// category) instead of management events.
 	Insights bool
+	// Where is a filter's conditions for a reader that has the server
+	// apply many at once (Athena's SQL); readers that cannot ignore it, as
+	// the caller matches the events against its filter anyway.
+	Where TrailWhere
+}
+
+// TrailWhere is a trail filter's conditions that a query language can
+// state: text fields hold exact values or * and ? patterns (see
+// TrailFilter); the zero value asks nothing.
+type TrailWhere struct {
+	User, Name, Source, Resource, ResourceType, AccessKey string
+	Errors, Reads, Writes                                 bool
 }
 
 // StateChange is one alarm state transition from the alarm's history.

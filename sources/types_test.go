@@ -62,8 +62,20 @@ func TestParseMetricSpecKeepsSlashesAndColonsInValues(t *testing.T) {
 }
 
 func TestParseMetricSpecNamesWhatIsWrong(t *testing.T) {
+	dims := func(n int) string {
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = fmt.Sprintf("D%d=v", i)
+		}
+		return strings.Join(parts, ",")
+	}
+	if _, err := ParseMetricSpec("MyApp/Latency/" + dims(MaxDimensions)); err != nil {
+		t.Errorf("%d dimensions: %v", MaxDimensions, err)
+	}
 	for text, want := range map[string]string{
-		"a/b/c=": `dimension "c" has an empty value`,
+		"MyApp/Latency/" + dims(MaxDimensions+1):      "more than 30 dimensions (CloudWatch allows at most 30)",
+		"MyApp/Latency/" + dims(10000):                "more than 30 dimensions",
+		"a/b/c=":                                      `dimension "c" has an empty value`,
 		"AWS/EC2/CPUUtilization/InstanceId=i-1:Bogus": `unknown statistic "Bogus"`,
 		"MyApp/Latency:Bogus":                         `unknown statistic "Bogus"`,
 		"MyApp/Latency/A=1,A=2":                       `dimension "A" given twice`,

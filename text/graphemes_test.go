@@ -22,20 +22,24 @@ func perCharWidth(s string) int {
 }
 
 var graphemeCases = []struct{ in, want string }{
-	{"ok 👍🏽 done", "ok 👍 done"},                                            // skin tone modifier
-	{"👨\u200d👩\u200d👧 family", "👨 family"},                                 // ZWJ sequence
-	{"I ❤\ufe0f it", "I ❤ it"},                                             // VS16
-	{"☀\ufe0f", "☀"},                                                       // VS16 on a text-default emoji
-	{"key 1\ufe0f\u20e3", "key 1"},                                         // keycap
-	{"🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "🏴"}, // tag sequence
-	{"flag 🇫🇷 ok", "flag 🇫🇷 ok"},                                           // a pair of regional indicators is kept
-	{"lone 🇫 x", "lone \ufffd x"},                                          // a single one is not
-	{"cafe\u0301 naïve", "cafe\u0301 naïve"},                               // combining mark kept
-	{"中文 テスト 한국어", "中文 テスト 한국어"},                                           // wide CJK kept
-	{"क्षि", "क"},                                                          // Indic cluster whose parts take cells
-	{"\u1100\u1161\u11a8", "\u1100"},                                       // decomposed Hangul
-	{"x\ufe0f", "x"},                                                       // stray variation selector
-	{"\ufe0fx", "\ufffdx"},                                                 // ... with nothing before it
+	{"ok 👍🏽 done", "ok 👍 done"},                                                  // skin tone modifier
+	{"👨\u200d👩\u200d👧 family", "👨👩👧 family"},                                     // ZWJ sequence: the joiners dropped (widths.go)
+	{"I ❤\ufe0f it", "I ❤ it"},                                                   // VS16
+	{"☀\ufe0f", "☀"},                                                             // VS16 on a text-default emoji
+	{"key 1\ufe0f\u20e3", "key 1"},                                               // keycap
+	{"🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f", "🏴"},       // tag sequence
+	{"flag 🇫🇷 ok", "flag 🇫🇷 ok"},                                                 // a pair of regional indicators is kept
+	{"lone 🇫 x", "lone \ufffd x"},                                                // a single one is not
+	{"cafe\u0301 naïve", "cafe\u0301 naïve"},                                     // combining mark kept
+	{"中文 テスト 한국어", "中文 テスト 한국어"},                                                 // wide CJK kept
+	{"क्षि", "क"},                                                                // Indic cluster whose parts take cells
+	{"\u1100\u1161\u11a8", "\u1100"},                                             // decomposed Hangul
+	{"x\ufe0f", "x"},                                                             // stray variation selector
+	{"\ufe0fx", "\ufffdx"},                                                       // ... with nothing before it
+	{"soft\u00adhyphen zw\u200bsp w\u2060j bom\ufeff", "softhyphen zwsp wj bom"}, // format characters dropped
+	{"a\u2028b\u2029c", "a⏎b⏎c"},                                                 // line and paragraph separators
+	{"new \U0001fa75 \U00031350 \u3248 x", "new \ufffd \ufffd \ufffd x"},         // widths in dispute
+	{"\u0378\uffff\U000e0080", "\ufffd\ufffd\ufffd"},                             // unassigned, noncharacter
 }
 
 func TestSanitizeReplacesAmbiguousGraphemes(t *testing.T) {

@@ -11,48 +11,74 @@ import (
 	"unicode/utf8"
 )
 
-// MaxLineBytes bounds one rendered log or trail line; longer text is cut and
-// says how much was dropped.
+// MaxLineBytes bounds one rendered log or trail line; longer text is cut
+// once and says how many bytes of it were left out.
 const MaxLineBytes = 4096
 
 // Sanitize makes text from AWS (log lines, CloudTrail fields) safe to print in
 // a terminal: escape sequences are removed whole, other control characters
 // and invalid UTF-8 become visible placeholders, tabs become spaces, newlines
-// become "⏎", grapheme clusters terminals draw at different widths are
-// replaced (see safeGraphemes), and the result is at most MaxLineBytes long.
+// become "⏎", characters and grapheme clusters terminals draw at different
+// widths are dropped or replaced (see widths.go and safeGraphemes), and the result is at most MaxLineBytes long,
+// the cut marked "… [N more bytes]" with N the bytes of text not shown.
+// Sanitized text comes out of Sanitize unchanged, so a line sanitised again
+// downstream is not cut a second time.
 func Sanitize(text string) string {
 	if isPlain(text) && len(text) <= MaxLineBytes {
 		return text
 	}
-	var b strings.Builder
-	b.Grow(min(len(text), MaxLineBytes))
-	for i := 0; i < len(text); {
-		if b.Len() >= MaxLineBytes {
-			fmt.Fprintf(&b, "… [%d more bytes]", len(text)-i)
-			break
+	for budget := MaxLineBytes; ; {
+		out, used := clean(text, budget)
+		out = safeGraphemes(out)
+		if used == len(text) && len(out) <= MaxLineBytes {
+			return out
 		}
+		marker := fmt.Sprintf("… [%d more bytes]", len(text)-used)
+		over := len(out) + len(marker) - MaxLineBytes
+		if over <= 0 {
+			return out + marker
+		}
+		budget -= over // safeGraphemes or the marker made it longer: show less
+	}
+}
+
+// clean is the neutralised text of text's first used bytes, as many as fit
+// in budget bytes.
+func clean(text string, budget int) (out string, used int) {
+	var b strings.Builder
+	b.Grow(min(len(text), budget))
+	i := 0
+	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		var chunk string
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			b.WriteRune('\uFFFD')
+			chunk = "\uFFFD"
 		case r == 0x1b || r == 0x9b || r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f:
 			size = escapeLength(text[i:])
 		case r == '\t':
-			b.WriteString("    ")
+			chunk = "    "
 		case r == '\n':
-			b.WriteString("⏎")
+			chunk = "⏎"
 		case r == '\r':
 			// dropped: a bare carriage return would rewrite the line
-		case unicode.IsControl(r) || r == 0x7f:
-			b.WriteRune('\uFFFD')
-		case unicode.Is(unicode.Bidi_Control, r):
-			// dropped: bidi overrides can disguise the text around them
+		case unicode.IsControl(r) || r == 0x7f || disputedWidth(r):
+			chunk = "\uFFFD"
+		case isLineSeparator(r):
+			chunk = "⏎"
+		case droppedFormat(r):
+			// dropped (see widths.go); bidi overrides among them could
+			// disguise the text around them
 		default:
-			b.WriteString(text[i : i+size])
+			chunk = text[i : i+size]
 		}
+		if b.Len()+len(chunk) > budget {
+			break
+		}
+		b.WriteString(chunk)
 		i += size
 	}
-	return safeGraphemes(b.String())
+	return b.String(), i
 }
 
 // isPlain is the fast path: printable ASCII only.

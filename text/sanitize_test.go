@@ -1,6 +1,7 @@
 package text
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -41,11 +42,38 @@ func TestSanitizeNeverEmitsControlBytes(t *testing.T) {
 
 func TestSanitizeBoundsHugeLines(t *testing.T) {
 	out := Sanitize(strings.Repeat("x", 100_000))
-	if len(out) > MaxLineBytes+64 {
-		t.Fatalf("output is %d bytes, want about %d", len(out), MaxLineBytes)
+	if len(out) > MaxLineBytes {
+		t.Fatalf("output is %d bytes, want at most %d", len(out), MaxLineBytes)
 	}
 	if !strings.Contains(out, "more bytes]") {
 		t.Fatalf("truncation is not announced: %q", out[len(out)-40:])
+	}
+}
+
+// Issue 18 item 12: a 1 MB line is cut once, the marker counting the bytes
+// left out; sanitising the result again (the log viewer does) changes
+// nothing, however the line ends near the cut.
+func TestSanitizeCutsOnceWithTheRightCount(t *testing.T) {
+	if out := Sanitize(strings.Repeat("x", 100) + strings.Repeat("\x1b[31m", 1<<20)); out != strings.Repeat("x", 100) {
+		t.Errorf("escape sequences are removed, not cut: %q", out)
+	}
+	for _, tail := range []string{"x", "é", "\t", "\n", "\x00", "中", "👍🏽", "e\u0301", "\u0378"} {
+		in := strings.Repeat("x", MaxLineBytes-30) + strings.Repeat(tail, 1<<20/len(tail))
+		out := Sanitize(in)
+		shown, marker, ok := strings.Cut(out, "… [")
+		if !ok || len(out) > MaxLineBytes || strings.Count(out, "more bytes]") != 1 {
+			t.Fatalf("tail %+q: %d bytes, want one marker within %d: …%q", tail, len(out), MaxLineBytes, out[max(0, len(out)-60):])
+		}
+		var left int
+		if _, err := fmt.Sscanf(marker, "%d more bytes]", &left); err != nil || left < len(in)-len(shown)-100 || left > len(in)-len(shown)+100 {
+			t.Errorf("tail %+q: marker %q, want about %d left out", tail, marker, len(in)-len(shown))
+		}
+		if again := Sanitize(out); again != out {
+			t.Errorf("tail %+q: sanitised again, the line changed: …%q", tail, again[max(0, len(again)-60):])
+		}
+		if doc := SanitizeDocument(out); doc != out {
+			t.Errorf("tail %+q: the viewer's SanitizeDocument changed the line: …%q", tail, doc[max(0, len(doc)-60):])
+		}
 	}
 }
 
@@ -74,8 +102,11 @@ func FuzzSanitize(f *testing.F) {
 				t.Fatalf("control rune %U from %q", r, in)
 			}
 		}
-		if len(out) > MaxLineBytes+64 {
+		if len(out) > MaxLineBytes {
 			t.Fatalf("%d bytes out", len(out))
+		}
+		if again := Sanitize(out); again != out {
+			t.Fatalf("not stable: Sanitize(%+q) = %+q, sanitised again %+q", in, out, again)
 		}
 	})
 }

@@ -17,12 +17,14 @@ import (
 // evaluation periods later, so changes are judged against this moment.
 type Onset struct {
 	Found      bool
-	FromReason bool      // taken from the datapoints the alarm's state reason cites
-	Silent     bool      // the metric stopped reporting then
-	Time       time.Time // start of the first period out of the baseline
-	Baseline   float64   // the baseline's level at Time (its median, or its trend)
-	Spread     float64   // robust spread (scaled MAD) of the baseline
-	Value      float64   // the metric at Time
+	FromReason bool          // taken from the datapoints the alarm's state reason cites
+	Silent     bool          // the metric stopped reporting then
+	Breaching  bool          // where the breaching run that fired the alarm began, long before it fired
+	Before     time.Duration // how long before the alarm changed state
+	Time       time.Time     // start of the first period out of the baseline
+	Baseline   float64       // the baseline's level at Time (its median, or its trend)
+	Spread     float64       // robust spread (scaled MAD) of the baseline
+	Value      float64       // the metric at Time
 }
 
 // String describes the onset for people.
@@ -36,8 +38,14 @@ func (o Onset) String() string {
 	if o.Silent {
 		return "the metric stopped reporting"
 	}
+	if o.Before >= longBefore {
+		return fmt.Sprintf("breaching since %s, %s before the alarm changed state", o.Time.UTC().Format("15:04"), roundDuration(o.Before))
+	}
 	return fmt.Sprintf("the metric left its baseline: %s against %s ± %s", shortNumber(o.Value), shortNumber(o.Baseline), shortNumber(o.Spread))
 }
+
+// longBefore: an onset this long before the state change is said so.
+const longBefore = 10 * time.Minute
 
 // Onset detection. The baseline's noise is onsetSigmas robust standard
 // deviations; what it reaches onsetOrdinary times or more (the spikes of a
@@ -88,7 +96,57 @@ const (
 // gradually into it are its leading ramp (a leak). The onset is the first
 // point. An earlier bump that went back to normal is not the onset, nor is
 // anything when the metric was back to normal well before the firing.
+//
+// When the series had been breaching the alarm's threshold since long
+// before (an alarm created, re-enabled or edited during the incident), the
+// onset is where that breaching run began, over the whole series read (see
+// BreachingSince), and Before says how long before the firing.
 func FindOnset(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
+	o := findExcursion(s, a, start, anchor)
+	period := s.Spec.WithDefaults().Period
+	// The excursion is looked for after the baseline's cut; a run that
+	// began before it is this one's to find.
+	cut := start.Add(anchor.Sub(start) / 3)
+	if since, ok := breachingSince(s, a, anchor); ok && since.Before(cut) && (!o.Found || since.Before(o.Time.Add(-2*period))) {
+		o = Onset{Found: true, Breaching: true, Time: since, Baseline: o.Baseline, Spread: o.Spread, Value: valueAt(s, since)}
+	}
+	if o.Found {
+		o.Before = anchor.Sub(o.Time)
+	}
+	return o
+}
+
+// breachingSince is where the breaching run ending at the firing began,
+// for an alarm with a threshold.
+func breachingSince(s sources.Series, a sources.Alarm, anchor time.Time) (time.Time, bool) {
+	if !strings.HasSuffix(a.Comparison, "Threshold") || strings.Contains(a.Comparison, "LowerOrGreater") {
+		return time.Time{}, false
+	}
+	order := make([]int, 0, len(s.Times))
+	for i := range s.Times {
+		if i < len(s.Values) && !math.IsNaN(s.Values[i]) && !math.IsInf(s.Values[i], 0) {
+			order = append(order, i)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return s.Times[order[i]].Before(s.Times[order[j]]) })
+	times, values := make([]time.Time, len(order)), make([]float64, len(order))
+	for n, i := range order {
+		times[n], values[n] = s.Times[i], s.Values[i]
+	}
+	gap := max(1, evaluationPeriods(a, anchor)-a.DatapointsToAlarm)
+	return BreachingSince(times, values, func(v float64) bool { return breaches(a, v) }, anchor, s.Spec.WithDefaults().Period, gap)
+}
+
+func valueAt(s sources.Series, at time.Time) float64 {
+	for i, t := range s.Times {
+		if t.Equal(at) && i < len(s.Values) {
+			return s.Values[i]
+		}
+	}
+	return 0
+}
+
+func findExcursion(s sources.Series, a sources.Alarm, start, anchor time.Time) Onset {
 	period := s.Spec.WithDefaults().Period
 	var baseTimes, times, laterTimes []time.Time
 	var base, values, later []float64

@@ -16,7 +16,9 @@ type Suspect struct {
 	Score    float64 // relation × impact × timing × actor, 0..1
 	Hops     int     // 0 the alarmed resource, 1–2 related; -1 only the same service
 	Relation string  // "orders-fn → role svc-ord-exec", or "same service (lambda)"
-	Impact   Impact
+	Impact   Impact  // the change's category and how well it explains the symptom (its weight)
+	Why      string  // "a limit change can cause throttling"
+	Routine  string  // "routine: every ~5 min since 14:02", or ""
 	Actor    Actor
 	Change   string // what changed: "memorySize 1024 → 128, timeout → 3"
 	Reason   string // one line: why it ranks here
@@ -39,6 +41,9 @@ const (
 	// mentionWeight: a call that only mentions a related resource (a peer
 	// in a rule, an ARN in its response) weighs less than one acting on it.
 	mentionWeight = 0.8
+	// routineWeight: a write that recurs on a cadence without the metric
+	// moving is what the account always does.
+	routineWeight = 0.1
 	maxSuspect    = 20
 )
 
@@ -69,6 +74,18 @@ type analysed struct {
 // the whole period after its time. Events naming neither a resource of the
 // graph nor the alarmed service are left out, and read-only ones too.
 func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a sources.Alarm, onset, cutoff time.Time) []Suspect {
+	return rankSuspects(events, g, a, ranking{onset: onset, cutoff: cutoff, family: alarmFamily(a, Onset{})})
+}
+
+// ranking is what a ranking is judged against: the onset, the cutoff a
+// cause must precede, what the metric measures, and from when events are
+// suspects (earlier ones are history, read to learn routine writes).
+type ranking struct {
+	onset, cutoff, from time.Time
+	family              Family
+}
+
+func rankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a sources.Alarm, rk ranking) []Suspect {
 	services := alarmServices(a, g)
 	var all []analysed
 	for _, e := range events {
@@ -80,9 +97,13 @@ func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a source
 		all = append(all, analysed{e, doc, r, ok, direct})
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Time.Before(all[j].Time) })
+	routine := routineWrites(all, rk.onset)
 	var out []Suspect
 	for i, ev := range all {
-		s := Suspect{Event: ev.TrailEvent, Hops: -1, Impact: ClassifyCall(ev.Name, ev.ReadOnly, ev.Failed()), Actor: classifyActor(ev.TrailEvent, ev.doc)}
+		if ev.Time.Before(rk.from) {
+			continue
+		}
+		s := Suspect{Event: ev.TrailEvent, Hops: -1, Actor: classifyActor(ev.TrailEvent, ev.doc)}
 		switch {
 		case ev.related:
 			s.Hops, s.Relation = ev.matched.Hops, ev.matched.PathText()
@@ -91,17 +112,21 @@ func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a source
 		default:
 			continue
 		}
-		if s.Impact.Class == "capacity" && restartedLater(ev, all[i+1:], cutoff) {
-			s.Impact = Impact{"restart", impactWrite}
+		s.Impact, s.Why = judge(ev, all[i+1:], rk)
+		if routine[i].Routine && !ev.Failed() {
+			s.Routine = routine[i].Reason()
 		}
-		timing := timeWeight(ev.Time, onset, cutoff)
-		s.Late = !cutoff.IsZero() && ev.Time.After(cutoff)
+		timing := timeWeight(ev.Time, rk.onset, rk.cutoff)
+		s.Late = !rk.cutoff.IsZero() && ev.Time.After(rk.cutoff)
 		s.Score = relationWeight(s.Hops) * s.Impact.Weight * timing * s.Actor.Weight
 		if ev.related && !ev.direct {
 			s.Score *= mentionWeight
 		}
+		if s.Routine != "" {
+			s.Score *= routineWeight
+		}
 		s.Change = changeSummary(ev, all[:i])
-		s.Reason = reason(s, ev, onset, cutoff)
+		s.Reason = reason(s, ev, rk.onset, rk.cutoff)
 		out = append(out, s)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -118,6 +143,57 @@ func RankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a source
 		out[0].Likely = true
 	}
 	return out
+}
+
+// judge is what an event changed (its category) and how well that
+// explains the alarm's symptom: the plausibility weight and why. A failed
+// call changed nothing; a stop undone by a start was a restart.
+func judge(ev analysed, later []analysed, rk ranking) (Impact, string) {
+	if ev.Failed() {
+		return Impact{"failed", impactNone}, "a failed call changed nothing"
+	}
+	category := ClassifyChange(CallName(ev.Name), ev.Source, ev.doc.Request)
+	if (category == Removal || category == Capacity) && restartedLater(ev, later, rk.cutoff) {
+		category = Restart
+	}
+	level, why := Plausibility(category, rk.family)
+	return Impact{string(category), level.Weight()}, why
+}
+
+// alarmFamily is what the alarm's metric measures, or missing data when
+// the onset is the metric going silent.
+func alarmFamily(a sources.Alarm, o Onset) Family {
+	if o.Silent {
+		return Absence
+	}
+	return ClassifyMetric(a.Metric.Namespace, a.Metric.Metric, a.Metric.Stat, a.Comparison)
+}
+
+// routineWrites tells which events recur on a cadence (see Routine):
+// keyed by caller (the role behind a session, else the user), call and the
+// resource acted on.
+func routineWrites(all []analysed, onset time.Time) []Cadence {
+	writes := make([]Write, len(all))
+	for i, ev := range all {
+		caller := ev.doc.Identity.Session.Issuer.UserName
+		if caller == "" {
+			caller = ev.User + ev.doc.Identity.InvokedBy
+		}
+		on := ev.matched.Kind + ":" + ev.matched.ID
+		if !ev.related {
+			direct, _, _ := eventValues(ev.TrailEvent, ev.doc)
+			sort.Strings(direct)
+			on = strings.Join(direct, ",")
+		}
+		var fields []field
+		leaves(ev.doc.Request, "", &fields)
+		settings := map[string]string{}
+		for _, f := range fields {
+			settings[f.key] += f.value + ";"
+		}
+		writes[i] = Write{Key: caller + "\x00" + CallName(ev.Name) + "\x00" + on + "\x00" + ev.ErrorCode, Time: ev.Time, Settings: settings}
+	}
+	return Routine(writes, onset)
 }
 
 // restartedLater reports whether a stop (StopInstances, StopDBInstance) was
@@ -153,13 +229,6 @@ func timeWeight(at, onset, cutoff time.Time) float64 {
 }
 
 func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {
-	what := s.Impact.Class + " change"
-	switch s.Impact.Class {
-	case "failed":
-		what = "failed call (" + ev.ErrorCode + "), changed nothing"
-	case "read-only":
-		what = "read-only call"
-	}
 	where := "in the same service, not linked to the alarm"
 	switch {
 	case s.Hops == 0:
@@ -183,17 +252,14 @@ func reason(s Suspect, ev analysed, onset, cutoff time.Time) string {
 	default:
 		when = ", " + roundDuration(ev.Time.Sub(onset)) + " after the onset: too late to cause it"
 	}
-	return fmt.Sprintf("%s %s, by %s%s", what, where, withArticle(s.Actor.Kind), when)
-}
-
-func withArticle(kind string) string {
-	if kind == "" {
-		return "someone"
+	why := s.Why
+	if s.Routine != "" {
+		why = s.Routine + "; " + why
 	}
-	if kind[0] == 'A' || kind[0] == 'a' {
-		return "an " + kind
+	if ev.Failed() {
+		why = "failed call (" + ev.ErrorCode + "), changed nothing"
 	}
-	return "a " + kind
+	return fmt.Sprintf("%s; %s, by %s%s", why, where, withArticle(s.Actor.Kind), when)
 }
 
 func plural(n int) string {
@@ -211,7 +277,7 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-// Verdict is the one-line conclusion over the ranked suspects. Related
+// Verdict is the one-line conclusion over the ranked suspects. sources.Related
 // changes that cannot explain the alarm (tagging, snapshots, data writes,
 // failed calls, changes after the onset) are counted but blame nothing.
 func Verdict(suspects []Suspect, writes int) string {
@@ -221,7 +287,7 @@ func Verdict(suspects []Suspect, writes int) string {
 			continue
 		}
 		related++
-		if s.Late || s.Impact.Weight < impactWrite {
+		if s.Late || s.Routine != "" || s.Impact.Weight < impactWrite {
 			minor++
 		}
 	}
@@ -232,7 +298,7 @@ func Verdict(suspects []Suspect, writes int) string {
 		s := suspects[0]
 		return fmt.Sprintf("likely cause: %s by %s on %s", CallName(s.Event.Name), s.Event.User, s.Relation)
 	case minor == related:
-		return fmt.Sprintf("no related change in the window that could explain it (%d minor or late: tagging, backups, failed calls, after the onset)", minor)
+		return fmt.Sprintf("no related change in the window that could explain it (%d minor, routine or late: tags, backups, failed calls, changes that cannot move this metric, after the onset)", minor)
 	}
 	return fmt.Sprintf("no single change stands out: %d related change%s, none with strong evidence", related, plural(related))
 }

@@ -114,9 +114,9 @@ func TestRankingPutsTheRelatedCauseFirstAmongNoise(t *testing.T) {
 			request:  map[string]any{"uUID": "6a1b2c3d", "enabled": false},
 			response: map[string]any{"uUID": "6a1b2c3d", "state": "Disabling", "eventSourceArn": "arn:aws:sqs:eu-west-1:" + acct + ":orders-q"}},
 			"orders-fn → queue orders-q", "enabled → false, uUID → 6a1b2c3d"},
-		{"dead-letter queue purged (two hops)", call{at: onset.Add(-4 * time.Minute), name: "SetQueueAttributes", source: "sqs.amazonaws.com", user: "dan",
-			request: map[string]any{"queueUrl": "https://sqs.eu-west-1.amazonaws.com/" + acct + "/orders-dlq", "attributes": map[string]any{"MessageRetentionPeriod": "60"}}},
-			"orders-fn → queue orders-q → queue orders-dlq", "MessageRetentionPeriod → 60"},
+		{"dead-letter queue's access policy replaced (two hops)", call{at: onset.Add(-4 * time.Minute), name: "SetQueueAttributes", source: "sqs.amazonaws.com", user: "dan",
+			request: map[string]any{"queueUrl": "https://sqs.eu-west-1.amazonaws.com/" + acct + "/orders-dlq", "attributes": map[string]any{"Policy": "deny-all"}}},
+			"orders-fn → queue orders-q → queue orders-dlq", "Policy → deny-all"},
 	} {
 		cause := tc.cause.event()
 		events := append([]sources.TrailEvent{cause}, noisyIncident(onset)...)
@@ -172,7 +172,7 @@ func TestOnlyTagsFailuresAndLateChangesBlameNothing(t *testing.T) {
 	}
 	suspects := triage.RankSuspects(events, g, a, onset, onset.Add(time.Minute))
 	verdict := triage.Verdict(suspects, len(events))
-	if len(suspects) != 3 || suspects[0].Likely || !strings.HasPrefix(verdict, "no related change in the window that could explain it (3 minor or late") {
+	if len(suspects) != 3 || suspects[0].Likely || !strings.HasPrefix(verdict, "no related change in the window that could explain it (3 minor, routine or late") {
 		t.Errorf("verdict %q for\n%s", verdict, describe(suspects))
 	}
 }
@@ -184,7 +184,7 @@ func TestNoiseAloneIsNeverTheLikelyCause(t *testing.T) {
 	if len(suspects) == 0 || suspects[0].Likely {
 		t.Fatalf("tags, a service's version, a failed call and a late change must not be called the cause:\n%s", describe(suspects))
 	}
-	if v := triage.Verdict(suspects, 0); !strings.HasPrefix(v, "no single change stands out") {
+	if v := triage.Verdict(suspects, 0); !strings.HasPrefix(v, "no related change in the window that could explain it") {
 		t.Errorf("verdict %q", v)
 	}
 }
@@ -215,7 +215,7 @@ func TestChangeSummaryShowsTheOldValue(t *testing.T) {
 		t.Errorf("suspects %s, want the later change first as memorySize 1024 → 128", describe(suspects))
 	}
 	const vm = "i-0a1b2c3d4e5f67890"
-	cpu := sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/EC2", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
+	cpu := sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/EC2", Metric: "StatusCheckFailed", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
 	ec2 := call{at: onset, name: "ModifyInstanceAttribute", source: "ec2.amazonaws.com", user: "ann",
 		request: map[string]any{"instanceId": vm, "instanceType": map[string]any{"value": "t3.nano"}}}.event()
 	vmGraph := sources.ResourceGraph{Resources: triage.AlarmResources(cpu)}
@@ -285,7 +285,7 @@ func describe(suspects []triage.Suspect) string {
 func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
 	onset := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	const vm, sg, other = "i-0a1b2c3d4e5f67890", "sg-0123456789abcdef0", "sg-0fedcba9876543210"
-	a := sources.Alarm{Comparison: "GreaterThanThreshold", Metric: sources.MetricSpec{Namespace: "AWS/EC2", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
+	a := sources.Alarm{Comparison: "GreaterThanThreshold", Metric: sources.MetricSpec{Namespace: "AWS/EC2", Metric: "StatusCheckFailed", Dims: []sources.Dimension{{Name: "InstanceId", Value: vm}}}}
 	g := sources.ResourceGraph{Resources: append(triage.AlarmResources(a),
 		sources.Related{Resource: sources.Resource{Kind: "sg", ID: sg, ARN: "arn:aws:ec2:eu-west-1:" + acct + ":security-group/" + sg}, Hops: 1, Path: []string{"instance " + vm, "sg " + sg}})}
 	rule := func(name, group, peer string, at time.Time) sources.TrailEvent {
@@ -298,8 +298,8 @@ func TestActingOnARelatedResourceBeatsMentioningIt(t *testing.T) {
 	peer := rule("AuthorizeSecurityGroupIngress", other, sg, onset.Add(-time.Minute))
 	cause := rule("RevokeSecurityGroupIngress", sg, other, onset.Add(-2*time.Minute))
 	s := triage.RankSuspects([]sources.TrailEvent{peer, cause}, g, a, onset, onset)
-	if len(s) != 2 || s[0].Event.ID != cause.ID || !strings.Contains(s[0].Reason, "network change on sg "+sg) ||
-		!strings.Contains(s[1].Reason, "network change mentioning sg "+sg) {
+	if len(s) != 2 || s[0].Event.ID != cause.ID || !strings.Contains(s[0].Reason, "network path change can cause unhealthy hosts; on sg "+sg) ||
+		!strings.Contains(s[1].Reason, "network path change can cause unhealthy hosts; mentioning sg "+sg) {
 		t.Errorf("suspects\n%s", describe(s))
 	}
 }

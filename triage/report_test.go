@@ -42,7 +42,7 @@ func TestReportFormats(t *testing.T) {
 		"Triage: prod-web-alb-5xx (ALARM)",
 		"verdict: likely cause: RevokeSecurityGroupIngress by erin on load balancer",
 		"1. LIKELY CAUSE ",
-		"network change on sg sg-0c4d5e6f7a8b9c0d1 (3 hops), by a person",
+		"network path change can cause errors; on sg sg-0c4d5e6f7a8b9c0d1 (3 hops), by a person",
 		"https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/prod-web-alb-5xx",
 		"https://us-east-1.console.aws.amazon.com/cloudtrail/home?region=us-east-1#/events/",
 		"too late to cause it",
@@ -73,7 +73,7 @@ func TestReportFormats(t *testing.T) {
 	}
 	top := report.Suspects[0]
 	if report.Alarm != "prod-web-alb-5xx" || report.Onset == nil || !top.Likely || top.Rank != 1 || top.User != "erin" ||
-		top.Call != "RevokeSecurityGroupIngress" || top.Hops != 3 || top.Impact != "network" || top.Actor != "person" ||
+		top.Call != "RevokeSecurityGroupIngress" || top.Hops != 3 || top.Impact != "network path" || top.Actor != "person" ||
 		!strings.Contains(top.Change, "fromPort → 8080") || top.URL == "" || len(report.Graph) < 5 || len(report.Errors) != 1 ||
 		len(report.History) == 0 || report.History[len(report.History)-1].To != sources.StateAlarm || !strings.Contains(string(raw), `"to": "ALARM"`) {
 		t.Errorf("JSON report %s", raw)

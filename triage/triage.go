@@ -85,14 +85,18 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 	var metricErr, trailErr error
 	var logErrs []error
 	var writes []sources.TrailEvent
+	// The metric and the trail are read from further back than the window:
+	// the metric for its baseline and an onset long before the firing, the
+	// trail for the cadence of routine writes and the changes before such
+	// an onset.
+	from := start
+	if back := anchor.Add(-OnsetLookback); back.Before(from) {
+		from = back
+	}
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
 		var series []sources.Series
-		from := start
-		if back := anchor.Add(-OnsetLookback); back.Before(from) {
-			from = back
-		}
 		if series, metricErr = src.FetchMetrics(ctx, []sources.MetricSpec{spec}, from, end); metricErr == nil && len(series) > 0 {
 			msg.Series = series[0]
 			msg.Series.Spec.Source = primary.Metric.Source
@@ -100,7 +104,7 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 	}()
 	go func() {
 		defer wg.Done()
-		writes, trailErr = src.FetchTrail(ctx, sources.TrailQuery{Start: start, End: end, WriteOnly: true, Limit: trailLimit})
+		writes, trailErr = src.FetchTrail(ctx, sources.TrailQuery{Start: from, End: end, WriteOnly: true, Limit: trailLimit})
 	}()
 	go func() {
 		defer wg.Done()
@@ -123,7 +127,8 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 	}
 
 	msg.Onset, msg.Suspects, msg.Verdict = Conclude(msg.Series, primary, writes, msg.Graph, start, anchor)
-	msg.Series = seriesWithin(msg.Series, start, end)
+	msg.Start = suspectsFrom(msg.Onset, start)
+	msg.Series = seriesWithin(msg.Series, msg.Start, end)
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
 	}
@@ -138,18 +143,31 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 
 // Conclude is the part of Run that needs no AWS call: the onset on the
 // alarm's metric (else the one its state reason cites), the write events
-// ranked against it, and the verdict.
+// ranked against it, and the verdict. start is the window's start; the
+// suspects are the events from there (or from DrillBefore before an onset
+// long before the firing, see suspectsFrom); older ones are history to
+// learn routine writes from.
 func Conclude(s sources.Series, a sources.Alarm, writes []sources.TrailEvent, g sources.ResourceGraph, start, anchor time.Time) (Onset, []Suspect, string) {
 	o := FindOnset(s, a, start, anchor)
 	if !o.Found {
 		o = OnsetFromReason(a, anchor)
 	}
-	onset, cutoff := anchor, anchor
+	rk := ranking{onset: anchor, cutoff: anchor, from: suspectsFrom(o, start), family: alarmFamily(a, o)}
 	if o.Found {
-		onset, cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
+		rk.onset, rk.cutoff = o.Time, o.Time.Add(s.Spec.WithDefaults().Period)
 	}
-	suspects := RankSuspects(writes, g, a, onset, cutoff)
-	return o, suspects, Verdict(suspects, countWrites(writes))
+	suspects := rankSuspects(writes, g, a, rk)
+	return o, suspects, Verdict(suspects, countWrites(writes, rk.from))
+}
+
+// suspectsFrom is where the window of suspects starts: DrillBefore before
+// an onset long before the firing (breaching since long before the alarm
+// changed state), else start.
+func suspectsFrom(o Onset, start time.Time) time.Time {
+	if early := o.Time.Add(-Before); o.Found && o.Before >= longBefore && early.Before(start) {
+		return early
+	}
+	return start
 }
 
 // seriesWithin keeps the points of s whose period overlaps [start, end],
@@ -166,10 +184,11 @@ func seriesWithin(s sources.Series, start, end time.Time) sources.Series {
 	return out
 }
 
-func countWrites(events []sources.TrailEvent) int {
+// countWrites counts the write events from from on.
+func countWrites(events []sources.TrailEvent, from time.Time) int {
 	n := 0
 	for _, e := range events {
-		if !e.ReadOnly {
+		if !e.ReadOnly && !e.Time.Before(from) {
 			n++
 		}
 	}

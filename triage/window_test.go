@@ -246,8 +246,8 @@ func TestTriageWithoutDiscoveryMatchesTheAlarmedResourcesOnly(t *testing.T) {
 	msg := triage.Run(context.Background(), src, demoAlarm(t, d, "checkout-api-errors"), triage.Options{Now: now})
 	assertBlamesAlice(t, msg)
 	if len(queries) != 1 || !queries[0].WriteOnly || queries[0].ResourceName != "" ||
-		!queries[0].Start.Equal(msg.Start) || !queries[0].End.Equal(msg.End) {
-		t.Errorf("trail queries %+v, want one write-only query over the window", queries)
+		!queries[0].Start.Equal(msg.Anchor.Add(-triage.OnsetLookback)) || !queries[0].End.Equal(msg.End) {
+		t.Errorf("trail queries %+v, want one write-only query over the window and the history before it", queries)
 	}
 	if len(msg.Graph.Resources) != 1 || msg.Graph.Resources[0].ID != "checkout-api" {
 		t.Errorf("graph %+v, want just the alarmed function", msg.Graph)

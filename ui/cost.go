@@ -24,6 +24,8 @@ func (s *Scheduler) costConfig() feed.CostConfig {
 		LogGroups:   len(groups),
 		LiveTail:    s.cfg.LiveTail,
 		TrailBucket: s.cfg.TrailBucket,
+		Scanned:     s.scanned[0],
+		Queries:     s.scanned[1],
 	}
 }
 
@@ -34,5 +36,9 @@ func (m *Model) costSummary() string {
 	if m.cfg.Demo {
 		return ""
 	}
-	return feed.EstimateCost(m.sched.costConfig()).Summary()
+	summary := feed.EstimateCost(m.sched.costConfig()).Summary()
+	if scan := feed.ScanSummary(m.sched.scanned[0], m.sched.scanned[1]); scan != "" {
+		summary += " · " + scan
+	}
+	return summary
 }

@@ -34,8 +34,10 @@ func (m *Model) drill(a sources.Alarm) tea.Cmd {
 type triageMsg struct{ triage.Result }
 
 // drillDone shows a drill-down result unless the user has moved on.
-func (m *Model) drillDone(msg triage.Result) {
+func (m *Model) drillDone(msg triage.Result) tea.Cmd {
 	if _, open := inStack[detailView](m); open && m.detail.Alarm().Name == msg.Alarm.Name {
 		m.detail.SetDrill(msg)
+		return m.loadBook(true)
 	}
+	return nil
 }

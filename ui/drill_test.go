@@ -63,7 +63,7 @@ func TestDrillDownRanksAlicesChangeFirstForTheCheckoutAlarms(t *testing.T) {
 			if !strings.Contains(row, "UpdateFunctionConfigu") || !strings.Contains(row, "alice") || !strings.Contains(row, "checkout-api") {
 				t.Errorf("%s %v: first suspect %q, want alice's change on checkout-api", name, size, row)
 			}
-			if !strings.Contains(why, "← likely cause · memorySize → 128, timeout → 3 · configuration change") {
+			if !strings.Contains(why, "← likely cause · memorySize → 128, timeout → 3 · a runtime configuration") {
 				t.Errorf("%s %v: under the first suspect %q, want the flag, what changed and why", name, size, why)
 			}
 			if chart := out[strings.Index(out, "⠤⠤"):strings.Index(out, "▸ Suspects")]; !strings.Contains(chart, "1") || !strings.Contains(chart, "┆") || !strings.Contains(chart, "╎") {
@@ -124,8 +124,8 @@ func TestDrillDownOfTheWebIncidentBlamesErinsRevokeThroughTheTargets(t *testing.
 		if !strings.Contains(why, "← likely cause") {
 			t.Errorf("%v: the revoke is not flagged: %q", size, why)
 		}
-		if size[0] >= 120 && !strings.Contains(why, "· network change on sg") ||
-			size[0] >= 200 && !strings.Contains(why, "network change on sg sg-0c4d5e6f7a8b9c0d1 (3 hops), by a person") {
+		if size[0] >= 120 && !strings.Contains(why, "· a network path change can cause erro") ||
+			size[0] >= 200 && !strings.Contains(why, "a network path change can cause errors; on sg sg-0c4d5e6f7a8b9c0d1 (3 hops)") {
 			t.Errorf("%v: the reason: %q", size, why)
 		}
 		if !strings.Contains(out, "onset") {

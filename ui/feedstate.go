@@ -37,9 +37,13 @@ func (f *feedState) succeeded(at time.Time) {
 }
 
 // delay is how long to wait before the next poll: the refresh interval, doubled
-// for each consecutive failure up to maxBackoff.
+// for each consecutive failure (from a second at least: the logs feed's
+// cadence is shorter) up to maxBackoff.
 func (f *feedState) delay(refresh time.Duration) time.Duration {
 	d := refresh
+	if f.failures > 0 {
+		d = max(d, time.Second)
+	}
 	for i := 0; i < f.failures && d < maxBackoff; i++ {
 		d *= 2
 	}

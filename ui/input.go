@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -38,6 +39,12 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return tea.Quit
 	}
+	// The line editors (bubbles' textinput) drop U+FFFD, which would join
+	// what stood on either side of it into one cluster of another width: a
+	// pasted placeholder is typed as "?".
+	if msg.Type == tea.KeyRunes {
+		msg.Runes = []rune(strings.ReplaceAll(string(msg.Runes), "\uFFFD", "?"))
+	}
 	top := m.top()
 	switch top.(type) {
 	case prompter, helpView:
@@ -65,8 +72,19 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // moveKey applies a movement key to anything that scrolls or selects, and
-// reports whether msg was one.
+// reports whether msg was one. PgUp and PgDn move a target that pages by
+// the rows it shows, any other by a third of the screen.
 func (m *Model) moveKey(msg tea.KeyMsg, target interface{ Move(int) }) bool {
+	if p, ok := target.(interface{ Page(int) }); ok {
+		switch {
+		case key.Matches(msg, keys.PageUp):
+			p.Page(-1)
+			return true
+		case key.Matches(msg, keys.PageDown):
+			p.Page(1)
+			return true
+		}
+	}
 	page := max(1, m.height/3)
 	deltas := []struct {
 		binding key.Binding

@@ -17,6 +17,7 @@ type keyMap struct {
 	Insights, Dashboards, Context, Raw    key.Binding
 	Sources                               key.Binding
 	Zone, Copy, Link                      key.Binding
+	Confirm, Dismiss, Note, Pin           key.Binding
 }
 
 var keys = keyMap{
@@ -50,6 +51,11 @@ var keys = keyMap{
 	Zone:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "times in local / UTC")),
 	Copy:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy the selection (OSC 52)")),
 	Link:       key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "AWS console link of the selection")),
+
+	Confirm: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "confirm the suspect")),
+	Dismiss: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "dismiss the suspect")),
+	Note:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note the incident")),
+	Pin:     key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pin line or event")),
 }
 
 // hint is b with a short description, for the footer: the keys stay b's.
@@ -66,7 +72,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Zone, k.Copy, k.Link},
 		{k.NextPane, k.PrevPane, k.Enter, k.Back, k.Filter, k.Zoom, k.Refresh, k.Help, k.Quit,
 			k.WriteOnly, k.Denied, k.History, k.AllGroups, k.Problems},
-		{k.Insights, k.Dashboards, k.Context, k.Raw, k.Sources},
+		{k.Insights, k.Dashboards, k.Context, k.Raw, k.Sources, k.Confirm, k.Dismiss, k.Note, k.Pin},
 	}
 }
 
@@ -84,11 +90,14 @@ func (s shortHelp) FullHelp() [][]key.Binding { return keys.FullHelp() }
 
 var (
 	detailHelp = shortHelp{moveHint, hint(keys.NextPane, "tab", "section"), hint(keys.Enter, "enter", "JSON"),
-		hint(keys.Insights, "i", "query around"), hint(keys.Back, "esc", "back"), hint(keys.Help, "?", "help")}
+		hint(keys.Insights, "i", "query around"), hint(keys.Back, "esc", "back"), hint(keys.Help, "?", "help"), notebookHint}
 	viewerHelp = shortHelp{moveHint, hint(keys.Back, "esc", "close"), hint(keys.Help, "?", "help")}
 	filterHelp = shortHelp{hint(keys.Enter, "enter", "keep"), hint(keys.Back, "esc", "clear")}
 	helpHelp   = shortHelp{hint(keys.Back, "any key", "closes"), hint(keys.Quit, "q", "quit")}
 )
+
+// notebookHint stands for the drill-down's notebook keys in the footer.
+var notebookHint = key.NewBinding(key.WithKeys("c", "x", "n", "p"), key.WithHelp("c/x/n/p", "confirm/dismiss/note/pin"))
 
 // newHelp is the help drawer in the theme's styles.
 func newHelp() help.Model {

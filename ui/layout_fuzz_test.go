@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/internal/wcwidth"
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
@@ -31,6 +32,7 @@ var wildPieces = []string{
 	"日本語のログ", "한국어", "ｆｕｌｌ", "\t", "\r", "\n", "\x00", "\x07", "\x1b[31mred\x1b[0m", "\x1b]0;title\x07",
 	"\x9b2J", "\xff\xfe", "\xe2\x82", "\u200b", "\u200d", "\u202e", "\ufe0f", "\U000e0067", "क्षि", "ผู้",
 	"ERROR", " ", "timeout", "arn:aws:lambda:eu-west-1:123456789012:function:x", "{", "\"", "\\",
+	"soft\u00adhyphen", "\u200c", "\u2060", "\ufeff", "\u2028", "\u0600", "\U0001fa75", "\U00031350", "\u3248", "\u0378", "\uffff",
 }
 
 // wildText is random hostile text; one time in ten a very long line.
@@ -41,8 +43,12 @@ func wildText(r *rand.Rand) string {
 		n = 200 + r.IntN(700)
 	}
 	for range n {
-		if r.IntN(4) == 0 {
+		switch r.IntN(8) {
+		case 0, 1:
 			b.WriteRune(rune(r.IntN(0x3000)))
+			continue
+		case 2:
+			b.WriteRune(rune(r.IntN(0x40000))) // any plane with characters
 			continue
 		}
 		b.WriteString(wildPieces[r.IntN(len(wildPieces))])
@@ -152,7 +158,7 @@ var fuzzSizes = [][2]int{{40, 10}, {80, 24}, {100, 30}, {159, 40}, {160, 45}, {2
 
 // checkLayout fills a demo dashboard with d's text at width x height and
 // checks every pane and view.
-func checkLayout(t *testing.T, d fuzzData, width, height int) {
+func checkLayout(t *testing.T, meter *wcwidth.Meter, d fuzzData, width, height int) {
 	t.Helper()
 	base := demoBaseline()
 	m, c := newDemoModel(t, incidentAfter+2*time.Minute, width, height)
@@ -171,6 +177,7 @@ func checkLayout(t *testing.T, d fuzzData, width, height int) {
 		t.Run(what, func(t *testing.T) {
 			panetest.CheckSize(t, out, width, height)
 			checkTerminalSafe(t, out)
+			checkWcwidth(t, meter, out, width)
 		})
 	}
 	check("dashboard")
@@ -223,16 +230,33 @@ func checkTerminalSafe(t *testing.T, out string) {
 	}
 }
 
+// checkWcwidth fails when a row is not width cells wide by libc's wcwidth,
+// or holds a character it calls unprintable.
+func checkWcwidth(t *testing.T, meter *wcwidth.Meter, out string, width int) {
+	t.Helper()
+	rows := strings.Split(ansi.Strip(out), "\n")
+	widths, err := meter.Widths(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range widths {
+		if w.Cells != width || w.Unprintable > 0 {
+			t.Fatalf("row %d is %d cells by wcwidth (%d unprintable), the screen %d:\n%+q", i, w.Cells, w.Unprintable, width, rows[i])
+		}
+	}
+}
+
 // TestLayoutWithRandomUnicode runs a few hundred random cases.
 func TestLayoutWithRandomUnicode(t *testing.T) {
 	cases := 200
 	if testing.Short() {
 		cases = 24
 	}
+	meter := wcwidth.Start(t)
 	for seed := range cases {
 		r := rand.New(rand.NewPCG(uint64(seed), 11))
 		size := fuzzSizes[seed%len(fuzzSizes)]
-		checkLayout(t, fuzzData{r: r, next: func() string { return wildText(r) }}, size[0], size[1])
+		checkLayout(t, meter, fuzzData{r: r, next: func() string { return wildText(r) }}, size[0], size[1])
 		if t.Failed() {
 			t.Fatalf("seed %d at %dx%d", seed, size[0], size[1])
 		}
@@ -248,11 +272,12 @@ func FuzzPaneLayout(f *testing.F) {
 		f.Add(s, uint8(0))
 		f.Add(s, uint8(3))
 	}
+	meter := wcwidth.Start(f)
 	f.Fuzz(func(t *testing.T, text string, sizeIndex uint8) {
 		texts := strings.Split(text, "|")
 		i := 0
 		next := func() string { i++; return texts[i%len(texts)] }
 		size := fuzzSizes[int(sizeIndex)%len(fuzzSizes)]
-		checkLayout(t, fuzzData{r: rand.New(rand.NewPCG(uint64(len(text)), 1)), next: next}, size[0], size[1])
+		checkLayout(t, meter, fuzzData{r: rand.New(rand.NewPCG(uint64(len(text)), 1)), next: next}, size[0], size[1])
 	})
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Dashboard   string                   // a CloudWatch dashboard to open over the panes at start
 	Now         func() time.Time         // the clock; tests set a fixed one
 	WarRoom
+	Book
 }
 
 // WithDefaults fills in what cfg leaves unset: the clock, the log capacity
@@ -71,6 +72,7 @@ type Model struct {
 
 	access accessState       // denied calls, history search, log file integrity
 	room   room              // kiosk, time zone, copy: see warroom.go
+	book   bookState         // the incident notebook: see notebook.go
 	drawn  [paneCount]string // each pane's last drawing; "" to draw anew
 }
 
@@ -95,7 +97,7 @@ func New(cfg Config) *Model {
 
 // Init starts the feeds.
 func (m *Model) Init() tea.Cmd {
-	cmd := tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()), m.startIntegrity())
+	cmd := tea.Batch(m.sched.Start(), tea.SetWindowTitle("watchtrail · "+m.cfg.Source.Describe()), m.startIntegrity(), m.initBook())
 	if m.cfg.Dashboard != "" {
 		cmd = tea.Batch(cmd, m.openDashboard(m.cfg.Dashboard))
 	}
@@ -108,6 +110,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	defer func() { m.sched.SetVisibleMetrics(m.metrics.VisibleKeys()) }() // after any scroll, filter, resize or new data
 	m.redraw(msg)
 	if cmd, ok := m.roomUpdate(msg); ok {
+		return m, cmd
+	}
+	if cmd, ok := m.bookUpdate(msg); ok {
 		return m, cmd
 	}
 	switch msg := msg.(type) {
@@ -136,8 +141,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.showContext(msg)
 		return m, nil
 	case triageMsg:
-		m.drillDone(msg.Result)
-		return m, nil
+		return m, m.drillDone(msg.Result)
 	default:
 		if cmd, ok := m.trailMsg(msg); ok {
 			return m, cmd

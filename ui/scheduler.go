@@ -17,10 +17,10 @@ const (
 	metricWindow = 2 * time.Hour
 	pollTimeout  = 45 * time.Second
 	maxBackoff   = 5 * time.Minute
-	// logCadence is how often the logs feed polls (the refresh when it is
-	// shorter): a group with nothing new costs one call, and the tail itself
-	// polls quiet groups less often.
-	logCadence = time.Second
+	// logCadence is how often the logs feed asks the tail to poll: the tail
+	// polls only the groups that are due (one group up to 4 times a second,
+	// quiet or many groups less often), so a poll with none due costs no call.
+	logCadence = time.Second / 4
 	// autoGroupCap bounds the log groups taken from the alarms when none
 	// are configured; the rest are added on demand (AddAllLogGroups).
 	autoGroupCap = 20
@@ -54,6 +54,7 @@ type Scheduler struct {
 	allGroups bool                 // every alarm's log group, not the first autoGroupCap
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
+	scanned   [2]int64             // the trail's Athena queries: bytes scanned, queries
 	recentBad []sources.BadFile
 	metrics   *metricFeed
 	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
@@ -192,6 +193,7 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
 		s.badFiles, s.recentBad = msg.BadFiles, msg.RecentBad
+		s.scanned = [2]int64{msg.Scanned, msg.Queries}
 		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live != nil {
@@ -378,6 +380,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			b := tail.Next(ctx, src, query, at)
 			msg := sources.TrailMsg{Events: b.Events, At: at, Tail: b.TailStatus, Problems: b.Problems}
 			msg.BadFiles, msg.RecentBad = badTrailFiles(src)
+			if r, ok := src.(sources.TrailScanner); ok {
+				msg.Scanned, msg.Queries = r.Scanned()
+			}
 			return msg, b.Err
 		})
 	}

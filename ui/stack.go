@@ -185,6 +185,9 @@ func (detailView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		m.pop()
 	case key.Matches(msg, keys.Insights):
 		return m.queryAround()
+	default:
+		cmd, _ := m.bookKey(msg)
+		return cmd
 	}
 	return nil
 }

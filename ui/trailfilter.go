@@ -149,6 +149,6 @@ func (m *Model) trailBack() tea.Cmd {
 // send the query's lookup attribute as well (sources.SearchTrail).
 func (s *Scheduler) SetTrailFilter(f filter.Trail) tea.Cmd {
 	q := f.Query(sources.TrailQuery{})
-	q.Lookup = sources.LookupAttr{}
+	q.Lookup, q.Where = sources.LookupAttr{}, sources.TrailWhere{}
 	return s.SetTrailQuery(q)
 }

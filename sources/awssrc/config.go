@@ -120,6 +120,7 @@ type Source struct {
 	endpointURL string
 	s3trail     *S3Trail       // set by UseTrailBucket: read the trail from S3
 	trailLogs   *TrailLogGroup // set by UseTrailLogGroup: read it from CloudWatch Logs
+	athena      *AthenaTrail   // set by UseTrailAthena: query it with Athena
 	graph       *graphClients
 }
 
@@ -169,6 +170,18 @@ func (s *Source) UseTrailBucket(url string) error {
 	}
 	s.s3trail = t
 	s.describe += ", trail from " + t.URL()
+	return nil
+}
+
+// UseTrailAthena makes FetchTrail query the trail's Athena table instead
+// of calling LookupEvents. See AthenaTrail.
+func (s *Source) UseTrailAthena(o AthenaOptions) error {
+	t, err := NewAthenaTrail(s.cfg, s.endpointURL, o)
+	if err != nil {
+		return err
+	}
+	s.athena = t
+	s.describe += ", trail from Athena " + t.Name()
 	return nil
 }
 

@@ -98,11 +98,7 @@ func (t *S3Trail) hashObject(ctx context.Context, bucket, key string, keep bool)
 	if keep {
 		w = io.MultiWriter(h, &buf)
 	}
-	n, err := io.Copy(w, io.LimitReader(zr, maxTrailFileBytes+1))
-	if err == nil && n > maxTrailFileBytes {
-		err = fmt.Errorf("over %d MiB uncompressed", maxTrailFileBytes>>20)
-	}
-	if err != nil {
+	if _, err := io.Copy(w, capped(zr)); err != nil {
 		return "", nil, out.Metadata, fmt.Errorf("%s: %w: %w", where, errBadContent, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), []byte(buf.String()), out.Metadata, nil

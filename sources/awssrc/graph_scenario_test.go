@@ -43,6 +43,14 @@ type incident struct {
 	by                map[string]any // who made the cause; alice when nil
 	before            time.Duration  // how long before the onset the cause was made; 6 minutes when 0
 	falls             bool           // the metric drops at the onset (a LessThan alarm) instead of rising
+	// competing is a related change made closer to the onset than the
+	// cause, of a kind that explains the symptom less well; minor when it
+	// cannot explain it at all (it stays when the cause is left out).
+	competing      *call
+	competingMinor bool
+	routine        *call         // a write a bot makes on a resource every 5 minutes, one of them just before the onset
+	breachedFor    time.Duration // the alarm changed state this long after the onset (it was created or edited late); 5 min when 0
+	noisy          bool          // the baseline and the excursion are noisy
 }
 
 // causeBy is who made the incident's cause and the user the verdict names.
@@ -58,12 +66,13 @@ func (inc incident) causeBy() (map[string]any, string) {
 
 // The people and machines making the calls.
 var (
-	alice   = identity("IAMUser", "alice")
-	bob     = identity("IAMUser", "bob")
-	carol   = identity("IAMUser", "carol")
-	dave    = identity("IAMUser", "dave")
-	tagBot  = identity("AssumedRole", "tagging-bot")
-	watcher = identity("AssumedRole", "monitoring-dashboard")
+	alice      = identity("IAMUser", "alice")
+	bob        = identity("IAMUser", "bob")
+	carol      = identity("IAMUser", "carol")
+	dave       = identity("IAMUser", "dave")
+	tagBot     = identity("AssumedRole", "tagging-bot")
+	watcher    = identity("AssumedRole", "monitoring-dashboard")
+	fleetAgent = identity("AssumedRole", "fleet-agent")
 )
 
 func identity(kind, name string) map[string]any {
@@ -336,8 +345,11 @@ func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause
 // that analyse it as of its firing. withCause false leaves the cause out.
 func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, triage.Options) {
 	t.Helper()
-	fired := time.Now().UTC().Truncate(time.Minute)
+	fired := scenarioNow().UTC().Truncate(time.Minute)
 	onset := fired.Add(-5 * time.Minute)
+	if inc.breachedFor > 0 {
+		onset = fired.Add(-inc.breachedFor)
+	}
 	a := sources.Alarm{Name: short("alarm"), State: sources.StateAlarm, Threshold: 50, Comparison: "GreaterThanThreshold",
 		StateChanged: fired, ARN: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:x",
 		Metric: sources.MetricSpec{Namespace: inc.namespace, Metric: inc.metric, Stat: "Average", Period: time.Minute}}
@@ -347,15 +359,8 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 	for i := 0; i+1 < len(inc.dims); i += 2 {
 		a.Metric.Dims = append(a.Metric.Dims, sources.Dimension{Name: inc.dims[i], Value: inc.dims[i+1]})
 	}
-	for at := fired.Add(-35 * time.Minute); !at.After(fired); at = at.Add(time.Minute) {
-		v := 10 + float64(at.Minute()%3)
-		if !at.Before(onset) {
-			v = 90
-			if inc.falls {
-				v = 1
-			}
-		}
-		putMetric(t, s, inc.namespace, inc.metric, a.Metric.Dims, at, v)
+	for at := onset.Add(-30 * time.Minute); !at.After(fired); at = at.Add(time.Minute) {
+		putMetric(t, s, inc.namespace, inc.metric, a.Metric.Dims, at, incidentValue(inc, at, onset))
 	}
 
 	event := func(id string, at time.Time, who map[string]any, c call, extra map[string]any) map[string]any {
@@ -371,6 +376,16 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 		event("lookalike", onset.Add(-3*time.Minute), carol, inc.lookalike, nil),
 		event("tagging", onset.Add(-1*time.Minute), tagBot, inc.tagging, nil),
 		event("after", onset.Add(2*time.Minute), dave, inc.cause, nil),
+	}
+	if c := inc.competing; c != nil && (withCause || inc.competingMinor) {
+		records = append(records, event("competing", onset.Add(-2*time.Minute), alice, *c, nil))
+	}
+	if c := inc.routine; c != nil {
+		for i := range 18 {
+			at := onset.Add(-time.Minute - time.Duration(i)*5*time.Minute + time.Duration(i%3)*4*time.Second)
+			records = append(records, event(fmt.Sprintf("routine-%d", i), at, fleetAgent, *c, nil))
+		}
+		records = append(records, event("routine-after", onset.Add(4*time.Minute), fleetAgent, *c, nil))
 	}
 	if withCause {
 		before, who := inc.before, map[string]any(nil)
@@ -395,6 +410,33 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 	deliver(t, s, bucket, records)
 	return a, triage.Options{Now: fired.Add(time.Minute), At: fired}
 }
+
+// incidentValue is the alarm's metric at a moment: a baseline of 10–12
+// (noisy: 5–35 with rare spikes to 45), beyond the threshold of 50 from
+// the onset on (90, noisy: 75–115 with rare dips to 45 from its third
+// minute), or falling to 1.
+func incidentValue(inc incident, at, onset time.Time) float64 {
+	m := at.Minute()
+	after := !at.Before(onset)
+	switch {
+	case after && inc.falls:
+		return 1
+	case after && inc.noisy && m%11 == 3 && at.Sub(onset) >= 2*time.Minute: // a dip at the onset would move it
+		return 45
+	case after && inc.noisy:
+		return 75 + float64((m*37)%41)
+	case after:
+		return 90
+	case inc.noisy && m%13 == 5:
+		return 45
+	case inc.noisy:
+		return 5 + float64((m*29)%31)
+	}
+	return 10 + float64(m%3)
+}
+
+// scenarioNow is when a scenario's alarm fires (sweeps move it).
+var scenarioNow = time.Now
 
 // deliver writes records as CloudTrail does: one gzipped file per five
 // minutes of event time, delivered at the end of those five minutes.

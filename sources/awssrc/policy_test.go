@@ -17,6 +17,7 @@ import (
 // iamPrefixes maps the SDK service packages awssrc imports to their IAM action prefixes.
 var iamPrefixes = map[string]string{
 	"cloudwatch": "cloudwatch", "cloudwatchlogs": "logs", "cloudtrail": "cloudtrail", "s3": "s3",
+	"athena": "athena", "glue": "glue",
 	"ec2": "ec2", "iam": "iam", "autoscaling": "autoscaling", "lambda": "lambda", "sqs": "sqs",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling",
 	"elasticloadbalancingv2": "elasticloadbalancing", "rds": "rds", "ecs": "ecs",
@@ -85,6 +86,10 @@ func sortedKeys(set map[string]bool) []string {
 	return out
 }
 
+// athenaResultsSid names the statement of the S3 actions Athena takes on
+// the query results location with the caller's credentials.
+const athenaResultsSid = "AthenaQueryResults"
+
 // TestPolicyListsEveryCall keeps iam-policy.json and docs/aws-setup.md's list of
 // permissions equal to the operations the code calls.
 func TestPolicyListsEveryCall(t *testing.T) {
@@ -98,9 +103,10 @@ func TestPolicyListsEveryCall(t *testing.T) {
 	}
 	var policy struct {
 		Statement []struct {
+			Sid      string
 			Effect   string
 			Action   []string
-			Resource string
+			Resource json.RawMessage
 		}
 	}
 	if err := json.Unmarshal(data, &policy); err != nil {
@@ -108,8 +114,24 @@ func TestPolicyListsEveryCall(t *testing.T) {
 	}
 	inPolicy := map[string]bool{}
 	for _, s := range policy.Statement {
-		if s.Effect != "Allow" || s.Resource != "*" {
-			t.Errorf("statement %+v: want Allow on *", s)
+		if s.Effect != "Allow" {
+			t.Errorf("statement %s: want Allow", s.Sid)
+		}
+		if s.Sid == athenaResultsSid {
+			// What Athena does with the caller's credentials to write a
+			// query's results: S3 calls on the results bucket alone.
+			if !strings.Contains(string(s.Resource), "ATHENA-RESULTS-BUCKET") || strings.Contains(string(s.Resource), `"*"`) {
+				t.Errorf("statement %s: want the results bucket only, not %s", s.Sid, s.Resource)
+			}
+			for _, a := range s.Action {
+				if !strings.HasPrefix(a, "s3:") {
+					t.Errorf("statement %s allows %s: only S3 calls on the results bucket belong there", s.Sid, a)
+				}
+			}
+			continue
+		}
+		if string(s.Resource) != `"*"` {
+			t.Errorf("statement %s: want Allow on *", s.Sid)
 		}
 		for _, a := range s.Action {
 			inPolicy[a] = true

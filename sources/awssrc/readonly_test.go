@@ -26,7 +26,10 @@ import (
 // readOnly is what a read-only action is called: the prefixes of AWS's read
 // actions, and the Logs calls that read by starting something that ends by
 // itself (a query, a Live Tail session) or stopping a query watchtrail began.
-var readOnly = regexp.MustCompile(`^(Describe|Get|List|Lookup|Filter|Head)[A-Z]|^(StartLiveTail|StartQuery|StopQuery)$`)
+// Athena's StartQueryExecution runs a SELECT (its results are written to the
+// results bucket only, see athenaResultsSid) and StopQueryExecution stops
+// it; sts:AssumeRole only obtains credentials.
+var readOnly = regexp.MustCompile(`^(Describe|Get|List|Lookup|Filter|Head)[A-Z]|^(StartLiveTail|StartQuery|StopQuery|StartQueryExecution|StopQueryExecution|AssumeRole)$`)
 
 // iamPrefixOf maps SigV4 signing names to IAM action prefixes where they differ.
 var iamPrefixOf = map[string]string{"monitoring": "cloudwatch"}
@@ -61,6 +64,7 @@ func policyActions(t *testing.T) map[string]bool {
 	}
 	var doc struct {
 		Statement []struct {
+			Sid    string
 			Effect string
 			Action []string
 		}
@@ -72,6 +76,9 @@ func policyActions(t *testing.T) map[string]bool {
 	for _, st := range doc.Statement {
 		if st.Effect != "Allow" {
 			t.Errorf("iam-policy.json: statement with effect %q", st.Effect)
+		}
+		if st.Sid == athenaResultsSid {
+			continue // Athena's own calls with the caller's credentials (TestPolicyListsEveryCall)
 		}
 		for _, a := range st.Action {
 			set[a] = true
@@ -140,6 +147,7 @@ func TestReadOnlyByProof(t *testing.T) {
 	digested := now.Add(-30 * time.Minute).UTC()
 	putObject(t, direct, bucket, fmt.Sprintf("AWSLogs/%s/CloudTrail-Digest/us-east-1/%s/%s_CloudTrail-Digest_us-east-1_mgmt_us-east-1_%s.json.gz",
 		trailAccount, digested.Format("2006/01/02"), trailAccount, digested.Format(digestStampLayout)), gzipRecords(t))
+	athenaSrc, _ := athenaSource(t, proxy.URL())
 	proxy.ResetCalls() // the setup wrote; from here on only watchtrail calls
 
 	// The dashboard.
@@ -205,6 +213,12 @@ func TestReadOnlyByProof(t *testing.T) {
 	s3src.FetchTrail(ctx, sources.TrailQuery{Start: now.Add(-time.Hour), End: now})
 	s3src.CheckIntegrity(ctx, now.Add(-time.Hour), now)
 	src.AlarmHistory(ctx, alarm.Name, now.Add(-time.Hour), now)
+	// The trail with Athena, and a query stopped (Esc, or its timeout).
+	queueAthenaResults(t, endpoint, tableColumns(t), trailRecord("a1", now.Add(-time.Minute), "RunInstances", "ec2.amazonaws.com", nil))
+	if events, err := athenaSrc.FetchTrail(ctx, sources.TrailQuery{Start: now.Add(-time.Hour), End: now}); err != nil || len(events) != 1 {
+		t.Errorf("the trail with Athena through the proxy: %d events, %v", len(events), err)
+	}
+	athenaSrc.athena.stop(ctx, "00000000-0000-0000-0000-000000000000")
 
 	called := map[string]bool{}
 	for _, c := range proxy.Calls() {

@@ -35,7 +35,6 @@ const (
 	maxCachedTrailBytes = 128 << 20 // and their records' JSON, at most
 	trailDownloads      = 8         // log files downloaded at once
 	trailListings       = 16        // day folders listed at once, far below S3's 5,500 reads a second per prefix
-	maxTrailFileBytes   = 256 << 20 // decompressed; more is a bad file
 	maxListedBadFiles   = 200
 
 	trailStampLayout = "20060102T1504Z"
@@ -66,7 +65,7 @@ type S3Trail struct {
 	bucketOpts  []func(*s3.Options) // the bucket's region when it differs
 	accounts    []string            // account folders: ".../AWSLogs/[o-…/]<account>/"
 	files       map[string]trailFile
-	badCount    int               // files found unreadable, ever
+	badKeys     map[string]bool   // files found unreadable, ever: never read again
 	bad         []sources.BadFile // the latest maxListedBadFiles of them
 }
 
@@ -122,7 +121,7 @@ func NewS3Trail(cfg aws.Config, endpointURL, url string) (*S3Trail, error) {
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	return &S3Trail{client: client, bucket: bucket, prefix: prefix, region: cfg.Region,
-		now: time.Now, files: map[string]trailFile{}}, nil
+		now: time.Now, files: map[string]trailFile{}, badKeys: map[string]bool{}}, nil
 }
 
 // URL is the trail location as given: s3://bucket[/prefix].
@@ -196,7 +195,7 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 func (t *S3Trail) BadTrailFiles() (int, []sources.BadFile) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.badCount, append([]sources.BadFile(nil), t.bad...)
+	return len(t.badKeys), append([]sources.BadFile(nil), t.bad...)
 }
 
 // opts are the per-call options: the bucket's region when it is not cfg's.

@@ -14,12 +14,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // load returns the parsed files for keys, from the cache or downloaded
 // (several at once), and the errors of those that could not be downloaded,
 // to be tried again next time. Files that are not CloudTrail logs are
-// remembered as bad and listed in t.bad, once.
+// remembered as bad (never read again) and listed in t.bad, once.
 func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFile, []error) {
 	files := make(map[string]trailFile, len(keys))
 	var todo []trailKey
@@ -27,7 +28,7 @@ func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFi
 	for _, k := range keys {
 		if f, ok := t.files[k.key]; ok {
 			files[k.key] = f
-		} else {
+		} else if !t.badKeys[k.key] {
 			todo = append(todo, k)
 		}
 	}
@@ -53,15 +54,20 @@ func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFi
 	defer t.mu.Unlock()
 	for i, k := range todo {
 		if results[i].bad {
-			t.badCount++
-			t.bad = append(t.bad, sources.BadFile{Name: "s3://" + t.bucket + "/" + k.key, Err: errs[i].Error(), Found: t.now()})
+			if t.badKeys[k.key] { // a call at the same time found it too
+				continue
+			}
+			t.badKeys[k.key] = true
+			t.bad = append(t.bad, sources.BadFile{Name: text.Sanitize("s3://" + t.bucket + "/" + k.key), Err: text.Sanitize(errs[i].Error()), Found: t.now()})
 			t.bad = t.bad[max(0, len(t.bad)-maxListedBadFiles):]
 		} else if errs[i] != nil {
 			problems = append(problems, errs[i])
 			continue
 		}
 		files[k.key] = results[i]
-		t.files[k.key] = results[i]
+		if !results[i].bad {
+			t.files[k.key] = results[i]
+		}
 	}
 	t.evict()
 	return files, problems
@@ -136,8 +142,9 @@ func (b bodyReader) Read(p []byte) (int, error) {
 
 // readTrailFile stream-parses a gzipped {"Records": [...]} document, one
 // record at a time, so memory holds the events kept and one record, never the
-// whole file. Records without a readable eventTime cannot be placed in a
-// window and are dropped.
+// whole file (see recordGuard for the caps). Records without a readable
+// eventTime cannot be placed in a window and are dropped, and so are repeats
+// of an event ID the file already had.
 func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
 	zr, err := gzip.NewReader(bodyReader{body})
 	if err != nil {
@@ -147,9 +154,9 @@ func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
 		}
 		return nil, fmt.Errorf("not gzipped: %w", err)
 	}
-	events, err := decodeRecords(json.NewDecoder(io.LimitReader(zr, maxTrailFileBytes)))
+	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(zr)}))
 	var read readError
-	if err != nil && !errors.As(err, &read) {
+	if err != nil && !errors.As(err, &read) && !isLimit(err) {
 		err = fmt.Errorf("not CloudTrail JSON: %w", err)
 	}
 	return events, err
@@ -160,18 +167,15 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 		return nil, err
 	}
 	var events []sources.TrailEvent
+	seen := map[string]bool{}
 	found := false
-	for range maxTrailFileBytes { // bounded: every key consumes input
-		if !dec.More() {
-			break
-		}
+	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
 			return nil, err
 		}
 		if key != "Records" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if err := skipValue(dec); err != nil {
 				return nil, err
 			}
 			continue
@@ -181,14 +185,12 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 			return nil, err
 		}
 		var raw json.RawMessage // reused: recordEvent copies what it keeps
-		for range maxTrailFileBytes {
-			if !dec.More() {
-				break
-			}
+		for dec.More() {
 			if err := dec.Decode(&raw); err != nil {
 				return nil, err
 			}
-			if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() {
+			if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() && (ev.ID == "" || !seen[ev.ID]) {
+				seen[ev.ID] = true
 				events = append(events, ev)
 			}
 		}
@@ -203,6 +205,26 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 		return nil, errors.New(`no "Records"`)
 	}
 	return events, nil
+}
+
+// skipValue reads past the next value token by token, so a large value that
+// is not the records is never held whole.
+func skipValue(dec *json.Decoder) error {
+	for depth := 0; ; {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
 }
 
 func expectDelim(dec *json.Decoder, want json.Delim) error {

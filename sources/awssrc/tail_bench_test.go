@@ -134,7 +134,7 @@ func keepUp(b *testing.B, groups, rate int, span time.Duration) {
 			break
 		}
 		if !batch.Again { // the scheduler's log cadence
-			time.Sleep(time.Until(polled.Add(time.Second)))
+			time.Sleep(time.Until(polled.Add(time.Second / 4)))
 		}
 	}
 	wg.Wait()

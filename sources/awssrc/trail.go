@@ -33,6 +33,9 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 	if s.trailLogs != nil {
 		return s.trailLogs.FetchTrail(ctx, q)
 	}
+	if s.athena != nil {
+		return s.athena.FetchTrail(ctx, q)
+	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = defaultTrailLimit
@@ -48,6 +51,10 @@ func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]source
 // next page's token ("" after the last). Reading the trail from S3 or a log
 // group, the whole window is one page.
 func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token string) ([]sources.TrailEvent, string, error) {
+	if s.athena != nil {
+		events, err := s.athena.FetchTrail(ctx, q) // one query: its LIMIT is the default's
+		return events, "", err
+	}
 	if s.s3trail != nil || s.trailLogs != nil {
 		q.Limit = math.MaxInt
 		events, err := s.FetchTrail(ctx, q)
@@ -62,7 +69,19 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 	return events, aws.ToString(next), err
 }
 
-var _ sources.TrailPager = (*Source)(nil)
+var (
+	_ sources.TrailPager   = (*Source)(nil)
+	_ sources.TrailScanner = (*Source)(nil)
+)
+
+// Scanned is what the trail's Athena queries scanned; nothing without
+// UseTrailAthena.
+func (s *Source) Scanned() (bytes, queries int64) {
+	if s.athena == nil {
+		return 0, 0
+	}
+	return s.athena.Scanned()
+}
 
 // BadTrailFiles lists the trail's unreadable log files (see S3Trail); none
 // without UseTrailBucket.

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFromPatternsMatchLikeOpenSSH(t *testing.T) {
+	cases := []struct {
+		list, addr string
+		want       bool
+	}{
+		{"10.0.0.0/8", "127.0.0.1", false},
+		{"10.0.0.0/8", "10.1.2.3", true},
+		{"127.0.0.0/8,!127.0.0.1", "127.0.0.1", false},
+		{"!127.0.0.1,127.0.0.0/8", "127.0.0.2", true},
+		{"127.0.0.?", "127.0.0.1", true},
+		{"127.0.0.?", "127.0.0.10", false},
+		{"*", "::1", true},
+		{"::1/128", "::1", true},
+		{"*.example.com", "127.0.0.1", false}, // names are never looked up
+		{"!10.0.0.1", "127.0.0.1", false},     // a negation alone allows nothing
+	}
+	for _, c := range cases {
+		if got := fromAllows(c.list, netip.MustParseAddr(c.addr)); got != c.want {
+			t.Errorf("from=%q for %s: %v, want %v", c.list, c.addr, got, c.want)
+		}
+	}
+	if got := fromAllows("127.0.0.0/8", netip.MustParseAddr("::ffff:127.0.0.1")); !got {
+		t.Error("an IPv4-mapped address does not match its IPv4 prefix")
+	}
+	for _, bad := range []string{"10.0.0.0/33", "10.0.0.0/8,", "!"} {
+		if checkFromPatterns(bad) == nil {
+			t.Errorf("from=%q accepted", bad)
+		}
+	}
+}
+
+func TestExpiryTimeFormats(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		"20300102Z":       time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC),
+		"203001021504Z":   time.Date(2030, 1, 2, 15, 4, 0, 0, time.UTC),
+		"20300102150405Z": time.Date(2030, 1, 2, 15, 4, 5, 0, time.UTC),
+		"20300102":        time.Date(2030, 1, 2, 0, 0, 0, 0, time.Local),
+	} {
+		if got, err := parseExpiry(in); err != nil || !got.Equal(want) {
+			t.Errorf("expiry-time=%s: %v %v, want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2030", "20301302", "tomorrow", ""} {
+		if _, err := parseExpiry(bad); err == nil {
+			t.Errorf("expiry-time=%q accepted", bad)
+		}
+	}
+}
+
+// Each key is fenced by its options in authorized_keys; the real OpenSSH
+// client from 127.0.0.1 finds every fence where sshd would put it.
+func TestSSHKeyOptionsAreHonoured(t *testing.T) {
+	lines := map[string]string{
+		"fenced":      `from="10.0.0.0/8"`,
+		"negated":     `from="127.0.0.0/8,!127.0.0.1"`,
+		"glob":        `from="127.0.0.?,10.0.0.0/8"`,
+		"expired":     `expiry-time="20200101"`,
+		"valid":       `expiry-time="29991231Z"`,
+		"nopty":       `no-pty`,
+		"restricted":  `restrict`,
+		"restrictpty": `restrict,pty`,
+		"command":     `command="/bin/date",no-pty`,
+		"unknown":     `no-such-option`,
+	}
+	f := startServerKeys(t, Options{}, demoDashboard, func(dir string) string {
+		var b strings.Builder
+		for name, options := range lines {
+			newKey(t, filepath.Join(dir, name))
+			pub, err := os.ReadFile(filepath.Join(dir, name+".pub"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(options + " " + string(pub))
+		}
+		return b.String()
+	})
+	for _, want := range []string{`msg="authorized key refused: it is limited to command=\"/bin/date\"`, `msg="authorized key refused: unknown option`} {
+		if !strings.Contains(f.log.String(), want) {
+			t.Fatalf("no startup warning %q:\n%s", want, f.log.String())
+		}
+	}
+	cases := []struct{ key, ssh, log string }{
+		{"fenced", "Permission denied", "not from an address its from= allows"},
+		{"negated", "Permission denied", "not from an address its from= allows"},
+		{"expired", "Permission denied", "expired (expiry-time in authorized keys)"},
+		{"command", "Permission denied", "only the dashboard"},
+		{"unknown", "Permission denied", `unknown option \"no-such-option\"`},
+		{"glob", "needs a terminal", ""}, // logged in: refused for -T only
+		{"valid", "needs a terminal", ""},
+		{"nopty", "may not open a terminal", "ssh session refused: key forbids a terminal"},
+		{"restricted", "may not open a terminal", "ssh session refused: key forbids a terminal"},
+	}
+	for _, c := range cases {
+		args := []string{"-tt"}
+		if c.ssh == "needs a terminal" {
+			args = []string{"-T"}
+		}
+		if out := f.refused(c.key, args...); !strings.Contains(out, c.ssh) {
+			t.Errorf("key %s (%s): ssh said %q, want %q", c.key, lines[c.key], out, c.ssh)
+		}
+		if !strings.Contains(f.log.String(), c.log) {
+			t.Errorf("key %s: the log lacks %q", c.key, c.log)
+		}
+	}
+	f.dashboard("restrictpty").WaitFor(20*time.Second, "Alarms")
+}
+
+func TestLooseFileModesRefuseToStart(t *testing.T) {
+	dir := t.TempDir()
+	keys := filepath.Join(dir, "authorized_keys")
+	hostKey := filepath.Join(dir, "host_key")
+	pub := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test\n"
+	if err := os.WriteFile(keys, []byte(pub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Listen: "127.0.0.1:0", AuthorizedKeysFile: keys, HostKeyFile: hostKey}
+	srv, err := New(opts, demoDashboard) // creates the host key 0600
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.listener.Close()
+	cases := []struct {
+		file string
+		mode os.FileMode
+		want string // "" starts
+	}{
+		{hostKey, 0o644, "chmod 600 " + hostKey},
+		{hostKey, 0o640, "chmod 600 " + hostKey},
+		{hostKey, 0o400, ""},
+		{keys, 0o666, "chmod go-w " + keys},
+		{keys, 0o620, "chmod go-w " + keys},
+		{keys, 0o644, ""}, // readable is fine: public keys are public
+	}
+	for _, c := range cases {
+		if err := os.Chmod(c.file, c.mode); err != nil {
+			t.Fatal(err)
+		}
+		srv, err := New(opts, demoDashboard)
+		if srv != nil {
+			srv.listener.Close()
+		}
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s mode %04o: err %v, want one naming %q", filepath.Base(c.file), c.mode, err, c.want)
+		}
+		_ = os.Chmod(c.file, 0o600)
+	}
+}

@@ -1,0 +1,87 @@
+package awssrc
+
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"watchtrail/internal/trailtest"
+	"watchtrail/sources"
+)
+
+// Issue 18 items 8 and 9: a gzip bomb, a record of 200 MB, 200 MB of blanks
+// and JSON nested 100,000 deep in the trail bucket are each skipped and named
+// once with why, the good file beside them is read, and memory stays bounded.
+func TestMotoS3TrailSkipsHostileFilesInBoundedMemory(t *testing.T) {
+	s, calls, bucket := motoTrail(t, "hostile")
+	base := time.Now().UTC().Add(-time.Hour).Truncate(time.Minute)
+	folder := "hostile/AWSLogs/"
+	putObject(t, s, bucket, trailKeyFor(folder, "us-east-1", base.Add(5*time.Minute), "GOOD000000000000"), gzipRecords(t,
+		trailRecord("good", base.Add(time.Minute), "DeleteBucket", "s3.amazonaws.com", nil)))
+	want := map[string]string{ // key → the reason named
+		"bomb":        "over 64 MiB uncompressed",
+		"huge-record": "a record over 1 MiB",
+		"blanks":      "a record over 1 MiB",
+		"deep":        "JSON nested over 100 levels deep",
+	}
+	keys := map[string]string{}
+	i := 0
+	for name, body := range trailtest.Hostile(base.Add(2 * time.Minute)) {
+		i++
+		key := trailKeyFor(folder, "us-east-1", base.Add(time.Duration(5+i)*time.Minute), strings.ToUpper(strings.ReplaceAll(name, "-", ""))+"0000000")
+		putObject(t, s, bucket, key, body)
+		keys["s3://"+bucket+"/"+key] = want[name]
+	}
+
+	runtime.GC()
+	peak := watchHeap()
+	q := sources.TrailQuery{Start: base, End: base.Add(30 * time.Minute)}
+	events, err := s.FetchTrail(ctxFor(t), q)
+	heap := peak()
+	t.Logf("peak heap while reading the hostile files: %d MB", heap>>20)
+	if heap > 300<<20 {
+		t.Errorf("peak heap %d MB reading the hostile files; the caps should keep it far under 300 MB", heap>>20)
+	}
+	if err != nil || !slices.Equal(ids(events), []string{"good"}) {
+		t.Fatalf("events %v, %v; want the good file's event and no error", ids(events), err)
+	}
+	for range 2 { // the second call reads no bad file again and names none twice
+		count, bad := s.BadTrailFiles()
+		if count != len(keys) || len(bad) != len(keys) {
+			t.Fatalf("%d bad files listed (%d counted), want %d: %+v", len(bad), count, len(keys), bad)
+		}
+		for _, f := range bad {
+			if reason, ok := keys[f.Name]; !ok || !strings.Contains(f.Err, reason) {
+				t.Errorf("bad file %s: %q, want %q", f.Name, f.Err, reason)
+			}
+		}
+		if _, err := s.FetchTrail(ctxFor(t), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := calls.get("GetObject"); n != 1+len(keys) {
+		t.Errorf("GetObject called %d times, want %d: each file once", n, 1+len(keys))
+	}
+}
+
+// The guard reads JSON's structure, not its text: brackets and escaped
+// quotes inside strings neither nest nor end a record.
+func TestTrailDepthCapCountsStructureOnly(t *testing.T) {
+	record := func(value string) []byte {
+		return trailtest.Gzip([]byte(`{"Records":[{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","x":` + value + `}]}`))
+	}
+	inString := `"` + strings.Repeat(`[{\"\\`, 500) + `"`
+	for value, wantErr := range map[string]string{
+		inString: "",
+		strings.Repeat("[", maxTrailJSONDepth-3) + strings.Repeat("]", maxTrailJSONDepth-3): "",
+		strings.Repeat("[", maxTrailJSONDepth-2) + strings.Repeat("]", maxTrailJSONDepth-2): "nested over 100 levels",
+	} {
+		events, err := readTrailFile(bytes.NewReader(record(value)))
+		if wantErr == "" && (err != nil || len(events) != 1) || wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)) {
+			t.Errorf("%.40s…: %d events, %v; want error %q", value, len(events), err, wantErr)
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package awssrc
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// A trail log file comes from a bucket others can write to, so reading one
+// is bounded whatever it holds: a gzip bomb, one record of a gigabyte, or
+// JSON nested past any real record's depth is a bad file, found before its
+// bytes are in memory.
+const (
+	maxTrailFileBytes   = 64 << 20 // decompressed, per file; a busy trail delivers a few MB every 5 minutes
+	maxTrailRecordBytes = 1 << 20  // one record; CloudTrail cuts its events to 256 KB
+	maxTrailJSONDepth   = 100      // nesting, the {"Records":[…]} levels included
+)
+
+var (
+	errTrailTooBig    = fmt.Errorf("over %d MiB uncompressed (the cap per log file)", maxTrailFileBytes>>20)
+	errTrailRecordBig = fmt.Errorf("a record over %d MiB (the cap per record)", maxTrailRecordBytes>>20)
+	errTrailTooDeep   = fmt.Errorf("JSON nested over %d levels deep (the cap)", maxTrailJSONDepth)
+)
+
+// capped reads r, failing with errTrailTooBig past maxTrailFileBytes instead
+// of cutting the content short.
+func capped(r io.Reader) io.Reader { return &cappedReader{r: r, left: maxTrailFileBytes} }
+
+type cappedReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		// One byte more tells a file of exactly the cap from a longer one.
+		var one [1]byte
+		n, err := c.r.Read(one[:])
+		if n > 0 {
+			return 0, errTrailTooBig
+		}
+		return 0, err
+	}
+	n, err := c.r.Read(p[:min(int64(len(p)), c.left)])
+	c.left -= int64(n)
+	return n, err
+}
+
+// recordGuard passes a {"Records":[…]} document through to a json.Decoder,
+// watching its structure on the way: it fails the read once the nesting
+// passes maxTrailJSONDepth or one run of bytes between the separators of the
+// top two levels (a record, a top-level value, whitespace) passes
+// maxTrailRecordBytes. The decoder buffers one value at a time, so it never
+// holds more than that.
+type recordGuard struct {
+	r                io.Reader
+	depth, run       int
+	inString, escape bool
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		if err := g.step(c); err != nil {
+			return 0, err
+		}
+	}
+	return n, err
+}
+
+func (g *recordGuard) step(c byte) error {
+	g.run++
+	switch {
+	case g.inString:
+		g.inString = g.escape || c != '"'
+		g.escape = !g.escape && c == '\\'
+	case c == '"':
+		g.inString = true
+	case c == '{' || c == '[':
+		if g.depth++; g.depth > maxTrailJSONDepth {
+			return errTrailTooDeep
+		}
+		g.boundary()
+	case c == '}' || c == ']':
+		g.depth--
+		g.boundary()
+	case c == ',':
+		g.boundary()
+	}
+	if g.run > maxTrailRecordBytes {
+		return errTrailRecordBig
+	}
+	return nil
+}
+
+// boundary: a separator between records or top-level values starts a new run.
+func (g *recordGuard) boundary() {
+	if g.depth <= 2 {
+		g.run = 0
+	}
+}
+
+// isLimit reports whether err is one of the caps above.
+func isLimit(err error) bool {
+	return errors.Is(err, errTrailTooBig) || errors.Is(err, errTrailRecordBig) || errors.Is(err, errTrailTooDeep)
+}
