@@ -17,6 +17,7 @@ const logGroupMax = 24
 
 // Logs is the live CloudWatch Logs pane, newest line at the bottom.
 type Logs struct {
+	zoned
 	*feed[sources.LogEvent]        // Len, Move, Home, End, SetFilter, Selected
 	groupW                  int    // widest short group name seen, so the column does not jiggle
 	extra                   string // the UI's note for the title, e.g. groups left out
@@ -31,7 +32,9 @@ func (l *Logs) SetHighlight(pattern string) { l.highlight = filter.ParseLogPatte
 
 // NewLogs returns an empty pane keeping the newest capacity events.
 func NewLogs(capacity int) *Logs {
-	return &Logs{feed: newFeed(capacity, logKey, logText)}
+	l := &Logs{}
+	l.feed = newFeed(capacity, logKey, l.logText)
+	return l
 }
 
 // eventIds are unique only within a group.
@@ -42,8 +45,8 @@ func logKey(e sources.LogEvent) string {
 	return e.Group + "\x00" + e.ID
 }
 
-func logText(e sources.LogEvent) string {
-	return inZone(e.Time).Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
+func (z *zoned) logText(e sources.LogEvent) string {
+	return z.inZone(e.Time).Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
 }
 
 func logGroupName(group string) string { return sources.ShortGroup(group) }
@@ -62,7 +65,7 @@ func (l *Logs) View(focused bool) string {
 	groupW := min(l.groupW, max(0, inner/4))
 	body := l.feed.body(inner, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
 		msg := e.Message
-		text := inZone(e.Time).Format(feedClock) + " "
+		text := l.inZone(e.Time).Format(feedClock) + " "
 		if groupW > 0 {
 			text += FitLine(logGroupName(e.Group), groupW) + " "
 		}

@@ -342,3 +342,24 @@ func BenchmarkLogsView(b *testing.B) {
 		fxDrawPane(l, 200, 50, true)
 	}
 }
+
+// Each pane shows times in the zone its program set: two sessions in
+// different zones draw side by side, sharing no zone.
+func TestPanesShowTimesInTheirOwnZone(t *testing.T) {
+	utc, cet := NewLogs(100), NewLogs(100)
+	cet.SetZone(time.FixedZone("CET", 3600))
+	e := logsTestEvents(0, 1)[0]
+	e.Time = time.Date(2025, 3, 14, 10, 30, 5, 0, time.UTC)
+	utc.Append([]sources.LogEvent{e})
+	cet.Append([]sources.LogEvent{e})
+	if body := feedTestBody(feedTestLines(t, cet, 80, 12)); !strings.HasPrefix(body[0], "11:30:05 ") {
+		t.Fatalf("CET pane row %q", body[0])
+	}
+	if body := feedTestBody(feedTestLines(t, utc, 80, 12)); !strings.HasPrefix(body[0], "10:30:05 ") {
+		t.Fatalf("UTC pane row %q", body[0])
+	}
+	cet.SetFilter("11:30:05")
+	if _, ok := cet.Selected(); !ok {
+		t.Fatal("the filter should match the time as the pane shows it")
+	}
+}

@@ -27,6 +27,7 @@ const (
 // errors and unusual activity stand out. It shows the live events, or the
 // results of a history search (see ShowHistory), narrowed by a query.
 type Trail struct {
+	zoned
 	*feed[sources.TrailEvent] // shown: live or history; Len, Move, Home, End, Selected
 	live                      *feed[sources.TrailEvent]
 	query                     filter.Trail
@@ -39,14 +40,16 @@ type Trail struct {
 
 // NewTrail returns an empty pane keeping the newest capacity events.
 func NewTrail(capacity int) *Trail {
-	live := newFeed(capacity, trailKey, trailText)
-	return &Trail{feed: live, live: live}
+	t := &Trail{}
+	t.live = newFeed(capacity, trailKey, t.trailText)
+	t.feed = t.live
+	return t
 }
 
 func trailKey(e sources.TrailEvent) string { return e.ID }
 
-func trailText(e sources.TrailEvent) string {
-	return strings.Join([]string{inZone(e.Time).Format(feedClock), e.Account, e.User, e.Name, e.Source,
+func (z *zoned) trailText(e sources.TrailEvent) string {
+	return strings.Join([]string{z.inZone(e.Time).Format(feedClock), e.Account, e.User, e.Name, e.Source,
 		e.SourceIP, strings.Join(e.Resources, " "), e.ErrorCode, e.ErrorMessage}, " ")
 }
 
@@ -94,7 +97,7 @@ func (t *Trail) Query() filter.Trail { return t.query }
 // the live events (which keep arriving meanwhile); label names the range.
 func (t *Trail) ShowHistory(label string, events []sources.TrailEvent) {
 	t.widen(events)
-	h := newFeed(max(1, len(events)), trailKey, trailText)
+	h := newFeed(max(1, len(events)), trailKey, t.trailText)
 	h.SetSize(t.size[0], t.size[1])
 	h.keep = t.live.keep
 	h.add(events)
@@ -175,7 +178,7 @@ func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
 		mark, style = " ", theme.Dim
 	}
 	var b strings.Builder
-	b.WriteString(inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
+	b.WriteString(t.inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
 	if t.accountW > 0 {
 		b.WriteString(FitLine(e.Account, t.accountW) + " ")
 	}

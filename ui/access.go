@@ -102,6 +102,7 @@ func (m *Model) countDenied(events []sources.TrailEvent) {
 func (m *Model) deniedPane() *panes.Denied {
 	if m.access.pane == nil {
 		m.access.pane = panes.NewDenied()
+		m.access.pane.SetZone(m.room.zone)
 	}
 	return m.access.pane
 }
