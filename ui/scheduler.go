@@ -60,7 +60,7 @@ type Scheduler struct {
 	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
 	alarmMsgs <-chan tea.Msg // the running alarms poll's messages
 	loading   bool           // the alarms shown are the first listing's so far
-	passive   bool           // fed by shared pollers (Config.Shared): records what arrives, never polls
+	shared    bool           // polled for shared sessions by a hub (see Poller): records what arrives, never schedules a poll
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
@@ -79,11 +79,14 @@ type alarmsPartial struct {
 	err error
 }
 
-// NewScheduler returns the scheduler of cfg's feeds, all idle.
-func NewScheduler(cfg Config) *Scheduler {
+// NewScheduler returns the scheduler of cfg's feeds, all idle; with
+// cfg.Shared set, the session is fed by a hub (shared).
+func NewScheduler(cfg Config) *Scheduler { return newScheduler(cfg, cfg.Shared != nil) }
+
+func newScheduler(cfg Config, shared bool) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
 		logTail: feed.NewLogTail(cfg.LogFilter), trailTail: feed.NewTrailTail(),
-		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, passive: cfg.Shared != nil}
+		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, shared: shared}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
 	}
@@ -94,7 +97,7 @@ func NewScheduler(cfg Config) *Scheduler {
 
 // Start begins every feed: a poll each, or the logs feed's live tail.
 func (s *Scheduler) Start() tea.Cmd {
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	cmds := make([]tea.Cmd, 0, len(allFeeds))
@@ -267,7 +270,7 @@ func sameKey(a, b sources.MetricSpec) bool {
 
 func (s *Scheduler) pollSoon(feed sources.Feed) tea.Cmd {
 	st := s.feeds[feed]
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	switch st.phase {
@@ -316,7 +319,7 @@ func (s *Scheduler) done(kind sources.Feed, err error, at time.Time) tea.Cmd {
 	} else {
 		st.succeeded(at)
 	}
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	if st.stale {
@@ -354,7 +357,7 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 	switch feed {
 	case sources.FeedAlarms:
 		if pager, ok := src.(sources.AlarmPager); ok {
-			s.alarmMsgs = s.alarmFeed.poll(pager, s.wall(), s.cfg.Refresh, s.cfg.Now, !s.passive)
+			s.alarmMsgs = s.alarmFeed.poll(pager, s.wall(), s.cfg.Refresh, s.cfg.Now, !s.shared)
 			return waitAlarms(s.alarmMsgs)
 		}
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
