@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,9 +20,32 @@ import (
 	"watchtrail/panes/panetest"
 )
 
+// builds are the binaries built for this package's tests, one per set of
+// build flags: linking is the slow part of an end-to-end test. TestMain
+// removes dir.
+var builds struct {
+	sync.Mutex
+	dir  string
+	bins map[string]string
+}
+
+// buildBinary builds the watchtrail binary with flags, once for all tests.
 func buildBinary(t *testing.T, flags ...string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "watchtrail")
+	builds.Lock()
+	defer builds.Unlock()
+	key := strings.Join(flags, "\x00")
+	if bin, ok := builds.bins[key]; ok {
+		return bin
+	}
+	if builds.dir == "" {
+		dir, err := os.MkdirTemp("", "watchtrail-e2e-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		builds.dir, builds.bins = dir, map[string]string{}
+	}
+	bin := filepath.Join(builds.dir, fmt.Sprint(len(builds.bins)), "watchtrail")
 	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), "watchtrail")...)
 	// The go command may fetch modules: it is not the program under test.
 	for _, kv := range os.Environ() {
@@ -32,6 +56,7 @@ func buildBinary(t *testing.T, flags ...string) string {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	builds.bins[key] = bin
 	return bin
 }
 

@@ -21,6 +21,9 @@ import (
 func TestMain(m *testing.M) {
 	code := offline.Main(m)
 	motoserver.Stop()
+	if builds.dir != "" {
+		os.RemoveAll(builds.dir)
+	}
 	os.Exit(code)
 }
 
