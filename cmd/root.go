@@ -15,7 +15,7 @@ import (
 // gets the global flags; it reads its data through g.openSource, so every
 // subcommand honours --profile, --demo, ... alike. cobra adds "completion".
 var commands = []func(g *globals) *cobra.Command{
-	newConfigCmd, newIncidentsCmd, newLogsCmd, newQueryCmd, newServeCmd, newTrailCmd, newTriageCmd, newVersionCmd,
+	newConfigCmd, newIncidentsCmd, newLogsCmd, newQueryCmd, newServeCmd, newSetupCmd, newTrailCmd, newTriageCmd, newVersionCmd,
 }
 
 // skipConfig is the annotation of commands that must work whatever the
@@ -34,6 +34,7 @@ type globals struct {
 	endpointURL   string
 	trailBucket   string
 	trailLogGroup string
+	changesGroup  string // the change feed's log group (--changes-log-group)
 	org           orgFlags
 	configPath    string
 	logFile       string
@@ -55,6 +56,8 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 		"read CloudTrail from the trail's S3 bucket, s3://bucket/prefix, instead of LookupEvents")
 	fs.Var(checkedString{&g.trailLogGroup, "group", checkLogGroup}, "trail-log-group",
 		"read CloudTrail from the CloudWatch Logs group the trail delivers to (name or ARN), instead of LookupEvents")
+	fs.Var(checkedString{&g.changesGroup, "group", checkLogGroup}, "changes-log-group",
+		"also read the CloudTrail management events an EventBridge rule writes into this log group (seconds old; see `watchtrail setup changes-feed`)")
 	g.org.addFlags(fs)
 	fs.StringVar(&g.configPath, "config", "", "config file (default "+defaultConfigPath()+")")
 	fs.StringVar(&g.logFile, "log-file", defaultLogPath(), "where the AWS SDK's own log lines go (never the terminal)")

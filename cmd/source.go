@@ -76,8 +76,12 @@ func (g *globals) openMulti(ctx context.Context) (sources.Source, error) {
 	return m, nil
 }
 
-// useTrail points src at the trail's bucket or log group, when given.
+// useTrail points src at the trail's bucket, log group or Athena table,
+// when given, and applies the monitoring account's flags.
 func (g *globals) useTrail(src *awssrc.Source) error {
+	if err := g.org.useOrg(src); err != nil {
+		return err
+	}
 	switch {
 	case g.trailBucket != "":
 		if err := src.UseTrailBucket(g.trailBucket); err != nil {
@@ -90,6 +94,11 @@ func (g *globals) useTrail(src *awssrc.Source) error {
 	case g.org.athena.Table != "":
 		if err := src.UseTrailAthena(g.org.athena); err != nil {
 			return fmt.Errorf("--trail-athena: %w", err)
+		}
+	}
+	if g.changesGroup != "" {
+		if err := src.UseChangesLogGroup(g.changesGroup); err != nil {
+			return fmt.Errorf("--changes-log-group: %w", err)
 		}
 	}
 	return nil

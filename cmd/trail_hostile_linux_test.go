@@ -73,7 +73,7 @@ func TestTrailCommandNamesHostileFilesAndStaysSmall(t *testing.T) {
 	if exit != 0 || !strings.Contains(stdout, "DeleteBucket") {
 		t.Fatalf("exit %d, stdout %q: want the good file's event and exit 0\n%s", exit, stdout, stderr)
 	}
-	for _, reason := range []string{"over 64 MiB uncompressed", "a record over 1 MiB", "JSON nested over 100 levels deep"} {
+	for _, reason := range []string{"over 32 MiB uncompressed", "a record over 1 MiB", "JSON nested over 100 levels deep"} {
 		if !strings.Contains(stderr, reason) {
 			t.Errorf("stderr does not say %q:\n%s", reason, stderr)
 		}

@@ -21,7 +21,16 @@ type triageFlags struct {
 	outputFlags
 	at        string
 	logGroups []string
+	wait      time.Duration
 }
+
+// triageWaitPoll is how often `triage --wait` reads the window again, as
+// the trail pane polls the trail; triageWaitDefault is --wait without a
+// duration: long enough for CloudTrail's delivery lag after a firing.
+const (
+	triageWaitPoll    = 30 * time.Second
+	triageWaitDefault = 20 * time.Minute
+)
 
 func newTriageCmd(g *globals) *cobra.Command {
 	f := &triageFlags{}
@@ -34,12 +43,19 @@ changes in the window ranked with a reason and relation path each, the log
 lines nearest the onset, and console links. For incident channels
 (--format markdown) and scripts (--format json).
 
-The analysis centres on the alarm's latest firing, or on --at. The exit
+The analysis centres on the alarm's latest firing, or on --at. CloudTrail
+delivers an event up to 15 minutes after the call: until then the report
+says that changes may still be arriving (JSON: "complete": false) and never
+"no related change". --wait reads the window again every 30 seconds until it
+is complete (or for at most the duration given, default 20m) and prints the
+final report. The exit
 status is 1 for an unknown alarm, or when part of the analysis failed (the
 report is still printed, naming what failed).`,
 		Example: `  watchtrail triage checkout-api-errors
   watchtrail triage prod-web-5xx --at 2025-03-01T14:05:00Z --format markdown
-  watchtrail triage orders-queue-age --format json | jq '.suspects[0]'`,
+  watchtrail triage orders-queue-age --format json | jq '.suspects[0]'
+  watchtrail triage checkout-api-errors --wait          # until CloudTrail has delivered the window
+  watchtrail triage checkout-api-errors --wait=5m`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -49,6 +65,8 @@ report is still printed, naming what failed).`,
 	fs := cmd.Flags()
 	fs.StringVar(&f.at, "at", "", "analyse this moment instead of the latest firing: a time (2025-03-01T14:05:00Z) or how long ago (90m)")
 	fs.Var(newList(&f.logGroups, "group", parseLogGroup), "log-group", "log group to read besides the alarm resource's own (repeatable)")
+	fs.DurationVar(&f.wait, "wait", 0, "read the window again until every trail reader has delivered it (or for at most this long; alone: "+triageWaitDefault.String()+"), then print")
+	fs.Lookup("wait").NoOptDefVal = triageWaitDefault.String()
 	f.outputFlags.addFlags(fs, "text", "markdown", "json")
 	return cmd
 }
@@ -85,6 +103,16 @@ func (f *triageFlags) run(cmd *cobra.Command, g *globals, name string) error {
 	}
 	progress.show("analysing %s: related resources, changes, metric, logs", alarm.Name)
 	msg := triage.Run(ctx, src, alarm, triage.Options{Now: now, At: at, LogGroups: f.logGroups})
+	for deadline := now.Add(f.wait); !msg.Complete && time.Now().Before(deadline); {
+		next := min(deadline.Sub(time.Now()), time.Until(msg.CompleteAt), triageWaitPoll)
+		progress.show("waiting for changes still arriving (complete at %s): %s", msg.CompleteAt.UTC().Format("15:04:05"), triage.DeliveryText(msg.Deliveries))
+		select {
+		case <-ctx.Done():
+			deadline = time.Time{}
+		case <-time.After(max(next, 0)):
+			msg = triage.Run(ctx, src, alarm, triage.Options{Now: time.Now(), At: at, LogGroups: f.logGroups})
+		}
+	}
 	progress.done()
 	if err := writeTriage(cmd.OutOrStdout(), msg, g.notebookOf(cmd.ErrOrStderr(), msg), f.format); err != nil {
 		return err

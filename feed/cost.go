@@ -32,7 +32,7 @@ var Prices = struct {
 }
 
 // athenaMinBytes is what Athena bills a query at least: 10 MB.
-const athenaMinBytes = 10 << 20
+const athenaMinBytes = 10_000_000
 
 // ScanCost is the price of Athena queries that scanned bytes in all.
 func ScanCost(bytes, queries int64) float64 {

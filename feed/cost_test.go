@@ -79,7 +79,7 @@ func TestAthenaScanCost(t *testing.T) {
 	if got := ScanSummary(2e12, 3); got != "Athena 2.0 TB scanned in 3 queries ≈ $10.00" {
 		t.Errorf("ScanSummary = %q", got)
 	}
-	if got := ScanCost(1000, 1); got != float64(10<<20)/1e12*5 {
+	if got := ScanCost(1000, 1); got != 10e6/1e12*5 {
 		t.Errorf("a tiny query costs %v, want the 10 MB minimum", got)
 	}
 	// A day of 30-second polls at the mean measured so far: 2880 × 50 MB.

@@ -28,7 +28,7 @@ type Alarms struct {
 // widths in runes.
 type alarmRow struct {
 	*sources.Alarm
-	metric, cond                   string
+	origin, metric, cond           string // origin: the source and, for a linked account's metric, its name
 	sourceW, nameW, metricW, condW int
 }
 
@@ -77,8 +77,8 @@ func (p *Alarms) SetAlarms(alarms []sources.Alarm) {
 		if a.Composite && states == nil {
 			states = alarmStates(alarms)
 		}
-		r := alarmRow{Alarm: a, metric: alarmsMetric(*a, states), cond: fmtCondition(*a, false)}
-		r.sourceW, r.nameW = utf8.RuneCountInString(a.Source), utf8.RuneCountInString(a.Name)
+		r := alarmRow{Alarm: a, origin: alarmOrigin(*a), metric: alarmsMetric(*a, states), cond: fmtCondition(*a, false)}
+		r.sourceW, r.nameW = utf8.RuneCountInString(r.origin), utf8.RuneCountInString(a.Name)
 		r.metricW, r.condW = utf8.RuneCountInString(r.metric), utf8.RuneCountInString(r.cond)
 		rows[i] = r
 		if a.State == sources.StateAlarm {
@@ -158,8 +158,12 @@ func (p *Alarms) View(focused bool) string {
 
 // rowText is the plain text of a row, for filtering.
 func (p *Alarms) rowText(r alarmRow) string {
-	return strings.Join([]string{string(r.State), r.Source, r.Name, r.metric, r.cond, p.fmtWhen(r.StateChanged, p.now)}, " ")
+	return strings.Join([]string{string(r.State), r.origin, r.Name, r.metric, r.cond, p.fmtWhen(r.StateChanged, p.now)}, " ")
 }
+
+// alarmOrigin says where an alarm's metric lives: the source label of a
+// merged view and the linked account's name, those set.
+func alarmOrigin(a sources.Alarm) string { return strings.TrimSpace(a.Source + " " + a.Account) }
 
 // alarmsMetric is the metric name and its dimension values, or a
 // composite's children with their states.
@@ -238,7 +242,7 @@ func (l alarmsLayout) row(r alarmRow, selected, focused bool, width int, now tim
 	state := fmt.Sprintf("%-6s", alarmsStateWord(r.State))
 	rest := " " + FitLine(r.Name, l.name)
 	if l.source > 0 {
-		rest = " " + FitLine(r.Source, l.source) + rest
+		rest = " " + FitLine(r.origin, l.source) + rest
 	}
 	if l.metric > 0 {
 		rest += " " + FitLine(r.metric, l.metric)

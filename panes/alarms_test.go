@@ -164,3 +164,21 @@ func TestAlarmsDrawTheSameWhateverTheOrderOfUpdates(t *testing.T) {
 		}
 	}
 }
+
+// In a monitoring account, an alarm on a linked account's metric says
+// whose, by the account's name, and the filter finds it by that name.
+func TestAlarmsNameTheLinkedAccount(t *testing.T) {
+	fxPlainColors(t)
+	alarms := fxAlarms()
+	alarms[1].Account = "Payments"
+	p := NewAlarms()
+	p.SetAlarms(alarms)
+	out := ansi.Strip(fxDrawPane(p, 140, 10, true))
+	if !strings.Contains(out, "Payments "+alarms[1].Name) {
+		t.Errorf("the linked account's alarm does not name it:\n%s", out)
+	}
+	p.SetFilter("payments")
+	if a, ok := p.Selected(); !ok || a.Name != alarms[1].Name {
+		t.Errorf("filtering by the account selects %q %v", a.Name, ok)
+	}
+}

@@ -36,6 +36,7 @@ type Detail struct {
 	section       int
 	width, height int
 	book          notebook.Entries // what the war room said about the incident
+	fresh         map[string]bool  // suspects that arrived with the latest refresh (event IDs)
 
 	// The chart is the costly part of a frame and only changes with the data
 	// or the size, so it is drawn when they change.
@@ -87,6 +88,10 @@ func (p *Detail) SetDrill(msg triage.Result) {
 	prevEvent, hadEvent := p.SelectedEvent()
 	prevSuspect, hadSuspect := p.suspects.Selected()
 	refresh := p.drill != nil && msg.Alarm.Name == p.alarm.Name
+	p.fresh = nil
+	if refresh {
+		p.fresh = newSuspects(p.drill.Suspects, msg.Suspects)
+	}
 	p.drill, p.loading = &msg, false
 	if msg.Alarm.Name != "" {
 		p.alarm = msg.Alarm
@@ -115,6 +120,22 @@ func (p *Detail) SetDrill(msg triage.Result) {
 	if hadSuspect {
 		p.suspects.SelectKey(prevSuspect.Event.ID)
 	}
+}
+
+// newSuspects are the suspects of now that were not among before: changes
+// that reached the trail since the last reading of the window.
+func newSuspects(before, now []triage.Suspect) map[string]bool {
+	seen := map[string]bool{}
+	for _, s := range before {
+		seen[s.Event.ID] = true
+	}
+	fresh := map[string]bool{}
+	for _, s := range now {
+		if !seen[s.Event.ID] {
+			fresh[s.Event.ID] = true
+		}
+	}
+	return fresh
 }
 
 // detailFirstLog picks the log line to start on: the failure nearest the

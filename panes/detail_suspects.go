@@ -103,6 +103,9 @@ func (p *Detail) suspectRows(width, rows int) []string {
 		}
 		head += detailPath(s, pathW)
 		var why []string
+		if p.fresh[s.Event.ID] {
+			why = append(why, theme.Info.Bold(true).Render("new"))
+		}
 		if mark != "" {
 			why = append(why, mark)
 		}

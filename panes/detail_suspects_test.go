@@ -171,3 +171,31 @@ func TestChartMarksAreLabelledForReadingWithoutColour(t *testing.T) {
 		}
 	}
 }
+
+// A change that reached the trail after the drill-down opened joins the
+// ranking in place, marked new, and the selection stays where it was.
+func TestDetailMarksSuspectsThatArriveOnARefresh(t *testing.T) {
+	fxPlainColors(t)
+	full := fxRoleDrill()
+	early := full
+	early.Trail = []sources.TrailEvent{full.Trail[3]} // only the other function's deploy had arrived
+	early = fxTriage(early)
+	p := NewDetail()
+	p.SetDrill(early)
+	out := ansi.Strip(fxDraw(p, 200, 58))
+	if strings.Contains(out, "· new") || strings.Contains(out, "likely cause") {
+		t.Fatalf("nothing is new on opening:\n%s", out)
+	}
+	selected, _ := p.suspects.Selected()
+	p.SetDrill(fxTriage(full))
+	out = ansi.Strip(fxDraw(p, 200, 58))
+	if why := detailTestLine(out, "← likely cause"); !strings.Contains(why, "new · ") {
+		t.Errorf("the arrived cause is not marked new: %q\n%s", why, out)
+	}
+	if now, _ := p.suspects.Selected(); now.Event.ID != selected.Event.ID {
+		t.Errorf("selection moved from %s to %s", selected.Event.ID, now.Event.ID)
+	}
+	if n := strings.Count(out, "new · "); n != len(fxTriage(full).Suspects)-len(early.Suspects) {
+		t.Errorf("%d suspects marked new, want %d:\n%s", n, len(fxTriage(full).Suspects)-len(early.Suspects), out)
+	}
+}

@@ -280,6 +280,9 @@ func TestShutdownWithAWedgedClientEndsInTime(t *testing.T) {
 	if took > 5*time.Second {
 		t.Fatalf("shutdown with a wedged client took %s, want at most 5s:\n%s", took, f.log.String())
 	}
+	if !strings.Contains(f.log.String(), "ssh sessions did not close in time: dropping them") {
+		t.Fatalf("the client was not wedged: its session closed by itself:\n%s", f.log.String())
+	}
 }
 
 // OpenSSH in tmux, resized 1,500 times as fast as stty and kill can: each

@@ -69,6 +69,7 @@ func parseKeyOptions(k authorizedKey, options []string) authorizedKey {
 			k.refused = why
 		}
 	}
+	noTouch := false
 	for _, opt := range options {
 		name, value, _ := strings.Cut(opt, "=")
 		value = unquoteOption(value)
@@ -94,7 +95,9 @@ func parseKeyOptions(k authorizedKey, options []string) authorizedKey {
 			refuse("it is a certificate authority, and this server does not take certificates")
 		case "verify-required":
 			refuse("verify-required is not supported")
-		case "no-agent-forwarding", "no-port-forwarding", "no-x11-forwarding", "no-user-rc", "no-touch-required",
+		case "no-touch-required":
+			noTouch = true
+		case "no-agent-forwarding", "no-port-forwarding", "no-x11-forwarding", "no-user-rc",
 			"agent-forwarding", "port-forwarding", "x11-forwarding", "user-rc",
 			"environment", "permitopen", "permitlisten", "tunnel", "principals":
 			// nothing to do: this server forwards nothing, runs no rc file
@@ -102,6 +105,11 @@ func parseKeyOptions(k authorizedKey, options []string) authorizedKey {
 		default:
 			refuse(fmt.Sprintf("unknown option %q", name))
 		}
+	}
+	if strings.HasPrefix(k.key.Type(), "sk-") && !noTouch {
+		// sshd requires the key's touch by default; the SSH library
+		// does not tell whether the signature was touched.
+		refuse("it is a security key, and this server cannot check that it was touched: add no-touch-required to accept it untouched")
 	}
 	return k
 }

@@ -1,12 +1,15 @@
 package server
 
 import (
+	"encoding/base64"
 	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 func TestFromPatternsMatchLikeOpenSSH(t *testing.T) {
@@ -154,5 +157,21 @@ func TestLooseFileModesRefuseToStart(t *testing.T) {
 			t.Errorf("%s mode %04o: err %v, want one naming %q", filepath.Base(c.file), c.mode, err, c.want)
 		}
 		_ = os.Chmod(c.file, 0o600)
+	}
+}
+
+func TestSecurityKeysNeedNoTouchRequired(t *testing.T) {
+	wire := gossh.Marshal(struct {
+		Type, Key, Application string
+	}{"sk-ssh-ed25519@openssh.com", strings.Repeat("k", 32), "ssh:"})
+	line := "sk-ssh-ed25519@openssh.com " + base64.StdEncoding.EncodeToString(wire) + " yubikey"
+	for options, refused := range map[string]bool{"": true, "no-touch-required ": false} {
+		key, _, opts, _, err := gossh.ParseAuthorizedKey([]byte(options + line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k := parseKeyOptions(authorizedKey{key: key}, opts); (k.refused != "") != refused {
+			t.Errorf("%q: refused %q, want refused %v", options+"sk-…", k.refused, refused)
+		}
 	}
 }

@@ -45,8 +45,18 @@ func RelatedLogGroups(a Alarm, tailed []string) []string {
 	groups := append([]string(nil), tailed...)
 	for _, d := range a.Metric.Dims {
 		if d.Name == "FunctionName" {
-			groups = appendUnique(groups, "/aws/lambda/"+d.Value)
+			groups = appendUnique(groups, linkedGroup(a, "/aws/lambda/"+d.Value))
 		}
 	}
 	return groups
+}
+
+// linkedGroup is the log group of an alarm on a linked account's metric
+// by ARN (the monitoring account reads it so), else by name.
+func linkedGroup(a Alarm, name string) string {
+	parts := strings.SplitN(a.ARN, ":", 6) // arn:aws:cloudwatch:<region>:<account>:alarm:<name>
+	if a.Metric.Account == "" || len(parts) < 6 {
+		return name
+	}
+	return "arn:" + parts[1] + ":logs:" + parts[3] + ":" + a.Metric.Account + ":log-group:" + name
 }

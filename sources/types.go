@@ -27,6 +27,10 @@ type MetricSpec struct {
 	// Source is the label of the account/region the metric lives in when
 	// several are watched (see Multi); it prefixes Key as "label|".
 	Source string
+	// Account is the source account of a metric read from a monitoring
+	// account (CloudWatch cross-account observability); "" is the caller's.
+	// It prefixes Key (after Source) as "account:".
+	Account string
 }
 
 // Key is a canonical identity for the spec: "namespace/metric/d=v,d2=v2:stat",
@@ -35,10 +39,14 @@ func (s MetricSpec) Key() string {
 	// Built without fmt, in one allocation for the usual single dimension:
 	// the UI keys every alarm's metric on each poll.
 	var b strings.Builder
-	b.Grow(len(s.Source) + len(s.Namespace) + len(s.Metric) + len(s.Stat) + 32*len(s.Dims) + 16)
+	b.Grow(len(s.Source) + len(s.Account) + len(s.Namespace) + len(s.Metric) + len(s.Stat) + 32*len(s.Dims) + 16)
 	if s.Source != "" {
 		b.WriteString(s.Source)
 		b.WriteByte('|')
+	}
+	if s.Account != "" {
+		b.WriteString(s.Account)
+		b.WriteByte(':')
 	}
 	b.WriteString(s.Namespace)
 	b.WriteByte('/')
@@ -252,6 +260,10 @@ type Alarm struct {
 	// Source labels the account/region the alarm came from when several
 	// are watched at once ("prod/eu-west-1"; see Multi); "" otherwise.
 	Source string
+	// Account names the source account of the alarm's metric when the
+	// alarm, in a monitoring account, watches a linked account's metric:
+	// its OAM link label, else its id; "" for the caller's own.
+	Account string
 }
 
 // SortAlarms orders alarms ALARM first, then INSUFFICIENT_DATA, then OK;

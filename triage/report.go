@@ -64,6 +64,18 @@ type ReportJSON struct {
 	Logs      []LogLineJSON      `json:"logs,omitempty"`
 	History   []StateJSON        `json:"history,omitempty"`
 	Graph     []RelatedJSON      `json:"graph,omitempty"`
+	// Complete is false while changes made before the firing may still
+	// reach a trail reader (until CompleteAt).
+	Complete   bool           `json:"complete"`
+	CompleteAt time.Time      `json:"completeAt"`
+	Deliveries []DeliveryJSON `json:"deliveries,omitempty"`
+}
+
+// DeliveryJSON is what one trail reader has delivered, in ReportJSON.
+type DeliveryJSON struct {
+	Reader     string     `json:"reader"`
+	LagSeconds float64    `json:"lagSeconds"`
+	Newest     *time.Time `json:"newestEvent,omitempty"`
 }
 
 // SuspectJSON is one ranked change in ReportJSON.
@@ -110,7 +122,15 @@ type LogLineJSON struct {
 func Report(m Result) ReportJSON {
 	r := ReportJSON{Alarm: m.Alarm.Name, State: m.Alarm.State, Metric: m.Alarm.Metric.Label(), AlarmURL: AlarmURL(m.Alarm),
 		Anchor: m.Anchor, Start: m.Start, End: m.End, Verdict: m.Verdict, Problems: m.Graph.Problems, OnsetNote: m.Onset.String(),
-		Suspects: []SuspectJSON{}}
+		Suspects: []SuspectJSON{}, Complete: m.Complete, CompleteAt: m.CompleteAt}
+	for _, d := range m.Deliveries {
+		dj := DeliveryJSON{Reader: d.Reader, LagSeconds: d.Lag.Seconds()}
+		if !d.Newest.IsZero() {
+			newest := d.Newest
+			dj.Newest = &newest
+		}
+		r.Deliveries = append(r.Deliveries, dj)
+	}
 	if m.Onset.Found {
 		r.Onset = &m.Onset.Time
 	}
@@ -197,6 +217,9 @@ func formatReport(r ReportJSON, md bool) string {
 		fmt.Fprintf(&b, "%salarm: %s\n", item, r.AlarmURL)
 	}
 	fmt.Fprintf(&b, "%sverdict: %s\n", item, r.Verdict)
+	if !r.Complete {
+		fmt.Fprintf(&b, "%sincomplete: changes made before the firing may still arrive until %s\n", item, clock(r.CompleteAt))
+	}
 	if len(r.Suspects) > 0 {
 		heading("Suspects")
 	}

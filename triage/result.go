@@ -34,4 +34,10 @@ type Result struct {
 	// "no related change in the window".
 	Suspects []Suspect
 	Verdict  string
+	// Complete says every trail reader's delivery lag has passed since the
+	// firing (CompleteAt), so no change before it can still arrive;
+	// Deliveries are the readers' lags and newest events delivered.
+	Complete   bool
+	CompleteAt time.Time
+	Deliveries []sources.Delivery
 }

@@ -129,6 +129,7 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 	msg.Onset, msg.Suspects, msg.Verdict = Conclude(msg.Series, primary, writes, msg.Graph, start, anchor)
 	msg.Start = suspectsFrom(msg.Onset, start)
 	msg.Series = seriesWithin(msg.Series, msg.Start, end)
+	delivered(&msg, src, now)
 	if len(msg.Suspects) > 0 && msg.Suspects[0].Likely {
 		msg.Cause = msg.Suspects[0].Event.ID
 	}

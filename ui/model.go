@@ -142,6 +142,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case triageMsg:
 		return m, m.drillDone(msg.Result)
+	case drillAgain:
+		return m, m.requery(msg)
 	default:
 		if cmd, ok := m.trailMsg(msg); ok {
 			return m, cmd

@@ -82,14 +82,13 @@ func (m *Model) bookUpdate(msg tea.Msg) (tea.Cmd, bool) {
 		return cmd, true
 	case bookLoaded:
 		if msg.err != nil {
-			m.room.note = "notebook: " + msg.err.Error()
-		} else {
-			m.detail.SetNotebook(msg.entries)
+			m.room.note = msg.err.Error()
 		}
+		m.detail.SetNotebook(msg.entries) // what could be read, even so
 		return nil, true
 	case bookDone:
 		if msg.err != nil {
-			m.room.note = "notebook: " + msg.err.Error()
+			m.room.note = msg.err.Error()
 			return nil, true
 		}
 		m.room.note = msg.change.What
@@ -111,13 +110,12 @@ func (m *Model) loadBook(record bool) tea.Cmd {
 		recovered = notebook.RecoveredAt(d)
 	}
 	return func() tea.Msg {
-		if record {
-			if err := store.RecordIncident(inc, recovered); err != nil {
-				return bookLoaded{err: err}
-			}
+		var recordErr error
+		if record { // a read-only notebook is still shown
+			recordErr = store.RecordIncident(inc, recovered)
 		}
 		e, err := store.Load(inc)
-		return bookLoaded{e, err}
+		return bookLoaded{e, errors.Join(err, recordErr)}
 	}
 }
 

@@ -34,6 +34,9 @@ func identify(r *http.Request, form url.Values) (service, action string, proto p
 	if service == "lambda" {
 		return service, lambdaAction(r), protoJSON
 	}
+	if service == "oam" { // REST-JSON: POST /ListSinks
+		return service, strings.Trim(r.URL.Path, "/"), protoJSON
+	}
 	if service == "" {
 		service = "s3"
 	}

@@ -23,13 +23,20 @@ import (
 
 // athenaSource is a Source reading its trail from a fresh Glue table
 // (orgTrailTable's layout) on moto, through a workgroup, its calls counted.
-func athenaSource(t *testing.T, endpoint string) (*Source, *opCounter) {
+func athenaSource(t testing.TB, endpoint string) (*Source, *opCounter) {
 	t.Helper()
 	cfg := testConfig(t)
 	calls := countOps(&cfg)
+	return athenaOn(t, cfg, endpoint), calls
+}
+
+// athenaOn is a Source of cfg's region reading its trail from a fresh Glue
+// table there.
+func athenaOn(t testing.TB, cfg aws.Config, endpoint string) *Source {
+	t.Helper()
 	s := New(cfg, endpoint)
 	db, table, wg := fmt.Sprintf("trails%d", time.Now().UnixNano()), "org_trail", "ops"
-	ctx := ctxFor(t)
+	ctx := context.Background()
 	if err := s.UseTrailAthena(AthenaOptions{Table: db + "." + table, Workgroup: wg, Output: "s3://athena-results/watchtrail/"}); err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +53,7 @@ func athenaSource(t *testing.T, endpoint string) (*Source, *opCounter) {
 	if _, err := s.athena.athena.CreateWorkGroup(ctx, &athena.CreateWorkGroupInput{Name: aws.String(wg)}); err != nil && !strings.Contains(err.Error(), "exists") {
 		t.Fatal(err)
 	}
-	return s, calls
+	return s
 }
 
 // athenaRow is how Athena returns a record as a row of the table's columns:
@@ -100,7 +107,11 @@ func athenaRow(columns []string, record map[string]any) []map[string]string {
 
 // queueAthenaResults has moto answer the next query with records, as rows
 // after the header row Athena puts first.
-func queueAthenaResults(t *testing.T, endpoint string, columns []string, records ...map[string]any) {
+func queueAthenaResults(t testing.TB, endpoint string, columns []string, records ...map[string]any) {
+	queueAthenaResultsIn(t, endpoint, "us-east-1", columns, records...)
+}
+
+func queueAthenaResultsIn(t testing.TB, endpoint, region string, columns []string, records ...map[string]any) {
 	t.Helper()
 	header := make([]map[string]string, len(columns))
 	info := make([]map[string]any, len(columns))
@@ -112,7 +123,7 @@ func queueAthenaResults(t *testing.T, endpoint string, columns []string, records
 	for _, r := range records {
 		rows = append(rows, map[string]any{"Data": athenaRow(columns, r)})
 	}
-	body, _ := json.Marshal(map[string]any{"region": "us-east-1",
+	body, _ := json.Marshal(map[string]any{"region": region,
 		"results": []map[string]any{{"rows": rows, "column_info": info}}})
 	resp, err := http.Post(endpoint+"/moto-api/static/athena/query-results", "application/json", bytes.NewReader(body))
 	if err != nil {
@@ -124,9 +135,13 @@ func queueAthenaResults(t *testing.T, endpoint string, columns []string, records
 	}
 }
 
-func tableColumns(t *testing.T) []string {
+func tableColumns(t testing.TB) []string {
+	l, err := layoutOf("trails", orgTrailTable("org_trail", "enum"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var cols []string
-	for _, c := range testLayout(t).columns {
+	for _, c := range l.columns {
 		cols = append(cols, c.name)
 	}
 	return cols

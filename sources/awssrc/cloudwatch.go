@@ -54,6 +54,7 @@ func (s *Source) PageAlarms(ctx context.Context, q sources.AlarmQuery, page func
 		for _, a := range out.CompositeAlarms {
 			alarms = append(alarms, compositeOf(a))
 		}
+		s.nameAccounts(ctx, alarms)
 		page(alarms)
 		// Some emulators repeat the token instead of ending the listing.
 		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) || n == q.MaxPages {
@@ -89,6 +90,7 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 				Stat:      aws.ToString(m.Stat),
 				Period:    time.Duration(aws.ToInt32(m.Period)) * time.Second,
 				Unit:      string(m.Unit),
+				Account:   text.Sanitize(aws.ToString(q.AccountId)), // a linked account's metric
 			}
 			break
 		}
@@ -177,7 +179,7 @@ func query(i int, spec sources.MetricSpec) types.MetricDataQuery {
 	for j, d := range spec.Dims {
 		dims[j] = types.Dimension{Name: aws.String(d.Name), Value: aws.String(d.Value)}
 	}
-	return types.MetricDataQuery{
+	q := types.MetricDataQuery{
 		Id: aws.String("m" + strconv.Itoa(i)),
 		MetricStat: &types.MetricStat{
 			Metric: &types.Metric{
@@ -190,4 +192,8 @@ func query(i int, spec sources.MetricSpec) types.MetricDataQuery {
 		},
 		ReturnData: aws.Bool(true),
 	}
+	if spec.Account != "" {
+		q.AccountId = aws.String(spec.Account)
+	}
+	return q
 }

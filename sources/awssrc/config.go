@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -118,10 +119,17 @@ type Source struct {
 
 	cfg         aws.Config
 	endpointURL string
-	s3trail     *S3Trail       // set by UseTrailBucket: read the trail from S3
-	trailLogs   *TrailLogGroup // set by UseTrailLogGroup: read it from CloudWatch Logs
-	athena      *AthenaTrail   // set by UseTrailAthena: query it with Athena
+	s3trail     *S3Trail        // set by UseTrailBucket: read the trail from S3
+	trailLogs   *TrailLogGroup  // set by UseTrailLogGroup: read it from CloudWatch Logs
+	athena      *AthenaTrail    // set by UseTrailAthena: query it with Athena
+	linked      *linkedAccounts // set by UseLinkedAccounts: a monitoring account
+	assumeRole  string          // set by UseAssumeRolePattern: for linked accounts' resources
+	viewsMu     sync.Mutex
+	views       map[string]*Source // discovery readers in other accounts, by account id
 	graph       *graphClients
+	seen        *sources.NewestSeen // the newest trail event delivered
+	changes     *TrailLogGroup      // set by UseChangesLogGroup: the change feed, merged into the trail
+	changesSeen *sources.NewestSeen // the newest change feed event delivered
 }
 
 var _ sources.Source = (*Source)(nil)
@@ -130,7 +138,7 @@ var _ sources.Source = (*Source)(nil)
 // endpoint of every service (e.g. a moto or LocalStack URL).
 func New(cfg aws.Config, endpointURL string) *Source {
 	cfg.APIOptions = append(cfg.APIOptions[:len(cfg.APIOptions):len(cfg.APIOptions)], classifyErrors)
-	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL}
+	s := &Source{describe: describe(cfg, endpointURL), cfg: cfg, endpointURL: endpointURL, seen: &sources.NewestSeen{}}
 	base := func(p **string) {
 		if endpointURL != "" {
 			*p = aws.String(endpointURL)

@@ -70,8 +70,14 @@ func (s *Source) DiscoverGraph(ctx context.Context, a sources.Alarm) sources.Res
 			level = append(level, i)
 		}
 	}
+	// A linked account's resources are read with a role there, if any.
+	reader, err := s.accountView(ctx, a.Metric.Account)
+	if err != nil {
+		w.problems = append(w.problems, err.Error())
+		level = nil
+	}
 	for hop := 0; hop < graphHops && len(level) > 0; hop++ {
-		level = w.expand(ctx, s, level)
+		level = w.expand(ctx, reader, level)
 	}
 	return sources.ResourceGraph{Resources: w.found, Problems: append(w.blind.lines(), w.problems...)}
 }

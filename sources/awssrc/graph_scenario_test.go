@@ -345,6 +345,16 @@ func runIncident(t *testing.T, s *Source, bucket string, inc incident, withCause
 // that analyse it as of its firing. withCause false leaves the cause out.
 func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCause bool) (sources.Alarm, triage.Options) {
 	t.Helper()
+	a, records, opts := stageIncident(t, s, inc, withCause)
+	deliver(t, s, bucket, records)
+	return a, opts
+}
+
+// stageIncident puts the alarm's metric into moto and returns the alarm,
+// the incident's trail records (the cause's ID is "cause") and the options
+// that analyse it once CloudTrail has delivered its window.
+func stageIncident(t testing.TB, s *Source, inc incident, withCause bool) (sources.Alarm, []map[string]any, triage.Options) {
+	t.Helper()
 	fired := scenarioNow().UTC().Truncate(time.Minute)
 	onset := fired.Add(-5 * time.Minute)
 	if inc.breachedFor > 0 {
@@ -407,8 +417,7 @@ func seedIncident(t testing.TB, s *Source, bucket string, inc incident, withCaus
 		records = append(records, event(fmt.Sprintf("read-%d", i), fired.Add(-time.Duration(i*7)*time.Second), watcher, c,
 			map[string]any{"readOnly": true}))
 	}
-	deliver(t, s, bucket, records)
-	return a, triage.Options{Now: fired.Add(time.Minute), At: fired}
+	return a, records, triage.Options{Now: fired.Add(sources.CloudTrailLag + time.Minute), At: fired} // the window delivered
 }
 
 // incidentValue is the alarm's metric at a moment: a baseline of 10–12

@@ -79,6 +79,9 @@ func (s *Source) ListLogGroups(ctx context.Context, prefix string) ([]string, er
 	if prefix != "" {
 		in.LogGroupNamePrefix = aws.String(prefix)
 	}
+	if s.linked != nil { // the source accounts' groups too, named by ARN
+		in.IncludeLinkedAccounts = aws.Bool(true)
+	}
 	var names []string
 	pages := cloudwatchlogs.NewDescribeLogGroupsPaginator(s.logs, in)
 	for pages.HasMorePages() && len(names) < maxLogGroups {
@@ -87,7 +90,11 @@ func (s *Source) ListLogGroups(ctx context.Context, prefix string) ([]string, er
 			return nil, err
 		}
 		for _, g := range page.LogGroups {
-			names = append(names, text.Sanitize(aws.ToString(g.LogGroupName)))
+			name := aws.ToString(g.LogGroupName)
+			if s.linked != nil && g.LogGroupArn != nil {
+				name = strings.TrimSuffix(*g.LogGroupArn, ":*")
+			}
+			names = append(names, text.Sanitize(name))
 		}
 	}
 	return names, nil

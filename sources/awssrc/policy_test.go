@@ -17,11 +17,15 @@ import (
 // iamPrefixes maps the SDK service packages awssrc imports to their IAM action prefixes.
 var iamPrefixes = map[string]string{
 	"cloudwatch": "cloudwatch", "cloudwatchlogs": "logs", "cloudtrail": "cloudtrail", "s3": "s3",
-	"athena": "athena", "glue": "glue",
+	"athena": "athena", "glue": "glue", "oam": "oam", "sts": "sts",
 	"ec2": "ec2", "iam": "iam", "autoscaling": "autoscaling", "lambda": "lambda", "sqs": "sqs",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling",
 	"elasticloadbalancingv2": "elasticloadbalancing", "rds": "rds", "ecs": "ecs",
 }
+
+// helperActions are the actions SDK helpers call for the code: a role's
+// credentials come from sts:AssumeRole.
+var helperActions = map[string]string{"stscreds.NewAssumeRoleProvider": "sts:AssumeRole"}
 
 // iamActionOf names the actions whose IAM name differs from the operation's.
 var iamActionOf = map[string]string{"s3:ListObjectsV2": "s3:ListBucket", "s3:HeadBucket": "s3:ListBucket"}
@@ -63,6 +67,9 @@ func calledActions(t *testing.T) []string {
 				return true
 			}
 			pkg, ok := sel.X.(*ast.Ident)
+			if ok && helperActions[pkg.Name+"."+sel.Sel.Name] != "" {
+				set[helperActions[pkg.Name+"."+sel.Sel.Name]] = true
+			}
 			op, isInput := strings.CutSuffix(sel.Sel.Name, "Input")
 			if ok && isInput && services[pkg.Name] != "" {
 				action := services[pkg.Name] + ":" + op

@@ -99,7 +99,8 @@ func policyActions(t *testing.T) map[string]bool {
 func TestReadOnlyByProof(t *testing.T) {
 	policy := policyActions(t)
 	endpoint := motoserver.Shared(t)
-	proxy := faultproxy.Start(t, endpoint)
+	front := startOAM(t, endpoint) // OAM's answers; the rest to moto
+	proxy := faultproxy.Start(t, front.URL)
 	cfg := testConfig(t)
 	src := New(cfg, proxy.URL())
 	direct := New(cfg, endpoint)
@@ -148,6 +149,22 @@ func TestReadOnlyByProof(t *testing.T) {
 	putObject(t, direct, bucket, fmt.Sprintf("AWSLogs/%s/CloudTrail-Digest/us-east-1/%s/%s_CloudTrail-Digest_us-east-1_mgmt_us-east-1_%s.json.gz",
 		trailAccount, digested.Format("2006/01/02"), trailAccount, digested.Format(digestStampLayout)), gzipRecords(t))
 	athenaSrc, _ := athenaSource(t, proxy.URL())
+	// A monitoring account's alarm on a linked account's instance.
+	if _, err := direct.cw.PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{
+		AlarmName: aws.String(name + "-linked"), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(90),
+		ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+		Metrics: []cwtypes.MetricDataQuery{{Id: aws.String(linkedQueryID), AccountId: aws.String(sourceAccount), ReturnData: aws.Bool(true),
+			MetricStat: &cwtypes.MetricStat{Period: aws.Int32(60), Stat: aws.String("Average"), Metric: &cwtypes.Metric{
+				Namespace: aws.String("AWS/EC2"), MetricName: aws.String("CPUUtilization"),
+				Dimensions: []cwtypes.Dimension{{Name: aws.String("InstanceId"), Value: aws.String("i-0123456789abcdef0")}}}}}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	monitoring := New(cfg, proxy.URL())
+	monitoring.UseLinkedAccounts()
+	if err := monitoring.UseAssumeRolePattern("arn:aws:iam::{account}:role/watchtrail-read"); err != nil {
+		t.Fatal(err)
+	}
 	proxy.ResetCalls() // the setup wrote; from here on only watchtrail calls
 
 	// The dashboard.
@@ -219,6 +236,18 @@ func TestReadOnlyByProof(t *testing.T) {
 		t.Errorf("the trail with Athena through the proxy: %d events, %v", len(events), err)
 	}
 	athenaSrc.athena.stop(ctx, "00000000-0000-0000-0000-000000000000")
+	// A monitoring account: linked accounts' names, alarms and log groups,
+	// and discovery in a linked account with the role there.
+	linkedAlarms, _ := monitoring.ListAlarms(ctx)
+	for _, a := range linkedAlarms {
+		if a.Name == name+"-linked" {
+			if a.Account != "Payments" {
+				t.Errorf("linked alarm through the proxy = %+v", a)
+			}
+			monitoring.DiscoverGraph(ctx, a)
+		}
+	}
+	monitoring.ListLogGroups(ctx, "/aws/lambda/")
 
 	called := map[string]bool{}
 	for _, c := range proxy.Calls() {

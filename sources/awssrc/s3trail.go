@@ -59,12 +59,15 @@ type S3Trail struct {
 	prefix string // the trail's key prefix, without slashes at either end
 	region string // whose log files are read
 	now    func() time.Time
+	// listings is how many day folders are listed at once (trailListings).
+	listings int
 
 	mu          sync.Mutex
 	regionKnown bool                // HeadBucket said where the bucket is
 	bucketOpts  []func(*s3.Options) // the bucket's region when it differs
 	accounts    []string            // account folders: ".../AWSLogs/[o-…/]<account>/"
 	files       map[string]trailFile
+	bigFile     chan struct{}     // held by the one download past largeTrailFile
 	badKeys     map[string]bool   // files found unreadable, ever: never read again
 	bad         []sources.BadFile // the latest maxListedBadFiles of them
 }
@@ -121,7 +124,7 @@ func NewS3Trail(cfg aws.Config, endpointURL, url string) (*S3Trail, error) {
 		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	return &S3Trail{client: client, bucket: bucket, prefix: prefix, region: cfg.Region,
-		now: time.Now, files: map[string]trailFile{}, badKeys: map[string]bool{}}, nil
+		now: time.Now, files: map[string]trailFile{}, badKeys: map[string]bool{}, bigFile: make(chan struct{}, 1), listings: trailListings}, nil
 }
 
 // URL is the trail location as given: s3://bucket[/prefix].

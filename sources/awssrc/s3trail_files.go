@@ -108,7 +108,9 @@ func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
 		return f, fmt.Errorf("reading %s: %w", where, err)
 	}
 	defer out.Body.Close()
-	f.events, err = readTrailFile(out.Body)
+	gate := &bigFileGate{slot: t.bigFile, ctx: ctx}
+	defer gate.release()
+	f.events, err = readTrailFile(out.Body, gate)
 	if err != nil {
 		var read readError
 		if errors.As(err, &read) { // the connection, not the file: worth retrying
@@ -142,10 +144,11 @@ func (b bodyReader) Read(p []byte) (int, error) {
 
 // readTrailFile stream-parses a gzipped {"Records": [...]} document, one
 // record at a time, so memory holds the events kept and one record, never the
-// whole file (see recordGuard for the caps). Records without a readable
+// whole file (see recordGuard for the caps; gate, when set, holds back a
+// file growing large while another large one is read). Records without a readable
 // eventTime cannot be placed in a window and are dropped, and so are repeats
 // of an event ID the file already had.
-func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
+func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, error) {
 	zr, err := gzip.NewReader(bodyReader{body})
 	if err != nil {
 		var read readError
@@ -154,7 +157,11 @@ func readTrailFile(body io.Reader) ([]sources.TrailEvent, error) {
 		}
 		return nil, fmt.Errorf("not gzipped: %w", err)
 	}
-	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(zr)}))
+	var content io.Reader = zr
+	if gate != nil {
+		gate.r, content = zr, gate
+	}
+	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content)}))
 	var read readError
 	if err != nil && !errors.As(err, &read) && !isLimit(err) {
 		err = fmt.Errorf("not CloudTrail JSON: %w", err)

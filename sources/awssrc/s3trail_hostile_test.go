@@ -2,6 +2,9 @@ package awssrc
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"io"
 	"runtime"
 	"slices"
 	"strings"
@@ -22,7 +25,7 @@ func TestMotoS3TrailSkipsHostileFilesInBoundedMemory(t *testing.T) {
 	putObject(t, s, bucket, trailKeyFor(folder, "us-east-1", base.Add(5*time.Minute), "GOOD000000000000"), gzipRecords(t,
 		trailRecord("good", base.Add(time.Minute), "DeleteBucket", "s3.amazonaws.com", nil)))
 	want := map[string]string{ // key → the reason named
-		"bomb":        "over 64 MiB uncompressed",
+		"bomb":        "over 32 MiB uncompressed",
 		"huge-record": "a record over 1 MiB",
 		"blanks":      "a record over 1 MiB",
 		"deep":        "JSON nested over 100 levels deep",
@@ -79,9 +82,47 @@ func TestTrailDepthCapCountsStructureOnly(t *testing.T) {
 		strings.Repeat("[", maxTrailJSONDepth-3) + strings.Repeat("]", maxTrailJSONDepth-3): "",
 		strings.Repeat("[", maxTrailJSONDepth-2) + strings.Repeat("]", maxTrailJSONDepth-2): "nested over 100 levels",
 	} {
-		events, err := readTrailFile(bytes.NewReader(record(value)))
+		events, err := readTrailFile(bytes.NewReader(record(value)), nil)
 		if wantErr == "" && (err != nil || len(events) != 1) || wantErr != "" && (err == nil || !strings.Contains(err.Error(), wantErr)) {
 			t.Errorf("%.40s…: %d events, %v; want error %q", value, len(events), err, wantErr)
 		}
 	}
 }
+
+// Of the files read at once, one at a time grows past largeTrailFile: the
+// next waits for it (or for its context), so hostile files read together
+// hold a bounded amount.
+func TestOneLargeTrailFileAtATime(t *testing.T) {
+	slot := make(chan struct{}, 1)
+	zeros := func() io.Reader { return io.LimitReader(zeroReader{}, 2*largeTrailFile) }
+	first := &bigFileGate{r: zeros(), slot: slot, ctx: context.Background()}
+	if _, err := io.Copy(io.Discard, first); err != nil || !first.holding {
+		t.Fatalf("the first large file: %v, holding %v", err, first.holding)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	second := &bigFileGate{r: zeros(), slot: slot, ctx: ctx}
+	done := make(chan int64)
+	go func() { n, _ := io.Copy(io.Discard, second); done <- n }()
+	time.Sleep(50 * time.Millisecond) // the second reaches the threshold and waits
+	select {
+	case n := <-done:
+		t.Fatalf("the second file read %d bytes while the first held the slot", n)
+	default:
+	}
+	first.release()
+	if n := <-done; n != 2*largeTrailFile {
+		t.Fatalf("after the release the second read %d bytes, want all", n)
+	}
+	second.release()
+	third := &bigFileGate{r: zeros(), slot: slot, ctx: ctx}
+	slot <- struct{}{} // someone else holds it
+	cancel()
+	var read readError
+	if _, err := io.Copy(io.Discard, third); !errors.As(err, &read) {
+		t.Fatalf("a cancelled wait: %v, want a read error (retried, not a bad file)", err)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }

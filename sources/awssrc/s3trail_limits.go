@@ -1,6 +1,7 @@
 package awssrc
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -11,9 +12,13 @@ import (
 // JSON nested past any real record's depth is a bad file, found before its
 // bytes are in memory.
 const (
-	maxTrailFileBytes   = 64 << 20 // decompressed, per file; a busy trail delivers a few MB every 5 minutes
+	maxTrailFileBytes   = 32 << 20 // decompressed, per file; a busy trail delivers a few MB every 5 minutes
 	maxTrailRecordBytes = 1 << 20  // one record; CloudTrail cuts its events to 256 KB
 	maxTrailJSONDepth   = 100      // nesting, the {"Records":[…]} levels included
+	// Of the files downloaded at once, one at a time may grow past this
+	// (decompressed): the others wait, so together they hold a bounded
+	// amount whatever the bucket holds.
+	largeTrailFile = 4 << 20
 )
 
 var (
@@ -97,6 +102,38 @@ func (g *recordGuard) step(c byte) error {
 func (g *recordGuard) boundary() {
 	if g.depth <= 2 {
 		g.run = 0
+	}
+}
+
+// bigFileGate passes a file's decompressed content through, taking the
+// bucket's one slot for large files (S3Trail.bigFile) before it grows past
+// largeTrailFile. A holder never waits for anything but its own body, so the
+// slot is always released.
+type bigFileGate struct {
+	r       io.Reader
+	slot    chan struct{}
+	ctx     context.Context
+	n       int
+	holding bool
+}
+
+func (g *bigFileGate) Read(p []byte) (int, error) {
+	if !g.holding && g.slot != nil && g.n+len(p) > largeTrailFile {
+		select {
+		case g.slot <- struct{}{}:
+			g.holding = true
+		case <-g.ctx.Done():
+			return 0, readError{g.ctx.Err()} // not the file's fault
+		}
+	}
+	n, err := g.r.Read(p)
+	g.n += n
+	return n, err
+}
+
+func (g *bigFileGate) release() {
+	if g.holding {
+		<-g.slot
 	}
 }
 

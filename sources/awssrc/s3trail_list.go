@@ -144,7 +144,7 @@ func (t *S3Trail) listKind(ctx context.Context, accounts []string, kind string, 
 	}
 	found := make([][]trailKey, len(folders))
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(trailListings)
+	g.SetLimit(t.listings)
 	for i, f := range folders {
 		g.Go(func() error {
 			var startAfter string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"golang.org/x/sync/errgroup"
 
+	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/internal/trailtest"
 	"watchtrail/sources"
@@ -21,7 +23,11 @@ import (
 // region for 90 minutes), read as a two-region dashboard does: one reader
 // per region, both at once. "cold" is a fresh reader (lists the accounts,
 // the day folders and downloads the files), "warm" a reader polling again
-// (lists the day folders; the files are cached).
+// (lists the day folders, 16 or 1 at a time, each LIST 50 ms slower as S3
+// is; the files are cached),
+// "athena" the same window queried with --trail-athena (one query per
+// region; scanned-kB is the size of the partitions the query names, as moto
+// runs no SQL and reports no bytes scanned).
 //
 //	go test ./sources/awssrc -run '^$' -bench S3TrailOrgWindow -benchtime 3x
 func BenchmarkS3TrailOrgWindow(b *testing.B) {
@@ -39,7 +45,7 @@ func BenchmarkS3TrailOrgWindow(b *testing.B) {
 				filled = true
 			}
 		}
-		open := func(cfg aws.Config) []*Source {
+		openAt := func(cfg aws.Config, endpoint string) []*Source {
 			var readers []*Source
 			for _, region := range regions {
 				c := cfg.Copy()
@@ -52,6 +58,7 @@ func BenchmarkS3TrailOrgWindow(b *testing.B) {
 			}
 			return readers
 		}
+		open := func(cfg aws.Config) []*Source { return openAt(cfg, endpoint) }
 		read := func(readers []*Source) int {
 			var g errgroup.Group
 			found := make([]int, len(readers))
@@ -85,22 +92,63 @@ func BenchmarkS3TrailOrgWindow(b *testing.B) {
 			}
 			report(b, calls, events)
 		})
-		b.Run(fmt.Sprintf("accounts=%d/warm", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("accounts=%d/athena", n), func(b *testing.B) {
 			fill()
 			cfg := testConfig(b)
 			calls := countOps(&cfg)
-			readers := open(cfg)
-			read(readers)
-			calls.mu.Lock()
-			clear(calls.calls)
-			calls.mu.Unlock()
-			events := 0
+			var readers []*Source
+			for _, region := range regions {
+				c := cfg.Copy()
+				c.Region = region
+				readers = append(readers, athenaOn(b, c, endpoint))
+			}
+			// Moto runs no SQL: each query is answered with the window's
+			// newest events, as Athena would (the default limit's 200).
+			for range b.N {
+				for _, region := range regions {
+					queueAthenaResultsIn(b, endpoint, region, tableColumns(b), orgWindowRecords(n, region, window, end)...)
+				}
+			}
 			b.ResetTimer()
+			events := 0
 			for range b.N {
 				events = read(readers)
 			}
+			b.StopTimer()
 			report(b, calls, events)
+			for _, op := range []string{"StartQueryExecution", "GetQueryExecution", "GetQueryResults", "GetTable"} {
+				b.ReportMetric(float64(calls.get(op))/float64(b.N), op+"/op")
+			}
+			// Athena reads every file of the partitions a query names: the
+			// window's day in each account, for the reader's region.
+			b.ReportMetric(float64(partitionBytes(b, readers[0], bucket, org, end, regions))/1e3, "scanned-kB/op")
 		})
+		// moto answers one request at a time, in a few milliseconds: S3 answers
+		// many at once, each in tens of milliseconds; the proxy adds 50 ms to
+		// each LIST, so that listing several at once is measured as it pays.
+		proxy := faultproxy.Start(b, endpoint)
+		proxy.SetRules(faultproxy.Rule{Service: "s3", Action: "ListObjectsV2", Fault: faultproxy.Latency, Delay: 50 * time.Millisecond})
+		for _, at := range []int{trailListings, 1} {
+			b.Run(fmt.Sprintf("accounts=%d/warm-listing-%d-at-once-50ms", n, at), func(b *testing.B) {
+				fill()
+				cfg := testConfig(b)
+				calls := countOps(&cfg)
+				readers := openAt(cfg, proxy.URL())
+				for _, s := range readers {
+					s.s3trail.listings = at
+				}
+				read(readers)
+				calls.mu.Lock()
+				clear(calls.calls)
+				calls.mu.Unlock()
+				events := 0
+				b.ResetTimer()
+				for range b.N {
+					events = read(readers)
+				}
+				report(b, calls, events)
+			})
+		}
 	}
 }
 
@@ -140,4 +188,52 @@ func fillOrgBucket(b *testing.B, endpoint, bucket, org string, n int, regions []
 	if err := g.Wait(); err != nil {
 		b.Fatal(err)
 	}
+}
+
+// orgWindowRecords are the newest 200 records of the window in region,
+// as fillOrgBucket wrote them (fewer with fewer accounts), newest first.
+func orgWindowRecords(n int, region string, window sources.TrailQuery, end time.Time) []map[string]any {
+	var out []map[string]any
+	for at := end.Add(30 * time.Minute); !at.Before(end.Add(-90 * time.Minute)); at = at.Add(-5 * time.Minute) {
+		for _, r := range []struct {
+			suffix, name string
+			ago          time.Duration
+		}{{"b", "DescribeInstances", 2 * time.Minute}, {"a", "RunInstances", 4 * time.Minute}} {
+			when := at.Add(-r.ago)
+			if when.Before(window.Start) || when.After(window.End) {
+				continue
+			}
+			for a := range n {
+				account := fmt.Sprintf("%012d", 100000000000+a)
+				out = append(out, trailRecord(fmt.Sprintf("%s-%s-%d-%s", account, region, at.Unix(), r.suffix), when, r.name,
+					"ec2.amazonaws.com", map[string]any{"recipientAccountId": account, "awsRegion": region}))
+			}
+		}
+	}
+	return out[:min(len(out), defaultTrailLimit)]
+}
+
+// partitionBytes adds up the log files of end's day folder of every
+// account in regions: what Athena scans for a window of that day.
+func partitionBytes(b *testing.B, s *Source, bucket, org string, end time.Time, regions []string) int64 {
+	tr, err := NewS3Trail(s.cfg, s.endpointURL, "s3://"+bucket+"/"+org)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var total int64
+	p := s3.NewListObjectsV2Paginator(tr.client, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(org)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range page.Contents {
+			for _, region := range regions {
+				if strings.Contains(aws.ToString(o.Key), "/CloudTrail/"+region+"/"+end.Format("2006/01/02")+"/") {
+					total += aws.ToInt64(o.Size)
+				}
+			}
+		}
+	}
+	return total
 }

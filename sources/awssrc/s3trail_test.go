@@ -477,20 +477,20 @@ func TestReadTrailFileStreams(t *testing.T) {
 		zw.Close()
 		return buf.Bytes()
 	}
-	events, err := readTrailFile(bytes.NewReader(gz(`{"Other":{"Records":[1]},"Records":[` +
-		`{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","eventName":"PutObject"},{"eventID":"no-time"},` +
-		`{"eventID":"b","eventTime":"2026-11-25T19:00:01Z"}],"Tail":[]}`)))
+	events, err := readTrailFile(bytes.NewReader(gz(`{"Other":{"Records":[1]},"Records":[`+
+		`{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","eventName":"PutObject"},{"eventID":"no-time"},`+
+		`{"eventID":"b","eventTime":"2026-11-25T19:00:01Z"}],"Tail":[]}`)), nil)
 	if err != nil || !reflect.DeepEqual(ids(events), []string{"a", "b"}) {
 		t.Fatalf("events %v, %v; want a and b", ids(events), err)
 	}
 	for doc, want := range map[string]string{`{"Records":{}}`: "not CloudTrail JSON", `[]`: "not CloudTrail JSON", `{"Logs":[]}`: `no "Records"`} {
-		if _, err := readTrailFile(bytes.NewReader(gz(doc))); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := readTrailFile(bytes.NewReader(gz(doc)), nil); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", doc, err, want)
 		}
 	}
 	// A connection that breaks is not the file's fault: no "not CloudTrail JSON".
 	file := gz(`{"Records":[{"eventID":"a","eventTime":"2026-11-25T19:00:00Z"}]}`)
-	_, err = readTrailFile(io.MultiReader(bytes.NewReader(file[:len(file)/2]), iotest.ErrReader(errors.New("connection reset"))))
+	_, err = readTrailFile(io.MultiReader(bytes.NewReader(file[:len(file)/2]), iotest.ErrReader(errors.New("connection reset"))), nil)
 	var read readError
 	if !errors.As(err, &read) || strings.Contains(err.Error(), "not CloudTrail") {
 		t.Errorf("broken body: %v, want a read error", err)

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -27,6 +28,13 @@ const (
 // Every LookupEvents call waits on the Source's rate limiter (see New).
 // With UseTrailBucket it reads the trail's S3 log files instead.
 func (s *Source) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
+	events, err := s.fetchTrail(ctx, q)
+	s.seen.See(events)
+	events, feedErr := s.withChanges(ctx, q, events, q.Limit)
+	return events, errors.Join(err, feedErr)
+}
+
+func (s *Source) fetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	if s.s3trail != nil {
 		return s.s3trail.FetchTrail(ctx, q)
 	}
@@ -66,6 +74,12 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 	}
 	in, rest := lookupInput(q)
 	events, next, err := s.lookupPage(ctx, in, q.Insights, rest, tok, maxLookupResults)
+	s.seen.See(events)
+	if token == "" { // the feed's events of the window come with the first page
+		var feedErr error
+		events, feedErr = s.withChanges(ctx, q, events, math.MaxInt)
+		err = errors.Join(err, feedErr)
+	}
 	return events, aws.ToString(next), err
 }
 

@@ -2,6 +2,7 @@ package awssrc
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -33,6 +34,10 @@ type TrailLogGroup struct {
 	logs  *cloudwatchlogs.Client
 	group string
 	now   func() time.Time
+	// envelope: each message is an EventBridge event ("AWS API Call via
+	// CloudTrail") with the CloudTrail record in its detail, as a rule of
+	// the default bus writes it (see UseChangesLogGroup).
+	envelope bool
 }
 
 var _ sources.TrailFetcher = (*TrailLogGroup)(nil)
@@ -56,8 +61,12 @@ func (s *Source) UseTrailLogGroup(group string) error {
 // named, by log event id, in the error returned with the good events.
 func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
 	start, end, limit := deliveredWindow(q, t.now())
+	pattern := trailLogPattern(q)
+	if t.envelope {
+		pattern = strings.ReplaceAll(pattern, "($.", "($.detail.")
+	}
 	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack),
-		Pattern: trailLogPattern(q)})
+		Pattern: pattern})
 	var out []sources.TrailEvent
 	var bad badRecords
 	seen := map[string]bool{}
@@ -75,10 +84,7 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 		}
 		for _, le := range page.Events {
 			read++
-			ev, _, err := recordEvent([]byte(aws.ToString(le.Message)))
-			if err == nil && ev.Time.IsZero() {
-				err = errors.New("no eventTime")
-			}
+			ev, err := t.event([]byte(aws.ToString(le.Message)))
 			if err != nil {
 				bad.add(fmt.Sprintf("log event %s", text.Sanitize(aws.ToString(le.EventId))), err)
 				continue
@@ -97,6 +103,28 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 		out = out[len(out)-limit:]
 	}
 	return out, bad.err("trail log group " + t.group)
+}
+
+// event reads one log event's message: a CloudTrail record, or for a
+// change feed the EventBridge event carrying one in its detail.
+func (t *TrailLogGroup) event(message []byte) (sources.TrailEvent, error) {
+	if t.envelope {
+		var env struct {
+			Detail json.RawMessage `json:"detail"`
+		}
+		if err := json.Unmarshal(message, &env); err != nil {
+			return sources.TrailEvent{}, err
+		}
+		if len(env.Detail) == 0 || string(env.Detail) == "null" {
+			return sources.TrailEvent{}, errors.New("an EventBridge event without detail")
+		}
+		message = env.Detail
+	}
+	ev, _, err := recordEvent(message)
+	if err == nil && ev.Time.IsZero() {
+		err = errors.New("no eventTime")
+	}
+	return ev, err
 }
 
 // trailLogPattern is a CloudWatch Logs JSON filter pattern for the parts
