@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -41,7 +42,8 @@ func (d *dashboardFlags) addFlags(fs *pflag.FlagSet) {
 
 // runDashboard runs the TUI; tests replace it to see the configuration.
 var runDashboard = func(cfg ui.Config) error {
-	_, err := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithFPS(ui.FrameRate)).Run()
+	_, err := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithFPS(ui.FrameRate),
+		tea.WithOutput(ui.ScrollingOutput(os.Stdout))).Run()
 	return err
 }
 

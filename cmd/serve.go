@@ -47,7 +47,7 @@ session cleanly. Connections and refusals are logged to stderr and the log file.
 	fs.StringVar(&f.opts.Listen, "listen", "127.0.0.1:2222", "address to listen on")
 	fs.StringVar(&f.opts.HostKeyFile, "host-key", "", "the server's host key, created 0600 on first run (default <config dir>/watchtrail/ssh_host_ed25519_key)")
 	fs.StringVar(&f.opts.AuthorizedKeysFile, "authorized-keys", "", "public keys that may log in, OpenSSH format (default ~/.ssh/authorized_keys)")
-	fs.IntVar(&f.opts.MaxSessions, "max-sessions", 16, "sessions at once")
+	fs.IntVar(&f.opts.MaxSessions, "max-sessions", 16, "sessions at once (a logged-in connection without one, as ssh -N, counts too)")
 	fs.DurationVar(&f.opts.IdleTimeout, "idle-timeout", server.DefaultIdleTimeout, "close a session after this long without a keystroke (0: never)")
 	return cmd
 }
@@ -71,6 +71,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	hub := server.NewHub(hubFeeds(poller)...)
 	f.opts.Hub = hub
 	f.opts.FPS = ui.FrameRate
+	f.opts.Output = ui.ScrollingOutput
 	book := g.book("")
 	book.NotebookShared = true
 	if book.Notebook != nil {

@@ -164,7 +164,10 @@ func (g *globals) notebookOf(notes io.Writer, msg triage.Result) *notebook.Entri
 	if err == nil {
 		defer store.Close()
 		inc := notebook.IncidentOf(msg)
-		if err = store.RecordIncident(inc, notebook.RecoveredAt(msg)); err == nil {
+		if notebook.Fired(msg) {
+			err = store.RecordIncident(inc, notebook.RecoveredAt(msg))
+		}
+		if err == nil {
 			var e notebook.Entries
 			if e, err = store.Load(inc); err == nil {
 				return &e

@@ -186,6 +186,7 @@ func TestLookupAttrMatchesAgreesWithFilter(t *testing.T) {
 
 func TestMatchesQuery(t *testing.T) {
 	events := sampleEvents()
+	events[0].Account, events[1].Account = "111111111111", "222222222222" // the others' unknown: kept
 	keep := func(q sources.TrailQuery) string {
 		var ids []string
 		for _, e := range events {
@@ -205,6 +206,7 @@ func TestMatchesQuery(t *testing.T) {
 		{sources.TrailQuery{ResourceName: "i-0abc"}, "2 3"},
 		{sources.TrailQuery{ResourceName: "i-0abc", Lookup: sources.LookupAttr{Key: sources.AttrReadOnly, Value: "false"}}, "3"},
 		{sources.TrailQuery{Lookup: sources.LookupAttr{Key: "Bogus", Value: "x"}}, ""},
+		{sources.TrailQuery{Account: "222222222222"}, "2 3 5"},
 	} {
 		if got := keep(tc.q); got != tc.want {
 			t.Errorf("%+v kept %q, want %q", tc.q, got, tc.want)

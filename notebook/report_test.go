@@ -135,3 +135,15 @@ func TestReportWithoutVerdictsIsUnconfirmed(t *testing.T) {
 		t.Fatalf("no verdict should read unconfirmed:\n%s", out)
 	}
 }
+
+func TestFiredTellsAFiringFromAnotherChange(t *testing.T) {
+	m := webIncident(t, demoStart)
+	if !Fired(m) {
+		t.Fatalf("the web incident centres on its firing at %v: %+v", m.Anchor, m.History)
+	}
+	m.History = nil
+	m.Alarm.State, m.Alarm.StateChanged = sources.StateOK, m.Anchor
+	if Fired(m) {
+		t.Fatal("an alarm centred on going OK is not an incident")
+	}
+}

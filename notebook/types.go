@@ -32,6 +32,18 @@ func IncidentOf(m triage.Result) Incident {
 	return Incident{Alarm: name, Fired: m.Anchor.UTC().Truncate(time.Millisecond)}
 }
 
+// Fired reports whether m is centred on the alarm going into ALARM (its
+// history or its state says so), rather than on its last change of another
+// kind: only then is it an incident worth listing.
+func Fired(m triage.Result) bool {
+	for _, h := range m.History {
+		if h.To == sources.StateAlarm && h.Time.Equal(m.Anchor) {
+			return true
+		}
+	}
+	return m.Alarm.State == sources.StateAlarm && m.Alarm.StateChanged.Equal(m.Anchor)
+}
+
 // IsZero reports whether there is no incident (no alarm).
 func (i Incident) IsZero() bool { return i.Alarm == "" }
 

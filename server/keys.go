@@ -158,6 +158,14 @@ func fromAllows(list string, addr netip.Addr) bool {
 	return allowed
 }
 
+// namesHosts reports whether a from= list has a host name pattern, which
+// never matches here: names are not looked up.
+func namesHosts(list string) bool {
+	return strings.ContainsFunc(list, func(r rune) bool {
+		return !strings.ContainsRune("0123456789abcdefABCDEF.:*?/!,", r)
+	})
+}
+
 func matchAddress(pattern string, addr netip.Addr) bool {
 	if strings.Contains(pattern, "/") {
 		prefix, err := netip.ParsePrefix(pattern)

@@ -36,6 +36,11 @@ func TestFromPatternsMatchLikeOpenSSH(t *testing.T) {
 	if got := fromAllows("127.0.0.0/8", netip.MustParseAddr("::ffff:127.0.0.1")); !got {
 		t.Error("an IPv4-mapped address does not match its IPv4 prefix")
 	}
+	for list, names := range map[string]bool{"*.example.com,10.0.0.0/8": true, "!10.0.0.1,::1/128,127.0.0.?": false} {
+		if namesHosts(list) != names {
+			t.Errorf("from=%q names hosts: %v, want %v", list, !names, names)
+		}
+	}
 	for _, bad := range []string{"10.0.0.0/33", "10.0.0.0/8,", "!"} {
 		if checkFromPatterns(bad) == nil {
 			t.Errorf("from=%q accepted", bad)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -37,6 +38,9 @@ type Options struct {
 	Logger             *slog.Logger  // default slog.Default()
 	Hub                *Hub          // when set, every session's program joins it
 	FPS                int           // the most frames a second a session draws; 0 for bubbletea's default
+	// Output, when set, wraps what a session's program writes to the client
+	// (the dashboard's ui.ScrollingOutput).
+	Output func(io.Writer) io.Writer
 
 	loginGrace   time.Duration // tests shorten these
 	writeTimeout time.Duration
@@ -81,8 +85,11 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	lipgloss.SetHasDarkBackground(true)
 	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, conns: map[*connection]struct{}{}}
 	for _, k := range keys {
+		where := []any{"file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key)}
 		if k.refused != "" {
-			s.log.Warn("authorized key refused: "+k.refused, "file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key))
+			s.log.Warn("authorized key refused: "+k.refused, where...)
+		} else if namesHosts(k.from) {
+			s.log.Warn("authorized key: from= host names match nothing, as addresses are never looked up", append(where, "from", k.from)...)
 		}
 	}
 	srv, err := wish.NewServer(

@@ -113,7 +113,11 @@ func (s *Server) runProgram(ssh.Handler) ssh.Handler {
 			Term: pty.Term, Environ: env, Width: width, Height: height, Profile: profile, Renderer: renderer,
 		})
 		in := &idleReader{r: sess, idle: s.opts.IdleTimeout}
-		opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out), tea.WithEnvironment(env),
+		var screen io.Writer = out
+		if s.opts.Output != nil {
+			screen = s.opts.Output(out)
+		}
+		opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(screen), tea.WithEnvironment(env),
 			tea.WithAltScreen(), tea.WithoutSignalHandler()}
 		if s.opts.FPS > 0 {
 			opts = append(opts, tea.WithFPS(s.opts.FPS))

@@ -99,6 +99,9 @@ func MatchesQuery(q TrailQuery, e TrailEvent) bool {
 	if q.ResourceName != "" && !Touches(e, q.ResourceName) {
 		return false
 	}
+	if q.Account != "" && e.Account != "" && e.Account != q.Account {
+		return false
+	}
 	return q.Lookup.Matches(e)
 }
 

@@ -98,7 +98,8 @@ func (s MetricSpec) WithDefaults() MetricSpec {
 	return s
 }
 
-// ParseMetricSpec reads "namespace/metric/dim=value[,dim=value][:stat]".
+// ParseMetricSpec reads "[account:]namespace/metric/dim=value[,dim=value][:stat]"
+// (the account: a linked account's id, read from a monitoring account).
 //
 // Namespaces may contain slashes ("AWS/EC2") and dimension values may contain
 // slashes, colons and equals signs (ARNs, "app/prod-web/50dc..."), so the
@@ -111,7 +112,13 @@ func ParseMetricSpec(text string) (MetricSpec, error) {
 		return MetricSpec{}, fmt.Errorf("metric %q: "+format, append([]any{text}, args...)...)
 	}
 	spec := MetricSpec{}
-	body, stat := splitStat(text)
+	// A linked account's metric, read from a monitoring account, is
+	// prefixed by the account's id, as in Key: "222222222222:AWS/EC2/…".
+	unprefixed := text
+	if acct, rest, ok := strings.Cut(text, ":"); ok && len(acct) == 12 && strings.Trim(acct, "0123456789") == "" {
+		spec.Account, unprefixed = acct, rest
+	}
+	body, stat := splitStat(unprefixed)
 	spec.Stat = stat
 	parts := strings.Split(body, "/")
 	names := len(parts)
@@ -325,6 +332,19 @@ type TrailEvent struct {
 	Account       string   // recipientAccountId: the account the call was made in
 }
 
+// AccountOf is the account whose resources the alarm watches: a linked
+// account's for a metric read across accounts, else the alarm's own (from
+// its ARN); "" when unknown.
+func AccountOf(a Alarm) string {
+	if a.Metric.Account != "" {
+		return a.Metric.Account
+	}
+	if parts := strings.SplitN(a.ARN, ":", 6); len(parts) == 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	return ""
+}
+
 // Failed reports whether the API call was refused or errored.
 func (e TrailEvent) Failed() bool { return e.ErrorCode != "" }
 
@@ -348,6 +368,9 @@ type TrailQuery struct {
 	// Insights asks for Insights events only (LookupEvents' insight
 	// category) instead of management events.
 	Insights bool
+	// Account asks for the events of one account (an organisation trail
+	// holds many); "" asks all. Readers of many accounts read only its.
+	Account string
 	// Where is a filter's conditions for a reader that has the server
 	// apply many at once (Athena's SQL); readers that cannot ignore it, as
 	// the caller matches the events against its filter anyway.

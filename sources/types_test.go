@@ -120,3 +120,33 @@ func TestSortAlarmsPutsFiringFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountOf(t *testing.T) {
+	for _, tc := range []struct {
+		a    Alarm
+		want string
+	}{
+		{Alarm{ARN: "arn:aws:cloudwatch:us-east-1:111111111111:alarm:x"}, "111111111111"},
+		{Alarm{ARN: "arn:aws:cloudwatch:us-east-1:111111111111:alarm:x", Metric: MetricSpec{Account: "222222222222"}}, "222222222222"},
+		{Alarm{}, ""},
+	} {
+		if got := AccountOf(tc.a); got != tc.want {
+			t.Errorf("AccountOf(%+v) = %q, want %q", tc.a, got, tc.want)
+		}
+	}
+}
+
+// A linked account's metric: its id first, as Key writes it; Key and
+// ParseMetricSpec agree.
+func TestParseMetricSpecOfALinkedAccount(t *testing.T) {
+	spec, err := ParseMetricSpec("222222222222:AWS/EC2/CPUUtilization/InstanceId=i-1:p99")
+	if err != nil || spec.Account != "222222222222" || spec.Namespace != "AWS/EC2" || spec.Stat != "p99" {
+		t.Fatalf("spec = %+v, %v", spec, err)
+	}
+	if again, err := ParseMetricSpec(spec.Key()); err != nil || again.Key() != spec.Key() {
+		t.Errorf("Key %q reads back as %+v, %v", spec.Key(), again, err)
+	}
+	if own, _ := ParseMetricSpec("Custom:App/Latency"); own.Account != "" || own.Namespace != "Custom:App" {
+		t.Errorf("a namespace with a colon = %+v", own)
+	}
+}

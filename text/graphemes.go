@@ -90,7 +90,8 @@ func unambiguous(cluster string, width int) bool {
 
 // joinsNeighbour reports whether the text's first cluster would join the
 // character a pane draws before the text (a lone combining mark), or its last
-// one the character after it (a prepended concatenation mark): the joined
+// one the character after it (a prepended concatenation mark, a Hangul
+// leading jamo): the joined
 // cluster is measured anew and may be drawn at another width.
 func joinsNeighbour(cluster string, first, last bool) bool {
 	if first {
@@ -99,8 +100,11 @@ func joinsNeighbour(cluster string, first, last bool) bool {
 		}
 	}
 	if last {
-		if c, _ := ansi.FirstGraphemeCluster(cluster+"x", ansi.GraphemeWidth); c != cluster {
-			return true
+		// A letter, and a Hangul syllable, which a leading jamo joins.
+		for _, next := range []string{"x", "\uac00"} {
+			if c, _ := ansi.FirstGraphemeCluster(cluster+next, ansi.GraphemeWidth); c != cluster {
+				return true
+			}
 		}
 	}
 	return false

@@ -33,7 +33,7 @@ var graphemeCases = []struct{ in, want string }{
 	{"cafe\u0301 naïve", "cafe\u0301 naïve"},                                     // combining mark kept
 	{"中文 テスト 한국어", "中文 テスト 한국어"},                                                 // wide CJK kept
 	{"क्षि", "क"},                                                                // Indic cluster whose parts take cells
-	{"\u1100\u1161\u11a8", "\u1100"},                                             // decomposed Hangul
+	{"\u1100\u1161\u11a8", "\ufffd"},                                             // decomposed Hangul: its leading jamo alone would join what follows
 	{"x\ufe0f", "x"},                                                             // stray variation selector
 	{"\ufe0fx", "\ufffdx"},                                                       // ... with nothing before it
 	{"soft\u00adhyphen zw\u200bsp w\u2060j bom\ufeff", "softhyphen zwsp wj bom"}, // format characters dropped

@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"testing"
@@ -72,4 +73,17 @@ func category(r rune) string {
 		}
 	}
 	return "Cn"
+}
+
+// Text is sanitised piece by piece (fields, typed and pasted text) and the
+// pieces drawn side by side: a piece must not join the next into a cluster
+// of another width (a Hangul leading jamo and a syllable after it).
+func TestSanitizedPiecesSideBySideStayAsTheyAre(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 18))
+	for range 20000 {
+		a, b := Sanitize(randomTricky(r, 1+r.IntN(6))), Sanitize(randomTricky(r, 1+r.IntN(6)))
+		if joined := Sanitize(a + b); joined != a+b {
+			t.Fatalf("%+q and %+q side by side sanitise to %+q", a, b, joined)
+		}
+	}
 }

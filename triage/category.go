@@ -98,7 +98,7 @@ func byNouns(verb string, nouns []string, source string) (Category, bool) {
 		return Monitoring, true
 	case service == "kms" || service == "secretsmanager" || service == "acm" || has("key", "keys", "secret", "certificate", "certificates", "encryption"):
 		return Keys, true
-	case has("retention", "lifecycle", "expiration") || pair("time", "to") || has("ttl"):
+	case (has("retention", "lifecycle", "expiration") || pair("time", "to") || has("ttl")) && !has("hook", "hooks"): // an ASG's lifecycle hook is no data lifecycle
 		return Lifecycle, true
 	case has("health") || pair("health", "check"):
 		return HealthChecks, true
@@ -165,7 +165,7 @@ var parameterRules = []struct {
 	{Capacity, []string{"desiredcount", "desiredcapacity", "minsize", "maxsize", "mincapacity", "maxcapacity", "instancetype", "instanceclass",
 		"nodetype", "allocatedstorage", "numcachenodes", "shardcount", "replicas", "instancecount", "taskcount"}},
 	{Routing, []string{"loadbalancer", "targetgroup", "routingconfig", "weight", "redrive", "functionversion", "deploymentid", "defaultaction", "enabled", "state"}},
-	{Code, []string{"taskdefinition", "image", "s3key", "zipfile", "codesha", "layers", "handler", "runtime", "userdata", "templatebody", "templateurl", "launchtemplate"}},
+	{Code, []string{"definition", "image", "s3key", "zipfile", "codesha", "layers", "handler", "runtime", "userdata", "templatebody", "templateurl", "launchtemplate"}},
 	{Permissions, []string{"policy", "role", "permission", "principal", "authoriz"}},
 	{Lifecycle, []string{"retention", "ttl", "timetolive", "expir", "lifecycle"}},
 	{Metadata, []string{"protection", "disableapi"}}, // termination, stop and deletion protection keep things running

@@ -166,6 +166,10 @@ func TestClassifyChange(t *testing.T) {
 		{"PutObject", "s3.amazonaws.com", nil, triage.Data},
 		{"SendMessage", "sqs.amazonaws.com", nil, triage.Data},
 		{"DeleteQueue", "sqs.amazonaws.com", nil, triage.Removal},
+		{"UpdateStateMachine", "states.amazonaws.com", map[string]any{"stateMachineArn": "arn", "definition": "{}"}, triage.Code},
+		{"PutLifecycleHook", "autoscaling.amazonaws.com", map[string]any{"autoScalingGroupName": "a", "heartbeatTimeout": 30}, triage.Runtime},
+		{"ModifyLoadBalancerAttributes", "elasticloadbalancing.amazonaws.com", map[string]any{"attributes": []any{map[string]any{"key": "idle_timeout.timeout_seconds", "value": "1"}}}, triage.Runtime},
+		{"UpdateEnvironment", "elasticbeanstalk.amazonaws.com", nil, triage.Runtime},
 	} {
 		if got := triage.ClassifyChange(tc.name, tc.source, tc.request); got != tc.want {
 			t.Errorf("%s %v: %s, want %s", tc.name, tc.request, got, tc.want)

@@ -104,7 +104,10 @@ func Run(ctx context.Context, src sources.Source, a sources.Alarm, opts Options)
 	}()
 	go func() {
 		defer wg.Done()
-		writes, trailErr = src.FetchTrail(ctx, sources.TrailQuery{Start: from, End: end, WriteOnly: true, Limit: trailLimit})
+		// The resources' account's events: an organisation trail's reader
+		// reads that account's files (or partition) alone.
+		writes, trailErr = src.FetchTrail(ctx, sources.TrailQuery{Start: from, End: end, WriteOnly: true, Limit: trailLimit,
+			Account: sources.AccountOf(primary)})
 	}()
 	go func() {
 		defer wg.Done()

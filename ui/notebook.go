@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -105,10 +104,9 @@ func (m *Model) loadBook(record bool) tea.Cmd {
 	if store == nil || !ok {
 		return nil
 	}
-	var recovered time.Time
-	if d, ok := m.detail.Drill(); ok {
-		recovered = notebook.RecoveredAt(d)
-	}
+	d, _ := m.detail.Drill()
+	record = record && notebook.Fired(d)
+	recovered := notebook.RecoveredAt(d)
 	return func() tea.Msg {
 		var recordErr error
 		if record { // a read-only notebook is still shown

@@ -246,3 +246,30 @@ func TestGoldenDrillDownWithVerdicts(t *testing.T) {
 	assertFills(t, out, 120, 40)
 	golden.RequireEqual(t, out)
 }
+
+// The wall screen in kiosk mode shows a verdict given elsewhere: in the
+// drill-down it rotates to, and in its status line.
+func TestKioskShowsVerdictsGivenElsewhere(t *testing.T) {
+	store := openBook(t)
+	m, _ := newDemoModel(t, webIncidentAt, 120, 40)
+	m.cfg.Book = Book{Notebook: store, User: "wall"}
+	withRoom(m, WarRoom{Kiosk: true, Rotate: time.Minute})
+	wait := m.initBook()
+	pump(t, m)
+	if !m.inDrill() || m.detail.Alarm().Name != "prod-web-alb-5xx" {
+		t.Fatalf("the kiosk did not open the firing alarm:\n%s", screen(m))
+	}
+	_, cmd := m.Update(m.drill(m.detail.Alarm())())
+	settleBook(t, m, cmd)
+	d, _ := m.detail.Drill()
+	inc, _ := m.detail.Incident()
+	if _, err := store.SetVerdict(inc, d.Suspects[0].Event, notebook.Confirmed, "bob", "security group rule revoked", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd = m.Update(wait())
+	settleBook(t, m, cmd)
+	out := screen(m)
+	if !m.room.kiosk.on || !strings.Contains(out, "✓ confirmed by bob") || !strings.Contains(out, "bob confirmed RevokeSecurityGroupIngress") {
+		t.Fatalf("the kiosk screen:\n%s", out)
+	}
+}

@@ -1,6 +1,7 @@
 package awssrc
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -18,8 +19,8 @@ const athenaStamp = "2006-01-02T15:04:05Z"
 
 // trailSQL is the query for the events of q in [start, end], newest first,
 // at most limit of them, in region (when the table has a region
-// partition) and the account q's resource ARN names (when the table has an
-// account partition).
+// partition) and q's account, or the one its resource ARN names (when the
+// table has an account partition).
 //
 // The conditions keep at least every event the readers' client-side checks
 // keep (sources.MatchesQuery, TrailFilter.Match), so the checks decide and
@@ -34,7 +35,7 @@ func (l tableLayout) trailSQL(q sources.TrailQuery, start, end time.Time, limit 
 			where = append(where, cond)
 		}
 	}
-	account := accountOfARN(q.ResourceName)
+	account := cmp.Or(q.Account, accountOfARN(q.ResourceName))
 	add(l.partitions(start, end, region, account))
 	if l.injectedAccount && account == "" {
 		return "", fmt.Errorf("table %s: its %s partition is injected, so every query must name one account; "+

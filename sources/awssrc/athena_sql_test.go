@@ -128,6 +128,7 @@ func TestAthenaSQLFilters(t *testing.T) {
 		{"access key", sources.TrailQuery{Where: sources.TrailWhere{AccessKey: "AKIAEXAMPLE"}}, []string{`"useridentity"."accesskeyid" LIKE 'AKIAEXAMPLE' ESCAPE '\'`}},
 		{"insights", sources.TrailQuery{Insights: true}, []string{`"eventtype" = 'AwsCloudTrailInsight'`}},
 		{"account of a resource ARN", sources.TrailQuery{ResourceName: "arn:aws:lambda:us-east-1:222222222222:function:pay"}, []string{`"account" = '222222222222'`}},
+		{"account", sources.TrailQuery{Account: "111111111111", WriteOnly: true}, []string{`"account" = '111111111111'`}},
 	} {
 		sql := sqlFor(t, l, tc.q)
 		for _, want := range tc.want {

@@ -88,7 +88,8 @@ func (t *S3Trail) hashObject(ctx context.Context, bucket, key string, keep bool)
 		return "", nil, nil, fmt.Errorf("reading %s: %w", where, err)
 	}
 	defer out.Body.Close()
-	zr, err := gzip.NewReader(out.Body)
+	compressed := &countingReader{r: out.Body}
+	zr, err := gzip.NewReader(compressed)
 	if err != nil {
 		return "", nil, out.Metadata, fmt.Errorf("%s: %w: %w", where, errBadContent, err)
 	}
@@ -98,7 +99,7 @@ func (t *S3Trail) hashObject(ctx context.Context, bucket, key string, keep bool)
 	if keep {
 		w = io.MultiWriter(h, &buf)
 	}
-	if _, err := io.Copy(w, capped(zr)); err != nil {
+	if _, err := io.Copy(w, capped(zr, compressed)); err != nil {
 		return "", nil, out.Metadata, fmt.Errorf("%s: %w: %w", where, errBadContent, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), []byte(buf.String()), out.Metadata, nil

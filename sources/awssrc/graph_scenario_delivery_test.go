@@ -116,14 +116,39 @@ func lateSource(t *testing.T, l *lateTrail) *Source {
 // trailPoll is how often the open drill-down reads the window again.
 const trailPoll = 30 * time.Second
 
-// TestDeliverySweep: incidents whose cause reaches event history 0 to 10
-// minutes after it was made (the rest of the trail 2 minutes after), read
-// as the open drill-down does, from the firing on at every trail poll.
-// Until the cause has arrived nothing is blamed and the verdict never says
-// "no related change"; from the first poll after it arrives the cause is
-// the likely cause; once the window is complete the verdict says so
-// without a caveat. Without the cause, the verdict waits for the window
-// to be complete before saying "no related change".
+// lateFiles delivers a trail's records to a moto bucket as they arrive:
+// each record in a log file named for the minute it arrives.
+type lateFiles struct {
+	s       *Source
+	bucket  string
+	records []lateRecord
+	put     map[int]bool
+}
+
+func (f *lateFiles) deliverUntil(t testing.TB, now time.Time) {
+	files := map[time.Time][]map[string]any{}
+	for i, r := range f.records {
+		if !f.put[i] && !r.arrives.After(now) {
+			f.put[i] = true
+			slot := r.arrives.Truncate(time.Minute)
+			files[slot] = append(files[slot], r.record)
+		}
+	}
+	for slot, rs := range files {
+		putObject(t, f.s, f.bucket, trailKeyFor("AWSLogs/", "us-east-1", slot, short("late")), gzipRecords(t, rs...))
+	}
+}
+
+// TestDeliverySweep: incidents whose cause reaches the trail reader 0 to
+// 10 minutes after it was made (the rest of the trail 2 minutes after),
+// through event history (LookupEvents from httptest) and through the
+// trail's S3 files (moto), read as the open drill-down does, from the
+// firing on at every trail poll. Until the cause has arrived nothing is
+// blamed and the verdict never says "no related change"; from the first
+// poll after it arrives the cause is the likely cause; once the window is
+// complete the verdict says so without a caveat. Without the cause, the
+// verdict waits for the window to be complete before saying "no related
+// change".
 func TestDeliverySweep(t *testing.T) {
 	defer func() { scenarioNow = time.Now }()
 	fired := time.Now().Add(-30 * time.Minute).Truncate(time.Minute)
@@ -138,52 +163,77 @@ func TestDeliverySweep(t *testing.T) {
 		{scenarios[4].setup, 3 * time.Minute, 10 * time.Minute},
 		{classScenarios[2].setup, time.Minute, 9 * time.Minute},
 	}
-	for _, tc := range cases {
-		for _, withCause := range []bool{true, false} {
-			l := &lateTrail{}
-			s := lateSource(t, l)
-			inc := tc.scenario(t, motoserver.NewBuilder(t, motoserver.Shared(t)))
-			inc.before = tc.before
-			a, records, opts := stageIncident(t, s, inc, withCause)
-			var arrives time.Time
-			for _, r := range records {
-				at, _ := time.Parse(time.RFC3339, r["eventTime"].(string))
-				delay := 2 * time.Minute
-				if r["eventID"] == "cause" {
-					delay = tc.delay
-					arrives = at.Add(delay)
-				}
-				l.records = append(l.records, lateRecord{at.Add(delay), r})
+	for i, tc := range cases {
+		for _, reader := range []string{"LookupEvents", "S3 files"} {
+			if reader == "S3 files" && i%2 == 1 {
+				continue // every other incident through S3 keeps the sweep short
 			}
-			name := inc.metric + " " + tc.delay.String()
-			for now := fired; ; now = now.Add(trailPoll) {
-				l.setNow(now)
-				opts.Now = now
-				msg := triage.Run(ctxFor(t), s, a, opts)
-				arrived := withCause && !now.Before(arrives)
-				named := len(msg.Suspects) > 0 && msg.Suspects[0].Likely && msg.Suspects[0].Event.ID == "cause"
-				switch {
-				case !arrived && len(msg.Suspects) > 0 && msg.Suspects[0].Likely:
-					t.Errorf("%s at +%s: %s blamed before the cause arrived:\n%s", name, now.Sub(fired), msg.Suspects[0].Event.ID, suspectsText(msg))
-				case !msg.Complete && strings.HasPrefix(msg.Verdict, "no related change"):
-					t.Errorf("%s at +%s: %q while the window is incomplete", name, now.Sub(fired), msg.Verdict)
-				case arrived && !named:
-					t.Errorf("%s at +%s: the cause arrived at +%s and is not named:\n%s", name, now.Sub(fired), arrives.Sub(fired), suspectsText(msg))
-				case msg.Complete && withCause && !strings.HasPrefix(msg.Verdict, "likely cause: ") || strings.Contains(msg.Verdict, "arriving") && msg.Complete:
-					t.Errorf("%s complete: verdict %q", name, msg.Verdict)
-				case msg.Complete && !withCause && !strings.HasPrefix(msg.Verdict, "no related change in the window"):
-					t.Errorf("%s without the cause, complete: verdict %q", name, msg.Verdict)
-				}
-				if msg.Complete != !now.Before(fired.Add(sources.CloudTrailLag)) || len(msg.Deliveries) != 1 || msg.Deliveries[0].Reader != "LookupEvents" {
-					t.Errorf("%s at +%s: complete %v, deliveries %+v", name, now.Sub(fired), msg.Complete, msg.Deliveries)
-				}
-				if msg.Complete || t.Failed() {
-					break
-				}
-				if arrived || !withCause && now.After(fired) {
-					now = fired.Add(sources.CloudTrailLag - trailPoll) // the rest is the same until complete
-				}
+			for _, withCause := range []bool{true, false} {
+				sweepDelivery(t, fired, reader, tc.scenario, tc.before, tc.delay, withCause)
 			}
+		}
+	}
+}
+
+func sweepDelivery(t *testing.T, fired time.Time, reader string, scenario func(testing.TB, *motoserver.Builder) incident, before, delay time.Duration, withCause bool) {
+	var s *Source
+	var deliver func(now time.Time)
+	var records []lateRecord
+	l := &lateTrail{}
+	switch reader {
+	case "LookupEvents":
+		s = lateSource(t, l)
+		deliver = l.setNow
+	default:
+		var bucket string
+		s, bucket = scenarioSource(t)
+		files := &lateFiles{s: s, bucket: bucket, put: map[int]bool{}}
+		deliver = func(now time.Time) {
+			files.records = records
+			files.deliverUntil(t, now)
+		}
+	}
+	inc := scenario(t, motoserver.NewBuilder(t, motoserver.Shared(t)))
+	inc.before = before
+	a, staged, opts := stageIncident(t, s, inc, withCause)
+	var arrives time.Time
+	for _, r := range staged {
+		at, _ := time.Parse(time.RFC3339, r["eventTime"].(string))
+		late := 2 * time.Minute
+		if r["eventID"] == "cause" {
+			late = delay
+			arrives = at.Add(late)
+		}
+		records = append(records, lateRecord{at.Add(late), r})
+	}
+	l.records = records
+	name := reader + " " + inc.metric + " " + delay.String()
+	for now := fired; ; now = now.Add(trailPoll) {
+		deliver(now)
+		opts.Now = now
+		msg := triage.Run(ctxFor(t), s, a, opts)
+		arrived := withCause && !now.Before(arrives)
+		named := len(msg.Suspects) > 0 && msg.Suspects[0].Likely && msg.Suspects[0].Event.ID == "cause"
+		switch {
+		case !arrived && len(msg.Suspects) > 0 && msg.Suspects[0].Likely:
+			t.Errorf("%s at +%s: %s blamed before the cause arrived:\n%s", name, now.Sub(fired), msg.Suspects[0].Event.ID, suspectsText(msg))
+		case !msg.Complete && strings.HasPrefix(msg.Verdict, "no related change"):
+			t.Errorf("%s at +%s: %q while the window is incomplete", name, now.Sub(fired), msg.Verdict)
+		case arrived && !named:
+			t.Errorf("%s at +%s: the cause arrived at +%s and is not named:\n%s", name, now.Sub(fired), arrives.Sub(fired), suspectsText(msg))
+		case msg.Complete && withCause && !strings.HasPrefix(msg.Verdict, "likely cause: ") || strings.Contains(msg.Verdict, "arriving") && msg.Complete:
+			t.Errorf("%s complete: verdict %q", name, msg.Verdict)
+		case msg.Complete && !withCause && !strings.HasPrefix(msg.Verdict, "no related change in the window"):
+			t.Errorf("%s without the cause, complete: verdict %q", name, msg.Verdict)
+		}
+		if msg.Complete != !now.Before(fired.Add(sources.CloudTrailLag)) || len(msg.Deliveries) != 1 || msg.Deliveries[0].Reader != reader {
+			t.Errorf("%s at +%s: complete %v, deliveries %+v", name, now.Sub(fired), msg.Complete, msg.Deliveries)
+		}
+		if msg.Complete || t.Failed() {
+			return
+		}
+		if arrived || !withCause && now.After(fired) {
+			now = fired.Add(sources.CloudTrailLag - trailPoll) // the rest is the same until complete
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -159,6 +161,9 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 	accounts, err := t.accountFolders(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if q.Account != "" { // one account's folder, not the organisation's
+		accounts = slices.DeleteFunc(slices.Clone(accounts), func(f string) bool { return path.Base(f) != q.Account })
 	}
 	kind := eventsFolder
 	if q.Insights {

@@ -149,7 +149,8 @@ func (b bodyReader) Read(p []byte) (int, error) {
 // eventTime cannot be placed in a window and are dropped, and so are repeats
 // of an event ID the file already had.
 func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, error) {
-	zr, err := gzip.NewReader(bodyReader{body})
+	compressed := &countingReader{r: bodyReader{body}}
+	zr, err := gzip.NewReader(compressed)
 	if err != nil {
 		var read readError
 		if errors.As(err, &read) {
@@ -161,7 +162,7 @@ func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, err
 	if gate != nil {
 		gate.r, content = zr, gate
 	}
-	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content)}))
+	events, err := decodeRecords(json.NewDecoder(&recordGuard{r: capped(content, compressed)}))
 	var read readError
 	if err != nil && !errors.As(err, &read) && !isLimit(err) {
 		err = fmt.Errorf("not CloudTrail JSON: %w", err)
@@ -169,12 +170,14 @@ func readTrailFile(body io.Reader, gate *bigFileGate) ([]sources.TrailEvent, err
 	return events, err
 }
 
+// decodeRecords reads the whole document first, keeping each record's JSON,
+// and makes events of them only once it is read: a file refused half way
+// (see recordGuard) costs its bytes, not its events (several times more).
 func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, err
 	}
-	var events []sources.TrailEvent
-	seen := map[string]bool{}
+	var records []json.RawMessage
 	found := false
 	for dec.More() {
 		key, err := dec.Token()
@@ -191,15 +194,12 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 		if err := expectDelim(dec, '['); err != nil {
 			return nil, err
 		}
-		var raw json.RawMessage // reused: recordEvent copies what it keeps
 		for dec.More() {
+			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
 				return nil, err
 			}
-			if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() && (ev.ID == "" || !seen[ev.ID]) {
-				seen[ev.ID] = true
-				events = append(events, ev)
-			}
+			records = append(records, raw)
 		}
 		if err := expectDelim(dec, ']'); err != nil {
 			return nil, err
@@ -210,6 +210,15 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 	}
 	if !found {
 		return nil, errors.New(`no "Records"`)
+	}
+	var events []sources.TrailEvent
+	seen := map[string]bool{}
+	for i, raw := range records {
+		records[i] = nil // recordEvent copies what it keeps
+		if ev, _, _ := recordEvent(raw); !ev.Time.IsZero() && (ev.ID == "" || !seen[ev.ID]) {
+			seen[ev.ID] = true
+			events = append(events, ev)
+		}
 	}
 	return events, nil
 }

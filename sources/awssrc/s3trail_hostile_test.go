@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"strings"
@@ -126,3 +128,36 @@ func TestOneLargeTrailFileAtATime(t *testing.T) {
 type zeroReader struct{}
 
 func (zeroReader) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// A busy trail's log file past maxTrailFileBytes is still read when it
+// compresses like real CloudTrail JSON; the same size compressed hundreds of
+// times over (a bomb) is not.
+func TestLargeTrailFileIsReadUnlessItIsABomb(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var real, bomb bytes.Buffer
+	real.WriteString(`{"Records":[`)
+	bomb.WriteString(`{"Records":[`)
+	n := 0
+	for ; real.Len() < maxTrailFileBytes+8<<20; n++ {
+		if n > 0 {
+			real.WriteByte(',')
+			bomb.WriteByte(',')
+		}
+		fmt.Fprintf(&real, `{"eventID":"%016x-%d","eventTime":"2026-11-25T19:%02d:%02dZ","eventName":"PutObject","sourceIPAddress":"10.%d.%d.%d",`+
+			`"requestID":"%016x","userIdentity":{"arn":"arn:aws:sts::123456789012:assumed-role/app/%x"},"requestParameters":{"key":"data/%x/%x.json"}}`,
+			rng.Uint64(), n, n/60%60, n%60, rng.IntN(256), rng.IntN(256), rng.IntN(256), rng.Uint64(), rng.Uint32(), rng.Uint32(), rng.Uint64())
+		fmt.Fprintf(&bomb, `{"eventID":"%d","eventTime":"2026-11-25T19:00:00Z","eventName":"PutObject","requestParameters":{"key":"%s"}}`,
+			n, strings.Repeat("a", 300))
+	}
+	real.WriteString(`]}`)
+	bomb.WriteString(`]}`)
+	gzReal, gzBomb := trailtest.Gzip(real.Bytes()), trailtest.Gzip(bomb.Bytes())
+	t.Logf("real-like file: %d MB, %.1f× compressed; bomb: %d MB, %.0f×", real.Len()>>20,
+		float64(real.Len())/float64(len(gzReal)), bomb.Len()>>20, float64(bomb.Len())/float64(len(gzBomb)))
+	if events, err := readTrailFile(bytes.NewReader(gzReal), nil); err != nil || len(events) != n {
+		t.Errorf("real-like file: %d of %d events, %v", len(events), n, err)
+	}
+	if _, err := readTrailFile(bytes.NewReader(gzBomb), nil); !errors.Is(err, errTrailTooBig) {
+		t.Errorf("bomb: %v, want %v", err, errTrailTooBig)
+	}
+}

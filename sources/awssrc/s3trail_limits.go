@@ -12,9 +12,16 @@ import (
 // JSON nested past any real record's depth is a bad file, found before its
 // bytes are in memory.
 const (
-	maxTrailFileBytes   = 32 << 20 // decompressed, per file; a busy trail delivers a few MB every 5 minutes
-	maxTrailRecordBytes = 1 << 20  // one record; CloudTrail cuts its events to 256 KB
-	maxTrailJSONDepth   = 100      // nesting, the {"Records":[…]} levels included
+	// Decompressed, per file: any file may reach maxTrailFileBytes; a larger
+	// one only while it stays under maxTrailFileRatio times the compressed
+	// bytes read so far (CloudTrail's JSON compresses 10–20×, a bomb hundreds
+	// of times), and never past maxTrailFileCeiling. So a busy trail's 50 MB
+	// file is read and 200 MB that compress to 1 MB are not.
+	maxTrailFileBytes   = 32 << 20
+	maxTrailFileRatio   = 64
+	maxTrailFileCeiling = 256 << 20
+	maxTrailRecordBytes = 1 << 20 // one record; CloudTrail cuts its events to 256 KB
+	maxTrailJSONDepth   = 100     // nesting, the {"Records":[…]} levels included
 	// Of the files downloaded at once, one at a time may grow past this
 	// (decompressed): the others wait, so together they hold a bounded
 	// amount whatever the bucket holds.
@@ -22,32 +29,58 @@ const (
 )
 
 var (
-	errTrailTooBig    = fmt.Errorf("over %d MiB uncompressed (the cap per log file)", maxTrailFileBytes>>20)
+	errTrailTooBig = fmt.Errorf("over %d MiB uncompressed and over %d× its compressed size, or over %d MiB (the caps per log file)",
+		maxTrailFileBytes>>20, maxTrailFileRatio, maxTrailFileCeiling>>20)
 	errTrailRecordBig = fmt.Errorf("a record over %d MiB (the cap per record)", maxTrailRecordBytes>>20)
 	errTrailTooDeep   = fmt.Errorf("JSON nested over %d levels deep (the cap)", maxTrailJSONDepth)
 )
 
-// capped reads r, failing with errTrailTooBig past maxTrailFileBytes instead
-// of cutting the content short.
-func capped(r io.Reader) io.Reader { return &cappedReader{r: r, left: maxTrailFileBytes} }
+// countingReader counts the bytes read through it: the compressed size so far.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// capped reads r, the decompression of compressed, failing with
+// errTrailTooBig past the caps above instead of cutting the content short.
+func capped(r io.Reader, compressed *countingReader) io.Reader {
+	return &cappedReader{r: r, compressed: compressed}
+}
 
 type cappedReader struct {
-	r    io.Reader
-	left int64
+	r          io.Reader
+	compressed *countingReader
+	n          int64
+}
+
+// allowed is how many decompressed bytes may be read so far.
+func (c *cappedReader) allowed() int64 {
+	return min(maxTrailFileCeiling, max(maxTrailFileBytes, maxTrailFileRatio*c.compressed.n))
 }
 
 func (c *cappedReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
+	left := c.allowed() - c.n
+	if left <= 0 {
 		// One byte more tells a file of exactly the cap from a longer one.
 		var one [1]byte
 		n, err := c.r.Read(one[:])
-		if n > 0 {
+		if n == 0 {
+			return 0, err
+		}
+		if c.n++; c.n > c.allowed() {
 			return 0, errTrailTooBig
 		}
-		return 0, err
+		p[0] = one[0]
+		return 1, err
 	}
-	n, err := c.r.Read(p[:min(int64(len(p)), c.left)])
-	c.left -= int64(n)
+	n, err := c.r.Read(p[:min(int64(len(p)), left)])
+	c.n += int64(n)
 	return n, err
 }
 

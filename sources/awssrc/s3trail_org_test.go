@@ -86,4 +86,24 @@ func TestMotoS3TrailOrgPrefix(t *testing.T) {
 			t.Errorf("%s: JSON %s does not name the account", tc.url, json)
 		}
 	}
+
+	// The drill-down asks for its resource's account: one folder is listed.
+	cfg := testConfig(t)
+	calls := countOps(&cfg)
+	reader := New(cfg, motoserver.Shared(t))
+	if err := reader.UseTrailBucket("s3://" + bucket + "/" + org); err != nil {
+		t.Fatal(err)
+	}
+	one := window
+	one.Account = "333333333333"
+	events, err := reader.FetchTrail(ctx, one)
+	if err != nil || len(events) != 1 || events[0].Account != "333333333333" {
+		t.Fatalf("one account's events = %v, %v", events, err)
+	}
+	// The organisation folder, then that account's day folders (two when
+	// the window and its slack cross midnight).
+	from, to := one.Start.Add(-trailFileSlack).UTC().Truncate(24*time.Hour), one.End.Add(trailDeliveryLag).UTC().Truncate(24*time.Hour)
+	if n, want := calls.get("ListObjectsV2"), 2+int(to.Sub(from)/(24*time.Hour)); n != want {
+		t.Errorf("%d LIST calls for one account's window, want %d", n, want)
+	}
 }
