@@ -69,18 +69,6 @@ func (d *Denied) SetIntegrity(r *sources.IntegrityReport, err error) {
 	d.relayout()
 }
 
-// Page moves the selection of the current section by the rows it shows.
-func (d *Denied) Page(dir int) {
-	switch d.section {
-	case deniedByPrincipal:
-		d.principals.Page(dir)
-	case deniedByIP:
-		d.ips.Page(dir)
-	default:
-		d.files.Page(dir)
-	}
-}
-
 // SetSize sets the cells the view draws into.
 func (d *Denied) SetSize(width, height int) {
 	d.width, d.height = width, height
@@ -101,15 +89,19 @@ func (d *Denied) NextSection() { d.section = (d.section + 1) % d.sections() }
 func (d *Denied) PrevSection() { d.section = (d.section + d.sections() - 1) % d.sections() }
 
 // Move moves the selection in the current section.
-func (d *Denied) Move(delta int) {
+func (d *Denied) Move(delta int) { d.focused().Move(delta) }
+
+// Page moves the selection of the current section by the rows it shows.
+func (d *Denied) Page(dir int) { d.focused().Page(dir) }
+
+func (d *Denied) focused() scroller {
 	switch d.section {
 	case deniedByPrincipal:
-		d.principals.Move(delta)
+		return d.principals
 	case deniedByIP:
-		d.ips.Move(delta)
-	default:
-		d.files.Move(delta)
+		return d.ips
 	}
+	return d.files
 }
 
 // Term is the trail query term that narrows to the selected principal

@@ -185,27 +185,19 @@ func (p *Detail) anchorState() sources.AlarmState {
 }
 
 // Move moves the selection of the focused list.
-func (p *Detail) Move(delta int) {
-	switch p.section {
-	case detailSuspects:
-		p.suspects.Move(delta)
-	case detailTrail:
-		p.events.Move(delta)
-	default:
-		p.logs.Move(delta)
-	}
-}
+func (p *Detail) Move(delta int) { p.focused().Move(delta) }
 
 // Page moves the focused list by the rows it shows (dir -1 up, 1 down).
-func (p *Detail) Page(dir int) {
+func (p *Detail) Page(dir int) { p.focused().Page(dir) }
+
+func (p *Detail) focused() scroller {
 	switch p.section {
 	case detailSuspects:
-		p.suspects.Page(dir)
+		return p.suspects
 	case detailTrail:
-		p.events.Page(dir)
-	default:
-		p.logs.Page(dir)
+		return p.events
 	}
+	return p.logs
 }
 
 // NextSection moves the focus to the next list: suspects, CloudTrail
