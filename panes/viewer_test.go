@@ -11,7 +11,7 @@ import (
 
 func TestViewer(t *testing.T) {
 	fxPlainColors(t)
-	// The dashboard sanitises a record as it opens it (sources.SanitizeDocument).
+	// The dashboard sanitises a record as it opens it (text.SanitizeDocument).
 	v := NewViewer(text.Sanitize("event "+fxEvil), text.SanitizeDocument(`{"eventName":"RunInstances","userIdentity":{"userName":"alice"},"n":[1,2,3,4,5,6,7,8,9,10]}`))
 	out := fxDraw(v, 60, 8)
 	fxCheckSize(t, out, 60, 8)

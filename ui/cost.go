@@ -6,7 +6,7 @@ import (
 )
 
 // CostConfig is what cfg polls when the source lists alarms: the input of
-// sources.EstimateCost, for the status line and --dry-run.
+// feed.EstimateCost, for the status line and --dry-run.
 func CostConfig(cfg Config, alarms []sources.Alarm) feed.CostConfig {
 	s := NewScheduler(cfg)
 	s.alarms = alarms

@@ -22,7 +22,7 @@ import (
 // Layout fuzzing: every pane and view is drawn with hostile text — emoji
 // with skin tones, ZWJ sequences, flags, keycaps, variation selectors,
 // combining marks, wide CJK, tabs, CR, controls, invalid UTF-8, very long
-// lines — entering through sources.Sanitize as AWS text does, and every
+// lines — entering through text.Sanitize as AWS text does, and every
 // screen row must be exactly as wide as the terminal (and every pane row as
 // wide as its pane), with exactly as many rows as the screen is high.
 

@@ -146,7 +146,7 @@ func (m *Model) trailBack() tea.Cmd {
 // the category (kind:insight: Insights events instead of management ones):
 // it reads every management event anyway and the pane narrows them, so
 // widening the query later shows what arrived meanwhile. History searches
-// send the query's lookup attribute as well (sources.SearchTrail).
+// send the query's lookup attribute as well (filter.SearchTrail).
 func (s *Scheduler) SetTrailFilter(f filter.Trail) tea.Cmd {
 	q := f.Query(sources.TrailQuery{})
 	q.Lookup, q.Where = sources.LookupAttr{}, sources.TrailWhere{}
