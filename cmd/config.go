@@ -198,6 +198,9 @@ func parseYAML(path string, data []byte) ([]setting, error) {
 		for _, kv := range m.Values {
 			pos := kv.Key.GetToken().Position
 			s := setting{key: kv.Key.GetToken().Value, line: pos.Line, col: pos.Column}
+			if err := plainYAML(kv.Key); err != nil {
+				return nil, fmt.Errorf("%s:%d:%d: %w", path, pos.Line, pos.Column, err)
+			}
 			if s.values, s.list, err = yamlValues(kv.Value); err != nil {
 				return nil, fmt.Errorf("%s:%d:%d: %s: %w", path, pos.Line, pos.Column, s.key, err)
 			}
@@ -207,8 +210,25 @@ func parseYAML(path string, data []byte) ([]setting, error) {
 	return settings, nil
 }
 
+// plainYAML refuses anchors, aliases and tags: the parser leaves them to the
+// caller (whose scalar would be the "&", "*" or "!!str" token), and an alias
+// is the way to a billion-laughs expansion. A config's values are few and
+// short, so each is written out.
+func plainYAML(n ast.Node) error {
+	switch n.Type() {
+	case ast.AnchorType, ast.AliasType:
+		return errors.New("anchors (&) and aliases (*) are not read in a config: write the value out")
+	case ast.TagType:
+		return errors.New("tags (!) are not read in a config: write the value alone")
+	}
+	return nil
+}
+
 // yamlValues is a scalar's text, or a list of scalars' texts.
 func yamlValues(n ast.Node) (values []string, list bool, err error) {
+	if err := plainYAML(n); err != nil {
+		return nil, false, err
+	}
 	if seq, ok := n.(*ast.SequenceNode); ok {
 		for _, item := range seq.Values {
 			v, err := yamlScalar(item)
@@ -224,6 +244,9 @@ func yamlValues(n ast.Node) (values []string, list bool, err error) {
 }
 
 func yamlScalar(n ast.Node) (string, error) {
+	if err := plainYAML(n); err != nil {
+		return "", err
+	}
 	switch v := n.(type) {
 	case *ast.NullNode:
 		return "", errors.New("no value")

@@ -3,6 +3,7 @@
 package cmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,11 @@ func TestHostileConfigFilesAreRefusedAtOnce(t *testing.T) {
 	deepBlock := writeFile(t, filepath.Join(dir, "block.yaml"), "demo: true\n"+block.String())
 	compact := writeFile(t, filepath.Join(dir, "compact.yaml"), "demo: true\nregion:\n"+strings.Repeat("- ", 5000)+"x\n")
 	keys := writeFile(t, filepath.Join(dir, "keys.yaml"), strings.Repeat("k: v\n", 20000))
+	laughs := "log-group: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	for i, key := range []string{"metric", "filter", "linked-accounts", "trail-log-group", "changes-log-group", "group", "name", "user", "profile"} {
+		laughs += fmt.Sprintf("%s: &a%d [%s]\n", key, i+1, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*a%d,", i), 9), ","))
+	}
+	aliases := writeFile(t, filepath.Join(dir, "laughs.yaml"), laughs) // 9^10 values if expanded
 	big := writeFile(t, filepath.Join(dir, "big.yaml"), "# "+strings.Repeat("x", maxConfigSize)+"\n")
 	for path, want := range map[string]string{
 		"/dev/zero": "/dev/zero is a character device: the config must be a regular file",
@@ -38,6 +44,7 @@ func TestHostileConfigFilesAreRefusedAtOnce(t *testing.T) {
 		deepBlock:   deepBlock + ":18: nested deeper than 16 levels",
 		compact:     compact + ":3: nested deeper than 16 levels",
 		keys:        keys + ":201: more than 200 keys",
+		aliases:     aliases + ":1:1: log-group: anchors (&) and aliases (*) are not read",
 		big:         big + ": over 256 KB, the most a config file may have",
 	} {
 		done := make(chan result, 1)

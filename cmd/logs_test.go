@@ -157,6 +157,20 @@ func TestLogsRefusesBadInputNamingIt(t *testing.T) {
 }
 
 func TestLogsFollowPrintsNewEventsOnceUntilInterrupted(t *testing.T) {
+	followOnce(t)
+}
+
+// moto has no StartLiveTail: --live-tail says so and polls.
+func TestLogsLiveTailFallsBackToPolling(t *testing.T) {
+	if stderr := followOnce(t, "--live-tail"); !strings.Contains(stderr, "live tail unavailable") || !strings.Contains(stderr, "polling instead") {
+		t.Fatalf("stderr %q: want the fallback named", stderr)
+	}
+}
+
+// followOnce runs logs --follow (with more args) over events written before
+// and while it runs, checks each is printed once, and returns stderr.
+func followOnce(t *testing.T, args ...string) string {
+	t.Helper()
 	endpoint := motoCredentials(t)
 	group := fmt.Sprintf("/cli/follow-%d", time.Now().UnixNano())
 	seed := motoserver.NewSeeder(t, endpoint)
@@ -164,7 +178,7 @@ func TestLogsFollowPrintsNewEventsOnceUntilInterrupted(t *testing.T) {
 	seed.LogEvents(group, "s", []motoserver.LogEvent{{At: time.Now().Add(-20 * time.Second), Message: "before 1"}, {At: time.Now().Add(-time.Second), Message: "before 2"}})
 	var out, errOut syncbuf.Buffer
 	root := newRoot()
-	root.SetArgs([]string{"logs", group, "--endpoint-url", endpoint, "--follow"})
+	root.SetArgs(append([]string{"logs", group, "--endpoint-url", endpoint, "--follow"}, args...))
 	root.SetOut(&out)
 	root.SetErr(&errOut)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -194,4 +208,5 @@ func TestLogsFollowPrintsNewEventsOnceUntilInterrupted(t *testing.T) {
 			t.Errorf("%q printed %d times:\n%s", msg, n, out.String())
 		}
 	}
+	return errOut.String()
 }

@@ -268,6 +268,10 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		"- just\n- a list\n":                            path + `:1:1: want "flag-name: value" lines`,
 		"demo: true\n\nrefresh: 2s\nrefresh: 3s\n":      path + ":",
 		"config: /elsewhere.yaml\n":                     path + `:1:1: unknown key "config"`,
+		"region: &r us-east-1\nprofile: *r\n":           path + ":1:1: region: anchors (&) and aliases (*) are not read",
+		"log-group: [a, *x]\n":                          path + ":1:1: log-group: anchors (&) and aliases (*) are not read",
+		"&k demo: true\n":                               path + ":1:1: anchors (&) and aliases (*) are not read",
+		"region: !!str us-east-1\n":                     path + ":1:1: region: tags (!) are not read",
 		"filter: " + strings.Repeat("x", 70<<10) + "\n": path + ":1:1: filter: the filter pattern is 71680 bytes long",
 		"profile: " + strings.Repeat("x", 1<<20) + "\n": path + ": over 256 KB, the most a config file may have",
 	} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,5 +87,53 @@ func TestBackfillNamesAFailingGroup(t *testing.T) {
 		func([]sources.LogEvent) error { return stop })
 	if !errors.Is(err, stop) {
 		t.Fatalf("an emit's error ends the backfill: got %v", err)
+	}
+}
+
+// slowFirst holds the calls for the range's first slice, so later slices
+// are read first and wait; it counts the events it handed out (each once).
+type slowFirst struct {
+	*logStore
+	start   time.Time
+	mu      sync.Mutex
+	fetched map[string]bool
+}
+
+func (s *slowFirst) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+	if q.Start.Equal(s.start) {
+		time.Sleep(300 * time.Millisecond)
+	}
+	events, next, err := s.logStore.FetchLogPage(ctx, q, token)
+	s.mu.Lock()
+	for _, e := range events {
+		s.fetched[e.ID] = true
+	}
+	s.mu.Unlock()
+	return events, next, err
+}
+
+func TestBackfillHoldsAboutMaxBufferedEvents(t *testing.T) {
+	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	s := &slowFirst{logStore: &logStore{pageSize: 100}, start: start, fetched: map[string]bool{}}
+	for i := range 20000 {
+		s.put("/g", "s", start.Add(time.Duration(i)*time.Millisecond))
+	}
+	const limit, workers = 500, 4
+	emitted, worst := 0, 0
+	err := Backfill{Groups: []string{"/g"}, Start: start, End: start.Add(20 * time.Second), Workers: workers, MaxBuffered: limit}.Run(
+		context.Background(), s, func(events []LogEvent) error {
+			s.mu.Lock()
+			worst = max(worst, len(s.fetched)-emitted)
+			s.mu.Unlock()
+			emitted += len(events)
+			return nil
+		})
+	if err != nil || emitted != 20000 {
+		t.Fatalf("%d events, %v", emitted, err)
+	}
+	// Read but not handed over: the buffer, plus the pages in flight and a
+	// split slice's first page (read again by its parts).
+	if worst > limit+2*workers*100 {
+		t.Fatalf("held up to %d events, want about %d", worst, limit)
 	}
 }
