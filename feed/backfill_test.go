@@ -99,7 +99,7 @@ type slowFirst struct {
 	fetched map[string]bool
 }
 
-func (s *slowFirst) FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error) {
+func (s *slowFirst) FetchLogPage(ctx context.Context, q sources.LogQuery, token string) ([]sources.LogEvent, string, error) {
 	if q.Start.Equal(s.start) {
 		time.Sleep(300 * time.Millisecond)
 	}
@@ -121,7 +121,7 @@ func TestBackfillHoldsAboutMaxBufferedEvents(t *testing.T) {
 	const limit, workers = 500, 4
 	emitted, worst := 0, 0
 	err := Backfill{Groups: []string{"/g"}, Start: start, End: start.Add(20 * time.Second), Workers: workers, MaxBuffered: limit}.Run(
-		context.Background(), s, func(events []LogEvent) error {
+		context.Background(), s, func(events []sources.LogEvent) error {
 			s.mu.Lock()
 			worst = max(worst, len(s.fetched)-emitted)
 			s.mu.Unlock()
