@@ -15,7 +15,7 @@ import (
 // signs, see verified.
 func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 	fp := gossh.FingerprintSHA256(key)
-	attrs := []any{"user", ctx.User(), "key", fp, "remote", ctx.RemoteAddr().String()}
+	attrs := []any{"user", clientText(ctx.User()), "key", fp, "remote", ctx.RemoteAddr().String()}
 	keys, err := loadAuthorizedKeys(s.opts.AuthorizedKeysFile)
 	if err != nil {
 		s.log.Error("ssh key refused: cannot read authorized keys", append(attrs, "err", err)...)
@@ -60,7 +60,7 @@ func (k authorizedKey) refusal(addr net.Addr, now time.Time) string {
 // verified is called once the client signed with an allowed key: only now
 // is it logged in, and the login timer stops.
 func (c *connection) verified(conn gossh.ConnMetadata, key gossh.PublicKey, perms *gossh.Permissions, _ string) (*gossh.Permissions, error) {
-	c.server.log.Info("ssh key accepted", "user", conn.User(), "key", gossh.FingerprintSHA256(key), "remote", c.remote)
+	c.server.log.Info("ssh key accepted", "user", clientText(conn.User()), "key", gossh.FingerprintSHA256(key), "remote", c.remote)
 	c.logIn()
 	return perms, nil
 }
@@ -86,5 +86,5 @@ func (s *Server) logAuth(conn gossh.ConnMetadata, method string, err error) {
 	if method == "none" { // every client asks first which methods exist
 		level = s.log.Debug
 	}
-	level("ssh auth refused", "user", conn.User(), "method", method, "remote", conn.RemoteAddr().String())
+	level("ssh auth refused", "user", clientText(conn.User()), "method", method, "remote", conn.RemoteAddr().String())
 }

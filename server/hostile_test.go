@@ -413,3 +413,28 @@ func TestSessionEnvironmentIsTheClients(t *testing.T) {
 		t.Fatal("no session")
 	}
 }
+
+// Before login anyone may send a user name of hundreds of KB with each key
+// offered, and every refusal is logged: the name is cut in the log, so the
+// log grows with the attempts, not with what the client chose to send.
+func TestHugeUserNamesAreCutInTheLog(t *testing.T) {
+	f := startServer(t, Options{})
+	user := strings.Repeat("\x1b]0;x\a", 40000) // 240 KB
+	newKey(t, filepath.Join(f.dir, "unlisted"))
+	_, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("unlisted"))},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err == nil {
+		t.Fatal("an unlisted key logged in")
+	}
+	c, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("listed"))},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	f.waitLog(5*time.Second, "ssh key accepted")
+	log := f.log.String()
+	if len(log) > 4<<10 || !strings.Contains(log, "more bytes]") || strings.Contains(log, "\x1b") {
+		t.Fatalf("the log has %d bytes for two logins:\n%.2000s", len(log), log)
+	}
+}
