@@ -1,6 +1,8 @@
 package server
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"time"
 
@@ -59,9 +61,18 @@ func (k authorizedKey) refusal(addr net.Addr, now time.Time) string {
 
 // verified is called once the client signed with an allowed key: only now
 // is it logged in, and the login timer stops.
+// When every slot is taken the login is refused here, with the reason as a
+// banner the client prints: a connection let in without a slot could never
+// open a session, yet would hold a file descriptor and its buffers (1,000 of
+// them: 948 fds and +135 MB).
 func (c *connection) verified(conn gossh.ConnMetadata, key gossh.PublicKey, perms *gossh.Permissions, _ string) (*gossh.Permissions, error) {
-	c.server.log.Info("ssh key accepted", "user", clientText(conn.User()), "key", gossh.FingerprintSHA256(key), "remote", c.remote)
-	c.logIn()
+	attrs := []any{"user", clientText(conn.User()), "key", gossh.FingerprintSHA256(key), "remote", c.remote}
+	if !c.logIn() {
+		c.server.log.Warn("ssh login refused: too many sessions", append(attrs, "max", c.server.opts.MaxSessions)...)
+		return nil, &gossh.BannerError{Err: errors.New("too many sessions"),
+			Message: fmt.Sprintf("watchtrail: the server already has %d sessions (its limit)\r\n", c.server.opts.MaxSessions)}
+	}
+	c.server.log.Info("ssh key accepted", attrs...)
 	return perms, nil
 }
 
