@@ -22,6 +22,7 @@ const (
 // principal and by source IP, most denied first, and, when the trail's log
 // files were validated, the files that did not verify.
 type Denied struct {
+	zoned
 	principals, ips *List[sources.DeniedGroup]
 	files           *List[sources.FileIntegrity]
 	report          *sources.IntegrityReport // nil: not validated (no --trail-bucket)
@@ -199,7 +200,7 @@ func (d *Denied) groupColumns(groups []sources.DeniedGroup, key string) (keyW, w
 	keyW, whenW = len(key), len("FIRST")
 	for _, g := range groups {
 		keyW = max(keyW, min(deniedKeyMax, len(g.Key)))
-		whenW = max(whenW, len(fmtWhen(g.First, d.now)), len(fmtWhen(g.Last, d.now)))
+		whenW = max(whenW, len(d.fmtWhen(g.First, d.now)), len(d.fmtWhen(g.Last, d.now)))
 	}
 	return keyW, whenW
 }
@@ -213,7 +214,7 @@ func (d *Denied) groupRows(section int, l *List[sources.DeniedGroup], key, other
 	rows := []string{theme.Dim.Render(FitLine("  "+row("COUNT", key, "FIRST", "LAST", other, "CALLS"), w))}
 	from, to := l.Visible()
 	for i, g := range l.Shown()[from:to] {
-		line := row(strconv.Itoa(g.Count), g.Key, fmtWhen(g.First, d.now), fmtWhen(g.Last, d.now),
+		line := row(strconv.Itoa(g.Count), g.Key, d.fmtWhen(g.First, d.now), d.fmtWhen(g.Last, d.now),
 			firstAndMore(g.Others, 1), firstAndMore(g.Names, 3))
 		rows = append(rows, d.row(section, from+i == l.Index(), line, w))
 	}

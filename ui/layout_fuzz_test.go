@@ -15,13 +15,14 @@ import (
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
 // Layout fuzzing: every pane and view is drawn with hostile text — emoji
 // with skin tones, ZWJ sequences, flags, keycaps, variation selectors,
 // combining marks, wide CJK, tabs, CR, controls, invalid UTF-8, very long
-// lines — entering through sources.Sanitize as AWS text does, and every
+// lines — entering through text.Sanitize as AWS text does, and every
 // screen row must be exactly as wide as the terminal (and every pane row as
 // wide as its pane), with exactly as many rows as the screen is high.
 
@@ -62,7 +63,7 @@ type fuzzData struct {
 	next func() string
 }
 
-func (d fuzzData) text() string { return sources.Sanitize(d.next()) }
+func (d fuzzData) text() string { return text.Sanitize(d.next()) }
 
 func (d fuzzData) alarms(base []sources.Alarm) []sources.Alarm {
 	out := make([]sources.Alarm, 0, len(base)+3)
@@ -223,7 +224,7 @@ func checkLayout(t *testing.T, meter *wcwidth.Meter, d fuzzData, width, height i
 func checkTerminalSafe(t *testing.T, out string) {
 	t.Helper()
 	for i, row := range strings.Split(ansi.Strip(out), "\n") {
-		if safe := sources.Sanitize(row); safe != row {
+		if safe := text.Sanitize(row); safe != row {
 			t.Fatalf("row %d is not terminal-safe:\n%q\nsanitised:\n%q", i, row, safe)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/glue"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 const (
@@ -224,9 +225,9 @@ func (t *AthenaTrail) wait(ctx context.Context, id string) error {
 		case athenatypes.QueryExecutionStateSucceeded:
 			return nil
 		case athenatypes.QueryExecutionStateFailed:
-			return fmt.Errorf("athena query %s failed: %s", id, sources.Sanitize(reason))
+			return fmt.Errorf("athena query %s failed: %s", id, text.Sanitize(reason))
 		case athenatypes.QueryExecutionStateCancelled:
-			return fmt.Errorf("athena query %s was cancelled: %s", id, sources.Sanitize(reason))
+			return fmt.Errorf("athena query %s was cancelled: %s", id, text.Sanitize(reason))
 		}
 		select {
 		case <-ctx.Done():

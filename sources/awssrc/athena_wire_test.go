@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -147,7 +148,7 @@ func TestAthenaWirePagesAndBytesScanned(t *testing.T) {
 	if bytes, queries := s.Scanned(); bytes != 2*123456789 || queries != 2 {
 		t.Errorf("after a failed query: %d bytes in %d queries", bytes, queries)
 	}
-	if sum := sources.ScanSummary(s.Scanned()); sum != "Athena 246.9 MB scanned in 2 queries ≈ $0.00" {
+	if sum := feed.ScanSummary(s.Scanned()); sum != "Athena 246.9 MB scanned in 2 queries ≈ $0.00" {
 		t.Errorf("summary %q", sum)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"watchtrail/feed"
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
@@ -186,10 +187,10 @@ func TestReadOnlyByProof(t *testing.T) {
 		t.Fatalf("alarm %s not listed through the proxy", name+"-errors")
 	}
 	src.FetchMetrics(ctx, specs, now.Add(-time.Hour), now)
-	groups, _ := sources.AutoLogGroups([]sources.Alarm{alarm}, 10)
-	tail := sources.NewLogTail("")
+	groups, _ := feed.AutoLogGroups([]sources.Alarm{alarm}, 10)
+	tail := feed.NewLogTail("")
 	b1 := tail.Next(ctx, src, groups, now)
-	sources.NewTrailTail().Next(ctx, src, sources.TrailQuery{}, now)
+	feed.NewTrailTail().Next(ctx, src, sources.TrailQuery{}, now)
 	// Live Tail (falls back to polling against moto).
 	if events, errs, err := src.StreamLogs(ctx, []string{group}, ""); err == nil {
 		select {
