@@ -67,6 +67,29 @@ func (g *DashboardGrid) Move(delta int) {
 	}
 }
 
+// Page scrolls by the rows shown (dir -1 up, 1 down) and selects the
+// first widget starting on the new screen.
+func (g *DashboardGrid) Page(dir int) {
+	if len(g.rects) == 0 {
+		return
+	}
+	bottom := 0
+	for _, r := range g.rects {
+		bottom = max(bottom, r.Y+r.H)
+	}
+	g.top = boxClamp(g.top+dir*g.height, 0, max(0, bottom-g.height))
+	first := -1
+	for i, r := range g.rects {
+		if r.Y >= g.top && (first < 0 || r.Y < g.rects[first].Y || r.Y == g.rects[first].Y && r.X < g.rects[first].X) {
+			first = i
+		}
+	}
+	if first >= 0 {
+		g.sel = first
+	}
+	g.Move(0)
+}
+
 // Selected is the selected widget.
 func (g *DashboardGrid) Selected() (sources.Widget, bool) {
 	if !g.loaded || g.sel >= len(g.dash.Widgets) {

@@ -44,6 +44,7 @@ const (
 	kindECSCluster    = "ecs cluster"
 	kindTaskDef       = "task definition"
 	kindKMSKey        = "kms key"
+	kindAPI           = "api"
 )
 
 // dimensionKinds maps the CloudWatch dimensions that name a resource to its kind.
@@ -51,7 +52,7 @@ var dimensionKinds = map[string]string{
 	"InstanceId": kindInstance, "AutoScalingGroupName": kindASG, "FunctionName": kindFunction,
 	"LoadBalancer": kindLB, "TargetGroup": kindTargetGroup, "DBInstanceIdentifier": kindDB,
 	"DBClusterIdentifier": kindDBCluster, "TableName": kindTable, "QueueName": kindQueue,
-	"StreamName": kindStream,
+	"StreamName": kindStream, "ApiName": kindAPI, "ApiId": kindAPI,
 }
 
 // roots are the alarmed resources, from the alarm's dimensions. region and

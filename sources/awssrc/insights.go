@@ -42,6 +42,7 @@ func (s *Source) StartQuery(ctx context.Context, q sources.InsightsQuery) (strin
 	if err != nil {
 		return "", err
 	}
+	s.queryRows.Store(aws.ToString(out.QueryId), q.RowLimit())
 	return aws.ToString(out.QueryId), nil
 }
 
@@ -56,7 +57,12 @@ func (s *Source) QueryResults(ctx context.Context, id string) (sources.QueryResu
 	if st := out.Statistics; st != nil {
 		res.Stats = sources.QueryStats{RecordsMatched: st.RecordsMatched, RecordsScanned: st.RecordsScanned, BytesScanned: st.BytesScanned}
 	}
-	for _, r := range out.Results {
+	limit := len(out.Results)
+	if n, ok := s.queryRows.Load(id); ok {
+		limit = min(limit, n.(int))
+	}
+	res.Rows = make([]sources.QueryRow, 0, limit)
+	for _, r := range out.Results[:limit] {
 		row := make(sources.QueryRow, 0, len(r))
 		for _, f := range r {
 			row = append(row, sources.QueryField{Name: text.Sanitize(aws.ToString(f.Field)), Value: text.Sanitize(aws.ToString(f.Value))})
