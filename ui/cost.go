@@ -16,16 +16,17 @@ func CostConfig(cfg Config, alarms []sources.Alarm) feed.CostConfig {
 func (s *Scheduler) costConfig() feed.CostConfig {
 	groups, _ := s.logGroups()
 	return feed.CostConfig{
-		Metrics:     s.watchedSpecs(),
-		Alarms:      len(s.alarms),
-		Refresh:     s.cfg.Refresh,
-		CostAware:   s.metrics.schedule != nil,
-		Budget:      s.metrics.budget,
-		LogGroups:   len(groups),
-		LiveTail:    s.cfg.LiveTail,
-		TrailBucket: s.cfg.TrailBucket,
-		Scanned:     s.scanned[0],
-		Queries:     s.scanned[1],
+		Metrics:      s.watchedSpecs(),
+		Alarms:       len(s.alarms),
+		Refresh:      s.cfg.Refresh,
+		CostAware:    s.metrics.schedule != nil,
+		Budget:       s.metrics.budget,
+		LogGroups:    len(groups),
+		LiveTail:     s.cfg.LiveTail,
+		TrailBucket:  s.cfg.TrailBucket,
+		TrailFolders: s.folders,
+		Scanned:      s.scanned[0],
+		Queries:      s.scanned[1],
 	}
 }
 

@@ -55,6 +55,7 @@ type Scheduler struct {
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
 	scanned   [2]int64             // the trail's Athena queries: bytes scanned, queries
+	folders   int                  // the trail bucket's folders listed a poll
 	recentBad []sources.BadFile
 	metrics   *metricFeed
 	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
@@ -196,7 +197,7 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
 		s.badFiles, s.recentBad = msg.BadFiles, msg.RecentBad
-		s.scanned = [2]int64{msg.Scanned, msg.Queries}
+		s.scanned, s.folders = [2]int64{msg.Scanned, msg.Queries}, msg.Folders
 		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live != nil {
@@ -385,6 +386,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			msg.BadFiles, msg.RecentBad = badTrailFiles(src)
 			if r, ok := src.(sources.TrailScanner); ok {
 				msg.Scanned, msg.Queries = r.Scanned()
+			}
+			if l, ok := src.(sources.TrailLister); ok {
+				msg.Folders = l.TrailFolders()
 			}
 			return msg, b.Err
 		})
