@@ -61,7 +61,7 @@ type AthenaOptions struct {
 	// Region is where the table and workgroup are, when not the region
 	// watched: one table in the trail bucket's region serves every region.
 	Region string
-	Output    string // s3://bucket/prefix/ for results; "" uses the workgroup's
+	Output string // s3://bucket/prefix/ for results; "" uses the workgroup's
 }
 
 // ParseAthenaTable splits DATABASE.TABLE.
