@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
@@ -134,16 +135,16 @@ type Change struct {
 
 // CleanText makes typed text safe to keep and print: sanitised like all
 // other text and at most max bytes, cut at a character boundary.
-func CleanText(text string, max int) string {
-	text = strings.TrimSpace(sources.Sanitize(text))
-	if len(text) <= max {
-		return text
+func CleanText(s string, max int) string {
+	s = strings.TrimSpace(text.Sanitize(s))
+	if len(s) <= max {
+		return s
 	}
 	cut := max - len("…")
-	for cut > 0 && !utf8.RuneStart(text[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return text[:cut] + "…"
+	return s[:cut] + "…"
 }
 
 // CleanWho is a user name fit to show: sanitised, bounded, never empty.

@@ -15,6 +15,7 @@ import (
 // once per list or filter, so a key or a frame costs the same with 10,000
 // alarms as with 10: a frame draws only the visible rows.
 type Alarms struct {
+	zoned
 	list          *List[alarmRow]
 	firing        int
 	widest        alarmsWidest // of the shown rows
@@ -146,7 +147,7 @@ func (p *Alarms) View(focused bool) string {
 	case len(shown) == 0:
 		lines = []string{theme.Dim.Render("no alarms match /" + p.list.Filter())}
 	default:
-		cols := alarmsColumns(p.widest, innerW, p.now)
+		cols := alarmsColumns(&p.zoned, p.widest, innerW, p.now)
 		from, to := p.list.Visible()
 		for i := from; i < to; i++ {
 			lines = append(lines, cols.row(shown[i], i == p.list.Index(), focused, innerW, p.now))
@@ -157,7 +158,7 @@ func (p *Alarms) View(focused bool) string {
 
 // rowText is the plain text of a row, for filtering.
 func (p *Alarms) rowText(r alarmRow) string {
-	return strings.Join([]string{string(r.State), r.origin, r.Name, r.metric, r.cond, fmtWhen(r.StateChanged, p.now)}, " ")
+	return strings.Join([]string{string(r.State), r.origin, r.Name, r.metric, r.cond, p.fmtWhen(r.StateChanged, p.now)}, " ")
 }
 
 // alarmOrigin says where an alarm's metric lives: the source label of a
@@ -186,12 +187,15 @@ func alarmsStateWord(s sources.AlarmState) string {
 }
 
 // alarmsLayout holds the column widths chosen for one render; 0 hides one.
-type alarmsLayout struct{ source, name, metric, cond, when int }
+type alarmsLayout struct {
+	source, name, metric, cond, when int
+	zone                             *zoned
+}
 
 // alarmsColumns fits the columns to the width: the name always shows, then
 // the time, condition and metric as room allows.
-func alarmsColumns(w alarmsWidest, width int, now time.Time) alarmsLayout {
-	l := alarmsLayout{source: w.source, cond: w.cond, when: w.whenWidth(now)}
+func alarmsColumns(z *zoned, w alarmsWidest, width int, now time.Time) alarmsLayout {
+	l := alarmsLayout{source: w.source, cond: w.cond, when: w.whenWidth(z, now), zone: z}
 	nameW, metricW := w.name, w.metric
 	avail := width - 2 - 6 - 1 // marker, state, gap
 	if l.source > 0 {
@@ -219,13 +223,13 @@ func alarmsColumns(w alarmsWidest, width int, now time.Time) alarmsLayout {
 // whenWidth is the width of the widest time fmtWhen prints for the rows
 // (in bytes, as "—" always counted), in the zone of the frame being drawn:
 // the times between the oldest and the newest fall on their days.
-func (w alarmsWidest) whenWidth(now time.Time) int {
+func (w alarmsWidest) whenWidth(z *zoned, now time.Time) int {
 	width := 0
 	if w.noTime {
-		width = len(fmtWhen(time.Time{}, now))
+		width = len(z.fmtWhen(time.Time{}, now))
 	}
 	if !w.oldest.IsZero() {
-		width = max(width, len(fmtWhen(w.oldest, now)), len(fmtWhen(w.newest, now)))
+		width = max(width, len(z.fmtWhen(w.oldest, now)), len(z.fmtWhen(w.newest, now)))
 	}
 	return width
 }
@@ -247,10 +251,10 @@ func (l alarmsLayout) row(r alarmRow, selected, focused bool, width int, now tim
 		rest += " " + FitLine(r.cond, l.cond)
 	}
 	if l.when > 0 {
-		rest += " " + fmt.Sprintf("%*s", l.when, fmtWhen(r.StateChanged, now))
+		rest += " " + fmt.Sprintf("%*s", l.when, l.zone.fmtWhen(r.StateChanged, now))
 	}
 	if selected && focused {
 		return theme.Selected.Render(FitLine(marker+state+rest, width))
 	}
-	return marker + theme.State(r.State).Render(state) + rest
+	return marker + stateStyle(r.State).Render(state) + rest
 }

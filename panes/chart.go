@@ -57,6 +57,7 @@ func sparkBar(v float64) rune {
 // chartPlot is a time-series line chart with a threshold line and marked
 // instants, drawn in braille by ntcharts.
 type chartPlot struct {
+	zone       *zoned // the zone of the axis labels; nil: UTC
 	Times      []time.Time
 	Values     []float64
 	Start, End time.Time
@@ -105,7 +106,7 @@ func (c chartPlot) Render(width, height int) []string {
 		timeserieslinechart.WithTimeRange(c.Start, c.End),
 		timeserieslinechart.WithYRange(lo, hi),
 		timeserieslinechart.WithXYSteps(14, max(1, (height-2)/3)),
-		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string { return inZone(time.Unix(int64(v), 0)).Format("15:04") }),
+		timeserieslinechart.WithXLabelFormatter(func(_ int, v float64) string { return c.zone.inZone(time.Unix(int64(v), 0)).Format("15:04") }),
 		timeserieslinechart.WithYLabelFormatter(func(_ int, v float64) string { return fmtCompactNumber(v) }),
 		timeserieslinechart.WithAxesStyles(c.Axis, c.Axis),
 		timeserieslinechart.WithDataSetStyle("metric", c.Line),
@@ -132,7 +133,7 @@ func (c chartPlot) Render(width, height int) []string {
 		c.labelThreshold(&ts, lo, hi)
 	}
 	// ntcharts labels evenly spaced times; the window's end is worth a label.
-	chartPutLabel(&ts.Canvas, ts.Origin().X, ts.Origin().Y+1, width, inZone(c.End).Format("15:04"), c.Axis)
+	chartPutLabel(&ts.Canvas, ts.Origin().X, ts.Origin().Y+1, width, c.zone.inZone(c.End).Format("15:04"), c.Axis)
 	c.drawMarks(&ts)
 	return strings.Split(ts.View(), "\n")
 }

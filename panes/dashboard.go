@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -66,6 +67,29 @@ func (g *DashboardGrid) Move(delta int) {
 	}
 }
 
+// Page scrolls by the rows shown (dir -1 up, 1 down) and selects the
+// first widget starting on the new screen.
+func (g *DashboardGrid) Page(dir int) {
+	if len(g.rects) == 0 {
+		return
+	}
+	bottom := 0
+	for _, r := range g.rects {
+		bottom = max(bottom, r.Y+r.H)
+	}
+	g.top = boxClamp(g.top+dir*g.height, 0, max(0, bottom-g.height))
+	first := -1
+	for i, r := range g.rects {
+		if r.Y >= g.top && (first < 0 || r.Y < g.rects[first].Y || r.Y == g.rects[first].Y && r.X < g.rects[first].X) {
+			first = i
+		}
+	}
+	if first >= 0 {
+		g.sel = first
+	}
+	g.Move(0)
+}
+
 // Selected is the selected widget.
 func (g *DashboardGrid) Selected() (sources.Widget, bool) {
 	if !g.loaded || g.sel >= len(g.dash.Widgets) {
@@ -96,7 +120,7 @@ func (g *DashboardGrid) View() string {
 	screen := make([][]placed, g.height)
 	for i, w := range g.dash.Widgets {
 		r := g.rects[i]
-		box := strings.Split(Frame(sources.Sanitize(widgetTitle(w)), widgetNote(w), g.widgetBody(w, r.W-2, r.H-2), r.W, r.H, i == g.sel), "\n")
+		box := strings.Split(Frame(text.Sanitize(widgetTitle(w)), widgetNote(w), g.widgetBody(w, r.W-2, r.H-2), r.W, r.H, i == g.sel), "\n")
 		for dy, line := range box {
 			if y := r.Y + dy - g.top; y >= 0 && y < g.height {
 				screen[y] = append(screen[y], placed{r.X, line})
@@ -165,12 +189,12 @@ func (g *DashboardGrid) widgetBody(w sources.Widget, width, height int) string {
 			if ok {
 				word = alarmsStateWord(st)
 			}
-			lines = append(lines, theme.State(st).Render(fmt.Sprintf("%-6s", word))+" "+name)
+			lines = append(lines, stateStyle(st).Render(fmt.Sprintf("%-6s", word))+" "+name)
 		}
 	case sources.WidgetLog:
 		lines = append(lines, theme.Dim.Render(strings.Join(w.Groups, ", ")), w.Query, theme.Key.Render("enter")+" runs it in Logs Insights")
 	case sources.WidgetText:
-		lines = strings.Split(sources.Sanitize(strings.TrimLeft(w.Text, "# ")), "\n")
+		lines = strings.Split(text.Sanitize(strings.TrimLeft(w.Text, "# ")), "\n")
 	}
 	if len(lines) > height && height > 0 {
 		lines = lines[:height]
@@ -187,7 +211,7 @@ func (g *DashboardGrid) metricLines(w sources.Widget, width int) []string {
 		if label == "" {
 			label = m.Spec.Metric
 		}
-		label = FitLine(sources.Sanitize(label), min(20, width/3))
+		label = FitLine(text.Sanitize(label), min(20, width/3))
 		switch {
 		case m.Hidden:
 			continue

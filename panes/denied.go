@@ -22,6 +22,7 @@ const (
 // principal and by source IP, most denied first, and, when the trail's log
 // files were validated, the files that did not verify.
 type Denied struct {
+	zoned
 	principals, ips *List[sources.DeniedGroup]
 	files           *List[sources.FileIntegrity]
 	report          *sources.IntegrityReport // nil: not validated (no --trail-bucket)
@@ -68,18 +69,6 @@ func (d *Denied) SetIntegrity(r *sources.IntegrityReport, err error) {
 	d.relayout()
 }
 
-// Page moves the selection of the current section by the rows it shows.
-func (d *Denied) Page(dir int) {
-	switch d.section {
-	case deniedByPrincipal:
-		d.principals.Page(dir)
-	case deniedByIP:
-		d.ips.Page(dir)
-	default:
-		d.files.Page(dir)
-	}
-}
-
 // SetSize sets the cells the view draws into.
 func (d *Denied) SetSize(width, height int) {
 	d.width, d.height = width, height
@@ -100,15 +89,19 @@ func (d *Denied) NextSection() { d.section = (d.section + 1) % d.sections() }
 func (d *Denied) PrevSection() { d.section = (d.section + d.sections() - 1) % d.sections() }
 
 // Move moves the selection in the current section.
-func (d *Denied) Move(delta int) {
+func (d *Denied) Move(delta int) { d.focused().Move(delta) }
+
+// Page moves the selection of the current section by the rows it shows.
+func (d *Denied) Page(dir int) { d.focused().Page(dir) }
+
+func (d *Denied) focused() scroller {
 	switch d.section {
 	case deniedByPrincipal:
-		d.principals.Move(delta)
+		return d.principals
 	case deniedByIP:
-		d.ips.Move(delta)
-	default:
-		d.files.Move(delta)
+		return d.ips
 	}
+	return d.files
 }
 
 // Term is the trail query term that narrows to the selected principal
@@ -207,7 +200,7 @@ func (d *Denied) groupColumns(groups []sources.DeniedGroup, key string) (keyW, w
 	keyW, whenW = len(key), len("FIRST")
 	for _, g := range groups {
 		keyW = max(keyW, min(deniedKeyMax, len(g.Key)))
-		whenW = max(whenW, len(fmtWhen(g.First, d.now)), len(fmtWhen(g.Last, d.now)))
+		whenW = max(whenW, len(d.fmtWhen(g.First, d.now)), len(d.fmtWhen(g.Last, d.now)))
 	}
 	return keyW, whenW
 }
@@ -221,7 +214,7 @@ func (d *Denied) groupRows(section int, l *List[sources.DeniedGroup], key, other
 	rows := []string{theme.Dim.Render(FitLine("  "+row("COUNT", key, "FIRST", "LAST", other, "CALLS"), w))}
 	from, to := l.Visible()
 	for i, g := range l.Shown()[from:to] {
-		line := row(strconv.Itoa(g.Count), g.Key, fmtWhen(g.First, d.now), fmtWhen(g.Last, d.now),
+		line := row(strconv.Itoa(g.Count), g.Key, d.fmtWhen(g.First, d.now), d.fmtWhen(g.Last, d.now),
 			firstAndMore(g.Others, 1), firstAndMore(g.Names, 3))
 		rows = append(rows, d.row(section, from+i == l.Index(), line, w))
 	}

@@ -26,6 +26,7 @@ const (
 // with the onset and the suspects marked, the ranked suspects, the
 // CloudTrail events of the related changes and the matching log lines.
 type Detail struct {
+	zoned
 	alarm         sources.Alarm
 	loading       bool
 	drill         *triage.Result
@@ -184,27 +185,19 @@ func (p *Detail) anchorState() sources.AlarmState {
 }
 
 // Move moves the selection of the focused list.
-func (p *Detail) Move(delta int) {
-	switch p.section {
-	case detailSuspects:
-		p.suspects.Move(delta)
-	case detailTrail:
-		p.events.Move(delta)
-	default:
-		p.logs.Move(delta)
-	}
-}
+func (p *Detail) Move(delta int) { p.focused().Move(delta) }
 
 // Page moves the focused list by the rows it shows (dir -1 up, 1 down).
-func (p *Detail) Page(dir int) {
+func (p *Detail) Page(dir int) { p.focused().Page(dir) }
+
+func (p *Detail) focused() scroller {
 	switch p.section {
 	case detailSuspects:
-		p.suspects.Page(dir)
+		return p.suspects
 	case detailTrail:
-		p.events.Page(dir)
-	default:
-		p.logs.Page(dir)
+		return p.events
 	}
+	return p.logs
 }
 
 // NextSection moves the focus to the next list: suspects, CloudTrail
@@ -237,7 +230,7 @@ func (p *Detail) Open() (title, text string, ok bool) {
 		return "", "", false
 	}
 	if l, ok := p.logs.Selected(); ok {
-		return fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"), true
+		return fmt.Sprintf("Log line · %s · %s", detailShortGroup(l), p.fmtClock(l.Time)), strings.ReplaceAll(l.Message, "⏎", "\n"), true
 	}
 	return "", "", false
 }
@@ -330,7 +323,7 @@ func (p *Detail) View() string {
 	l := p.layout()
 	lines := l.header
 	if p.drill == nil {
-		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+fmtClock(p.alarm.StateChanged)))
+		lines = append(lines, "", theme.Dim.Render("loading… gathering the metric, CloudTrail events and log lines around "+p.fmtClock(p.alarm.StateChanged)))
 		return Frame(title, note, strings.Join(lines, "\n"), p.width, p.height, true)
 	}
 	lines = append(lines, l.errs...)
@@ -343,38 +336,38 @@ func (p *Detail) View() string {
 // enough) the drill window and the reason CloudWatch gave.
 func (p *Detail) header(width int, tall bool) []string {
 	a := p.alarm
-	line := theme.State(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(a.Name) +
+	line := stateStyle(a.State).Render(string(a.State)) + "  " + lipgloss.NewStyle().Bold(true).Render(a.Name) +
 		"  " + a.Metric.Label() + " " + fmtCondition(a, true) +
-		theme.Dim.Render("  since "+fmtClock(a.StateChanged))
+		theme.Dim.Render("  since "+p.fmtClock(a.StateChanged))
 	lines := []string{FitLine(line, width)}
 	if !tall {
 		return lines
 	}
 	second := ""
 	if p.drill != nil && !p.drill.Start.IsZero() {
-		second = "window " + detailWindow(p.drill) + " · "
+		second = "window " + p.detailWindow(p.drill) + " · "
 	}
 	second += a.Reason
 	lines = append(lines, theme.Dim.Render(FitLine(second, width)))
 	if p.drill != nil && len(p.drill.History) > 0 {
-		lines = append(lines, FitLine(detailHistory(p.drill.History), width))
+		lines = append(lines, FitLine(p.detailHistory(p.drill.History), width))
 	}
 	return lines
 }
 
 // detailHistory prints the state changes in the window, each state coloured:
 // "history  19:00:50 OK→ALARM  19:07:20 ALARM→OK".
-func detailHistory(history []sources.StateChange) string {
+func (z *zoned) detailHistory(history []sources.StateChange) string {
 	parts := []string{theme.Dim.Render("history")}
 	for _, h := range history {
-		parts = append(parts, fmtClock(h.Time)+" "+theme.State(h.From).Render(string(h.From))+"→"+theme.State(h.To).Render(string(h.To)))
+		parts = append(parts, z.fmtClock(h.Time)+" "+stateStyle(h.From).Render(string(h.From))+"→"+stateStyle(h.To).Render(string(h.To)))
 	}
 	return strings.Join(parts, "  ")
 }
 
 // detailWindow prints the drill window: "Jan 02 19:05–19:45 UTC", in the frame's zone.
-func detailWindow(d *triage.Result) string {
-	start, end := inZone(d.Start), inZone(d.End)
+func (z *zoned) detailWindow(d *triage.Result) string {
+	start, end := z.inZone(d.Start), z.inZone(d.End)
 	text := start.Format("Jan 02 15:04") + "–" + end.Format("15:04 MST")
 	if start.YearDay() != end.YearDay() || start.Year() != end.Year() {
 		text = start.Format("Jan 02 15:04") + "–" + end.Format("Jan 02 15:04 MST")

@@ -46,7 +46,7 @@ func (p *Detail) chart(width, height int) []string {
 	plot := chartPlot{
 		Times: s.Times, Values: s.Values, Start: p.drill.Start, End: p.drill.End,
 		Threshold: a.Threshold, HasThresh: !strings.HasSuffix(fmtComparison(a.Comparison), "band"),
-		Line: lineStyle, Thresh: theme.Error, Axis: theme.Dim,
+		Line: lineStyle, Thresh: theme.Error, Axis: theme.Dim, zone: &p.zoned,
 	}
 	for _, m := range marks {
 		plot.Marks = append(plot.Marks, m.chartMark)
@@ -76,8 +76,8 @@ type detailMark struct {
 func (p *Detail) chartMarks() []detailMark {
 	var marks []detailMark
 	if anchor := p.anchor(); !anchor.IsZero() {
-		marks = append(marks, detailMark{chartMark{At: anchor, Line: '┊', Tick: "▲" + fmtClock(anchor), Style: theme.Warn},
-			"┊ ▲ " + string(p.anchorState()) + " " + fmtClock(anchor)})
+		marks = append(marks, detailMark{chartMark{At: anchor, Line: '┊', Tick: "▲" + p.fmtClock(anchor), Style: theme.Warn},
+			"┊ ▲ " + string(p.anchorState()) + " " + p.fmtClock(anchor)})
 	}
 	suspects := p.drill.Suspects[:min(len(p.drill.Suspects), detailChartSuspects)]
 	for i, s := range suspects {
@@ -89,7 +89,7 @@ func (p *Detail) chartMarks() []detailMark {
 	}
 	if o := p.drill.Onset; o.Found {
 		marks = append(marks, detailMark{chartMark{At: o.Time, Line: '╎', Label: "onset", Style: theme.Error},
-			"╎ onset " + fmtClock(o.Time)})
+			"╎ onset " + p.fmtClock(o.Time)})
 	}
 	return marks
 }

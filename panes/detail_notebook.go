@@ -105,7 +105,7 @@ func (p *Detail) verdictLines(width int) []string {
 		return []string{p.verdictLine(width)}
 	}
 	s := confirmed[0]
-	text := "  ✓ " + verdictText(p.book.Verdicts[s.Event.ID]) + " · " + triage.CallName(s.Event.Name) + " by " + s.Event.User
+	text := "  ✓ " + p.verdictText(p.book.Verdicts[s.Event.ID]) + " · " + triage.CallName(s.Event.Name) + " by " + s.Event.User
 	if len(confirmed) > 1 {
 		text += fmt.Sprintf(" (+%d more confirmed)", len(confirmed)-1)
 	}
@@ -121,8 +121,8 @@ func (p *Detail) verdictRows() int { return len(p.verdictLines(1)) }
 
 // verdictText is "confirmed by ana 14:07: <reason>", the clock in the
 // frame's zone.
-func verdictText(v notebook.Verdict) string {
-	text := v.Kind + " by " + v.Who + " " + inZone(v.At).Format("15:04")
+func (z *zoned) verdictText(v notebook.Verdict) string {
+	text := v.Kind + " by " + v.Who + " " + z.inZone(v.At).Format("15:04")
 	if v.Reason != "" {
 		text += ": " + v.Reason
 	}
@@ -137,9 +137,9 @@ func (p *Detail) verdictMark(eventID string) (string, bool) {
 	case !ok:
 		return "", false
 	case v.Kind == notebook.Confirmed:
-		return theme.Good.Bold(true).Render("✓ " + verdictText(v)), false
+		return theme.Good.Bold(true).Render("✓ " + p.verdictText(v)), false
 	}
-	return theme.Dim.Render("✗ " + verdictText(v)), true
+	return theme.Dim.Render("✗ " + p.verdictText(v)), true
 }
 
 // pinMarker is a row's marker (see marker), ⚑ on a pinned item that is not
@@ -166,11 +166,11 @@ func (p *Detail) bookRows(width, rows int) []string {
 	}
 	var entries []entry
 	for _, n := range p.book.Notes {
-		entries = append(entries, entry{n.At, fmtClock(n.At) + " " + lipgloss.NewStyle().Bold(true).Render(n.Who) + ": " + n.Text})
+		entries = append(entries, entry{n.At, p.fmtClock(n.At) + " " + lipgloss.NewStyle().Bold(true).Render(n.Who) + ": " + n.Text})
 	}
 	for _, pin := range p.book.Pins {
-		entries = append(entries, entry{pin.At, fmtClock(pin.At) + " " + lipgloss.NewStyle().Bold(true).Render(pin.Who) + " " +
-			theme.Info.Render("⚑ "+pin.Kind+" "+fmtClock(pin.ItemTime)) + " " + pin.Text})
+		entries = append(entries, entry{pin.At, p.fmtClock(pin.At) + " " + lipgloss.NewStyle().Bold(true).Render(pin.Who) + " " +
+			theme.Info.Render("⚑ "+pin.Kind+" "+p.fmtClock(pin.ItemTime)) + " " + pin.Text})
 	}
 	slices.SortStableFunc(entries, func(a, b entry) int { return a.at.Compare(b.at) })
 	title := fmt.Sprintf("  Notebook (%d notes, %d pins)", len(p.book.Notes), len(p.book.Pins))

@@ -101,7 +101,7 @@ func (p *Detail) trailRows(width, rows int) []string {
 			}
 		}
 		marker = p.pinMarker(marker, notebook.PinEvent, e.ID)
-		line := fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(triage.CallName(e.Name), nameW)) + " " +
+		line := p.fmtClock(e.Time) + " " + flag + nameStyle.Render(FitLine(triage.CallName(e.Name), nameW)) + " " +
 			FitLine(e.User, userW) + " " + strings.Join(extra, "  ")
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}
@@ -131,7 +131,7 @@ func (p *Detail) logRows(width, rows int) []string {
 			msg = theme.Error.Render(msg)
 		}
 		marker = p.pinMarker(marker, notebook.PinLog, notebook.LogPin(l).Ref)
-		line := fmtClock(l.Time) + " " + theme.Info.Render(FitLine(detailShortGroup(l), srcW)) + " " + msg
+		line := p.fmtClock(l.Time) + " " + theme.Info.Render(FitLine(detailShortGroup(l), srcW)) + " " + msg
 		lines = append(lines, detailRow(marker, line, highlight, width))
 	}
 	return lines

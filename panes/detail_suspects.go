@@ -95,7 +95,7 @@ func (p *Detail) suspectRows(width, rows int) []string {
 			callStyle = theme.Dim
 		}
 		marker = p.pinMarker(marker, notebook.PinEvent, s.Event.ID)
-		head := fmt.Sprintf("%*s ", rankW, fmt.Sprint(i+1, ".")) + fmtClock(s.Event.Time) + " " +
+		head := fmt.Sprintf("%*s ", rankW, fmt.Sprint(i+1, ".")) + p.fmtClock(s.Event.Time) + " " +
 			callStyle.Render(FitLine(triage.CallName(s.Event.Name), callW)) + " " + FitLine(s.Event.User, userW) + " "
 		pathW := width - lipgloss.Width(marker) - lipgloss.Width(head)
 		if shape.perItem == 1 { // leave the reason some room on the line

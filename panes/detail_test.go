@@ -11,6 +11,7 @@ import (
 
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
@@ -182,7 +183,7 @@ func TestDetailSectionsAndJSON(t *testing.T) {
 func TestDetailNeverPrintsEscapesFromData(t *testing.T) {
 	panetest.UseProfile(t, termenv.ANSI256)
 	// Sources sanitise text where it enters; the pane must add nothing.
-	evil := sources.Sanitize(fxEvil)
+	evil := text.Sanitize(fxEvil)
 	drill := fxDrill()
 	drill.Alarm.Name += evil
 	drill.Alarm.Reason = evil

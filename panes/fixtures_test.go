@@ -10,6 +10,7 @@ import (
 
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
@@ -81,7 +82,7 @@ func fxDrill() triage.Result {
 		},
 		Logs: []sources.LogEvent{
 			{ID: "l1", Group: "/app/web", Time: fxChanged.Add(-3 * time.Minute), Message: "GET /health 200"},
-			{ID: "l2", Group: "/app/web", Time: fxChanged.Add(-time.Minute), Message: "ERROR worker pool exhausted " + sources.Sanitize(fxEvil)},
+			{ID: "l2", Group: "/app/web", Time: fxChanged.Add(-time.Minute), Message: "ERROR worker pool exhausted " + text.Sanitize(fxEvil)},
 			{ID: "l3", Group: "/app/web", Time: fxChanged, Message: "request timed out after 30s"},
 		},
 		Errors: []error{errors.New("logs: AccessDeniedException on /app/secret")},
@@ -150,6 +151,6 @@ func fxDrawPane(p interface {
 // fxOpen opens the drill-down's selection in a viewer, sanitised as the
 // dashboard does it.
 func fxOpen(p *Detail) (*Viewer, bool) {
-	title, text, ok := p.Open()
-	return NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text)), ok
+	title, record, ok := p.Open()
+	return NewViewer(text.Sanitize(title), text.SanitizeDocument(record)), ok
 }

@@ -105,6 +105,13 @@ func (l *List[T]) SetRows(rows int) {
 // Move moves the selection by delta rows (positive is down).
 func (l *List[T]) Move(delta int) { l.Select(l.sel + delta) }
 
+// scroller is a list of any item type, as a pane with several lists
+// moves the focused one.
+type scroller interface {
+	Move(delta int)
+	Page(dir int)
+}
+
 // Page moves the selection and the rows shown by the rows shown (dir -1 up,
 // 1 down), so that paging shows every row once, but at the ends.
 func (l *List[T]) Page(dir int) {

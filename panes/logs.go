@@ -4,6 +4,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/theme"
 )
@@ -16,21 +17,24 @@ const logGroupMax = 24
 
 // Logs is the live CloudWatch Logs pane, newest line at the bottom.
 type Logs struct {
+	zoned
 	*feed[sources.LogEvent]        // Len, Move, Home, End, SetFilter, Selected
 	groupW                  int    // widest short group name seen, so the column does not jiggle
 	extra                   string // the UI's note for the title, e.g. groups left out
-	highlight               sources.FilterPattern
+	highlight               filter.LogPattern
 }
 
 // SetNote sets a note the UI adds to the title ("" for none).
 func (l *Logs) SetNote(note string) { l.extra = note }
 
 // SetHighlight marks the terms of the CloudWatch filter pattern in the lines.
-func (l *Logs) SetHighlight(pattern string) { l.highlight = sources.ParseFilterPattern(pattern) }
+func (l *Logs) SetHighlight(pattern string) { l.highlight = filter.ParseLogPattern(pattern) }
 
 // NewLogs returns an empty pane keeping the newest capacity events.
 func NewLogs(capacity int) *Logs {
-	return &Logs{feed: newFeed(capacity, logKey, logText)}
+	l := &Logs{}
+	l.feed = newFeed(capacity, logKey, l.logText)
+	return l
 }
 
 // eventIds are unique only within a group.
@@ -41,8 +45,8 @@ func logKey(e sources.LogEvent) string {
 	return e.Group + "\x00" + e.ID
 }
 
-func logText(e sources.LogEvent) string {
-	return inZone(e.Time).Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
+func (z *zoned) logText(e sources.LogEvent) string {
+	return z.inZone(e.Time).Format(feedClock) + " " + logGroupName(e.Group) + " " + e.Message
 }
 
 func logGroupName(group string) string { return sources.ShortGroup(group) }
@@ -61,7 +65,7 @@ func (l *Logs) View(focused bool) string {
 	groupW := min(l.groupW, max(0, inner/4))
 	body := l.feed.body(inner, focused, "waiting for log events…", func(e sources.LogEvent) (string, lipgloss.Style) {
 		msg := e.Message
-		text := inZone(e.Time).Format(feedClock) + " "
+		text := l.inZone(e.Time).Format(feedClock) + " "
 		if groupW > 0 {
 			text += FitLine(logGroupName(e.Group), groupW) + " "
 		}

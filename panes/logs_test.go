@@ -1,8 +1,6 @@
 package panes
 
 import (
-	"watchtrail/panes/panetest"
-
 	"fmt"
 	"strings"
 	"testing"
@@ -13,7 +11,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
+	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -285,8 +285,8 @@ func TestLogsNeverPrintsControlCharacters(t *testing.T) {
 	evil := "boom \x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J cleared\r over\x00nul \xff\xfe bad \x9b31m ERROR"
 	l := NewLogs(10)
 	// Sources sanitise text where it enters; the pane must add nothing.
-	l.Append([]sources.LogEvent{{ID: "1", Group: sources.Sanitize("/aws/\x1b[2Jlambda/x\x1b]0;t\x07"), Time: feedTestStart, Message: sources.Sanitize(evil)}})
-	l.SetFilter(sources.Sanitize("boom\x1b[5m"))
+	l.Append([]sources.LogEvent{{ID: "1", Group: text.Sanitize("/aws/\x1b[2Jlambda/x\x1b]0;t\x07"), Time: feedTestStart, Message: text.Sanitize(evil)}})
+	l.SetFilter(text.Sanitize("boom\x1b[5m"))
 	l.SetFilter("boom")
 	for _, focused := range []bool{false, true} {
 		out := fxDrawPane(l, 200, 6, focused)
@@ -340,5 +340,26 @@ func BenchmarkLogsView(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		fxDrawPane(l, 200, 50, true)
+	}
+}
+
+// Each pane shows times in the zone its program set: two sessions in
+// different zones draw side by side, sharing no zone.
+func TestPanesShowTimesInTheirOwnZone(t *testing.T) {
+	utc, cet := NewLogs(100), NewLogs(100)
+	cet.SetZone(time.FixedZone("CET", 3600))
+	e := logsTestEvents(0, 1)[0]
+	e.Time = time.Date(2025, 3, 14, 10, 30, 5, 0, time.UTC)
+	utc.Append([]sources.LogEvent{e})
+	cet.Append([]sources.LogEvent{e})
+	if body := feedTestBody(feedTestLines(t, cet, 80, 12)); !strings.HasPrefix(body[0], "11:30:05 ") {
+		t.Fatalf("CET pane row %q", body[0])
+	}
+	if body := feedTestBody(feedTestLines(t, utc, 80, 12)); !strings.HasPrefix(body[0], "10:30:05 ") {
+		t.Fatalf("UTC pane row %q", body[0])
+	}
+	cet.SetFilter("11:30:05")
+	if _, ok := cet.Selected(); !ok {
+		t.Fatal("the filter should match the time as the pane shows it")
 	}
 }

@@ -147,7 +147,7 @@ func (p *Metrics) View(focused bool) string {
 	case !p.loaded:
 		lines = []string{theme.Dim.Render("waiting for data…")}
 	case len(p.list.All()) == 0:
-		lines = []string{theme.Dim.Render("no metrics watched (use -metric)")}
+		lines = []string{theme.Dim.Render("no metrics watched (use --metric)")}
 	case len(p.list.Shown()) == 0:
 		lines = []string{theme.Dim.Render("no metrics match /" + p.list.Filter())}
 	default:
@@ -184,7 +184,7 @@ func (p *Metrics) cond(s sources.Series) (string, lipgloss.Style, bool) {
 	if a.State == sources.StateOK {
 		return fmtCondition(*a, true), theme.Dim, false
 	}
-	return alarmsStateWord(a.State) + " " + fmtCondition(*a, true), theme.State(a.State), true
+	return alarmsStateWord(a.State) + " " + fmtCondition(*a, true), stateStyle(a.State), true
 }
 
 // row renders one metric as one line (label, sparkline, value, threshold)

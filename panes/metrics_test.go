@@ -170,3 +170,13 @@ func TestMetricsSparklineOfZerosIsLow(t *testing.T) {
 		t.Fatalf("all-zero sparkline is %q, want low bars", got)
 	}
 }
+
+// The hint names the flag as it is typed: --metric, not -metric.
+func TestMetricsEmptyHintNamesTheLongFlag(t *testing.T) {
+	fxPlainColors(t)
+	p := NewMetrics()
+	p.SetSeries(nil)
+	if out := fxDrawPane(p, 60, 4, true); !strings.Contains(out, "(use --metric)") {
+		t.Fatalf("no metrics:\n%s", out)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"watchtrail/sources"
 )
 
 // pagesShow pages through p with PgDn from the top, then with PgUp from the
@@ -83,5 +85,39 @@ func TestPgUpPgDnMoveListsAndViewersByTheRowsShown(t *testing.T) {
 		v := NewViewer("text", strings.TrimSuffix(text.String(), "\n"))
 		v.SetSize(40, rows+2)
 		pagesShow(t, v, func() []string { return strings.Split(v.View(), "\n") }, 100)
+	}
+}
+
+func TestPgUpPgDnScrollADashboardByTheRowsShown(t *testing.T) {
+	var d sources.Dashboard
+	for i := range 40 { // two columns of widgets 6 grid units high, 120 units
+		d.Widgets = append(d.Widgets, sources.Widget{Type: "text", Title: fmt.Sprintf("w%d", i), X: i % 2 * 12, Y: i / 2 * 6, Width: 12, Height: 6})
+	}
+	g := NewDashboardGrid()
+	g.SetDashboard(d, nil, "")
+	g.SetSize(100, 20)
+	height := 0
+	for _, r := range g.rects {
+		height = max(height, r.Y+r.H)
+	}
+	if height <= 20 {
+		t.Fatalf("the dashboard (%d rows) fits the screen: nothing to page", height)
+	}
+	for want := 0; want < height-20; want += 20 {
+		if g.top != want {
+			t.Fatalf("top %d, want %d", g.top, want)
+		}
+		g.Page(1)
+		if r := g.rects[g.sel]; r.Y < g.top || r.Y+r.H > g.top+20 && r.H <= 20 {
+			t.Fatalf("the selected widget %+v is not on the screen from row %d", r, g.top)
+		}
+	}
+	g.Page(1)
+	if g.top != height-20 {
+		t.Fatalf("paging down stops at the last screen: top %d, want %d", g.top, height-20)
+	}
+	g.Page(-1)
+	if g.top != height-40 && height-40 > 0 {
+		t.Fatalf("PgUp: top %d, want %d", g.top, height-40)
 	}
 }

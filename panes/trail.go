@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/theme"
 )
@@ -26,9 +27,10 @@ const (
 // errors and unusual activity stand out. It shows the live events, or the
 // results of a history search (see ShowHistory), narrowed by a query.
 type Trail struct {
+	zoned
 	*feed[sources.TrailEvent] // shown: live or history; Len, Move, Home, End, Selected
 	live                      *feed[sources.TrailEvent]
-	query                     sources.TrailFilter
+	query                     filter.Trail
 	history                   string // the searched range, while a search's results are shown
 	progress                  string // a running search's progress, for the title
 	userW, nameW              int    // widest seen, so the columns do not jiggle
@@ -38,14 +40,16 @@ type Trail struct {
 
 // NewTrail returns an empty pane keeping the newest capacity events.
 func NewTrail(capacity int) *Trail {
-	live := newFeed(capacity, trailKey, trailText)
-	return &Trail{feed: live, live: live}
+	t := &Trail{}
+	t.live = newFeed(capacity, trailKey, t.trailText)
+	t.feed = t.live
+	return t
 }
 
 func trailKey(e sources.TrailEvent) string { return e.ID }
 
-func trailText(e sources.TrailEvent) string {
-	return strings.Join([]string{inZone(e.Time).Format(feedClock), e.Account, e.User, e.Name, e.Source,
+func (z *zoned) trailText(e sources.TrailEvent) string {
+	return strings.Join([]string{z.inZone(e.Time).Format(feedClock), e.Account, e.User, e.Name, e.Source,
 		e.SourceIP, strings.Join(e.Resources, " "), e.ErrorCode, e.ErrorMessage}, " ")
 }
 
@@ -76,7 +80,7 @@ func (t *Trail) SetSize(width, height int) {
 }
 
 // SetQuery shows only the events q matches; the title says what it keeps.
-func (t *Trail) SetQuery(q sources.TrailFilter) {
+func (t *Trail) SetQuery(q filter.Trail) {
 	t.query = q
 	var keep func(sources.TrailEvent) bool
 	if !q.IsZero() {
@@ -87,13 +91,13 @@ func (t *Trail) SetQuery(q sources.TrailFilter) {
 }
 
 // Query is the query the rows are narrowed by.
-func (t *Trail) Query() sources.TrailFilter { return t.query }
+func (t *Trail) Query() filter.Trail { return t.query }
 
 // ShowHistory shows a history search's results, oldest first, in place of
 // the live events (which keep arriving meanwhile); label names the range.
 func (t *Trail) ShowHistory(label string, events []sources.TrailEvent) {
 	t.widen(events)
-	h := newFeed(max(1, len(events)), trailKey, trailText)
+	h := newFeed(max(1, len(events)), trailKey, t.trailText)
 	h.SetSize(t.size[0], t.size[1])
 	h.keep = t.live.keep
 	h.add(events)
@@ -174,7 +178,7 @@ func (t *Trail) row(e sources.TrailEvent) (string, lipgloss.Style) {
 		mark, style = " ", theme.Dim
 	}
 	var b strings.Builder
-	b.WriteString(inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
+	b.WriteString(t.inZone(e.Time).Format(feedClock) + " " + kindMark[e.EffectiveKind()] + mark + " ")
 	if t.accountW > 0 {
 		b.WriteString(FitLine(e.Account, t.accountW) + " ")
 	}

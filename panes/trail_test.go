@@ -1,8 +1,6 @@
 package panes
 
 import (
-	"watchtrail/panes/panetest"
-
 	"fmt"
 	"strings"
 	"testing"
@@ -11,7 +9,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"watchtrail/filter"
+	"watchtrail/panes/panetest"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -139,9 +140,9 @@ func TestTrailExactSizesAndSafeText(t *testing.T) {
 	}
 	events := trailTestEvents(0, 5000)
 	// Sources sanitise text where it enters; the pane must add nothing.
-	events[4999].User = sources.Sanitize("mallory\x1b]0;pwned\x07\r\x00\xff")
-	events[4999].Resources = []string{sources.Sanitize("bucket\x1b[2J")}
-	events[4999].ErrorCode = sources.Sanitize("Denied\x1b[31m")
+	events[4999].User = text.Sanitize("mallory\x1b]0;pwned\x07\r\x00\xff")
+	events[4999].Resources = []string{text.Sanitize("bucket\x1b[2J")}
+	events[4999].ErrorCode = text.Sanitize("Denied\x1b[31m")
 	tr.Append(events)
 	for _, size := range [][2]int{{80, 12}, {200, 40}, {10, 3}, {3, 2}} {
 		feedTestLines(t, tr, size[0], size[1])
@@ -179,7 +180,7 @@ func TestTrailQueryAndHistory(t *testing.T) {
 	events := trailTestEvents(0, 4)
 	events[2].ReadOnly, events[2].Name = false, "DeleteFunction"
 	tr.Append(events)
-	tr.SetQuery(sources.TrailFilter{WriteOnly: true})
+	tr.SetQuery(filter.Trail{WriteOnly: true})
 	lines := feedTestLines(t, tr, 120, 8)
 	if !strings.Contains(lines[0], "CloudTrail · write-only") || !strings.Contains(lines[0], "1/4") {
 		t.Errorf("title %q does not say the query and count", lines[0])

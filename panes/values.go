@@ -152,16 +152,16 @@ func fmtCondition(a sources.Alarm, withUnit bool) string {
 	return op + " " + value
 }
 
-// fmtWhen prints t in the frame's zone: the time of day when t falls on now's day, the
+// fmtWhen prints t in the pane's zone: the time of day when t falls on now's day, the
 // date and minute otherwise (and always when now is unknown).
-func fmtWhen(t, now time.Time) string {
+func (z *zoned) fmtWhen(t, now time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	t = inZone(t)
+	t = z.inZone(t)
 	if !now.IsZero() {
 		y1, m1, d1 := t.Date()
-		y2, m2, d2 := inZone(now).Date()
+		y2, m2, d2 := z.inZone(now).Date()
 		if y1 == y2 && m1 == m2 && d1 == d2 {
 			return t.Format("15:04:05")
 		}
@@ -169,12 +169,12 @@ func fmtWhen(t, now time.Time) string {
 	return t.Format("Jan 02 15:04")
 }
 
-// fmtClock prints t as a time of day in the frame's zone.
-func fmtClock(t time.Time) string {
+// fmtClock prints t as a time of day in the pane's zone.
+func (z *zoned) fmtClock(t time.Time) string {
 	if t.IsZero() {
 		return "--:--:--"
 	}
-	return inZone(t).Format("15:04:05")
+	return z.inZone(t).Format("15:04:05")
 }
 
 // boxFilterNote is the frame note for a filtered list: "2/7 · /cpu".

@@ -20,7 +20,7 @@ type Viewer struct {
 }
 
 // NewViewer returns a viewer of text, which is sanitised already (see
-// sources.SanitizeDocument), under title.
+// text.SanitizeDocument), under title.
 func NewViewer(title, text string) *Viewer {
 	v := &Viewer{title: title, lines: strings.Split(text, "\n")}
 	if strings.TrimSpace(text) == "" {

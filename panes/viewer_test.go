@@ -1,24 +1,24 @@
 package panes
 
 import (
-	"watchtrail/sources"
-
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"watchtrail/text"
 )
 
 func TestViewer(t *testing.T) {
 	fxPlainColors(t)
-	// The dashboard sanitises a record as it opens it (sources.SanitizeDocument).
-	v := NewViewer(sources.Sanitize("event "+fxEvil), sources.SanitizeDocument(`{"eventName":"RunInstances","userIdentity":{"userName":"alice"},"n":[1,2,3,4,5,6,7,8,9,10]}`))
+	// The dashboard sanitises a record as it opens it (text.SanitizeDocument).
+	v := NewViewer(text.Sanitize("event "+fxEvil), text.SanitizeDocument(`{"eventName":"RunInstances","userIdentity":{"userName":"alice"},"n":[1,2,3,4,5,6,7,8,9,10]}`))
 	out := fxDraw(v, 60, 8)
 	fxCheckSize(t, out, 60, 8)
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("escape sequences from the data must not reach the screen: %q", out)
 	}
-	if raw := fxDraw(NewViewer("log", sources.SanitizeDocument("ERROR "+fxEvil+"\nnext")), 60, 8); strings.Contains(raw, "\x1b") || !strings.Contains(raw, "ERROR ") {
+	if raw := fxDraw(NewViewer("log", text.SanitizeDocument("ERROR "+fxEvil+"\nnext")), 60, 8); strings.Contains(raw, "\x1b") || !strings.Contains(raw, "ERROR ") {
 		t.Fatalf("escape sequences in a log line must not reach the screen: %q", raw)
 	}
 	plain := ansi.Strip(out)

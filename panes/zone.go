@@ -1,29 +1,18 @@
 package panes
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
-// The time zone panes show times in. Each SSH session may choose its own
-// while all share these panes' code, so a frame is drawn with the zone
-// held: InZone serialises the drawing of frames in different zones.
-var (
-	zoneMu      sync.Mutex
-	displayZone = time.UTC
-)
+// zoned is the time zone a pane shows times in. Each program (each SSH
+// session) sets its own on its panes with SetZone; nil is UTC.
+type zoned struct{ zone *time.Location }
 
-// InZone draws with every time shown in loc (nil: UTC).
-func InZone(loc *time.Location, draw func() string) string {
-	if loc == nil {
-		loc = time.UTC
+// SetZone has the pane show every time in loc (nil: UTC).
+func (z *zoned) SetZone(loc *time.Location) { z.zone = loc }
+
+// inZone is t in the pane's zone.
+func (z *zoned) inZone(t time.Time) time.Time {
+	if z == nil || z.zone == nil {
+		return t.In(time.UTC)
 	}
-	zoneMu.Lock()
-	defer zoneMu.Unlock()
-	displayZone = loc
-	defer func() { displayZone = time.UTC }()
-	return draw()
+	return t.In(z.zone)
 }
-
-// inZone is t in the zone of the frame being drawn.
-func inZone(t time.Time) time.Time { return t.In(displayZone) }

@@ -10,9 +10,10 @@ import (
 // before it asks for the dashboard.
 const maxChannels = 10
 
-// maxEnv bounds the environment variables one session may set: the SSH
-// library keeps them all.
-const maxEnv = 64
+// maxEnv and maxEnvBytes bound the environment variables one session may
+// set, in number and in bytes: the SSH library keeps them all (64 values of
+// 200 KB on each of 10 channels of 4 connections took the server to 830 MB).
+const maxEnv, maxEnvBytes = 64, 64 << 10
 
 // maxStartups bounds the connections not yet logged in (OpenSSH's
 // MaxStartups): past it new connections are dropped at once, so a flood of
@@ -47,7 +48,7 @@ func (c *connection) closeChannel() {
 	c.channels--
 }
 
-// boundedChannel refuses a session's env requests past maxEnv.
+// boundedChannel refuses a session's env requests past maxEnv or maxEnvBytes.
 type boundedChannel struct{ gossh.NewChannel }
 
 func (b boundedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
@@ -58,10 +59,11 @@ func (b boundedChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	passed := make(chan *gossh.Request)
 	go func() {
 		defer close(passed)
-		env := 0
+		env, envBytes := 0, 0
 		for req := range reqs {
 			if req.Type == "env" {
-				if env++; env > maxEnv {
+				env++
+				if envBytes += len(req.Payload); env > maxEnv || envBytes > maxEnvBytes {
 					_ = req.Reply(false, nil)
 					continue
 				}

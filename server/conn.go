@@ -89,14 +89,18 @@ func (c *connection) graceOver() {
 }
 
 // logIn is called once the client proved it holds an allowed key. It takes
-// a slot even before a session opens, so channel-less connections count.
-func (c *connection) logIn() {
+// a slot even before a session opens, so channel-less connections count;
+// without a free slot there is no login.
+func (c *connection) logIn() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.slot = c.server.takeSlot(); !c.slot {
+		return false
+	}
 	c.server.started()
 	c.loggedIn = true
-	c.slot = c.server.takeSlot()
 	c.grace.Reset(c.server.opts.loginGrace)
+	return true
 }
 
 // startSession admits a session: the connection's slot covers its first
@@ -105,7 +109,7 @@ func (c *connection) logIn() {
 func (c *connection) startSession() (stop chan struct{}, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.stopping || !c.slot || (len(c.sessions) > 0 && !c.server.takeSlot()) {
+	if c.stopping || (len(c.sessions) > 0 && !c.server.takeSlot()) {
 		return nil, false
 	}
 	stop = make(chan struct{})

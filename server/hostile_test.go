@@ -338,6 +338,10 @@ func TestChannelAndEnvFloodsAreBounded(t *testing.T) {
 			t.Fatalf("env request %d answered %v", i+1, ok)
 		}
 	}
+	huge := struct{ Name, Value string }{"LC_HUGE", strings.Repeat("x", maxEnvBytes)}
+	if ok, err := open[1].SendRequest("env", true, gossh.Marshal(&huge)); ok || err != nil {
+		t.Fatalf("an env request of %d bytes answered %v, %v", maxEnvBytes, ok, err)
+	}
 	open[0].Close()
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		_, _, err := c.OpenChannel("session", nil)
@@ -411,5 +415,58 @@ func TestSessionEnvironmentIsTheClients(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no session")
+	}
+}
+
+// Before login anyone may send a user name of hundreds of KB with each key
+// offered, and every refusal is logged: the name is cut in the log, so the
+// log grows with the attempts, not with what the client chose to send.
+func TestHugeUserNamesAreCutInTheLog(t *testing.T) {
+	f := startServer(t, Options{})
+	user := strings.Repeat("\x1b]0;x\a", 40000) // 240 KB
+	newKey(t, filepath.Join(f.dir, "unlisted"))
+	_, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("unlisted"))},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err == nil {
+		t.Fatal("an unlisted key logged in")
+	}
+	c, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: user, Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("listed"))},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	f.waitLog(5*time.Second, "ssh key accepted")
+	log := f.log.String()
+	if len(log) > 4<<10 || !strings.Contains(log, "more bytes]") || strings.Contains(log, "\x1b") {
+		t.Fatalf("the log has %d bytes for two logins:\n%.2000s", len(log), log)
+	}
+}
+
+// A login while every slot is taken is refused with the reason as a banner:
+// let in, the connection could never open a session, yet would hold its
+// file descriptor and buffers until the grace time.
+func TestLoginsPastMaxSessionsAreRefused(t *testing.T) {
+	f := startServer(t, Options{MaxSessions: 1})
+	f.goClient("listed") // holds the only slot, as ssh -N
+	for i := range 50 {
+		var banner string
+		_, err := gossh.Dial("tcp", f.addr(), &gossh.ClientConfig{User: "oncall", Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("listed"))},
+			HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 10 * time.Second,
+			BannerCallback: func(m string) error { banner += m; return nil }})
+		if err == nil || !strings.Contains(banner, "already has 1 sessions") {
+			t.Fatalf("login %d past the limit: err %v, banner %q", i+1, err, banner)
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		f.srv.mu.Lock()
+		conns := len(f.srv.conns)
+		f.srv.mu.Unlock()
+		if conns == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections still open, want the one with the slot", conns)
+		}
 	}
 }

@@ -34,7 +34,7 @@ type Session struct {
 }
 
 func (s *Server) sessionLog(sess ssh.Session) []any {
-	return []any{"user", sess.User(), "key", fingerprint(sess.PublicKey()), "remote", sess.RemoteAddr().String()}
+	return []any{"user", clientText(sess.User()), "key", fingerprint(sess.PublicKey()), "remote", sess.RemoteAddr().String()}
 }
 
 func fingerprint(key ssh.PublicKey) string {
@@ -82,7 +82,7 @@ func (s *Server) guard(next ssh.Handler) ssh.Handler {
 		defer conn.endSession(stop)
 		start := time.Now()
 		w, h := clampWindow(pty.Window.Width, pty.Window.Height)
-		s.log.Info("ssh session start", append(attrs, "term", pty.Term, "width", w, "height", h)...)
+		s.log.Info("ssh session start", append(attrs, "term", clientText(pty.Term), "width", w, "height", h)...)
 		next(&admittedSession{Session: sess, stop: stop, conn: conn})
 		s.log.Info("ssh session end", append(attrs, "duration", time.Since(start).Round(time.Second).String())...)
 	}

@@ -140,11 +140,16 @@ func (f *sshFixture) dashboard(key string, args ...string) *tmuxtest.Session {
 	return tmuxtest.Start(f.t, 120, 36, strings.Join(f.sshCommand(key, append([]string{"-t"}, args...)...), " "))
 }
 
-// refused runs ssh without a terminal and returns what it printed, failing
-// the test if it succeeded.
+// refused runs ssh without a terminal and returns what it printed, banners
+// included (as by default), failing the test if it succeeded.
 func (f *sshFixture) refused(key string, args ...string) string {
 	f.t.Helper()
 	cmd := f.sshCommand(key, args...)
+	for i, arg := range cmd {
+		if arg == "LogLevel=ERROR" {
+			cmd[i] = "LogLevel=INFO"
+		}
+	}
 	out, err := exec.Command(cmd[0], cmd[1:]...).CombinedOutput()
 	if err == nil {
 		f.t.Fatalf("ssh %v succeeded:\n%s", args, out)

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -61,7 +62,7 @@ func TestMultiPagesAlarmsByMember(t *testing.T) {
 // alarms at 15 s are listed every 5 minutes (100 calls) and the firing ones
 // asked for at the 19 refreshes between, about 24 calls a minute.
 func TestEstimateCostCountsTheAlarmsBudget(t *testing.T) {
-	est := sources.EstimateCost(sources.CostConfig{Alarms: 10_000, Refresh: 15 * time.Second})
+	est := feed.EstimateCost(feed.CostConfig{Alarms: 10_000, Refresh: 15 * time.Second})
 	if got, want := est.FreeCalls["DescribeAlarms"], 288*100+5760-288.0; got != want {
 		t.Fatalf("%v DescribeAlarms calls a day, want %v", got, want)
 	}

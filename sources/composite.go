@@ -3,6 +3,8 @@ package sources
 import (
 	"fmt"
 	"strings"
+
+	"watchtrail/text"
 )
 
 // ParseAlarmRule checks a composite alarm's AlarmRule and returns the alarms
@@ -146,7 +148,7 @@ func (p *ruleParser) name() {
 			return
 		}
 	}
-	p.children = append(p.children, Sanitize(name))
+	p.children = append(p.children, text.Sanitize(name))
 }
 
 // FiringChildren returns the composite's children that are in ALARM among

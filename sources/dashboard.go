@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"watchtrail/text"
 )
 
 // Widget kinds the terminal draws; any other kind is kept with its title
@@ -134,7 +136,7 @@ type propsJSON struct {
 // (with its title and the problem in Unsupported) and its problem is also
 // returned, naming the widget, joined with the others'.
 func ParseDashboard(name, body string) (Dashboard, error) {
-	d := Dashboard{Name: Sanitize(name)}
+	d := Dashboard{Name: text.Sanitize(name)}
 	var raw bodyJSON
 	if err := json.Unmarshal([]byte(body), &raw); err != nil {
 		return d, fmt.Errorf("dashboard %q: body is not a dashboard JSON object: %v", d.Name, err)
@@ -170,7 +172,7 @@ func ParseDashboard(name, body string) (Dashboard, error) {
 }
 
 func parseWidget(wj widgetJSON) (Widget, error) {
-	w := Widget{Type: Sanitize(wj.Type), Width: wj.Width, Height: wj.Height}
+	w := Widget{Type: text.Sanitize(wj.Type), Width: wj.Width, Height: wj.Height}
 	if wj.X != nil && wj.Y != nil {
 		w.X, w.Y = max(*wj.X, 0), max(*wj.Y, 0)
 	}
@@ -187,7 +189,7 @@ func parseWidget(wj widgetJSON) (Widget, error) {
 			return w, fmt.Errorf("properties: %v", err)
 		}
 	}
-	w.Title, w.View = Sanitize(p.Title), Sanitize(p.View)
+	w.Title, w.View = text.Sanitize(p.Title), text.Sanitize(p.View)
 	switch w.Type {
 	case WidgetMetric:
 		w.Alarms = alarmNames(p.Annotations.Alarms)
@@ -199,7 +201,7 @@ func parseWidget(wj widgetJSON) (Widget, error) {
 	case WidgetLog:
 		w.Groups, w.Query = splitSources(p.Query)
 	case WidgetText:
-		w.Text = Sanitize(p.Markdown)
+		w.Text = text.Sanitize(p.Markdown)
 	default:
 		w.Unsupported = NotSupported
 	}
@@ -209,7 +211,7 @@ func parseWidget(wj widgetJSON) (Widget, error) {
 func alarmNames(arns []string) []string {
 	var names []string
 	for _, a := range arns {
-		names = append(names, Sanitize(alarmNameOf(a)))
+		names = append(names, text.Sanitize(alarmNameOf(a)))
 	}
 	return names
 }
@@ -236,7 +238,7 @@ func splitSources(query string) (groups []string, rest string) {
 			quoted = m[4:6]
 		}
 		g := query[quoted[0]:quoted[1]]
-		groups = append(groups, Sanitize(g))
+		groups = append(groups, text.Sanitize(g))
 		query = query[m[1]:]
 	}
 }
@@ -276,10 +278,10 @@ func parseMetricRows(p propsJSON) ([]DashboardMetric, error) {
 				items[j] = prev[j]
 			}
 		}
-		m := DashboardMetric{Label: Sanitize(opts.Label), Region: Sanitize(opts.Region), ID: opts.ID,
-			Expression: Sanitize(opts.Expression), Hidden: opts.Visible != nil && !*opts.Visible}
+		m := DashboardMetric{Label: text.Sanitize(opts.Label), Region: text.Sanitize(opts.Region), ID: opts.ID,
+			Expression: text.Sanitize(opts.Expression), Hidden: opts.Visible != nil && !*opts.Visible}
 		if m.Region == "" {
-			m.Region = Sanitize(p.Region)
+			m.Region = text.Sanitize(p.Region)
 		}
 		if m.Expression != "" {
 			if m.Label == "" {
@@ -291,12 +293,12 @@ func parseMetricRows(p propsJSON) ([]DashboardMetric, error) {
 		if len(items) < 2 || len(items)%2 != 0 {
 			return out, fmt.Errorf("metrics row %d: want namespace, metric name and dimension name/value pairs, got %q", i+1, items)
 		}
-		m.Spec = MetricSpec{Namespace: Sanitize(items[0]), Metric: Sanitize(items[1]), Stat: stat, Period: period}
+		m.Spec = MetricSpec{Namespace: text.Sanitize(items[0]), Metric: text.Sanitize(items[1]), Stat: stat, Period: period}
 		for j := 2; j < len(items); j += 2 {
-			m.Spec.Dims = append(m.Spec.Dims, Dimension{Name: Sanitize(items[j]), Value: Sanitize(items[j+1])})
+			m.Spec.Dims = append(m.Spec.Dims, Dimension{Name: text.Sanitize(items[j]), Value: text.Sanitize(items[j+1])})
 		}
 		if opts.Stat != "" {
-			m.Spec.Stat = Sanitize(opts.Stat)
+			m.Spec.Stat = text.Sanitize(opts.Stat)
 		}
 		if opts.Period > 0 {
 			m.Spec.Period = time.Duration(opts.Period) * time.Second
@@ -346,7 +348,7 @@ func clip(s string) string {
 	if len(s) > 60 {
 		s = s[:60] + "…"
 	}
-	return Sanitize(s)
+	return text.Sanitize(s)
 }
 
 var isoDurationRe = regexp.MustCompile(`^-?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$`)

@@ -3,8 +3,11 @@ package sources
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
+
+	"watchtrail/text"
 )
 
 // Problem is a failure sorted by what the on-call engineer should do about it.
@@ -62,8 +65,12 @@ func Explain(feed Feed, err error) string { return string(feed) + ": " + Summary
 // source's detail (or the network error, without the layers around it).
 func Summary(err error) string {
 	var partial *PartialError
-	if errors.As(err, &partial) {
-		return Sanitize(partial.Error()) // names each failing source, summarised
+	var groups *GroupsError
+	switch {
+	case errors.As(err, &groups):
+		return text.Sanitize(groups.Error()) // names the log groups once
+	case errors.As(err, &partial):
+		return text.Sanitize(partial.Error()) // names each failing source, summarised
 	}
 	detail := err.Error()
 	var sorted *Error
@@ -74,5 +81,43 @@ func Summary(err error) string {
 	case errors.As(err, &netErr):
 		detail = netErr.Error()
 	}
-	return Sanitize(string(Classify(err)) + " — " + detail)
+	return text.Sanitize(string(Classify(err)) + " — " + detail)
+}
+
+// ErrNoLogGroups means there is nothing to tail yet.
+var ErrNoLogGroups = errors.New("no log groups to tail: pass --log-group or add log-group = … to the config file")
+
+// GroupsError is one failure shared by several log groups, naming them once:
+// "3 log groups (/a, /b, /c): AWS service error — FilterLogEvents: …".
+type GroupsError struct {
+	Groups []string
+	Err    error
+}
+
+func (e *GroupsError) Error() string {
+	label := "log group " + strings.Join(e.Groups, "")
+	if len(e.Groups) > 1 {
+		label = fmt.Sprintf("%d log groups (%s)", len(e.Groups), strings.Join(e.Groups, ", "))
+	}
+	return label + ": " + Summary(e.Err)
+}
+
+func (e *GroupsError) Unwrap() error { return e.Err }
+
+// ByGroup joins the failures of log groups that failed alike (the same
+// summary) into one GroupsError each, in the order they first failed.
+func ByGroup(groups []string, errs []error) []error {
+	var out []error
+	index := map[string]*GroupsError{}
+	for i, err := range errs {
+		key := Summary(err)
+		if e, ok := index[key]; ok {
+			e.Groups = append(e.Groups, groups[i])
+			continue
+		}
+		e := &GroupsError{Groups: []string{groups[i]}, Err: err}
+		index[key] = e
+		out = append(out, e)
+	}
+	return out
 }

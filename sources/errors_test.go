@@ -42,3 +42,23 @@ func TestExplainIsOneSafeLineWithTheSourcesDetail(t *testing.T) {
 		t.Fatalf("Explain = %q", got)
 	}
 }
+
+func TestByGroupNamesTheGroupsThatFailedAlike(t *testing.T) {
+	missing := func() error {
+		return &Error{Problem: ProblemService, Detail: "FilterLogEvents: ResourceNotFoundException", Err: errors.New("not found")}
+	}
+	throttled := &Error{Problem: ProblemThrottled, Detail: "FilterLogEvents: ThrottlingException", Err: errors.New("slow down")}
+	errs := ByGroup([]string{"/a", "/b", "/c", "/d"}, []error{missing(), throttled, missing(), missing()})
+	if len(errs) != 2 {
+		t.Fatalf("got %d errors, want one per kind of failure: %v", len(errs), errs)
+	}
+	if got := Summary(errs[0]); got != "3 log groups (/a, /c, /d): AWS service error — FilterLogEvents: ResourceNotFoundException" {
+		t.Errorf("summary %q", got)
+	}
+	if got := Summary(errs[1]); got != "log group /b: throttled — FilterLogEvents: ThrottlingException" {
+		t.Errorf("summary %q", got)
+	}
+	if Classify(errs[1]) != ProblemThrottled || !strings.Contains(errs[0].Error(), "/c") {
+		t.Errorf("the groups' error lost its kind or its names: %v, %v", Classify(errs[1]), errs[0])
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"watchtrail/text"
 )
 
 // QueryStatus is a CloudWatch Logs Insights query status.
@@ -229,7 +231,7 @@ func RecordRow(record map[string]string) QueryRow {
 	var row QueryRow
 	for _, name := range recordOrder {
 		if v, ok := record[name]; ok {
-			row = append(row, QueryField{Name: name, Value: Sanitize(v)})
+			row = append(row, QueryField{Name: name, Value: text.Sanitize(v)})
 		}
 	}
 	var rest []string
@@ -240,7 +242,7 @@ func RecordRow(record map[string]string) QueryRow {
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		row = append(row, QueryField{Name: Sanitize(name), Value: Sanitize(record[name])})
+		row = append(row, QueryField{Name: text.Sanitize(name), Value: text.Sanitize(record[name])})
 	}
 	return row
 }

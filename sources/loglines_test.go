@@ -1,7 +1,6 @@
 package sources
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -30,15 +29,5 @@ func TestShortGroup(t *testing.T) {
 		if got := ShortGroup(group); got != want {
 			t.Errorf("ShortGroup(%q) = %q, want %q", group, got, want)
 		}
-	}
-}
-
-func TestSanitizeDocumentIndentsJSONThenCleansEachLine(t *testing.T) {
-	got := SanitizeDocument(`{"a":"x","b":[1,2]}`)
-	if got != "{\n  \"a\": \"x\",\n  \"b\": [\n    1,\n    2\n  ]\n}" {
-		t.Fatalf("JSON not indented: %q", got)
-	}
-	if got := SanitizeDocument("line \x1b[2Jone\nline two\x07"); got != "line one\nline two␇" && strings.Contains(got, "\x1b") {
-		t.Fatalf("escapes kept: %q", got)
 	}
 }

@@ -53,6 +53,8 @@ type TrailMsg struct {
 	// Scanned and Queries are what the trail's Athena queries scanned so
 	// far, and how many ran (see TrailScanner).
 	Scanned, Queries int64
+	// Folders is how many folders a poll lists (see TrailLister).
+	Folders int
 }
 
 // ErrMsg reports a failed poll; the pane keeps its last data.
@@ -60,4 +62,25 @@ type ErrMsg struct {
 	Feed Feed
 	Err  error
 	At   time.Time
+}
+
+// TailStatus says how well a tail keeps up.
+type TailStatus struct {
+	// Behind is how far back events may still be unread: 0 when caught up.
+	Behind time.Duration
+	// Sampling means events were skipped within the last minute because the
+	// API quota could not keep up; Live Tail (--live-tail) would not need to.
+	Sampling bool
+	// Again asks for the next poll at once: more is waiting.
+	Again bool
+}
+
+// GroupProblem is a log group (or a trail) whose last poll failed. It keeps
+// its position and is retried at RetryAt; the others go on meanwhile.
+type GroupProblem struct {
+	Source   string // the Multi member's label; "" for a single source
+	Group    string
+	Err      error
+	Failures int // in a row
+	RetryAt  time.Time
 }

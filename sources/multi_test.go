@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
@@ -191,7 +192,7 @@ func TestMultiTrailLimitKeepsTheNewestOfAll(t *testing.T) {
 	}
 
 	// A history search over both finds every member's events.
-	found, err := sources.SearchTrail(ctx, m, sources.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
+	found, err := filter.SearchTrail(ctx, m, filter.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestMultiTrailLimitKeepsTheNewestOfAll(t *testing.T) {
 		ids[e.ID] = true
 	}
 	for _, mb := range m.Members() {
-		own, _ := sources.SearchTrail(ctx, mb.Source, sources.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
+		own, _ := filter.SearchTrail(ctx, mb.Source, filter.TrailSearch{Since: window.Start, Until: window.End, Limit: 100000}, nil)
 		for _, e := range own {
 			if !ids[e.ID] {
 				t.Fatalf("%s's event %s %s at %s is missing from the search over both", mb.Label, e.ID, e.Name, e.Time)

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"watchtrail/text"
 )
 
 // QueryFormats are the output formats of WriteQueryResult.
@@ -41,20 +43,7 @@ func cells(row QueryRow, cols []string) []string {
 // StatsLine is a one-line summary: "12 rows · 40 records matched · 1,200 scanned · 1.2 MB scanned".
 func StatsLine(res QueryResult) string {
 	return fmt.Sprintf("%s · %d rows · %.0f records matched · %.0f scanned · %s scanned",
-		res.Status, len(res.Rows), res.Stats.RecordsMatched, res.Stats.RecordsScanned, byteSize(res.Stats.BytesScanned))
-}
-
-func byteSize(b float64) string {
-	units := []string{"B", "KB", "MB", "GB", "TB"}
-	i := 0
-	for b >= 1000 && i < len(units)-1 {
-		b /= 1000
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	return fmt.Sprintf("%.1f %s", b, units[i])
+		res.Status, len(res.Rows), res.Stats.RecordsMatched, res.Stats.RecordsScanned, text.ByteSize(res.Stats.BytesScanned))
 }
 
 func writeQueryText(w io.Writer, res QueryResult) error {

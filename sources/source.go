@@ -55,3 +55,49 @@ type Source interface {
 type LogStreamer interface {
 	StreamLogs(ctx context.Context, groups []string, pattern string) (events <-chan []LogEvent, errs <-chan error, err error)
 }
+
+// BadFile is a trail log file that could not be read as one and is skipped.
+type BadFile struct {
+	Name  string // e.g. s3://bucket/AWSLogs/…json.gz
+	Err   string
+	Found time.Time
+}
+
+// BadFileReporter is implemented by trail sources that read log files (the
+// S3 reader): every file found unreadable so far, each once, for the UI to
+// show as a count and a list.
+type BadFileReporter interface {
+	// BadTrailFiles returns how many files were skipped and the most
+	// recent of them (at most a few hundred), oldest first.
+	BadTrailFiles() (count int, recent []BadFile)
+}
+
+// LogPager is implemented by log sources that can return a query one page at
+// a time; a LogFetcher that is not one is read a window per call.
+type LogPager interface {
+	// FetchLogPage returns the page of q that token names ("" for the
+	// first) and the next page's token ("" after the last). q.Limit is
+	// ignored.
+	FetchLogPage(ctx context.Context, q LogQuery, token string) ([]LogEvent, string, error)
+}
+
+// TrailPager is implemented by trail sources that can return a query one
+// page at a time; a TrailFetcher that is not one is read a window per call.
+type TrailPager interface {
+	// FetchTrailPage returns the page of q that token names ("" for the
+	// first) and the next page's token ("" after the last). q.Limit is
+	// ignored.
+	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
+}
+
+// TrailLister is implemented by trail sources that list folders of log
+// files each poll (the S3 reader: one per account of an organisation).
+type TrailLister interface {
+	TrailFolders() int
+}
+
+// TrailScanner is implemented by trail sources billed by the data their
+// queries scan (Athena): the bytes scanned so far, and the queries run.
+type TrailScanner interface {
+	Scanned() (bytes, queries int64)
+}

@@ -8,8 +8,6 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
-
-	"watchtrail/sources"
 )
 
 // Adaptive colours pick a shade for light and dark terminals alike.
@@ -60,17 +58,6 @@ var (
 	Tampered = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#C00000")).Padding(0, 1)
 	Key      = lipgloss.NewStyle().Bold(true).Foreground(Accent)
 )
-
-// State styles an alarm state word: ALARM red, INSUFFICIENT_DATA amber, OK green.
-func State(s sources.AlarmState) lipgloss.Style {
-	switch s {
-	case sources.StateAlarm:
-		return lipgloss.NewStyle().Bold(true).Foreground(Red)
-	case sources.StateInsufficient:
-		return Warn
-	}
-	return Good
-}
 
 // UseColor picks the colour profile: the terminal's own, or none at all when
 // the user asked (--no-color or NO_COLOR), in which case styles keep bold and

@@ -48,6 +48,16 @@ func ClassifyChange(name, source string, request any) Category {
 		return Configuration
 	}
 	verb, nouns := words[0], words[1:]
+	// JSON Patch operations (API Gateway's Update* calls) say what they
+	// change in their paths, more precisely than the call's name.
+	if paths := patchPaths(request); len(paths) > 0 {
+		if c, ok := byKeys(paths); ok {
+			return c
+		}
+		if !slices.ContainsFunc(paths, func(k string) bool { return !naming(k) }) {
+			return Metadata
+		}
+	}
 	if c, ok := byNouns(verb, nouns, source); ok {
 		return c
 	}
@@ -136,10 +146,11 @@ func byNouns(verb string, nouns []string, source string) (Category, bool) {
 // Set…Attributes) by the names of the parameters it set; a call that set
 // only names, tags and descriptions changed metadata.
 func byParameters(request any) (Category, bool) {
-	keys := parameterKeys(request)
-	if len(keys) == 0 {
-		return "", false
-	}
+	return byKeys(parameterKeys(request))
+}
+
+// byKeys is the category the first rule any of keys matches names.
+func byKeys(keys []string) (Category, bool) {
 	for _, rule := range parameterRules {
 		for _, k := range keys {
 			for _, p := range rule.parts {
@@ -171,6 +182,33 @@ var parameterRules = []struct {
 	{Metadata, []string{"protection", "disableapi"}}, // termination, stop and deletion protection keep things running
 	{Runtime, []string{"memory", "timeout", "environment", "variables", "parameter", "delayseconds", "batchsize", "batchingwindow", "maxconnections",
 		"cpu", "ephemeral", "value", "setting", "config", "option", "attribute", "mode", "engineversion", "port"}},
+}
+
+// patchPaths are the segments of the paths a request's JSON Patch
+// operations ({"op": "replace", "path": "/throttle/rateLimit"}) change, lower
+// case: throttle, ratelimit.
+func patchPaths(v any) []string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for k, ops := range m {
+		if !strings.EqualFold(k, "patchOperations") {
+			continue
+		}
+		list, _ := ops.([]any)
+		for _, op := range list {
+			o, _ := op.(map[string]any)
+			path, _ := o["path"].(string)
+			for _, seg := range strings.Split(strings.ToLower(path), "/") {
+				if seg != "" && seg != "*" && seg != "~1" {
+					out = append(out, seg)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // parameterKeys are the keys of a request at any depth, lower case, except

@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"strings"
 
-	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // maxChangeFields bounds a change summary.
@@ -71,7 +71,7 @@ func changeSummary(ev analysed, earlier []analysed) string {
 			break
 		}
 	}
-	return sources.Sanitize(strings.Join(parts, ", "))
+	return text.Sanitize(strings.Join(parts, ", "))
 }
 
 // previousValue is key's value in the latest earlier successful event on

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // reportLogLines is how many log lines, those nearest the onset, a printed
@@ -142,10 +143,10 @@ func Report(m Result) ReportJSON {
 		r.History = append(r.History, StateJSON{Time: c.Time, From: c.From, To: c.To})
 	}
 	for _, g := range m.Graph.Resources {
-		r.Graph = append(r.Graph, RelatedJSON{Resource: sources.Sanitize(g.Label()), Hops: g.Hops, Path: sources.Sanitize(g.PathText())})
+		r.Graph = append(r.Graph, RelatedJSON{Resource: text.Sanitize(g.Label()), Hops: g.Hops, Path: text.Sanitize(g.PathText())})
 	}
 	for _, err := range m.Errors {
-		r.Errors = append(r.Errors, sources.Sanitize(err.Error()))
+		r.Errors = append(r.Errors, text.Sanitize(err.Error()))
 	}
 	for _, l := range nearestLogs(m.Logs, onsetOr(m)) {
 		r.Logs = append(r.Logs, LogLineJSON{Time: l.Time, Group: l.Group, Message: l.Message})

@@ -89,15 +89,17 @@ func elbARN(alarmARN string, d sources.Dimension) string {
 
 // fetchLogs keeps every line of the resource's own groups and, from the other
 // tailed groups, the lines that mention the resource; at most logCap of
-// them, those nearest the state change (the middle of the window).
+// them, those nearest the state change (the middle of the window). Groups
+// that fail alike are reported in one error naming them.
 func fetchLogs(ctx context.Context, src sources.LogFetcher, a sources.Alarm, names, tailed []string, start, end time.Time) ([]sources.LogEvent, []error) {
+	var failed []string
 	var errs []error
 	var out []sources.LogEvent
 	own := sources.RelatedLogGroups(a, nil)
 	for _, group := range sources.RelatedLogGroups(a, tailed) {
 		events, err := src.FetchLogs(ctx, sources.LogQuery{Group: group, Start: start, End: end, Limit: logFetch})
 		if err != nil {
-			errs = append(errs, err)
+			failed, errs = append(failed, group), append(errs, err)
 			continue
 		}
 		for _, e := range events {
@@ -113,7 +115,7 @@ func fetchLogs(ctx context.Context, src sources.LogFetcher, a sources.Alarm, nam
 		out = out[:logCap]
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	return out, errs
+	return out, sources.ByGroup(failed, errs)
 }
 
 // LikelyCause is the index of the last successful write (not read-only, not

@@ -367,3 +367,32 @@ func TestDemoStoryHoldsWheneverItStarts(t *testing.T) {
 		}
 	}
 }
+
+// missingLogs is a source whose log groups all fail alike.
+type missingLogs struct{ *demo.Source }
+
+func (missingLogs) FetchLogs(context.Context, sources.LogQuery) ([]sources.LogEvent, error) {
+	return nil, &sources.Error{Problem: sources.ProblemService, Detail: "FilterLogEvents: ResourceNotFoundException", Err: errors.New("not found")}
+}
+
+// Log groups that fail alike are one error naming them, not one unnamed
+// line per group.
+func TestTriageNamesTheLogGroupsThatFailedOnce(t *testing.T) {
+	start := time.Date(2026, 11, 25, 19, 0, 0, 0, time.UTC)
+	now := start.Add(3 * time.Minute)
+	d := demo.New(demo.Options{Start: start, Now: func() time.Time { return now }, IncidentAfter: 20 * time.Second})
+	groups := []string{"/ecs/prod-web", "/aws/rds/orders/error", "/custom/app"}
+	msg := triage.Run(context.Background(), missingLogs{d}, demoAlarm(t, d, "prod-web-alb-5xx"), triage.Options{Now: now, LogGroups: groups})
+	if len(msg.Errors) != 1 {
+		t.Fatalf("got %d errors, want one for the three groups: %v", len(msg.Errors), msg.Errors)
+	}
+	got := sources.Summary(msg.Errors[0])
+	for _, g := range groups {
+		if !strings.Contains(got, g) {
+			t.Errorf("%q does not name %s", got, g)
+		}
+	}
+	if !strings.HasPrefix(got, "3 log groups (") {
+		t.Errorf("summary %q", got)
+	}
+}

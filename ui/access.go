@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/filter"
 	"watchtrail/panes"
 	"watchtrail/sources"
 	"watchtrail/theme"
@@ -101,6 +102,7 @@ func (m *Model) countDenied(events []sources.TrailEvent) {
 func (m *Model) deniedPane() *panes.Denied {
 	if m.access.pane == nil {
 		m.access.pane = panes.NewDenied()
+		m.access.pane.SetZone(m.room.zone)
 	}
 	return m.access.pane
 }
@@ -154,7 +156,7 @@ func (v deniedView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 // narrowTrail shows the trail pane with only the events of term, a query
 // term such as user:alice.
 func (m *Model) narrowTrail(term string) tea.Cmd {
-	q, err := sources.ParseTrailFilter(term)
+	q, err := filter.ParseTrail(term)
 	if err != nil {
 		return nil // Term gives only values the syntax holds
 	}

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 	"watchtrail/sources/awssrc"
@@ -59,7 +60,7 @@ func TestMetricsFeedFetchesEachMetricOncePerPeriod(t *testing.T) {
 
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 30})
 	m.Update(sources.AlarmsMsg{At: c.T})
-	want := sources.EstimateCost(sources.CostConfig{Metrics: specs, Refresh: 15 * time.Second, CostAware: true, LogGroups: 1}).Summary()
+	want := feed.EstimateCost(feed.CostConfig{Metrics: specs, Refresh: 15 * time.Second, CostAware: true, LogGroups: 1}).Summary()
 	if status := lineWith(screen(m), "refresh 15s"); !strings.Contains(status, want) || !strings.Contains(want, "/day") {
 		t.Fatalf("status line %q lacks the cost %q", status, want)
 	}

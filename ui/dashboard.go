@@ -107,6 +107,10 @@ func (v *dashboardView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		v.grid.Move(1)
 	case key.Matches(msg, keys.PrevPane), key.Matches(msg, keys.Up):
 		v.grid.Move(-1)
+	case key.Matches(msg, keys.PageDown):
+		v.grid.Page(1)
+	case key.Matches(msg, keys.PageUp):
+		v.grid.Page(-1)
 	case key.Matches(msg, keys.Enter):
 		if w, ok := v.grid.Selected(); ok && w.Type == sources.WidgetLog && w.Unsupported == "" {
 			end := m.cfg.Now()

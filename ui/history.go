@@ -11,7 +11,9 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -51,7 +53,7 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		m.pop()
 		return nil
 	case key.Matches(msg, keys.Enter):
-		label, search, query, err := parseHistory(sources.Sanitize(v.line.Value()), m.cfg.Now(), m.trail.Query())
+		label, search, query, err := parseHistory(text.Sanitize(v.line.Value()), m.cfg.Now(), m.trail.Query())
 		if v.err = err; err != nil {
 			return nil
 		}
@@ -69,36 +71,36 @@ func (v historyView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 // "2026-11-20") or FROM..TO in the same forms, as `watchtrail trail`'s
 // --since and --until; QUERY is in the trail filter's syntax, the pane's
 // query when none is given. It returns the range as typed, for the title.
-func parseHistory(text string, now time.Time, query sources.TrailFilter) (string, sources.TrailSearch, sources.TrailFilter, error) {
+func parseHistory(text string, now time.Time, query filter.Trail) (string, filter.TrailSearch, filter.Trail, error) {
 	rng, rest, _ := strings.Cut(strings.TrimSpace(text), " ")
 	if rng == "" {
-		return "", sources.TrailSearch{}, query, fmt.Errorf("history: type a range (3d, 36h, 2026-11-20..2026-11-21), then a filter if you like")
+		return "", filter.TrailSearch{}, query, fmt.Errorf("history: type a range (3d, 36h, 2026-11-20..2026-11-21), then a filter if you like")
 	}
 	from, to, _ := strings.Cut(rng, "..")
-	since, until, err := sources.ParseWindow(from, to, now)
+	since, until, err := filter.ParseWindow(from, to, now)
 	if err != nil {
-		return "", sources.TrailSearch{}, query, fmt.Errorf("history: %w", err)
+		return "", filter.TrailSearch{}, query, fmt.Errorf("history: %w", err)
 	}
 	if strings.TrimSpace(rest) != "" {
-		if query, err = sources.ParseTrailFilter(rest); err != nil {
-			return "", sources.TrailSearch{}, query, err
+		if query, err = filter.ParseTrail(rest); err != nil {
+			return "", filter.TrailSearch{}, query, err
 		}
 	}
-	return rng, sources.TrailSearch{Since: since, Until: until, Filter: query}, query, nil
+	return rng, filter.TrailSearch{Since: since, Until: until, Filter: query}, query, nil
 }
 
 // runningSearch is a history search in progress.
 type runningSearch struct {
 	label    string
 	cancel   context.CancelFunc
-	progress <-chan sources.SearchProgress
+	progress <-chan filter.SearchProgress
 	done     <-chan searchMsg
 }
 
 // searchMsg is a search's progress, or with done its outcome.
 type searchMsg struct {
 	search   *runningSearch
-	progress sources.SearchProgress
+	progress filter.SearchProgress
 	done     bool
 	events   []sources.TrailEvent
 	err      error
@@ -107,17 +109,17 @@ type searchMsg struct {
 // startSearch returns the command that runs a history search (one at a
 // time) and waits for its first report; each report waits to be shown, so
 // the pane follows every step.
-func (m *Model) startSearch(label string, s sources.TrailSearch) tea.Cmd {
+func (m *Model) startSearch(label string, s filter.TrailSearch) tea.Cmd {
 	m.cancelSearch()
 	ctx, cancel := context.WithCancel(context.Background())
-	progress, done := make(chan sources.SearchProgress), make(chan searchMsg, 1)
+	progress, done := make(chan filter.SearchProgress), make(chan searchMsg, 1)
 	rs := &runningSearch{label: label, cancel: cancel, progress: progress, done: done}
 	m.access.search = rs
 	m.focus = paneTrail
 	m.trail.SetProgress("searching " + label + "…")
 	src := m.cfg.Source
 	search := func() {
-		events, err := sources.SearchTrail(ctx, src, s, func(p sources.SearchProgress) {
+		events, err := filter.SearchTrail(ctx, src, s, func(p filter.SearchProgress) {
 			select {
 			case progress <- p:
 			case <-ctx.Done():

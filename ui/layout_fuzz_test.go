@@ -15,13 +15,14 @@ import (
 	"watchtrail/panes/panetest"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
+	"watchtrail/text"
 	"watchtrail/triage"
 )
 
 // Layout fuzzing: every pane and view is drawn with hostile text — emoji
 // with skin tones, ZWJ sequences, flags, keycaps, variation selectors,
 // combining marks, wide CJK, tabs, CR, controls, invalid UTF-8, very long
-// lines — entering through sources.Sanitize as AWS text does, and every
+// lines — entering through text.Sanitize as AWS text does, and every
 // screen row must be exactly as wide as the terminal (and every pane row as
 // wide as its pane), with exactly as many rows as the screen is high.
 
@@ -31,6 +32,9 @@ var wildPieces = []string{
 	"日本語のログ", "한국어", "ｆｕｌｌ", "\t", "\r", "\n", "\x00", "\x07", "\x1b[31mred\x1b[0m", "\x1b]0;title\x07",
 	"\x9b2J", "\xff\xfe", "\xe2\x82", "\u200b", "\u200d", "\u202e", "\ufe0f", "\U000e0067", "क्षि", "ผู้",
 	"ERROR", " ", "timeout", "arn:aws:lambda:eu-west-1:123456789012:function:x", "{", "\"", "\\",
+	"z" + strings.Repeat("\u0301\u0316", 1500), "\u0301\u0301", // a Zalgo tower, marks alone
+	"\x1b]0;ti", "tle\x07", "\x1bP1$qm\x1b\\", "\x1b_apc\x1b\\", "\u0085", "\u0090", "\u009d", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80",
+	"\u1100\u1160", "\u11a8", "\u115f", "\u3164", "\u2066\u05e9\u2069", "\U0001F3FD", "\U000E0100", "\u8fbb\U000E0100", "\u0d4e", "\U000110bd",
 	"soft\u00adhyphen", "\u200c", "\u2060", "\ufeff", "\u2028", "\u0600", "\U0001fa75", "\U00031350", "\u3248", "\u0378", "\uffff",
 }
 
@@ -62,7 +66,7 @@ type fuzzData struct {
 	next func() string
 }
 
-func (d fuzzData) text() string { return sources.Sanitize(d.next()) }
+func (d fuzzData) text() string { return text.Sanitize(d.next()) }
 
 func (d fuzzData) alarms(base []sources.Alarm) []sources.Alarm {
 	out := make([]sources.Alarm, 0, len(base)+3)
@@ -223,7 +227,7 @@ func checkLayout(t *testing.T, meter *wcwidth.Meter, d fuzzData, width, height i
 func checkTerminalSafe(t *testing.T, out string) {
 	t.Helper()
 	for i, row := range strings.Split(ansi.Strip(out), "\n") {
-		if safe := sources.Sanitize(row); safe != row {
+		if safe := text.Sanitize(row); safe != row {
 			t.Fatalf("row %d is not terminal-safe:\n%q\nsanitised:\n%q", i, row, safe)
 		}
 	}

@@ -136,6 +136,7 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 
 func TestLiveTailThatCannotStartFallsBackToPolling(t *testing.T) {
 	m, s, _ := newLiveModel(t, nil)
+	m.Update(tea.WindowSizeMsg{Width: 130, Height: 40}) // the whole error beside "? help"
 	s.startErr = &sources.Error{Problem: sources.ProblemAccess, Detail: "AccessDeniedException: not authorized to perform: logs:StartLiveTail",
 		Err: errors.New("api error AccessDeniedException: not authorized to perform: logs:StartLiveTail")}
 	tick := deliver(t, m, m.sched.startFeed(sources.FeedLogs))

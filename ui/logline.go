@@ -11,6 +11,7 @@ import (
 
 	"watchtrail/panes"
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // contextLines is how many lines c shows before and after the selected one.
@@ -26,15 +27,15 @@ type logLineView struct {
 // openLogLine opens the selected log line; a plain line has no fields to
 // show, so it opens raw.
 func (m *Model) openLogLine(e sources.LogEvent) {
-	title := sources.Sanitize(logViewerTitle(e, m.room.zone))
-	text := strings.ReplaceAll(e.Message, "⏎", "\n")
-	f := sources.ParseLogLine(e.Message)
-	v := &logLineView{raw: panes.NewViewer(title, sources.SanitizeDocument(text)), showRaw: !f.JSON}
+	title := text.Sanitize(logViewerTitle(e, m.room.zone))
+	body := strings.ReplaceAll(e.Message, "⏎", "\n")
+	f := text.ParseLogLine(e.Message)
+	v := &logLineView{raw: panes.NewViewer(title, text.SanitizeDocument(body)), showRaw: !f.JSON}
 	lines := []string{"level: " + f.Level, "message: " + f.Message}
 	for _, fl := range f.Fields {
 		lines = append(lines, fl.Name+": "+fl.Value)
 	}
-	v.fields = panes.NewViewer(title+" · fields", sources.SanitizeDocument(strings.Join(lines, "\n")))
+	v.fields = panes.NewViewer(title+" · fields", text.SanitizeDocument(strings.Join(lines, "\n")))
 	m.push(v)
 }
 

@@ -12,6 +12,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 	"watchtrail/sources/awssrc"
@@ -117,7 +118,7 @@ func TestMotoMetricsFeedMakesOneCallAPoll(t *testing.T) {
 	}
 	// Without the budget, the first poll asks for everything at once.
 	unbounded, calls2, _ := budgetDashboard(t, n, &clock{T: start})
-	unbounded.sched.metrics.budget = sources.MetricBudget{Queries: math.MaxInt, Datapoints: math.MaxInt}
+	unbounded.sched.metrics.budget = feed.MetricBudget{Queries: math.MaxInt, Datapoints: math.MaxInt}
 	if _, made := pollMetrics(t, unbounded, calls2); made != 3 {
 		t.Fatalf("unbounded: %d calls in the first poll, want ceil(1200/500) = 3", made)
 	}

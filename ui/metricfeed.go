@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -16,16 +17,16 @@ const metricSettle = time.Minute
 // call's worth a poll however many alarms there are, and keeps the latest
 // series of every metric, so each poll still delivers the whole set.
 type metricFeed struct {
-	schedule *sources.MetricSchedule // nil: every metric every poll
-	budget   sources.MetricBudget    // with a schedule, the most a poll requests
+	schedule *feed.MetricSchedule // nil: every metric every poll
+	budget   feed.MetricBudget    // with a schedule, the most a poll requests
 	latest   map[string]sources.Series
 	inTurn   int // metrics a poll requests while they are refreshed in turn
 }
 
 func newMetricFeed(costAware bool) *metricFeed {
-	f := &metricFeed{budget: sources.OneMetricCall, latest: map[string]sources.Series{}}
+	f := &metricFeed{budget: feed.OneMetricCall, latest: map[string]sources.Series{}}
 	if costAware {
-		f.schedule = sources.NewMetricSchedule(metricSettle)
+		f.schedule = feed.NewMetricSchedule(metricSettle)
 	}
 	return f
 }

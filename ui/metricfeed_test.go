@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
@@ -62,7 +63,7 @@ func TestCostEstimateKeepsToTheMetricBudget(t *testing.T) {
 			Dims: []sources.Dimension{{Name: "FunctionName", Value: fmt.Sprintf("fn-%05d", i)}}}}
 	}
 	c := CostConfig(Config{Refresh: 15 * time.Second}, alarms)
-	e := sources.EstimateCost(c)
+	e := feed.EstimateCost(c)
 	if len(c.Metrics) != 10000 || e.GetMetricDataCalls != 5760 || e.MetricsRequested != 5760*500 {
 		t.Fatalf("%d metrics: %v GetMetricData calls and %v metrics a day, want 5,760 calls of 500 (one a 15 s refresh)",
 			len(c.Metrics), e.GetMetricDataCalls, e.MetricsRequested)

@@ -30,6 +30,24 @@ type Config struct {
 	Book
 }
 
+// WithDefaults fills in what cfg leaves unset: the clock, the log capacity
+// and the refresh, 15 s for AWS (each poll is paid for) and 2 s for the demo.
+func (c Config) WithDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Refresh <= 0 {
+		c.Refresh = 15 * time.Second
+		if c.Demo {
+			c.Refresh = 2 * time.Second
+		}
+	}
+	if c.LogCapacity <= 0 {
+		c.LogCapacity = 5000
+	}
+	return c
+}
+
 // Model is the whole dashboard.
 type Model struct {
 	cfg           Config
@@ -60,15 +78,7 @@ type Model struct {
 
 // New builds the dashboard for cfg; it starts polling when the program runs.
 func New(cfg Config) *Model {
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Refresh <= 0 {
-		cfg.Refresh = 10 * time.Second
-	}
-	if cfg.LogCapacity <= 0 {
-		cfg.LogCapacity = 5000
-	}
+	cfg = cfg.WithDefaults()
 	m := &Model{
 		cfg:     cfg,
 		alarms:  panes.NewAlarms(),

@@ -351,3 +351,30 @@ func TestViewStackPushesAndEscPops(t *testing.T) {
 		t.Fatal("the panes did not get their dashboard sizes back")
 	}
 }
+
+// An error in the status line leaves the way to the help in view, also when
+// it has to be cut to fit.
+func TestStatusLineKeepsTheHelpKeyBesideAnError(t *testing.T) {
+	m, _ := newDemoModel(t, 5*time.Minute, 80, 24)
+	pump(t, m)
+	long := &sources.Error{Problem: sources.ProblemThrottled, Detail: "ThrottlingException: " + strings.Repeat("Rate exceeded ", 10),
+		Err: errors.New("api error ThrottlingException")}
+	m.Update(sources.ErrMsg{Feed: sources.FeedAlarms, Err: long, At: m.now})
+	status := lastLine(screen(m))
+	if !strings.HasPrefix(strings.TrimSpace(status), "⚠ alarms: throttled") || !strings.HasSuffix(strings.TrimRight(status, " "), "? help") {
+		t.Fatalf("status line %q, want the error and then ? help", status)
+	}
+}
+
+// The default refresh is set in one place: 15 s for AWS, 2 s for the demo.
+func TestConfigDefaultsTheRefreshOnce(t *testing.T) {
+	if got := (Config{}).WithDefaults().Refresh; got != 15*time.Second {
+		t.Errorf("AWS refresh %v", got)
+	}
+	if got := (Config{Demo: true}).WithDefaults().Refresh; got != 2*time.Second {
+		t.Errorf("demo refresh %v", got)
+	}
+	if got := (Config{Refresh: 3 * time.Second}).WithDefaults().Refresh; got != 3*time.Second {
+		t.Errorf("a set refresh became %v", got)
+	}
+}

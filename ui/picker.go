@@ -11,6 +11,7 @@ import (
 
 	"watchtrail/panes"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -40,8 +41,8 @@ func newPicker(title, prompt string, items []string, choose func(m *Model, item 
 
 func (v *pickerView) typing() bool { return true }
 
-func (v *pickerView) matches() []sources.FuzzyMatch {
-	return sources.FuzzyFilter(v.filter.Value(), v.items)
+func (v *pickerView) matches() []text.FuzzyMatch {
+	return text.FuzzyFilter(v.filter.Value(), v.items)
 }
 
 func (v *pickerView) update(m *Model, msg tea.KeyMsg) tea.Cmd {

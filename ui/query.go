@@ -16,6 +16,7 @@ import (
 
 	"watchtrail/panes"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 	"watchtrail/triage"
 )
@@ -157,8 +158,8 @@ func (v *queryView) headerHeight() int {
 	return h
 }
 
-func (v *queryView) matches() []sources.FuzzyMatch {
-	return sources.FuzzyFilter(v.groupFilter.Value(), v.groups)
+func (v *queryView) matches() []text.FuzzyMatch {
+	return text.FuzzyFilter(v.groupFilter.Value(), v.groups)
 }
 
 // query is what the view would run now.

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -40,8 +41,8 @@ type Scheduler struct {
 	cfg       Config
 	wall      func() time.Time // the schedule's clock; cfg.Now is the data's
 	feeds     map[sources.Feed]*feedState
-	logTail   *sources.LogTail
-	trailTail *sources.TrailTail
+	logTail   *feed.LogTail
+	trailTail *feed.TrailTail
 	trailQ    sources.TrailQuery // what the trail feed asks the server for (see SetTrailQuery)
 	live      *liveStream        // the logs feed's stream, while it runs
 	liveOff   bool               // live tail failed: the logs feed polls
@@ -54,12 +55,13 @@ type Scheduler struct {
 	more      int                  // alarms' log groups left out (see AddAllLogGroups)
 	badFiles  int                  // trail log files skipped as unreadable
 	scanned   [2]int64             // the trail's Athena queries: bytes scanned, queries
+	folders   int                  // the trail bucket's folders listed a poll
 	recentBad []sources.BadFile
 	metrics   *metricFeed
 	alarmFeed *alarmFeed     // the alarms of an AlarmPager: see alarmfeed.go
 	alarmMsgs <-chan tea.Msg // the running alarms poll's messages
 	loading   bool           // the alarms shown are the first listing's so far
-	passive   bool           // fed by shared pollers (Config.Shared): records what arrives, never polls
+	shared    bool           // polled for shared sessions by a hub (see Poller): records what arrives, never schedules a poll
 }
 
 // pollMsg asks for one feed to be polled at slot. A refresh or an input
@@ -78,11 +80,14 @@ type alarmsPartial struct {
 	err error
 }
 
-// NewScheduler returns the scheduler of cfg's feeds, all idle.
-func NewScheduler(cfg Config) *Scheduler {
+// NewScheduler returns the scheduler of cfg's feeds, all idle; with
+// cfg.Shared set, the session is fed by a hub (shared).
+func NewScheduler(cfg Config) *Scheduler { return newScheduler(cfg, cfg.Shared != nil) }
+
+func newScheduler(cfg Config, shared bool) *Scheduler {
 	s := &Scheduler{cfg: cfg, wall: time.Now, feeds: map[sources.Feed]*feedState{},
-		logTail: sources.NewLogTail(cfg.LogFilter), trailTail: sources.NewTrailTail(),
-		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, passive: cfg.Shared != nil}
+		logTail: feed.NewLogTail(cfg.LogFilter), trailTail: feed.NewTrailTail(),
+		metrics: newMetricFeed(true), alarmFeed: &alarmFeed{}, shared: shared}
 	for _, f := range allFeeds {
 		s.feeds[f] = &feedState{}
 	}
@@ -93,7 +98,7 @@ func NewScheduler(cfg Config) *Scheduler {
 
 // Start begins every feed: a poll each, or the logs feed's live tail.
 func (s *Scheduler) Start() tea.Cmd {
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	cmds := make([]tea.Cmd, 0, len(allFeeds))
@@ -192,7 +197,7 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
 		s.badFiles, s.recentBad = msg.BadFiles, msg.RecentBad
-		s.scanned = [2]int64{msg.Scanned, msg.Queries}
+		s.scanned, s.folders = [2]int64{msg.Scanned, msg.Queries}, msg.Folders
 		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live != nil {
@@ -266,7 +271,7 @@ func sameKey(a, b sources.MetricSpec) bool {
 
 func (s *Scheduler) pollSoon(feed sources.Feed) tea.Cmd {
 	st := s.feeds[feed]
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	switch st.phase {
@@ -299,8 +304,8 @@ func (s *Scheduler) tailDone(feed sources.Feed, tail sources.TailStatus, problem
 // done records a poll's outcome and schedules the next: at once when its
 // inputs changed meanwhile or more is waiting, else at the next slot of the
 // cadence.
-func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
-	st := s.feeds[feed]
+func (s *Scheduler) done(kind sources.Feed, err error, at time.Time) tea.Cmd {
+	st := s.feeds[kind]
 	if st.phase == phaseStreaming {
 		return nil
 	}
@@ -310,26 +315,26 @@ func (s *Scheduler) done(feed sources.Feed, err error, at time.Time) tea.Cmd {
 			st.failures++
 			st.phase = phaseBackingOff
 		}
-		st.lastErr, st.problem = sources.Explain(feed, err), sources.Classify(err)
-		st.tail, st.problems = sources.TailStatus{}, nil // the whole feed failed: the error says it
+		st.lastErr, st.problem = sources.Explain(kind, err), sources.Classify(err)
+		st.tail, st.problems = sources.TailStatus{}, nil // the whole kind failed: the error says it
 	} else {
 		st.succeeded(at)
 	}
-	if s.passive {
+	if s.shared {
 		return nil
 	}
 	if st.stale {
 		st.anchor = s.wall()
-		return s.pollNow(feed)
+		return s.pollNow(kind)
 	}
-	now, period := s.wall(), s.period(feed)
+	now, period := s.wall(), s.period(kind)
 	next := st.anchor.Add(st.delay(period))
 	if !next.After(now) { // a poll that overran its period skips the slots it missed
 		next = next.Add((now.Sub(next)/period + 1) * period)
 	}
 	st.gen++
 	st.next = next
-	msg := pollMsg{feed, st.gen, next}
+	msg := pollMsg{kind, st.gen, next}
 	return tea.Tick(next.Sub(now), func(time.Time) tea.Msg { return msg })
 }
 
@@ -353,7 +358,7 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 	switch feed {
 	case sources.FeedAlarms:
 		if pager, ok := src.(sources.AlarmPager); ok {
-			s.alarmMsgs = s.alarmFeed.poll(pager, s.wall(), s.cfg.Refresh, s.cfg.Now, !s.passive)
+			s.alarmMsgs = s.alarmFeed.poll(pager, s.wall(), s.cfg.Refresh, s.cfg.Now, !s.shared)
 			return waitAlarms(s.alarmMsgs)
 		}
 		return fetch(feed, s.cfg.Now, func(ctx context.Context, at time.Time) (tea.Msg, error) {
@@ -382,6 +387,9 @@ func (s *Scheduler) poll(feed sources.Feed) tea.Cmd {
 			if r, ok := src.(sources.TrailScanner); ok {
 				msg.Scanned, msg.Queries = r.Scanned()
 			}
+			if l, ok := src.(sources.TrailLister); ok {
+				msg.Folders = l.TrailFolders()
+			}
 			return msg, b.Err
 		})
 	}
@@ -400,7 +408,7 @@ func (s *Scheduler) logGroups() (groups []string, more int) {
 	if s.allGroups {
 		limit = math.MaxInt
 	}
-	groups, rest := sources.AutoLogGroups(s.alarms, limit)
+	groups, rest := feed.AutoLogGroups(s.alarms, limit)
 	return groups, len(rest)
 }
 
@@ -423,11 +431,11 @@ func (s *Scheduler) SetVisibleMetrics(keys []string) { s.visible = slices.Clone(
 func (s *Scheduler) urgentMetrics() map[string]int {
 	urgent := make(map[string]int, len(s.visible))
 	for _, key := range s.visible {
-		urgent[key] = sources.RankVisible
+		urgent[key] = feed.RankVisible
 	}
 	for _, a := range s.alarms {
 		if a.State == sources.StateAlarm {
-			urgent[a.Metric.WithDefaults().Key()] = sources.RankFiring
+			urgent[a.Metric.WithDefaults().Key()] = feed.RankFiring
 		}
 	}
 	return urgent

@@ -45,9 +45,7 @@ var PollerFeeds = allFeeds
 // cost estimate agrees.
 func NewPoller(cfg Config) *Poller {
 	cfg.Shared = nil
-	s := New(cfg).sched
-	s.passive = true
-	return &Poller{s: s, drills: map[string]*drillEntry{}}
+	return &Poller{s: newScheduler(cfg.WithDefaults(), true), drills: map[string]*drillEntry{}}
 }
 
 // Every is how often each feed is polled.

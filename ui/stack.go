@@ -12,6 +12,7 @@ import (
 
 	"watchtrail/panes"
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // view is a screen pushed over the dashboard: while on top it takes the keys
@@ -122,7 +123,7 @@ func (f filterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	*f.line, cmd = f.line.Update(msg)
-	m.setFilter(sources.Sanitize(f.line.Value()))
+	m.setFilter(text.Sanitize(f.line.Value()))
 	return cmd
 }
 func (filterView) keys() help.KeyMap { return filterHelp }
@@ -195,8 +196,8 @@ func (detailView) body(m *Model) string { return m.detail.View() }
 
 // openViewer shows a log line or CloudTrail event in full; the record is
 // raw (JSON from CloudTrail), so it is sanitised here, as it enters the view.
-func (m *Model) openViewer(title, text string) {
-	m.push(viewerView{panes.NewViewer(sources.Sanitize(title), sources.SanitizeDocument(text)), text})
+func (m *Model) openViewer(title, record string) {
+	m.push(viewerView{panes.NewViewer(text.Sanitize(title), text.SanitizeDocument(record)), record})
 }
 
 func logViewerTitle(e sources.LogEvent, zone *time.Location) string {

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
@@ -58,7 +59,7 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter})
 	src := &crowdedSource{Source: d, extra: 25, fetched: map[string]int{}}
 	alarms, _ := src.ListAlarms(t.Context())
-	chosen, rest := sources.AutoLogGroups(alarms, autoGroupCap)
+	chosen, rest := feed.AutoLogGroups(alarms, autoGroupCap)
 	if len(chosen) != autoGroupCap || len(rest) == 0 {
 		t.Fatalf("the fixture needs more groups than the cap: %d chosen, %d rest", len(chosen), len(rest))
 	}

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 )
 
@@ -71,7 +72,7 @@ func TestTrailQueryNarrowsTheRowsAndTitleSaysSo(t *testing.T) {
 			t.Errorf("a row of %s shows under user:ci-deployer:\n%s", other, out)
 		}
 	}
-	if note := fmt.Sprintf("%d/%d", len(sources.TrailFilter{WriteOnly: true, User: "ci-deployer"}.Filter(events)), len(events)); !strings.Contains(trailTitle(m), note) {
+	if note := fmt.Sprintf("%d/%d", len(filter.Trail{WriteOnly: true, User: "ci-deployer"}.Filter(events)), len(events)); !strings.Contains(trailTitle(m), note) {
 		t.Errorf("title lacks the count %s: %q", note, trailTitle(m))
 	}
 
@@ -268,7 +269,7 @@ func TestParseHistory(t *testing.T) {
 		{"2026-11-20..2026-11-21", day(20), day(21), ""}, // the 20th, as --since and --until
 		{"3d..1d err", now.Add(-72 * time.Hour), now.Add(-24 * time.Hour), "err"},
 	} {
-		label, s, q, err := parseHistory(tc.text, now, sources.TrailFilter{})
+		label, s, q, err := parseHistory(tc.text, now, filter.Trail{})
 		if err != nil || !s.Since.Equal(tc.since) || !s.Until.Equal(tc.until) || q.String() != tc.query || s.Filter.String() != tc.query ||
 			label != strings.Fields(tc.text)[0] {
 			t.Errorf("%q: %q %v..%v %q %v", tc.text, label, s.Since, s.Until, q, err)
@@ -281,12 +282,12 @@ func TestParseHistory(t *testing.T) {
 		"1d..2d":   "history: since 2026-11-24T19:00:00Z is not before until 2026-11-23T19:00:00Z",
 		"3d usr:x": `unknown field "usr"`,
 	} {
-		if _, _, _, err := parseHistory(bad, now, sources.TrailFilter{}); err == nil || !strings.Contains(err.Error(), want) {
+		if _, _, _, err := parseHistory(bad, now, filter.Trail{}); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want %q", bad, err, want)
 		}
 	}
 	// Without a query, the pane's is searched.
-	pane := sources.TrailFilter{ErrorsOnly: true}
+	pane := filter.Trail{ErrorsOnly: true}
 	if _, s, _, _ := parseHistory("1d", now, pane); s.Filter.String() != "err" {
 		t.Errorf("the pane's query is not searched: %q", s.Filter)
 	}

@@ -9,11 +9,13 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
-// trailFilterView edits the trail pane's query (sources.ParseTrailFilter's
+// trailFilterView edits the trail pane's query (filter.ParseTrail's
 // syntax) in the status line. Every valid edit applies at once; while the
 // text does not parse, the error shows beside it and the last valid query
 // stays. Tab completes the last term from the events seen, again to cycle.
@@ -22,8 +24,8 @@ type trailFilterView struct{ *trailFilterState }
 type trailFilterState struct {
 	line    *textinput.Model
 	err     error
-	choices []sources.Completion // offered by the last tab; nil after any other key
-	next    int                  // the choice the next tab takes
+	choices []filter.Completion // offered by the last tab; nil after any other key
+	next    int                 // the choice the next tab takes
 }
 
 var (
@@ -54,7 +56,7 @@ func (v trailFilterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, keys.Back):
 		m.pop()
-		return m.setTrailQuery(sources.TrailFilter{})
+		return m.setTrailQuery(filter.Trail{})
 	case key.Matches(msg, completeKey):
 		return v.complete(m)
 	}
@@ -67,7 +69,7 @@ func (v trailFilterView) update(m *Model, msg tea.KeyMsg) tea.Cmd {
 // complete puts the next completion of the last term in the line.
 func (v trailFilterView) complete(m *Model) tea.Cmd {
 	if v.choices == nil {
-		v.choices, v.next = sources.CompleteTrailFilter(v.line.Value(), m.trail.Events()), 0
+		v.choices, v.next = filter.CompleteTrail(v.line.Value(), m.trail.Events()), 0
 	}
 	if len(v.choices) == 0 {
 		return nil
@@ -79,7 +81,7 @@ func (v trailFilterView) complete(m *Model) tea.Cmd {
 }
 
 func (v trailFilterView) apply(m *Model) tea.Cmd {
-	q, err := sources.ParseTrailFilter(sources.Sanitize(v.line.Value()))
+	q, err := filter.ParseTrail(text.Sanitize(v.line.Value()))
 	if v.err = err; err != nil {
 		return nil
 	}
@@ -109,7 +111,7 @@ func (v trailFilterView) prompt(m *Model) string {
 
 // setTrailQuery narrows the trail pane to q; the trail feed polls at once
 // when q changes what it fetches.
-func (m *Model) setTrailQuery(q sources.TrailFilter) tea.Cmd {
+func (m *Model) setTrailQuery(q filter.Trail) tea.Cmd {
 	m.filters[paneTrail] = q.String()
 	m.trail.SetQuery(q)
 	return m.sched.SetTrailFilter(q)
@@ -134,7 +136,7 @@ func (m *Model) trailBack() tea.Cmd {
 	case m.trail.History() != "":
 		m.trail.ShowLive()
 	default:
-		return m.setTrailQuery(sources.TrailFilter{})
+		return m.setTrailQuery(filter.Trail{})
 	}
 	return nil
 }
@@ -144,8 +146,8 @@ func (m *Model) trailBack() tea.Cmd {
 // the category (kind:insight: Insights events instead of management ones):
 // it reads every management event anyway and the pane narrows them, so
 // widening the query later shows what arrived meanwhile. History searches
-// send the query's lookup attribute as well (sources.SearchTrail).
-func (s *Scheduler) SetTrailFilter(f sources.TrailFilter) tea.Cmd {
+// send the query's lookup attribute as well (filter.SearchTrail).
+func (s *Scheduler) SetTrailFilter(f filter.Trail) tea.Cmd {
 	q := f.Query(sources.TrailQuery{})
 	q.Lookup, q.Where = sources.LookupAttr{}, sources.TrailWhere{}
 	return s.SetTrailQuery(q)

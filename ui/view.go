@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -30,10 +31,10 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("watchtrail needs at least %dx%d; this terminal is %dx%d", minWidth, minHeight, m.width, m.height)
 	}
-	// Every part is compacted (theme.Compact) on its own: the terminal gets
+	// Every part is compacted (compact) on its own: the terminal gets
 	// fewer bytes, and a pane drawn from the cache is not compacted again.
 	return m.roomView(func() string {
-		return theme.Compact(m.header()) + "\n" + m.body() + "\n" + theme.Compact(m.statusLine())
+		return compact(m.header()) + "\n" + m.body() + "\n" + compact(m.statusLine())
 	})
 }
 
@@ -41,7 +42,7 @@ func (m *Model) View() string {
 func (m *Model) body() string {
 	for i := len(m.stack) - 1; i >= 0; i-- {
 		if d, ok := m.stack[i].(drawer); ok {
-			return theme.Compact(d.body(m))
+			return compact(d.body(m))
 		}
 	}
 	return m.dashboard()
@@ -92,7 +93,7 @@ func (m *Model) redraw(msg tea.Msg) {
 // forgot it.
 func (m *Model) paneView(id paneID) string {
 	if m.drawn[id] == "" {
-		m.drawn[id] = theme.Compact(m.drawPane(id))
+		m.drawn[id] = compact(m.drawPane(id))
 	}
 	return m.drawn[id]
 }
@@ -158,7 +159,9 @@ func (m *Model) statusLine() string {
 		return panes.FitLine(p.prompt(m), m.width)
 	}
 	if errText := m.errorText(); errText != "" {
-		return panes.FitLine(theme.StatusErr.Render("⚠ "+errText), m.width)
+		// The error is cut before the way to the help is.
+		helpHint := m.help.ShortHelpView([]key.Binding{hint(keys.Help, "?", "help")})
+		return spread(theme.StatusErr.Render("⚠ "+errText), helpHint, m.width)
 	}
 	var km help.KeyMap = keys
 	if top := m.top(); top != nil {

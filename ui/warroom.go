@@ -11,7 +11,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/clipboard"
-	"watchtrail/panes"
 	"watchtrail/sources"
 )
 
@@ -33,6 +32,17 @@ func (m *Model) initRoom() {
 		m.room.zone = time.UTC
 	}
 	m.room.kiosk.on = m.cfg.Kiosk
+	m.showZone()
+}
+
+// showZone has every pane show times in the session's zone.
+func (m *Model) showZone() {
+	for _, p := range []interface{ SetZone(*time.Location) }{m.alarms, m.logs, m.trail, m.detail} {
+		p.SetZone(m.room.zone)
+	}
+	if m.access.pane != nil {
+		m.access.pane.SetZone(m.room.zone)
+	}
 }
 
 // clock is the data's time in the session's zone, with the zone's name.
@@ -71,6 +81,7 @@ func (m *Model) toggleZone() {
 	} else {
 		m.room.zone = time.UTC
 	}
+	m.showZone()
 	m.room.note = "times in " + zoneLabel(m.room.zone)
 }
 
@@ -238,10 +249,10 @@ func openBrowser(url string) error {
 	return exec.Command(path, url).Start()
 }
 
-// roomView adds the war room's parts to a frame drawn by draw: the session's
-// time zone, and the clipboard sequence of a copy.
+// roomView adds the war room's parts to a frame drawn by draw: the
+// clipboard sequence of a copy.
 func (m *Model) roomView(draw func() string) string {
-	frame := panes.InZone(m.room.zone, draw)
+	frame := draw()
 	if m.room.osc52 != "" {
 		frame = m.room.osc52 + frame
 	}
@@ -288,9 +299,5 @@ func (m *Model) statusRight() string {
 // detailOpen is the drill-down's selection in full, its title's time in the
 // session's zone.
 func (m *Model) detailOpen() (title, text string, ok bool) {
-	panes.InZone(m.room.zone, func() string {
-		title, text, ok = m.detail.Open()
-		return ""
-	})
-	return title, text, ok
+	return m.detail.Open()
 }

@@ -34,6 +34,9 @@ func identify(r *http.Request, form url.Values) (service, action string, proto p
 	if service == "lambda" {
 		return service, lambdaAction(r), protoJSON
 	}
+	if service == "apigateway" { // REST: GET /restapis, /restapis/{id}/resources
+		return service, apigatewayAction(r), protoJSON
+	}
 	if service == "oam" { // REST-JSON: POST /ListSinks
 		return service, strings.Trim(r.URL.Path, "/"), protoJSON
 	}
@@ -70,6 +73,23 @@ func lambdaAction(r *http.Request) string {
 		return "Invoke"
 	}
 	return r.Method + " " + r.URL.Path // unknown: recorded as is, never read-only by name
+}
+
+// apigatewayAction names API Gateway's REST calls by method and path:
+// GET /restapis is GetRestApis, GET /restapis/{id}/resources GetResources.
+func apigatewayAction(r *http.Request) string {
+	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+	verb := map[string]string{http.MethodGet: "Get", http.MethodPost: "Create", http.MethodPut: "Put", http.MethodPatch: "Update", http.MethodDelete: "Delete"}[r.Method]
+	if verb == "" || len(parts) == 0 || parts[0] != "restapis" {
+		return r.Method + " " + r.URL.Path
+	}
+	switch len(parts) {
+	case 1:
+		return verb + "RestApis"
+	case 2:
+		return verb + "RestApi"
+	}
+	return verb + strings.ToUpper(parts[2][:1]) + parts[2][1:] // resources, stages, deployments
 }
 
 // signingService reads the service from "... Credential=AKID/date/region/service/aws4_request, ...".

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // maxHistoryItems caps how many state changes AlarmHistory reads; it is also
@@ -60,7 +61,7 @@ type historyData struct {
 }
 
 func stateChangeOf(item types.AlarmHistoryItem) sources.StateChange {
-	summary := sources.Sanitize(aws.ToString(item.HistorySummary))
+	summary := text.Sanitize(aws.ToString(item.HistorySummary))
 	var data historyData
 	_ = json.Unmarshal([]byte(aws.ToString(item.HistoryData)), &data) // the summary still says it
 	from, to := data.OldState.StateValue, data.NewState.StateValue
@@ -74,8 +75,8 @@ func stateChangeOf(item types.AlarmHistoryItem) sources.StateChange {
 	}
 	return sources.StateChange{
 		Time:    aws.ToTime(item.Timestamp),
-		From:    sources.AlarmState(sources.Sanitize(strings.TrimSpace(from))),
-		To:      sources.AlarmState(sources.Sanitize(strings.TrimSpace(to))),
+		From:    sources.AlarmState(text.Sanitize(strings.TrimSpace(from))),
+		To:      sources.AlarmState(text.Sanitize(strings.TrimSpace(to))),
 		Summary: summary,
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"watchtrail/feed"
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
@@ -42,7 +43,7 @@ func BenchmarkBackfillSlowEndpoint(b *testing.B) {
 	for range b.N {
 		began := time.Now()
 		seen, last, read := map[string]bool{}, time.Time{}, 0
-		err := sources.Backfill{Groups: []string{group}, Start: start, End: end}.Run(context.Background(), slow, func(events []sources.LogEvent) error {
+		err := feed.Backfill{Groups: []string{group}, Start: start, End: end}.Run(context.Background(), slow, func(events []sources.LogEvent) error {
 			for _, e := range events {
 				if seen[e.ID] || e.Time.Before(last) {
 					b.Fatalf("event %s twice or out of order", e.ID)

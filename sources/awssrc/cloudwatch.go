@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // maxQueries is GetMetricData's limit of MetricDataQueries per request.
@@ -89,21 +90,21 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 				Stat:      aws.ToString(m.Stat),
 				Period:    time.Duration(aws.ToInt32(m.Period)) * time.Second,
 				Unit:      string(m.Unit),
-				Account:   sources.Sanitize(aws.ToString(q.AccountId)), // a linked account's metric
+				Account:   text.Sanitize(aws.ToString(q.AccountId)), // a linked account's metric
 			}
 			break
 		}
 	}
-	spec.Namespace, spec.Metric, spec.Stat = sources.Sanitize(spec.Namespace), sources.Sanitize(spec.Metric), sources.Sanitize(spec.Stat)
+	spec.Namespace, spec.Metric, spec.Stat = text.Sanitize(spec.Namespace), text.Sanitize(spec.Metric), text.Sanitize(spec.Stat)
 	periods := int(aws.ToInt32(a.EvaluationPeriods))
 	datapoints := int(aws.ToInt32(a.DatapointsToAlarm))
 	if a.DatapointsToAlarm == nil {
 		datapoints = periods // CloudWatch's default: N out of N
 	}
 	return sources.Alarm{
-		Name:              sources.Sanitize(aws.ToString(a.AlarmName)),
+		Name:              text.Sanitize(aws.ToString(a.AlarmName)),
 		State:             sources.AlarmState(a.StateValue),
-		Reason:            sources.Sanitize(aws.ToString(a.StateReason)),
+		Reason:            text.Sanitize(aws.ToString(a.StateReason)),
 		Metric:            spec.WithDefaults(),
 		Threshold:         aws.ToFloat64(a.Threshold),
 		Comparison:        string(a.ComparisonOperator),
@@ -111,14 +112,14 @@ func alarmOf(a types.MetricAlarm) sources.Alarm {
 		ARN:               aws.ToString(a.AlarmArn),
 		EvaluationPeriods: periods,
 		DatapointsToAlarm: datapoints,
-		TreatMissingData:  sources.Sanitize(aws.ToString(a.TreatMissingData)),
+		TreatMissingData:  text.Sanitize(aws.ToString(a.TreatMissingData)),
 	}
 }
 
 func dimsOf(dims []types.Dimension) []sources.Dimension {
 	var out []sources.Dimension
 	for _, d := range dims {
-		out = append(out, sources.Dimension{Name: sources.Sanitize(aws.ToString(d.Name)), Value: sources.Sanitize(aws.ToString(d.Value))})
+		out = append(out, sources.Dimension{Name: text.Sanitize(aws.ToString(d.Name)), Value: text.Sanitize(aws.ToString(d.Value))})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // compositeOf converts a composite alarm. A rule that does not parse keeps
@@ -15,11 +16,11 @@ func compositeOf(a types.CompositeAlarm) sources.Alarm {
 	return sources.Alarm{
 		Name:         aws.ToString(a.AlarmName),
 		State:        sources.AlarmState(a.StateValue),
-		Reason:       sources.Sanitize(aws.ToString(a.StateReason)),
+		Reason:       text.Sanitize(aws.ToString(a.StateReason)),
 		StateChanged: aws.ToTime(a.StateUpdatedTimestamp),
 		ARN:          aws.ToString(a.AlarmArn),
 		Composite:    true,
-		Rule:         sources.Sanitize(rule),
+		Rule:         text.Sanitize(rule),
 		Children:     children,
 	}
 }

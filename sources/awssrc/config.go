@@ -130,6 +130,7 @@ type Source struct {
 	seen        *sources.NewestSeen // the newest trail event delivered
 	changes     *TrailLogGroup      // set by UseChangesLogGroup: the change feed, merged into the trail
 	changesSeen *sources.NewestSeen // the newest change feed event delivered
+	queryRows   sync.Map            // Logs Insights query id → the most rows kept (some endpoints ignore the limit)
 }
 
 var _ sources.Source = (*Source)(nil)

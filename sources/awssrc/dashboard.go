@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 var _ sources.DashboardReader = (*Source)(nil)
@@ -25,7 +26,7 @@ func (s *Source) ListDashboards(ctx context.Context, prefix string) ([]string, e
 			return nil, err
 		}
 		for _, d := range out.DashboardEntries {
-			names = append(names, sources.Sanitize(aws.ToString(d.DashboardName)))
+			names = append(names, text.Sanitize(aws.ToString(d.DashboardName)))
 		}
 		if out.NextToken == nil || aws.ToString(out.NextToken) == aws.ToString(in.NextToken) {
 			return names, nil
@@ -39,7 +40,7 @@ func (s *Source) ListDashboards(ctx context.Context, prefix string) ([]string, e
 func (s *Source) GetDashboard(ctx context.Context, name string) (sources.Dashboard, error) {
 	out, err := s.cw.GetDashboard(ctx, &cloudwatch.GetDashboardInput{DashboardName: aws.String(name)})
 	if err != nil {
-		return sources.Dashboard{Name: sources.Sanitize(name)}, err
+		return sources.Dashboard{Name: text.Sanitize(name)}, err
 	}
 	return sources.ParseDashboard(aws.ToString(out.DashboardName), aws.ToString(out.DashboardBody))
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
@@ -65,7 +66,7 @@ func TestFaultsTailLosesNothingAndRecovers(t *testing.T) {
 	}()
 
 	count := map[string]int{}
-	tail := sources.NewLogTail("")
+	tail := feed.NewLogTail("")
 	problems := map[sources.Problem]int{}
 	polls, pollsAfter, recoveredAfter := 0, 0, 0
 	var recoveredIn time.Duration

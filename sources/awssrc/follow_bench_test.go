@@ -12,8 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"watchtrail/feed"
 	"watchtrail/internal/motoserver"
-	"watchtrail/sources"
 )
 
 // Follow latency: one moto group written to at random moments (100–700 ms
@@ -97,7 +97,7 @@ func followLatency(b *testing.B) {
 	wg.Add(2)
 	go func() { // watchtrail's tail, as `logs --follow` runs it
 		defer wg.Done()
-		t := sources.NewLogTail("")
+		t := feed.NewLogTail("")
 		t.ResumeAt(began, nil)
 		for ctx.Err() == nil {
 			batch := t.Next(ctx, tailSrc, []string{group}, time.Now())

@@ -55,6 +55,7 @@ var expanders = map[string]expander{
 	kindLB: expandLB, kindListener: expandListener, kindTargetGroup: expandTargetGroup,
 	kindDB: expandDB, kindDBCluster: expandDBCluster,
 	kindECSService: expandECSService, kindECSCluster: expandECSCluster, kindTaskDef: expandTaskDef,
+	kindAPI: expandAPI,
 }
 
 // DiscoverGraph finds the resources around the alarm's dimensions, breadth

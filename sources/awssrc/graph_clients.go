@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -36,6 +37,7 @@ type graphClients struct {
 	elb     *elb.Client
 	rds     *rds.Client
 	ecs     *ecs.Client
+	apigw   *apigateway.Client
 	cache   callCache
 }
 
@@ -56,6 +58,7 @@ func newGraphClients(cfg aws.Config, endpointURL string) *graphClients {
 		elb:     elb.NewFromConfig(cfg, func(o *elb.Options) { o.BaseEndpoint, o.RetryMaxAttempts = base, attempts }),
 		rds:     rds.NewFromConfig(cfg, func(o *rds.Options) { o.BaseEndpoint, o.RetryMaxAttempts = base, attempts }),
 		ecs:     ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint, o.RetryMaxAttempts = base, attempts }),
+		apigw:   apigateway.NewFromConfig(cfg, func(o *apigateway.Options) { o.BaseEndpoint, o.RetryMaxAttempts = base, attempts }),
 	}
 }
 

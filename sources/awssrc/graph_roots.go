@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // Resource kinds, as shown in relation paths ("role svc-ord-exec").
@@ -43,6 +44,7 @@ const (
 	kindECSCluster    = "ecs cluster"
 	kindTaskDef       = "task definition"
 	kindKMSKey        = "kms key"
+	kindAPI           = "api"
 )
 
 // dimensionKinds maps the CloudWatch dimensions that name a resource to its kind.
@@ -50,7 +52,7 @@ var dimensionKinds = map[string]string{
 	"InstanceId": kindInstance, "AutoScalingGroupName": kindASG, "FunctionName": kindFunction,
 	"LoadBalancer": kindLB, "TargetGroup": kindTargetGroup, "DBInstanceIdentifier": kindDB,
 	"DBClusterIdentifier": kindDBCluster, "TableName": kindTable, "QueueName": kindQueue,
-	"StreamName": kindStream,
+	"StreamName": kindStream, "ApiName": kindAPI, "ApiId": kindAPI,
 }
 
 // roots are the alarmed resources, from the alarm's dimensions. region and
@@ -119,15 +121,15 @@ func elbRoot(kind, value string, at arnInfo) sources.Resource {
 func elbResource(kind, arn string) sources.Resource {
 	dim := strings.TrimPrefix(arnOf(arn).resource, "loadbalancer/")
 	r := elbRoot(kind, dim, arnInfo{})
-	r.ARN = sources.Sanitize(arn)
+	r.ARN = text.Sanitize(arn)
 	return r
 }
 
 // resource builds a Resource from text AWS returned, sanitised.
 func resource(kind, id, arn string, names ...string) sources.Resource {
-	r := sources.Resource{Kind: kind, ID: sources.Sanitize(id), ARN: sources.Sanitize(arn)}
+	r := sources.Resource{Kind: kind, ID: text.Sanitize(id), ARN: text.Sanitize(arn)}
 	for _, n := range names {
-		if n = sources.Sanitize(n); n != "" && n != r.ID && n != r.ARN && !slices.Contains(r.Names, n) {
+		if n = text.Sanitize(n); n != "" && n != r.ID && n != r.ARN && !slices.Contains(r.Names, n) {
 			r.Names = append(r.Names, n)
 		}
 	}

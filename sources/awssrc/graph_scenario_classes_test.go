@@ -5,6 +5,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	apigwtypes "github.com/aws/aws-sdk-go-v2/service/apigateway/types"
+
 	"watchtrail/internal/motoserver"
 )
 
@@ -124,6 +128,61 @@ var classScenarios = []struct {
 				"disableApiStop": map[string]any{"value": true}}},
 			tagging: createTags(id)}
 	}},
+	{"api 5xx: a stage deployment, a tag on the API closer to the onset", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("storefront")
+		id, _ := restAPI(t, name, "")
+		other, _ := restAPI(t, name+"-beta", "")
+		deploy := func(api string) call {
+			return call{name: "CreateDeployment", source: "apigateway.amazonaws.com", request: map[string]any{"restApiId": api, "stageName": "prod",
+				"description": "release 2024.11"}, response: map[string]any{"id": "dep123", "createdDate": "Nov 25, 2026 7:00:00 PM"}}
+		}
+		return incident{namespace: "AWS/ApiGateway", metric: "5XXError", dims: []string{"ApiName", name, "Stage", "prod"},
+			cause: deploy(id), lookalike: deploy(other), by: assumed("release-pipeline", "run-88"),
+			tagging: call{name: "TagResource", source: "apigateway.amazonaws.com", request: map[string]any{
+				"resourceArn": "arn:aws:apigateway:us-east-1::/restapis/" + id, "tags": map[string]any{"team": "web"}}}}
+	}},
+	{"api latency: the backend function's memory cut one hop away", func(t testing.TB, b *motoserver.Builder) incident {
+		name := short("catalog")
+		role := b.Role(name+"-run", "lambda.amazonaws.com")
+		fn := b.Function(name+"-handler", role, nil)
+		b.Function(name+"-handler-v2", role, nil)
+		id, _ := restAPI(t, name, fn)
+		memory := func(fn string) call {
+			return call{name: "UpdateFunctionConfiguration20150331v2", source: "lambda.amazonaws.com", request: map[string]any{"functionName": fn, "memorySize": 128}}
+		}
+		return incident{namespace: "AWS/ApiGateway", metric: "IntegrationLatency", dims: []string{"ApiName", name, "Stage", "live"},
+			cause: memory(name + "-handler"), lookalike: memory(name + "-handler-v2"),
+			competing: &call{name: "UpdateStage", source: "apigateway.amazonaws.com", request: map[string]any{"restApiId": id, "stageName": "live",
+				"patchOperations": []any{map[string]any{"op": "replace", "path": "/description", "value": "live stage"}}}}, competingMinor: true,
+			tagging: call{name: "TagResource", source: "apigateway.amazonaws.com", request: map[string]any{
+				"resourceArn": "arn:aws:apigateway:us-east-1::/restapis/" + id, "tags": map[string]any{"team": "web"}}}}
+	}},
+}
+
+// restAPI creates a REST API in moto, with a GET method integrated with
+// the function fn when given, and returns its ID and root resource.
+func restAPI(t testing.TB, name, fn string) (id, root string) {
+	t.Helper()
+	ctx := ctxFor(t)
+	client := New(motoserver.Config(), motoserver.Shared(t)).graph.apigw
+	api, err := client.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String(name)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, root = aws.ToString(api.Id), aws.ToString(api.RootResourceId)
+	if fn == "" {
+		return id, root
+	}
+	if _, err := client.PutMethod(ctx, &apigateway.PutMethodInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: aws.String("GET"),
+		AuthorizationType: aws.String("NONE")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.PutIntegration(ctx, &apigateway.PutIntegrationInput{RestApiId: api.Id, ResourceId: api.RootResourceId, HttpMethod: aws.String("GET"),
+		Type: apigwtypes.IntegrationTypeAwsProxy, IntegrationHttpMethod: aws.String("POST"),
+		Uri: aws.String("arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/" + fn + "/invocations")}); err != nil {
+		t.Fatal(err)
+	}
+	return id, root
 }
 
 func TestScenarioClasses(t *testing.T) {

@@ -392,7 +392,7 @@ func TestGraphRoots(t *testing.T) {
 	want := []string{
 		"target group web web,arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/73e2,targetgroup/web/73e2",
 		"lb web web,arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/web/50dc,app/web/50dc",
-		"ApiName orders-api orders-api",
+		"api orders-api orders-api",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("roots:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // maxLogGroups bounds ListLogGroups in accounts with very many groups.
@@ -41,6 +42,7 @@ func (s *Source) StartQuery(ctx context.Context, q sources.InsightsQuery) (strin
 	if err != nil {
 		return "", err
 	}
+	s.queryRows.Store(aws.ToString(out.QueryId), q.RowLimit())
 	return aws.ToString(out.QueryId), nil
 }
 
@@ -55,10 +57,15 @@ func (s *Source) QueryResults(ctx context.Context, id string) (sources.QueryResu
 	if st := out.Statistics; st != nil {
 		res.Stats = sources.QueryStats{RecordsMatched: st.RecordsMatched, RecordsScanned: st.RecordsScanned, BytesScanned: st.BytesScanned}
 	}
-	for _, r := range out.Results {
+	limit := len(out.Results)
+	if n, ok := s.queryRows.Load(id); ok {
+		limit = min(limit, n.(int))
+	}
+	res.Rows = make([]sources.QueryRow, 0, limit)
+	for _, r := range out.Results[:limit] {
 		row := make(sources.QueryRow, 0, len(r))
 		for _, f := range r {
-			row = append(row, sources.QueryField{Name: sources.Sanitize(aws.ToString(f.Field)), Value: sources.Sanitize(aws.ToString(f.Value))})
+			row = append(row, sources.QueryField{Name: text.Sanitize(aws.ToString(f.Field)), Value: text.Sanitize(aws.ToString(f.Value))})
 		}
 		res.Rows = append(res.Rows, row)
 	}
@@ -93,7 +100,7 @@ func (s *Source) ListLogGroups(ctx context.Context, prefix string) ([]string, er
 			if s.linked != nil && g.LogGroupArn != nil {
 				name = strings.TrimSuffix(*g.LogGroupArn, ":*")
 			}
-			names = append(names, sources.Sanitize(name))
+			names = append(names, text.Sanitize(name))
 		}
 	}
 	return names, nil
@@ -109,9 +116,9 @@ func (s *Source) SavedQueries(ctx context.Context) ([]sources.SavedQuery, error)
 			return nil, err
 		}
 		for _, d := range out.QueryDefinitions {
-			q := sources.SavedQuery{Name: sources.Sanitize(aws.ToString(d.Name)), Query: sanitizeLines(aws.ToString(d.QueryString))}
+			q := sources.SavedQuery{Name: text.Sanitize(aws.ToString(d.Name)), Query: sanitizeLines(aws.ToString(d.QueryString))}
 			for _, g := range d.LogGroupNames {
-				q.Groups = append(q.Groups, sources.Sanitize(g))
+				q.Groups = append(q.Groups, text.Sanitize(g))
 			}
 			saved = append(saved, q)
 		}
@@ -124,10 +131,10 @@ func (s *Source) SavedQueries(ctx context.Context) ([]sources.SavedQuery, error)
 
 // sanitizeLines sanitises each line of a multi-line text (a query), keeping
 // the line breaks that Sanitize would show as "⏎".
-func sanitizeLines(text string) string {
-	lines := strings.Split(text, "\n")
+func sanitizeLines(query string) string {
+	lines := strings.Split(query, "\n")
 	for i, l := range lines {
-		lines[i] = sources.Sanitize(l)
+		lines[i] = text.Sanitize(l)
 	}
 	return strings.Join(lines, "\n")
 }

@@ -18,6 +18,7 @@ import (
 
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 func TestMotoLogsInsightsQuery(t *testing.T) {
@@ -62,7 +63,7 @@ func TestMotoLogsInsightsQuery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := sources.FuzzyFilter("insapp", groups)
+	got := text.FuzzyFilter("insapp", groups)
 	if len(got) == 0 || got[0].Item != group {
 		t.Errorf("fuzzy insapp over %v gave %+v, want %s first", groups, got, group)
 	}

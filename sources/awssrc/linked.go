@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // linkedNamesTTL is how long the source accounts' names are reused: links
@@ -99,7 +100,7 @@ func (l *linkedAccounts) list(ctx context.Context, names map[string]string) erro
 				for _, link := range lp.Items {
 					// arn:aws:oam:<region>:<source account>:link/<id>
 					if parts := strings.SplitN(aws.ToString(link.LinkArn), ":", 6); len(parts) == 6 && isAccountID(parts[4]) {
-						names[parts[4]] = sources.Sanitize(aws.ToString(link.Label))
+						names[parts[4]] = text.Sanitize(aws.ToString(link.Label))
 					}
 				}
 			}

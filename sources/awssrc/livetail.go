@@ -20,6 +20,7 @@ import (
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // liveTailMaxGroups is how many log groups one StartLiveTail session takes;
@@ -235,9 +236,9 @@ func (t *liveTail) convert(results []types.LiveTailSessionLogEvent) []sources.Lo
 		batch = append(batch, sources.LogEvent{
 			ID:      liveTailID(group, stream, ms, msg),
 			Group:   group,
-			Stream:  sources.Sanitize(stream),
+			Stream:  text.Sanitize(stream),
 			Time:    time.UnixMilli(ms),
-			Message: sources.Sanitize(msg),
+			Message: text.Sanitize(msg),
 		})
 	}
 	sort.SliceStable(batch, func(i, j int) bool { return batch[i].Time.Before(batch[j].Time) })
@@ -260,7 +261,7 @@ func (t *liveTail) groupName(id string) string {
 			return name
 		}
 	}
-	return sources.Sanitize(id)
+	return text.Sanitize(id)
 }
 
 // liveTailID makes a stable ID for a Live Tail result, which carries no

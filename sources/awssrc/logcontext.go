@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 var _ sources.LogContexter = (*Source)(nil)
@@ -70,7 +71,7 @@ func (s *Source) streamEvents(ctx context.Context, e sources.LogEvent, in *cloud
 		batch := make([]sources.LogEvent, 0, len(out.Events))
 		for _, ev := range out.Events {
 			batch = append(batch, sources.LogEvent{Group: e.Group, Stream: e.Stream,
-				Time: time.UnixMilli(aws.ToInt64(ev.Timestamp)), Message: sources.Sanitize(aws.ToString(ev.Message))})
+				Time: time.UnixMilli(aws.ToInt64(ev.Timestamp)), Message: text.Sanitize(aws.ToString(ev.Message))})
 		}
 		next := out.NextForwardToken
 		if backward {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 const defaultLogLimit = 10000
@@ -53,9 +54,9 @@ func (s *Source) filterPage(ctx context.Context, q sources.LogQuery, token *stri
 		page = append(page, sources.LogEvent{
 			ID:      aws.ToString(e.EventId),
 			Group:   q.Group,
-			Stream:  sources.Sanitize(aws.ToString(e.LogStreamName)),
+			Stream:  text.Sanitize(aws.ToString(e.LogStreamName)),
 			Time:    time.UnixMilli(aws.ToInt64(e.Timestamp)),
-			Message: sources.Sanitize(aws.ToString(e.Message)),
+			Message: text.Sanitize(aws.ToString(e.Message)),
 		})
 	}
 	return page, out.NextToken, nil

@@ -5,6 +5,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // lookupAttributes picks the one attribute LookupEvents may take for q:
@@ -46,19 +47,19 @@ type recordExtra struct {
 // ev from r. An Insights record names the API it is about in insightDetails.
 func (r record) fillExtra(ev *sources.TrailEvent) {
 	ev.Kind = sources.EventKindOf(r.EventCategory, r.ManagementEvent, r.EventType)
-	ev.AccessKeyID = sources.Sanitize(r.UserIdentity.AccessKeyID)
-	ev.UserARN = sources.Sanitize(r.UserIdentity.ARN)
+	ev.AccessKeyID = text.Sanitize(r.UserIdentity.AccessKeyID)
+	ev.UserARN = text.Sanitize(r.UserIdentity.ARN)
 	for _, res := range r.Resources {
 		if res.Type != "" {
-			ev.ResourceTypes = append(ev.ResourceTypes, sources.Sanitize(res.Type))
+			ev.ResourceTypes = append(ev.ResourceTypes, text.Sanitize(res.Type))
 		}
 	}
 	if d := r.InsightDetails; d != nil {
 		if ev.Name == "" {
-			ev.Name = sources.Sanitize(d.EventName)
+			ev.Name = text.Sanitize(d.EventName)
 		}
 		if ev.Source == "" {
-			ev.Source = sources.Sanitize(d.EventSource)
+			ev.Source = text.Sanitize(d.EventSource)
 		}
 	}
 }

@@ -20,7 +20,7 @@ var iamPrefixes = map[string]string{
 	"athena": "athena", "glue": "glue", "oam": "oam", "sts": "sts",
 	"ec2": "ec2", "iam": "iam", "autoscaling": "autoscaling", "lambda": "lambda", "sqs": "sqs",
 	"dynamodb": "dynamodb", "applicationautoscaling": "application-autoscaling",
-	"elasticloadbalancingv2": "elasticloadbalancing", "rds": "rds", "ecs": "ecs",
+	"elasticloadbalancingv2": "elasticloadbalancing", "rds": "rds", "ecs": "ecs", "apigateway": "apigateway",
 }
 
 // helperActions are the actions SDK helpers call for the code: a role's
@@ -28,7 +28,8 @@ var iamPrefixes = map[string]string{
 var helperActions = map[string]string{"stscreds.NewAssumeRoleProvider": "sts:AssumeRole"}
 
 // iamActionOf names the actions whose IAM name differs from the operation's.
-var iamActionOf = map[string]string{"s3:ListObjectsV2": "s3:ListBucket", "s3:HeadBucket": "s3:ListBucket"}
+var iamActionOf = map[string]string{"s3:ListObjectsV2": "s3:ListBucket", "s3:HeadBucket": "s3:ListBucket",
+	"apigateway:GetRestApis": "apigateway:GET", "apigateway:GetResources": "apigateway:GET"} // API Gateway's actions are HTTP verbs
 
 // calledActions are the IAM actions of every SDK operation the package's
 // code (tests excluded) builds an input for: each call, paginated or not,

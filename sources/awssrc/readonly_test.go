@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"watchtrail/feed"
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
@@ -37,6 +39,8 @@ var iamPrefixOf = map[string]string{"monitoring": "cloudwatch"}
 var iamNameOf = map[string]string{
 	"s3:ListObjectsV2": "s3:ListBucket", "s3:ListObjects": "s3:ListBucket", "s3:HeadBucket": "s3:ListBucket",
 	"s3:HeadObject": "s3:GetObject",
+	// API Gateway's IAM actions are the HTTP verbs.
+	"apigateway:GetRestApis": "apigateway:GET", "apigateway:GetResources": "apigateway:GET",
 }
 
 func iamAction(c faultproxy.Call) string {
@@ -164,6 +168,9 @@ func TestReadOnlyByProof(t *testing.T) {
 	if err := monitoring.UseAssumeRolePattern("arn:aws:iam::{account}:role/watchtrail-read"); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := direct.graph.apigw.CreateRestApi(ctx, &apigateway.CreateRestApiInput{Name: aws.String(name + "-api")}); err != nil {
+		t.Fatal(err)
+	}
 	proxy.ResetCalls() // the setup wrote; from here on only watchtrail calls
 
 	// The dashboard.
@@ -180,10 +187,10 @@ func TestReadOnlyByProof(t *testing.T) {
 		t.Fatalf("alarm %s not listed through the proxy", name+"-errors")
 	}
 	src.FetchMetrics(ctx, specs, now.Add(-time.Hour), now)
-	groups, _ := sources.AutoLogGroups([]sources.Alarm{alarm}, 10)
-	tail := sources.NewLogTail("")
+	groups, _ := feed.AutoLogGroups([]sources.Alarm{alarm}, 10)
+	tail := feed.NewLogTail("")
 	b1 := tail.Next(ctx, src, groups, now)
-	sources.NewTrailTail().Next(ctx, src, sources.TrailQuery{}, now)
+	feed.NewTrailTail().Next(ctx, src, sources.TrailQuery{}, now)
 	// Live Tail (falls back to polling against moto).
 	if events, errs, err := src.StreamLogs(ctx, []string{group}, ""); err == nil {
 		select {
@@ -194,6 +201,8 @@ func TestReadOnlyByProof(t *testing.T) {
 	}
 	// The drill-down, triage and discovery around each kind of resource.
 	triage.Run(ctx, src, alarm, triage.Options{Now: now, LogGroups: groups})
+	src.DiscoverGraph(ctx, sources.Alarm{Metric: sources.MetricSpec{Namespace: "AWS/ApiGateway", Metric: "5XXError",
+		Dims: []sources.Dimension{{Name: "ApiName", Value: name + "-api"}}}})
 	for _, dims := range [][]string{
 		{"AWS/EC2", "InstanceId", instance}, {"AWS/EC2", "AutoScalingGroupName", name + "-asg"},
 		{"AWS/Lambda", "FunctionName", name, "Resource", name + ":live"}, {"AWS/SQS", "QueueName", name + "-q"},

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // load returns the parsed files for keys, from the cache or downloaded
@@ -57,7 +58,7 @@ func (t *S3Trail) load(ctx context.Context, keys []trailKey) (map[string]trailFi
 				continue
 			}
 			t.badKeys[k.key] = true
-			t.bad = append(t.bad, sources.BadFile{Name: sources.Sanitize("s3://" + t.bucket + "/" + k.key), Err: sources.Sanitize(errs[i].Error()), Found: t.now()})
+			t.bad = append(t.bad, sources.BadFile{Name: text.Sanitize("s3://" + t.bucket + "/" + k.key), Err: text.Sanitize(errs[i].Error()), Found: t.now()})
 			t.bad = t.bad[max(0, len(t.bad)-maxListedBadFiles):]
 		} else if errs[i] != nil {
 			problems = append(problems, errs[i])

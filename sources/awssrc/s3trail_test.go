@@ -17,6 +17,7 @@ import (
 	cttypes "github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"watchtrail/filter"
 	"watchtrail/internal/motoserver"
 	"watchtrail/internal/trailtest"
 	"watchtrail/sources"
@@ -376,7 +377,7 @@ func TestMotoS3TrailInsights(t *testing.T) {
 	putObject(t, s, bucket, insightKey(base.Add(-3*time.Hour), "OLDINSIGHT000000"), gzipRecords(t,
 		insight("old", base.Add(-3*time.Hour-time.Minute), "Start")))
 
-	kind, err := sources.ParseTrailFilter("kind:insight")
+	kind, err := filter.ParseTrail("kind:insight")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,8 +390,8 @@ func TestMotoS3TrailInsights(t *testing.T) {
 		t.Fatalf("kind:insight = %v, want %v", ids(insights), want)
 	}
 	if e := insights[0]; e.EffectiveKind() != sources.KindInsight || e.Name != "UpdateFunctionConfiguration" || e.Source != "lambda.amazonaws.com" ||
-		strings.Fields(sources.TrailLine(e))[1] != "I" {
-		t.Errorf("Insights event = %+v, line %q", e, sources.TrailLine(e))
+		strings.Fields(filter.TrailLine(e))[1] != "I" {
+		t.Errorf("Insights event = %+v, line %q", e, filter.TrailLine(e))
 	}
 	if n := calls.get("GetObject"); n != 1 {
 		t.Errorf("GetObject called %d times for the Insights window, want 1 (not the API calls' file, nor the old one)", n)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 )
@@ -38,7 +39,7 @@ func TestMotoCostAwarePollingOverAnHour(t *testing.T) {
 			Period: period, Dims: []sources.Dimension{{Name: "InstanceId", Value: fmt.Sprintf("i-%d", i)}}})
 	}
 	naive, naiveCalls := pollHour(t, func(time.Time) []sources.MetricSpec { return specs })
-	sched := sources.NewMetricSchedule(time.Minute)
+	sched := feed.NewMetricSchedule(time.Minute)
 	scheduled, scheduledCalls := pollHour(t, func(now time.Time) []sources.MetricSpec {
 		due := sched.Due(specs, now)
 		sched.Fetched(due, now)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkLogTailDrain(b *testing.B) {
 	b.Run("tail", func(b *testing.B) {
 		read := 0
 		for range b.N {
-			tail := sources.NewLogTail("")
+			tail := feed.NewLogTail("")
 			for range 100 {
 				batch := tail.Next(context.Background(), s, []string{group}, end)
 				if batch.Err != nil {
@@ -115,7 +116,7 @@ func keepUp(b *testing.B, groups, rate int, span time.Duration) {
 			}
 		}()
 	}
-	tail := sources.NewLogTail("")
+	tail := feed.NewLogTail("")
 	read, worst := 0, time.Duration(0)
 	var latencies []time.Duration // from an event's timestamp to its delivery
 	for polls := 0; polls < 100000 && time.Since(began) < span+30*time.Second; polls++ {
@@ -174,7 +175,7 @@ func BenchmarkLookupEventsPacing(b *testing.B) {
 	read := 0
 	start := time.Now()
 	for range b.N {
-		tail := sources.NewTrailTail()
+		tail := feed.NewTrailTail()
 		for range 1000 {
 			batch := tail.Next(context.Background(), s, sources.TrailQuery{}, now)
 			if batch.Err != nil {

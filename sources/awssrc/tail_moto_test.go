@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -100,7 +101,7 @@ func (c *tally) check(t testing.TB, want map[string]map[string]int) {
 
 // follow polls until caught up with nothing more to wait for, at most limit
 // long and 10,000 polls.
-func follow(t testing.TB, tail *sources.LogTail, s *Source, groups []string, c *tally, done func() bool, limit time.Duration) {
+func follow(t testing.TB, tail *feed.LogTail, s *Source, groups []string, c *tally, done func() bool, limit time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for range 10000 {
@@ -130,7 +131,7 @@ func TestMotoTailLosesNothingAcrossStreamsWhileWritten(t *testing.T) {
 	streams := []string{"s0", "s1", "s2", "s3"}
 	makeGroup(t, s, group, streams...)
 	const perStream, batches = 5000, 10 // 20,000 events
-	tail := sources.NewLogTail("")
+	tail := feed.NewLogTail("")
 	c := newTally()
 
 	var wg sync.WaitGroup
@@ -171,7 +172,7 @@ func TestMotoTailBurstInOneMillisecond(t *testing.T) {
 	putEvents(t, s, group, "a", 0, 7000, func(int) time.Time { return at })
 	putEvents(t, s, group, "b", 0, 7000, func(int) time.Time { return at })
 	c := newTally()
-	follow(t, sources.NewLogTail(""), s, []string{group}, c, func() bool { return true }, time.Minute)
+	follow(t, feed.NewLogTail(""), s, []string{group}, c, func() bool { return true }, time.Minute)
 	c.check(t, map[string]map[string]int{group: {"a": 7000, "b": 7000}})
 }
 
@@ -188,7 +189,7 @@ func TestMotoTailFiftyGroups(t *testing.T) {
 		groups = append(groups, g)
 		want[g] = map[string]int{"s": 100}
 	}
-	tail := sources.NewLogTail("")
+	tail := feed.NewLogTail("")
 	c := newTally()
 	start := time.Now()
 	follow(t, tail, s, groups, c, func() bool { return true }, time.Minute)

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 const (
@@ -85,7 +86,19 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 var (
 	_ sources.TrailPager   = (*Source)(nil)
 	_ sources.TrailScanner = (*Source)(nil)
+	_ sources.TrailLister  = (*Source)(nil)
 )
+
+// TrailFolders is how many account folders the trail bucket's reader lists
+// a poll; 0 before its first listing or without UseTrailBucket.
+func (s *Source) TrailFolders() int {
+	if s.s3trail == nil {
+		return 0
+	}
+	s.s3trail.mu.Lock()
+	defer s.s3trail.mu.Unlock()
+	return len(s.s3trail.accounts)
+}
 
 // Scanned is what the trail's Athena queries scanned; nothing without
 // UseTrailAthena.
@@ -149,28 +162,28 @@ func trailEventOf(e types.Event) sources.TrailEvent {
 	ev, r, _ := recordEvent([]byte(doc))
 	// The summary fields are authoritative where LookupEvents sets them.
 	if e.EventId != nil {
-		ev.ID = sources.Sanitize(*e.EventId)
+		ev.ID = text.Sanitize(*e.EventId)
 	}
 	if e.EventTime != nil {
 		ev.Time = *e.EventTime
 	}
 	if e.EventName != nil {
-		ev.Name = sources.Sanitize(*e.EventName)
+		ev.Name = text.Sanitize(*e.EventName)
 	}
 	if e.EventSource != nil {
-		ev.Source = sources.Sanitize(*e.EventSource)
+		ev.Source = text.Sanitize(*e.EventSource)
 	}
-	ev.User = sources.Sanitize(r.user(aws.ToString(e.Username)))
+	ev.User = text.Sanitize(r.user(aws.ToString(e.Username)))
 	if len(bytes.Trim(r.ReadOnly, `"`)) == 0 {
 		ev.ReadOnly = aws.ToString(e.ReadOnly) == "true"
 	}
 	ev.Resources, ev.ResourceTypes = nil, nil
 	for _, res := range e.Resources {
 		if res.ResourceName != nil {
-			ev.Resources = append(ev.Resources, sources.Sanitize(*res.ResourceName))
+			ev.Resources = append(ev.Resources, text.Sanitize(*res.ResourceName))
 		}
 		if res.ResourceType != nil {
-			ev.ResourceTypes = append(ev.ResourceTypes, sources.Sanitize(*res.ResourceType))
+			ev.ResourceTypes = append(ev.ResourceTypes, text.Sanitize(*res.ResourceType))
 		}
 	}
 	return ev
@@ -229,16 +242,16 @@ func recordEvent(doc []byte) (sources.TrailEvent, record, error) {
 	var r record
 	err := json.Unmarshal(doc, &r)
 	ev := sources.TrailEvent{
-		ID:           sources.Sanitize(r.EventID),
-		Name:         sources.Sanitize(r.EventName),
-		Source:       sources.Sanitize(r.EventSource),
-		User:         sources.Sanitize(r.user("")),
-		SourceIP:     sources.Sanitize(r.SourceIPAddress),
-		ErrorCode:    sources.Sanitize(r.ErrorCode),
-		ErrorMessage: sources.Sanitize(r.ErrorMessage),
+		ID:           text.Sanitize(r.EventID),
+		Name:         text.Sanitize(r.EventName),
+		Source:       text.Sanitize(r.EventSource),
+		User:         text.Sanitize(r.user("")),
+		SourceIP:     text.Sanitize(r.SourceIPAddress),
+		ErrorCode:    text.Sanitize(r.ErrorCode),
+		ErrorMessage: text.Sanitize(r.ErrorMessage),
 		ReadOnly:     string(bytes.Trim(r.ReadOnly, `"`)) == "true",
 		JSON:         string(doc),
-		Account:      sources.Sanitize(cmp.Or(r.RecipientID, r.UserIdentity.AccountID)),
+		Account:      text.Sanitize(cmp.Or(r.RecipientID, r.UserIdentity.AccountID)),
 	}
 	if r.EventTime != "" {
 		at, terr := time.Parse(time.RFC3339, r.EventTime)
@@ -249,7 +262,7 @@ func recordEvent(doc []byte) (sources.TrailEvent, record, error) {
 	}
 	for _, res := range r.Resources {
 		if res.ARN != "" {
-			ev.Resources = append(ev.Resources, sources.Sanitize(res.ARN))
+			ev.Resources = append(ev.Resources, text.Sanitize(res.ARN))
 		}
 	}
 	r.fillExtra(&ev)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -296,7 +297,7 @@ func TestTrailTailPagesLookupEvents(t *testing.T) {
 		}
 		return http.StatusOK, out
 	})
-	tail := sources.NewTrailTail()
+	tail := feed.NewTrailTail()
 	seen := map[string]int{}
 	for range 10 {
 		b := tail.Next(ctxFor(t), s, sources.TrailQuery{}, now)

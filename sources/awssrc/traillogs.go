@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 const (
@@ -85,7 +86,7 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 			read++
 			ev, err := t.event([]byte(aws.ToString(le.Message)))
 			if err != nil {
-				bad.add(fmt.Sprintf("log event %s", sources.Sanitize(aws.ToString(le.EventId))), err)
+				bad.add(fmt.Sprintf("log event %s", text.Sanitize(aws.ToString(le.EventId))), err)
 				continue
 			}
 			if ev.Time.Before(start) || ev.Time.After(end) || seen[ev.ID] || !sources.MatchesQuery(q, ev) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // ListAlarms returns every alarm in its state as of Now, ALARM first.
@@ -32,10 +33,10 @@ func (s *Source) alarmAt(def alarmDef, now time.Time) sources.Alarm {
 	// Every demo alarm fires on 1 datapoint out of 1, as its reasons cite,
 	// and leaves missing data missing (orders-write-throttles sits in
 	// INSUFFICIENT_DATA for want of datapoints).
-	a := sources.Alarm{Name: sources.Sanitize(def.name), State: def.state, Metric: def.metric, Threshold: def.threshold, Comparison: def.comparison,
+	a := sources.Alarm{Name: text.Sanitize(def.name), State: def.state, Metric: def.metric, Threshold: def.threshold, Comparison: def.comparison,
 		EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: "missing"}
 	a.StateChanged = s.start.Truncate(time.Minute).Add(-def.since)
-	a.Reason = sources.Sanitize(s.reason(def, a.State, a.StateChanged.Add(-time.Minute), a.StateChanged))
+	a.Reason = text.Sanitize(s.reason(def, a.State, a.StateChanged.Add(-time.Minute), a.StateChanged))
 	if def.script == nil {
 		return a
 	}

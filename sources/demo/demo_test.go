@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 )
 
@@ -195,7 +196,7 @@ func TestPatternAndLimit(t *testing.T) {
 	if len(logs) != 7 || logs[0].ID != all[0].ID || logs[6].ID != all[6].ID {
 		t.Errorf("limit 7 gave %d events, not the oldest 7", len(logs))
 	}
-	if f := sources.ParseFilterPattern(`ERROR -timeout ?orders ?"socket hang"`); !f.Match("ERROR socket hang up") || f.Match("ERROR timeout socket hang") || f.Match("ERROR x") {
+	if f := filter.ParseLogPattern(`ERROR -timeout ?orders ?"socket hang"`); !f.Match("ERROR socket hang up") || f.Match("ERROR timeout socket hang") || f.Match("ERROR x") {
 		t.Errorf("filter %+v", f)
 	}
 	if _, err := s.FetchLogs(context.Background(), sources.LogQuery{Group: "/nope"}); err == nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
 )
 
@@ -50,7 +51,7 @@ func TestDeniedBurstAndInsights(t *testing.T) {
 
 	// The demo applies the one lookup attribute like LookupEvents; the
 	// filter's Match does the rest.
-	svc, _ := sources.ParseTrailFilter("user:svc-reports -ro")
+	svc, _ := filter.ParseTrail("user:svc-reports -ro")
 	only, _ := s.FetchTrail(ctx, svc.Query(sources.TrailQuery{Start: c.t.Add(-time.Hour), End: c.t}))
 	writes := svc.Filter(only)
 	if len(only) != deniedCalls || len(writes) == 0 || len(writes) == len(only) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 var _ sources.LogQuerier = (*Source)(nil)
@@ -147,7 +148,7 @@ type record map[string]string
 func recordOf(e sources.LogEvent) record {
 	r := record{"@timestamp": e.Time.UTC().Format("2006-01-02 15:04:05.000"), "@message": e.Message,
 		"@logStream": e.Stream, "@log": accountID + ":" + e.Group, sources.PtrField: recordPtr(e)}
-	parsed := sources.ParseLogLine(e.Message)
+	parsed := text.ParseLogLine(e.Message)
 	for _, f := range parsed.Fields {
 		r[f.Name] = f.Value
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 func TestDemoLogsInsights(t *testing.T) {
@@ -175,7 +176,7 @@ func TestDemoLogContextStaysInTheStream(t *testing.T) {
 	if at != 5 || len(got) != 11 {
 		t.Errorf("event at %d of %d lines, want the middle of 11", at, len(got))
 	}
-	if parsed := sources.ParseLogLine(e.Message); parsed.Level != "ERROR" {
+	if parsed := text.ParseLogLine(e.Message); parsed.Level != "ERROR" {
 		t.Errorf("level of %q = %q", e.Message, parsed.Level)
 	}
 }

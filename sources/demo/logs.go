@@ -6,7 +6,9 @@ import (
 	"sort"
 	"time"
 
+	"watchtrail/filter"
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // defaultLogLimit caps a FetchLogs call when the query sets no Limit.
@@ -65,7 +67,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 		end = now.Add(time.Nanosecond) // [Start, End) but Now itself is fine
 	}
 	start := later(q.Start, now.Add(-logRetention))
-	f := sources.ParseFilterPattern(q.Pattern)
+	f := filter.ParseLogPattern(q.Pattern)
 	type found struct {
 		event      sources.LogEvent
 		slot, line int64
@@ -82,7 +84,7 @@ func (s *Source) FetchLogs(ctx context.Context, q sources.LogQuery) ([]sources.L
 			if l.at.Before(start) || !l.at.Before(end) {
 				continue
 			}
-			msg := sources.Sanitize(l.text)
+			msg := text.Sanitize(l.text)
 			if !f.Match(msg) {
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"watchtrail/sources"
+	"watchtrail/text"
 )
 
 // defaultTrailLimit caps a FetchTrail call when the query sets no Limit.
@@ -212,12 +213,12 @@ func (c call) event() sources.TrailEvent {
 	_ = enc.Encode(doc) // plain data: cannot fail
 	resources := make([]string, len(c.resources))
 	for i, r := range c.resources {
-		resources[i] = sources.Sanitize(r)
+		resources[i] = text.Sanitize(r)
 	}
 	return sources.TrailEvent{
-		ID: c.id, Time: c.at, Name: sources.Sanitize(c.name), Source: sources.Sanitize(c.source),
-		User: sources.Sanitize(c.who.name), SourceIP: sources.Sanitize(c.who.ip), Resources: resources,
-		ErrorCode: sources.Sanitize(c.errCode), ErrorMessage: sources.Sanitize(c.errMsg), ReadOnly: c.readOnly,
+		ID: c.id, Time: c.at, Name: text.Sanitize(c.name), Source: text.Sanitize(c.source),
+		User: text.Sanitize(c.who.name), SourceIP: text.Sanitize(c.who.ip), Resources: resources,
+		ErrorCode: text.Sanitize(c.errCode), ErrorMessage: text.Sanitize(c.errMsg), ReadOnly: c.readOnly,
 		JSON: string(bytes.TrimSpace(buf.Bytes())),
 		Kind: sources.KindManagement, AccessKeyID: doc.UserIdentity.AccessKeyID, UserARN: doc.UserIdentity.ARN,
 	}
