@@ -67,6 +67,9 @@ type CostConfig struct {
 	LogGroups   int                  // groups tailed
 	LiveTail    bool                 // groups streamed with Live Tail instead of FilterLogEvents
 	TrailBucket bool                 // CloudTrail read from S3 instead of LookupEvents
+	// TrailFolders is how many account folders the bucket's reader lists
+	// a poll (an organisation trail's accounts × regions); 0 reads as 1.
+	TrailFolders int
 	// Scanned and Queries are what the trail's Athena queries scanned so
 	// far and how many ran: a day's polls are priced at their mean.
 	Scanned, Queries int64
@@ -133,8 +136,9 @@ func EstimateCost(c CostConfig) CostEstimate {
 		e.AthenaBytes = polls * float64(max(c.Scanned/c.Queries, athenaMinBytes))
 		e.FreeCalls["StartQueryExecution"] = polls
 	} else if c.TrailBucket {
-		e.S3Requests = polls + trailFilesPerDay
-		s3cost = polls/1000*Prices.S3ListPer1000 + trailFilesPerDay/1000.0*Prices.S3GetPer1000
+		folders := float64(max(c.TrailFolders, 1))
+		e.S3Requests = folders * (polls + trailFilesPerDay)
+		s3cost = folders * (polls/1000*Prices.S3ListPer1000 + trailFilesPerDay/1000.0*Prices.S3GetPer1000)
 	} else {
 		e.FreeCalls["LookupEvents"] = polls
 	}

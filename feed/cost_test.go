@@ -69,6 +69,11 @@ func TestEstimateCostCountsFreeCallsAndLiveTail(t *testing.T) {
 	if bucket.S3Requests != 1440+288 || bucket.FreeCalls["LookupEvents"] != 0 || bucket.PerDay <= 0 {
 		t.Fatalf("trail bucket: %+v", bucket)
 	}
+	// An organisation's bucket: every account folder is listed each poll.
+	org := EstimateCost(CostConfig{Refresh: 30 * time.Second, TrailBucket: true, TrailFolders: 400})
+	if org.S3Requests != 400*(2880+288) || !near(org.PerDay, 400*(2.880*0.005+0.288*0.0004)) {
+		t.Fatalf("200 accounts × 2 regions: %+v", org)
+	}
 }
 
 func TestAthenaScanCost(t *testing.T) {

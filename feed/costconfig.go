@@ -14,15 +14,16 @@ func CostConfigOf(cfg Config, alarms []sources.Alarm) CostConfig {
 func (s *Scheduler) CostConfig() CostConfig {
 	groups, _ := s.logGroups()
 	return CostConfig{
-		Metrics:     s.watchedSpecs(),
-		Alarms:      len(s.alarms.current),
-		Refresh:     s.cfg.Refresh,
-		CostAware:   s.metrics.schedule != nil,
-		Budget:      s.metrics.budget,
-		LogGroups:   len(groups),
-		LiveTail:    s.cfg.LiveTail,
-		TrailBucket: s.cfg.TrailBucket,
-		Scanned:     s.trail.scanned[0],
-		Queries:     s.trail.scanned[1],
+		Metrics:      s.watchedSpecs(),
+		Alarms:       len(s.alarms.current),
+		Refresh:      s.cfg.Refresh,
+		CostAware:    s.metrics.schedule != nil,
+		Budget:       s.metrics.budget,
+		LogGroups:    len(groups),
+		LiveTail:     s.cfg.LiveTail,
+		TrailBucket:  s.cfg.TrailBucket,
+		TrailFolders: s.trail.folders,
+		Scanned:      s.trail.scanned[0],
+		Queries:      s.trail.scanned[1],
 	}
 }

@@ -65,6 +65,7 @@ type trailFeed struct {
 	query     sources.TrailQuery // what the feed asks the server for (see SetTrailQuery)
 	badFiles  int                // trail log files skipped as unreadable
 	scanned   [2]int64           // the trail's Athena queries: bytes scanned, queries
+	folders   int                // the trail bucket's folders listed a poll
 	recentBad []sources.BadFile
 }
 
@@ -201,7 +202,7 @@ func (s *Scheduler) Handle(msg tea.Msg) tea.Cmd {
 		return s.tailDone(sources.FeedLogs, msg.Tail, msg.Problems, msg.At)
 	case sources.TrailMsg:
 		s.trail.badFiles, s.trail.recentBad = msg.BadFiles, msg.RecentBad
-		s.trail.scanned = [2]int64{msg.Scanned, msg.Queries}
+		s.trail.scanned, s.trail.folders = [2]int64{msg.Scanned, msg.Queries}, msg.Folders
 		return s.tailDone(sources.FeedTrail, msg.Tail, msg.Problems, msg.At)
 	case sources.ErrMsg:
 		if msg.Feed == sources.FeedLogs && s.live.stream != nil {
@@ -390,6 +391,9 @@ func (s *Scheduler) Poll(feed sources.Feed) tea.Cmd {
 			msg.BadFiles, msg.RecentBad = badTrailFiles(src)
 			if r, ok := src.(sources.TrailScanner); ok {
 				msg.Scanned, msg.Queries = r.Scanned()
+			}
+			if l, ok := src.(sources.TrailLister); ok {
+				msg.Folders = l.TrailFolders()
 			}
 			return msg, b.Err
 		})

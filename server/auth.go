@@ -23,31 +23,51 @@ func (s *Server) authorize(ctx ssh.Context, key ssh.PublicKey) bool {
 		s.log.Error("ssh key refused: cannot read authorized keys", append(attrs, "err", err)...)
 		return false
 	}
+	k, why := allowedLine(keys, key, ctx.RemoteAddr(), time.Now())
+	switch {
+	case why != "":
+		s.log.Warn("ssh key refused: "+why, append(attrs, "line", k.line)...)
+		return false
+	case k.key == nil:
+		s.log.Warn("ssh key refused: not in authorized keys", attrs...)
+		return false
+	}
+	if c := connectionOf(ctx); c != nil {
+		c.mu.Lock()
+		c.offered[fp] = k
+		c.mu.Unlock()
+	}
+	s.log.Debug("ssh key offered", attrs...)
+	return true
+}
+
+// allowedLine is the first line listing key whose options let it in from
+// addr at now, as sshd reads every line (a key listed twice, fenced to two
+// networks, logs in from either). When lines list it but none allows it,
+// it is the first such line and why it refuses; when none lists it, the zero
+// line.
+func allowedLine(keys []authorizedKey, key ssh.PublicKey, addr net.Addr, now time.Time) (first authorizedKey, why string) {
 	for _, k := range keys {
 		if !ssh.KeysEqual(k.key, key) {
 			continue
 		}
-		if why := k.refusal(ctx.RemoteAddr(), time.Now()); why != "" {
-			s.log.Warn("ssh key refused: "+why, append(attrs, "line", k.line)...)
-			return false
+		refusal := k.refusal(addr, now)
+		if refusal == "" {
+			return k, ""
 		}
-		if c := connectionOf(ctx); c != nil {
-			c.mu.Lock()
-			c.offered[fp] = k
-			c.mu.Unlock()
+		if k.command && refusal == k.refused {
+			return k, refusal // sshd logs in with this line, forcing its command
 		}
-		s.log.Debug("ssh key offered", attrs...)
-		return true
+		if why == "" {
+			first, why = k, refusal
+		}
 	}
-	s.log.Warn("ssh key refused: not in authorized keys", attrs...)
-	return false
+	return first, why
 }
 
 // refusal says why the key may not log in from addr at now, or "".
 func (k authorizedKey) refusal(addr net.Addr, now time.Time) string {
 	switch {
-	case k.refused != "":
-		return k.refused
 	case !k.expires.IsZero() && now.After(k.expires):
 		return "expired (expiry-time in authorized keys)"
 	case k.from != "":
@@ -56,7 +76,7 @@ func (k authorizedKey) refusal(addr net.Addr, now time.Time) string {
 			return "not from an address its from= allows"
 		}
 	}
-	return ""
+	return k.refused
 }
 
 // verified is called once the client signed with an allowed key: only now

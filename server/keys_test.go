@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/base64"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -31,6 +32,14 @@ func TestFromPatternsMatchLikeOpenSSH(t *testing.T) {
 	for _, c := range cases {
 		if got := fromAllows(c.list, netip.MustParseAddr(c.addr)); got != c.want {
 			t.Errorf("from=%q for %s: %v, want %v", c.list, c.addr, got, c.want)
+		}
+	}
+	for pattern, want := range map[string]bool{"*": true, "": false, "2001:*": true, "*:6666": true, "*:?666": true,
+		"2001:db8:*:5555:*": true, "*?": true, "2001:db8:1111:2222:3333:4444:5555:6666?": false, "*:7777": false,
+		strings.Repeat("*?", 30) + "*x": false, // exponential for a recursive match: a hang, not a timing
+	} {
+		if got := globMatch(pattern, "2001:db8:1111:2222:3333:4444:5555:6666"); got != want {
+			t.Errorf("pattern %q: %v, want %v", pattern, got, want)
 		}
 	}
 	if got := fromAllows("127.0.0.0/8", netip.MustParseAddr("::ffff:127.0.0.1")); !got {
@@ -177,6 +186,46 @@ func TestSecurityKeysNeedNoTouchRequired(t *testing.T) {
 		}
 		if k := parseKeyOptions(authorizedKey{key: key}, opts); (k.refused != "") != refused {
 			t.Errorf("%q: refused %q, want refused %v", options+"sk-…", k.refused, refused)
+		}
+	}
+}
+
+// A key listed on several lines logs in by the first line that lets it in,
+// as sshd reads them all; a line forcing a command that would let it in
+// ends the search, as sshd would log in with that command.
+func TestDuplicateKeyLinesAreReadInTurn(t *testing.T) {
+	dir := t.TempDir()
+	newKey(t, filepath.Join(dir, "k"))
+	pub, err := os.ReadFile(filepath.Join(dir, "k.pub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "authorized_keys")
+	lines := []string{`from="10.0.0.0/8"`, `no-such-option`, `from="192.168.0.0/16",command="/bin/date"`, `from="127.0.0.1",no-pty`, `command="/bin/true"`}
+	var text strings.Builder
+	for _, options := range lines {
+		text.WriteString(options + " " + strings.TrimSpace(string(pub)) + "\r\n")
+	}
+	if err := os.WriteFile(path, []byte(text.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := loadAuthorizedKeys(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := keys[0].key
+	for addr, want := range map[string]struct {
+		line int
+		why  string
+	}{
+		"10.1.2.3":    {1, ""},
+		"127.0.0.1":   {4, ""},
+		"192.168.1.1": {3, "only the dashboard"},
+		"172.16.0.1":  {5, "only the dashboard"},
+	} {
+		k, why := allowedLine(keys, key, &net.TCPAddr{IP: net.ParseIP(addr), Port: 22}, time.Now())
+		if k.line != want.line || (why == "") != (want.why == "") || !strings.Contains(why, want.why) {
+			t.Errorf("from %s: line %d %q, want line %d %q", addr, k.line, why, want.line, want.why)
 		}
 	}
 }

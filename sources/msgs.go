@@ -53,6 +53,8 @@ type TrailMsg struct {
 	// Scanned and Queries are what the trail's Athena queries scanned so
 	// far, and how many ran (see TrailScanner).
 	Scanned, Queries int64
+	// Folders is how many folders a poll lists (see TrailLister).
+	Folders int
 }
 
 // ErrMsg reports a failed poll; the pane keeps its last data.

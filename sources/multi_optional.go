@@ -24,6 +24,7 @@ var (
 	_ LogRecordReader  = (*Multi)(nil)
 	_ BadFileReporter  = (*Multi)(nil)
 	_ TrailScanner     = (*Multi)(nil)
+	_ TrailLister      = (*Multi)(nil)
 	_ IntegrityChecker = (*Multi)(nil)
 )
 
@@ -365,6 +366,14 @@ func (m *Multi) Scanned() (bytes, queries int64) {
 		bytes, queries = bytes+b, queries+q
 	}
 	return bytes, queries
+}
+
+// TrailFolders adds up the folders the members' trail readers list.
+func (m *Multi) TrailFolders() (n int) {
+	for _, mb := range capable[TrailLister](m) {
+		n += mb.Source.(TrailLister).TrailFolders()
+	}
+	return n
 }
 
 // CheckIntegrity validates every member's trail log files, in one report.

@@ -90,6 +90,12 @@ type TrailPager interface {
 	FetchTrailPage(ctx context.Context, q TrailQuery, token string) ([]TrailEvent, string, error)
 }
 
+// TrailLister is implemented by trail sources that list folders of log
+// files each poll (the S3 reader: one per account of an organisation).
+type TrailLister interface {
+	TrailFolders() int
+}
+
 // TrailScanner is implemented by trail sources billed by the data their
 // queries scan (Athena): the bytes scanned so far, and the queries run.
 type TrailScanner interface {

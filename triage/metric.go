@@ -29,7 +29,7 @@ const (
 // bands). A metric whose alarm fires on the good direction (more healthy
 // hosts, more free memory) is Unknown: nothing about it is a symptom.
 func ClassifyMetric(namespace, metric, stat, comparison string) Family {
-	up, down := directions(comparison)
+	up, down := alarmDirections(comparison)
 	name := strings.ToLower(metric)
 	words := lowerWords(metric)
 	// has matches parts of the name; short words that hide inside others
@@ -90,17 +90,6 @@ func onlyWorse(f Family, worse bool) Family {
 		return f
 	}
 	return Unknown
-}
-
-// directions says which way the metric goes when the alarm fires.
-func directions(comparison string) (up, down bool) {
-	switch {
-	case strings.HasPrefix(comparison, "Greater"):
-		return true, false
-	case strings.HasPrefix(comparison, "Less") && !strings.Contains(comparison, "Greater"):
-		return false, true
-	}
-	return true, true // anomaly bands, unknown comparisons
 }
 
 // symptom is the family as a symptom, for reasons.

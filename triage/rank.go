@@ -2,6 +2,7 @@ package triage
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -151,6 +152,9 @@ func rankSuspects(events []sources.TrailEvent, g sources.ResourceGraph, a source
 func judge(ev analysed, later []analysed, rk ranking) (Impact, string) {
 	if ev.Failed() {
 		return Impact{"failed", impactNone}, "a failed call changed nothing"
+	}
+	if words := camelWords(CallName(ev.Name)); len(words) > 0 && slices.Contains(readVerbs, words[0]) {
+		return Impact{"read-only", impactNone}, "a read-only call changed nothing"
 	}
 	category := ClassifyChange(CallName(ev.Name), ev.Source, ev.doc.Request)
 	if (category == Removal || category == Capacity) && restartedLater(ev, later, rk.cutoff) {

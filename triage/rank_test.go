@@ -248,32 +248,6 @@ func TestNamesResource(t *testing.T) {
 	}
 }
 
-func TestClassifyCall(t *testing.T) {
-	for name, want := range map[string]string{
-		"UpdateFunctionConfiguration20150331v2": "configuration", "ModifyDBParameterGroup": "configuration",
-		"ModifyInstanceAttribute": "configuration", "UpdateEventSourceMapping20150331": "configuration",
-		"PutRolePolicy": "permission", "DetachRolePolicy": "permission", "AddPermission20150331v2": "permission",
-		"RevokeSecurityGroupIngress": "network", "AuthorizeSecurityGroupEgress": "network", "ChangeResourceRecordSets": "network",
-		"SetDesiredCapacity": "capacity", "UpdateAutoScalingGroup": "capacity", "PutFunctionConcurrency20171031": "capacity",
-		"DeregisterTargets": "capacity", "UpdateFunctionCode20150331v2": "deploy", "UpdateService": "deploy",
-		"RegisterTaskDefinition": "deploy", "DeleteQueue": "delete", "TerminateInstances": "delete",
-		"CreateTags": "tagging", "TagResource20170331": "tagging", "AddTagsToResource": "tagging", "UntagResource": "tagging",
-		"CreateDBSnapshot": "snapshot/backup", "CreateSnapshot": "snapshot/backup", "StartBackupJob": "snapshot/backup",
-		"DescribeInstances": "read-only", "ListFunctions20150331": "read-only", "BatchGetItem": "read-only",
-		"PutObject": "data", "SendMessage": "data", "CreateLogStream": "data", "PutRecords": "data", "DeleteItem": "data",
-		"CreateQueue": "write", "SendCommand": "write", "FailoverDBCluster": "configuration", "SuspendProcesses": "configuration",
-		"PutScalingPolicy": "capacity", "RegisterScalableTarget": "capacity", "RebootDBInstance": "restart", "SetSecurityGroups": "network", "DeleteSecurityGroup": "network",
-		"PutBucketPolicy": "permission", "DeleteFunctionConcurrency20171031": "capacity", "PublishVersion20150331": "deploy",
-	} {
-		if got := triage.ClassifyCall(name, false, false); got.Class != want {
-			t.Errorf("%s: %s, want %s", name, got.Class, want)
-		}
-	}
-	if got := triage.ClassifyCall("DetachRolePolicy", false, true); got.Class != "failed" {
-		t.Errorf("a failed call is %s", got.Class)
-	}
-}
-
 func describe(suspects []triage.Suspect) string {
 	var b strings.Builder
 	for i, s := range suspects {

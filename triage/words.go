@@ -21,14 +21,3 @@ func hasAny(words []string, any ...string) bool {
 	}
 	return false
 }
-
-func hasPrefixAny(words []string, prefixes ...string) bool {
-	for _, w := range words {
-		for _, p := range prefixes {
-			if strings.HasPrefix(w, p) {
-				return true
-			}
-		}
-	}
-	return false
-}

@@ -18,16 +18,8 @@ import (
 func expandAPI(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
 	apis, err := cached(ctx, &s.graph.cache, "apigateway:GetRestApis", func(ctx context.Context) ([]apigwtypes.RestApi, error) {
-		var all []apigwtypes.RestApi
 		pages := apigateway.NewGetRestApisPaginator(s.graph.apigw, &apigateway.GetRestApisInput{})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, page.Items...)
-		}
-		return all, nil
+		return allPages(ctx, pages.HasMorePages, pages.NextPage, func(o *apigateway.GetRestApisOutput) []apigwtypes.RestApi { return o.Items })
 	})
 	if x.fail(err) {
 		return x
@@ -44,16 +36,8 @@ func expandAPI(ctx context.Context, s *Source, r sources.Resource) (x expansion)
 	}
 	x.self = resource(kindAPI, r.ID, "arn:aws:apigateway:"+s.cfg.Region+"::/restapis/"+id, id)
 	resources, err := cached(ctx, &s.graph.cache, "apigateway:GetResources "+id, func(ctx context.Context) ([]apigwtypes.Resource, error) {
-		var all []apigwtypes.Resource
 		pages := apigateway.NewGetResourcesPaginator(s.graph.apigw, &apigateway.GetResourcesInput{RestApiId: aws.String(id), Embed: []string{"methods"}})
-		for pages.HasMorePages() {
-			page, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, err
-			}
-			all = append(all, page.Items...)
-		}
-		return all, nil
+		return allPages(ctx, pages.HasMorePages, pages.NextPage, func(o *apigateway.GetResourcesOutput) []apigwtypes.Resource { return o.Items })
 	})
 	if x.fail(err) {
 		return x
@@ -66,6 +50,19 @@ func expandAPI(ctx context.Context, s *Source, r sources.Resource) (x expansion)
 		}
 	}
 	return x
+}
+
+// allPages reads every page of an SDK paginator and returns their items.
+func allPages[O, T any](ctx context.Context, more func() bool, next func(context.Context, ...func(*apigateway.Options)) (O, error), items func(O) []T) ([]T, error) {
+	var all []T
+	for more() {
+		page, err := next(ctx)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items(page)...)
+	}
+	return all, nil
 }
 
 // integratedFunction is the Lambda function a method's integration calls:

@@ -82,6 +82,9 @@ func TestMotoS3TrailOrgPrefix(t *testing.T) {
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: accounts %v, want %v", tc.url, got, tc.want)
 		}
+		if n := reader.TrailFolders(); n != len(tc.want) { // what a poll lists, for the cost estimate
+			t.Errorf("%s: %d folders listed a poll, want %d", tc.url, n, len(tc.want))
+		}
 		if json := string(filter.TrailJSON(events[0])); !strings.Contains(json, `"recipientAccountId":"`+tc.want[0]+`"`) {
 			t.Errorf("%s: JSON %s does not name the account", tc.url, json)
 		}

@@ -86,7 +86,19 @@ func (s *Source) FetchTrailPage(ctx context.Context, q sources.TrailQuery, token
 var (
 	_ sources.TrailPager   = (*Source)(nil)
 	_ sources.TrailScanner = (*Source)(nil)
+	_ sources.TrailLister  = (*Source)(nil)
 )
+
+// TrailFolders is how many account folders the trail bucket's reader lists
+// a poll; 0 before its first listing or without UseTrailBucket.
+func (s *Source) TrailFolders() int {
+	if s.s3trail == nil {
+		return 0
+	}
+	s.s3trail.mu.Lock()
+	defer s.s3trail.mu.Unlock()
+	return len(s.s3trail.accounts)
+}
 
 // Scanned is what the trail's Athena queries scanned; nothing without
 // UseTrailAthena.
