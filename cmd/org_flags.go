@@ -21,6 +21,7 @@ func (o *orgFlags) addFlags(fs *pflag.FlagSet) {
 	fs.Var(checkedString{&o.athena.Table, "db.table", checkAthenaTable}, "trail-athena",
 		"query CloudTrail with Athena, in this table of the trail's log files (DATABASE.TABLE; docs/organisation.md), instead of LookupEvents")
 	fs.StringVar(&o.athena.Workgroup, "athena-workgroup", "", "with --trail-athena: the workgroup queries run in (default: primary)")
+	fs.StringVar(&o.athena.Region, "athena-region", "", "with --trail-athena: the region of the table and workgroup, when not the one watched (default: each --region's own)")
 	fs.Var(checkedString{&o.athena.Output, "s3-url", checkAthenaOutput}, "athena-output",
 		"with --trail-athena: where Athena writes query results, s3://bucket/prefix/ (default: the workgroup's)")
 	fs.BoolVar(&o.linked, "linked-accounts", false,

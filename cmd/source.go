@@ -23,8 +23,8 @@ func (g *globals) openSource(ctx context.Context, notes io.Writer) (sources.Sour
 	if g.trailReaders() > 1 {
 		return nil, errors.New("--trail-bucket, --trail-log-group and --trail-athena each say where to read CloudTrail from: pass one of them")
 	}
-	if g.org.athena.Table == "" && (g.org.athena.Workgroup != "" || g.org.athena.Output != "") {
-		return nil, errors.New("--athena-workgroup and --athena-output go with --trail-athena")
+	if a := g.org.athena; a.Table == "" && (a.Workgroup != "" || a.Output != "" || a.Region != "") {
+		return nil, errors.New("--athena-workgroup, --athena-output and --athena-region go with --trail-athena")
 	}
 	if g.demo {
 		return g.newDemo(), nil

@@ -87,6 +87,7 @@ func TestTrailBadInputIsRefusedNamingIt(t *testing.T) {
 		{[]string{"--trail-athena", "trails"}, `"trails": want DATABASE.TABLE`},
 		{[]string{"--trail-athena", "a.b", "--athena-output", "https://x"}, "want s3://bucket/prefix/"},
 		{[]string{"--athena-workgroup", "ops"}, "go with --trail-athena"},
+		{[]string{"--athena-region", "us-east-1"}, "go with --trail-athena"},
 		{[]string{"--trail-log-group", "has space"}, `"has space" is not a log group name`},
 	} {
 		r := run(t, append([]string{"trail", "--demo"}, c.args...)...)

@@ -50,7 +50,9 @@ func replaceAmbiguous(s string) (string, bool) {
 		first := len(rest) == len(s)
 		rest = rest[len(cluster):]
 		if unambiguous(cluster, width) && !joinsNeighbour(cluster, first, rest == "") {
-			b.WriteString(cluster)
+			kept := keepMarks(cluster)
+			changed = changed || len(kept) < len(cluster)
+			b.WriteString(kept)
 			continue
 		}
 		changed = true
@@ -64,6 +66,28 @@ func replaceAmbiguous(s string) (string, bool) {
 		return s, false
 	}
 	return b.String(), true
+}
+
+// maxMarks bounds the combining marks kept on one character. Text written
+// in any script stacks a few; a "Zalgo" tower stacks thousands in one cell,
+// which terminals drop past a few (tmux keeps 21 bytes a cell) but which
+// would be written out in every frame, and make a row longer than a line.
+const maxMarks = 8
+
+// keepMarks is cluster with at most maxMarks combining marks on its first
+// character.
+func keepMarks(cluster string) string {
+	marks := 0
+	for i := 0; i < len(cluster); {
+		r, size := utf8.DecodeRuneInString(cluster[i:])
+		if i > 0 && zeroWidthMark(r) {
+			if marks++; marks > maxMarks {
+				return cluster[:i]
+			}
+		}
+		i += size
+	}
+	return cluster
 }
 
 // unambiguous reports whether cluster, which ansi measures as width cells, is

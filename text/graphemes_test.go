@@ -40,6 +40,8 @@ var graphemeCases = []struct{ in, want string }{
 	{"a\u2028b\u2029c", "a⏎b⏎c"},                                                 // line and paragraph separators
 	{"new \U0001fa75 \U00031350 \u3248 x", "new \ufffd \ufffd \ufffd x"},         // widths in dispute
 	{"\u0378\uffff\U000e0080", "\ufffd\ufffd\ufffd"},                             // unassigned, noncharacter
+	{"Z" + strings.Repeat("\u0301\u0316", 1000) + "z", "Z" + strings.Repeat("\u0301\u0316", 4) + "z"}, // a Zalgo tower: 8 marks kept
+	{"\u1e69\u0307\u0323", "\u1e69\u0307\u0323"},                                                      // a few marks stay
 }
 
 func TestSanitizeReplacesAmbiguousGraphemes(t *testing.T) {

@@ -32,6 +32,9 @@ var wildPieces = []string{
 	"日本語のログ", "한국어", "ｆｕｌｌ", "\t", "\r", "\n", "\x00", "\x07", "\x1b[31mred\x1b[0m", "\x1b]0;title\x07",
 	"\x9b2J", "\xff\xfe", "\xe2\x82", "\u200b", "\u200d", "\u202e", "\ufe0f", "\U000e0067", "क्षि", "ผู้",
 	"ERROR", " ", "timeout", "arn:aws:lambda:eu-west-1:123456789012:function:x", "{", "\"", "\\",
+	"z" + strings.Repeat("\u0301\u0316", 1500), "\u0301\u0301", // a Zalgo tower, marks alone
+	"\x1b]0;ti", "tle\x07", "\x1bP1$qm\x1b\\", "\x1b_apc\x1b\\", "\u0085", "\u0090", "\u009d", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80",
+	"\u1100\u1160", "\u11a8", "\u115f", "\u3164", "\u2066\u05e9\u2069", "\U0001F3FD", "\U000E0100", "\u8fbb\U000E0100", "\u0d4e", "\U000110bd",
 	"soft\u00adhyphen", "\u200c", "\u2060", "\ufeff", "\u2028", "\u0600", "\U0001fa75", "\U00031350", "\u3248", "\u0378", "\uffff",
 }
 

@@ -58,7 +58,10 @@ var (
 type AthenaOptions struct {
 	Table     string // DATABASE.TABLE
 	Workgroup string // "" is the account's primary workgroup
-	Output    string // s3://bucket/prefix/ for results; "" uses the workgroup's
+	// Region is where the table and workgroup are, when not the region
+	// watched: one table in the trail bucket's region serves every region.
+	Region string
+	Output string // s3://bucket/prefix/ for results; "" uses the workgroup's
 }
 
 // ParseAthenaTable splits DATABASE.TABLE.
@@ -91,6 +94,11 @@ func NewAthenaTrail(cfg aws.Config, endpointURL string, o AthenaOptions) (*Athen
 			*p = aws.String(endpointURL)
 		}
 	}
+	watched := cfg.Region
+	if o.Region != "" {
+		cfg = cfg.Copy()
+		cfg.Region = o.Region
+	}
 	return &AthenaTrail{
 		athena: athena.NewFromConfig(cfg, func(o *athena.Options) {
 			base(&o.BaseEndpoint)
@@ -100,7 +108,7 @@ func NewAthenaTrail(cfg aws.Config, endpointURL string, o AthenaOptions) (*Athen
 			base(&o.BaseEndpoint)
 			o.RetryMaxAttempts = capAttempts(o.RetryMaxAttempts)
 		}),
-		database: database, table: table, workgroup: o.Workgroup, output: o.Output, region: cfg.Region,
+		database: database, table: table, workgroup: o.Workgroup, output: o.Output, region: watched,
 		timeout: athenaQueryTimeout, firstWait: athenaFirstWait, now: time.Now,
 	}, nil
 }

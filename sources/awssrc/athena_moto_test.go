@@ -220,6 +220,30 @@ func TestMotoAthenaTrail(t *testing.T) {
 		t.Errorf("%d queries counted, want 1", queries)
 	}
 
+	// One table in one region serves a reader watching another region.
+	euCfg := testConfig(t)
+	euCfg.Region = "eu-west-1"
+	eu := New(euCfg, endpoint)
+	if err := eu.UseTrailAthena(AthenaOptions{Table: s.athena.Name(), Workgroup: "ops", Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	queueAthenaResults(t, endpoint, tableColumns(t), denied)
+	if events, err := eu.FetchTrail(ctx, sources.TrailQuery{Start: at.Add(-time.Hour), End: at}); err != nil || len(events) != 1 {
+		t.Fatalf("eu-west-1 through the us-east-1 table: %v, %v", events, err)
+	}
+	list, err = eu.athena.athena.ListQueryExecutions(ctx, &athena.ListQueryExecutionsInput{WorkGroup: aws.String("ops")})
+	if err != nil || len(list.QueryExecutionIds) == 0 {
+		t.Fatal(list, err)
+	}
+	found := false
+	for _, id := range list.QueryExecutionIds {
+		qe, err := eu.athena.athena.GetQueryExecution(ctx, &athena.GetQueryExecutionInput{QueryExecutionId: aws.String(id)})
+		found = found || err == nil && strings.Contains(aws.ToString(qe.QueryExecution.Query), `"region" = 'eu-west-1'`)
+	}
+	if !found {
+		t.Error("no query of the eu-west-1 partition ran in us-east-1")
+	}
+
 	// Glue is asked once; a table that is not there is named.
 	if _, err := s.FetchTrail(ctx, sources.TrailQuery{Start: at.Add(-time.Hour), End: at}); err != nil || calls.get("GetTable") != 1 {
 		t.Errorf("second query: %v, GetTable called %d times", err, calls.get("GetTable"))

@@ -91,6 +91,30 @@ func TestTrailDepthCapCountsStructureOnly(t *testing.T) {
 	}
 }
 
+// Millions of tiny values compress to almost nothing yet cost their decoding
+// and a slot each: past maxTrailRecords in the top two levels the file is
+// bad, whether they are records or another key's list; records' own lists
+// do not count.
+func TestTrailRecordCountIsCapped(t *testing.T) {
+	many := func(doc string, n int) []byte {
+		return trailtest.Gzip([]byte(fmt.Sprintf(doc, strings.TrimSuffix(strings.Repeat("{},", n), ","))))
+	}
+	inRecord := `{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","x":[` + strings.TrimSuffix(strings.Repeat("1,", 200_000), ",") + `]}`
+	for name, c := range map[string]struct {
+		file []byte
+		err  error
+	}{
+		"records at the cap": {many(`{"Records":[%s]}`, maxTrailRecords), nil},
+		"records past it":    {many(`{"Records":[%s]}`, maxTrailRecords+1), errTrailTooMany},
+		"another key's list": {many(`{"Other":[%s],"Records":[]}`, maxTrailRecords+1), errTrailTooMany},
+		"a record's list":    {trailtest.Gzip([]byte(`{"Records":[` + inRecord + `]}`)), nil},
+	} {
+		if _, err := readTrailFile(bytes.NewReader(c.file), nil); !errors.Is(err, c.err) {
+			t.Errorf("%s: %v, want %v", name, err, c.err)
+		}
+	}
+}
+
 // Of the files read at once, one at a time grows past largeTrailFile: the
 // next waits for it (or for its context), so hostile files read together
 // hold a bounded amount.
