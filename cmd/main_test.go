@@ -253,6 +253,17 @@ func TestEveryFlagCanBeSetInTheConfigFile(t *testing.T) {
 	}
 }
 
+// A byte order mark, as some editors write, is no part of the first key.
+func TestConfigWithAByteOrderMarkIsRead(t *testing.T) {
+	noAWS(t)
+	for _, text := range []string{"\ufeffrefresh: 7s\n", "\ufeffrefresh = 7s\n"} {
+		writeFile(t, defaultConfigPath(), text)
+		if r := run(t); r.err != nil || r.cfg == nil || r.cfg.Refresh != 7*time.Second {
+			t.Errorf("config %q: %v", text, r.err)
+		}
+	}
+}
+
 func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 	noAWS(t)
 	path := defaultConfigPath()
