@@ -213,6 +213,15 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 	if err := expectDelim(dec, '}'); err != nil {
 		return nil, err
 	}
+	// Read to the end: what follows the document (a second gzip member, a
+	// second document, junk) would be lost without a word, and gzip checks
+	// its checksum, and finds a cut file, only at the end.
+	if tok, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("%v after the document", tok)
+		}
+		return nil, err
+	}
 	if !found {
 		return nil, errors.New(`no "Records"`)
 	}

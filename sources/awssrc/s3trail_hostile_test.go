@@ -115,6 +115,33 @@ func TestTrailRecordCountIsCapped(t *testing.T) {
 	}
 }
 
+// A log file is read to its end: what follows the document would be lost
+// without a word, and gzip finds a cut or corrupted file only there.
+func TestTrailFileIsReadToItsEnd(t *testing.T) {
+	doc := `{"Records":[{"eventID":"a","eventTime":"2026-11-25T19:00:00Z"}]}`
+	gz := trailtest.Gzip([]byte(doc))
+	corrupt := bytes.Clone(gz)
+	corrupt[len(corrupt)-8] ^= 0xff // the CRC-32
+	for name, c := range map[string]struct {
+		file []byte
+		err  string
+	}{
+		"whole":              {gz, ""},
+		"trailing blanks":    {trailtest.Gzip([]byte(doc + "\n\n  ")), ""},
+		"two gzip members":   {append(bytes.Clone(gz), trailtest.Gzip([]byte(doc))...), "{ after the document"},
+		"two documents":      {trailtest.Gzip([]byte(doc + doc)), "{ after the document"},
+		"junk after":         {trailtest.Gzip([]byte(doc + " junk")), "invalid character 'j'"},
+		"cut short":          {gz[:len(gz)-6], "unexpected EOF"},
+		"bad checksum":       {corrupt, "checksum"},
+		"garbage after gzip": {append(bytes.Clone(gz), "garbage!"...), "not CloudTrail JSON"},
+	} {
+		events, err := readTrailFile(bytes.NewReader(c.file), nil)
+		if c.err == "" && (err != nil || len(events) != 1) || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%s: %d events, %v; want error %q", name, len(events), err, c.err)
+		}
+	}
+}
+
 // Of the files read at once, one at a time grows past largeTrailFile: the
 // next waits for it (or for its context), so hostile files read together
 // hold a bounded amount.
