@@ -171,6 +171,15 @@ func TestHugeWindowIsClampedWithANote(t *testing.T) {
 	_ = s.Close()
 }
 
+// A terminal of unknown size (0×0, as a client whose own input is no
+// terminal sends) gets the dashboard at 80×24, not an empty screen.
+func TestUnknownWindowSizeIsDrawnAt80x24(t *testing.T) {
+	f := startServerWith(t, Options{}, demoDashboard)
+	_, out := dashboardSession(t, f.goClient("listed"), 0, 0)
+	readUntil(t, out, 30*time.Second, "Alarms")
+	f.waitLog(10*time.Second, "width=80 height=24")
+}
+
 func TestConnectionWithoutSessionCountsAndIdlesOut(t *testing.T) {
 	f := startServer(t, Options{MaxSessions: 1, loginGrace: 2 * time.Second})
 	idle := f.goClient("listed") // as ssh -N: logged in, no channel
