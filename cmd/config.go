@@ -153,6 +153,7 @@ func readConfig(path string) (settings []setting, legacy bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark, as some editors write
 	if isLegacy(data) {
 		settings, err = parseLegacy(path, data)
 		return settings, true, err

@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -250,6 +251,33 @@ func TestEveryFlagCanBeSetInTheConfigFile(t *testing.T) {
 		if r := run(t, "--help"); r.err != nil && strings.Contains(r.err.Error(), "unknown key") {
 			t.Errorf("%s: %v", name, r.err)
 		}
+	}
+}
+
+// A byte order mark, as some editors write, is no part of the first key.
+func TestConfigWithAByteOrderMarkIsRead(t *testing.T) {
+	noAWS(t)
+	for _, text := range []string{"\ufeffrefresh: 7s\n", "\ufeffrefresh = 7s\n"} {
+		writeFile(t, defaultConfigPath(), text)
+		if r := run(t); r.err != nil || r.cfg == nil || r.cfg.Refresh != 7*time.Second {
+			t.Errorf("config %q: %v", text, r.err)
+		}
+	}
+}
+
+// An error is printed without the escape sequences of what was given: the
+// SDK echoes a profile or region name as it is.
+func TestErrorsArePrintedTerminalSafe(t *testing.T) {
+	noAWS(t)
+	r := run(t, "--profile", "p\x1b]0;pwned\x07\x1b[2J\u009b31m", "--dry-run")
+	if r.err == nil || !strings.Contains(r.err.Error(), "\x1b") {
+		t.Fatalf("want an error echoing the profile, got %v", r.err)
+	}
+	if got := errorText(r.err); strings.ContainsAny(got, "\x1b\x07\u009b") || !strings.Contains(got, "profile, p") {
+		t.Fatalf("printed %q", got)
+	}
+	if got := errorText(errors.New("config.yaml: [1:7] bad\n>  1 | x\n       ^")); got != "config.yaml: [1:7] bad\n>  1 | x\n       ^" {
+		t.Fatalf("a multi-line error became %q", got)
 	}
 }
 

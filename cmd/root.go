@@ -3,11 +3,13 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"watchtrail/text"
 	"watchtrail/theme"
 )
 
@@ -68,9 +70,19 @@ func (g *globals) addFlags(fs *pflag.FlagSet) {
 // with status 1.
 func Execute() {
 	if err := newRoot().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "watchtrail:", err)
+		fmt.Fprintln(os.Stderr, "watchtrail:", errorText(err))
 		os.Exit(1)
 	}
+}
+
+// errorText is err's message made safe for the terminal line by line: the
+// AWS SDK echoes a region or profile name as given, escape sequences and all.
+func errorText(err error) string {
+	lines := strings.Split(err.Error(), "\n")
+	for i, line := range lines {
+		lines[i] = text.Sanitize(line)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func newRoot() *cobra.Command {

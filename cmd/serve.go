@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
 
+	"watchtrail/feed"
 	"watchtrail/notebook"
 	"watchtrail/server"
 	"watchtrail/ui"
@@ -67,7 +68,7 @@ func (f *serveFlags) run(cmd *cobra.Command, g *globals) error {
 	}
 	logs := io.MultiWriter(cmd.ErrOrStderr(), g.sdkLog())
 	f.opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
-	poller := ui.NewPoller(cfg)
+	poller := feed.NewPoller(cfg.WithDefaults().Feed())
 	hub := server.NewHub(hubFeeds(poller)...)
 	f.opts.Hub = hub
 	f.opts.FPS = ui.FrameRate
@@ -108,15 +109,15 @@ func followNotebook(store *notebook.Store, hub *server.Hub) {
 // drill-downs.
 type shared struct {
 	*server.Hub
-	*ui.Poller
+	*feed.Poller
 }
 
 // hubFeeds are the poller's feeds, for a hub to run.
-func hubFeeds(p *ui.Poller) []server.Feed {
+func hubFeeds(p *feed.Poller) []server.Feed {
 	var feeds []server.Feed
-	for _, feed := range ui.PollerFeeds {
-		feeds = append(feeds, server.Feed{Name: string(feed), Every: p.Every(), Replay: p.Replay(feed), Failed: p.Failed,
-			Fetch: func(context.Context) tea.Msg { return p.Fetch(feed) }})
+	for _, f := range feed.All {
+		feeds = append(feeds, server.Feed{Name: string(f), Every: p.Every(), Replay: p.Replay(f), Failed: p.Failed,
+			Fetch: func(context.Context) tea.Msg { return p.Fetch(f) }})
 	}
 	return feeds
 }

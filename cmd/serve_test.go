@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/feed"
 	"watchtrail/server"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
@@ -51,7 +52,7 @@ func sharedRounds(t *testing.T, sessions, rounds int) (int64, []string) {
 	now := func() time.Time { return time.Date(2026, 11, 25, 19, 5, 0, 0, time.UTC) }
 	src := &countingSource{Source: demo.New(demo.Options{Start: now().Add(-5 * time.Minute), Now: now, IncidentAfter: time.Minute})}
 	cfg := ui.Config{Source: src, Demo: true, Refresh: time.Minute, LogGroups: []string{"/aws/lambda/checkout-api"}, Now: now}
-	feeds := hubFeeds(ui.NewPoller(cfg))
+	feeds := hubFeeds(feed.NewPoller(cfg.WithDefaults().Feed()))
 	hub := server.NewHub(feeds...)
 	done := make(chan tea.Model, sessions)
 	for range sessions {
@@ -109,7 +110,7 @@ func TestSharedDrillDownsAreGatheredOncePerRefresh(t *testing.T) {
 		if err != nil || len(alarms) == 0 {
 			t.Fatal(alarms, err)
 		}
-		poller := ui.NewPoller(ui.Config{Source: src, Refresh: time.Hour})
+		poller := feed.NewPoller(ui.Config{Source: src, Refresh: time.Hour}.WithDefaults().Feed())
 		before := src.calls.Load()
 		var wg sync.WaitGroup
 		for range sessions {

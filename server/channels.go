@@ -20,6 +20,11 @@ const maxEnv, maxEnvBytes = 64, 64 << 10
 // idle connections cannot use up the server's file descriptors.
 const maxStartups = 64
 
+// maxStartupsPerSource bounds the connections logging in from one address
+// (see sourceOf), so that one client holding them open until the grace time
+// cannot keep everyone else from logging in.
+const maxStartupsPerSource = 16
+
 // sessionChannel opens a session channel through the SSH library, within
 // the connection's channel limit and with its env requests bounded.
 func sessionChannel(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {

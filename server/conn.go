@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/netip"
 	"os"
 	"sync"
 	"time"
@@ -29,6 +30,7 @@ type connection struct {
 	server *Server
 	raw    net.Conn
 	remote string
+	source netip.Prefix // see sourceOf
 	grace  *time.Timer
 
 	mu       sync.Mutex
@@ -42,15 +44,21 @@ type connection struct {
 }
 
 func (s *Server) connect(ctx ssh.Context, raw net.Conn) net.Conn {
-	c := &connection{server: s, raw: raw, remote: raw.RemoteAddr().String(),
+	c := &connection{server: s, raw: raw, remote: raw.RemoteAddr().String(), source: sourceOf(raw.RemoteAddr()),
 		offered: map[string]authorizedKey{}, sessions: map[chan struct{}]func(){}}
 	s.mu.Lock()
-	if s.startups >= maxStartups {
+	switch {
+	case s.startups >= maxStartups:
 		s.mu.Unlock()
 		s.log.Warn("ssh connection refused: too many connections logging in", "remote", c.remote, "max", maxStartups)
 		return nil
+	case s.startupsFrom[c.source] >= maxStartupsPerSource:
+		s.mu.Unlock()
+		s.log.Warn("ssh connection refused: too many connections logging in from its address", "remote", c.remote, "max", maxStartupsPerSource)
+		return nil
 	}
 	s.startups++
+	s.startupsFrom[c.source]++
 	s.conns[c] = struct{}{}
 	stopping := s.closing.Load()
 	s.mu.Unlock()
@@ -97,7 +105,7 @@ func (c *connection) logIn() bool {
 	if c.slot = c.server.takeSlot(); !c.slot {
 		return false
 	}
-	c.server.started()
+	c.started()
 	c.loggedIn = true
 	c.grace.Reset(c.server.opts.loginGrace)
 	return true
@@ -154,7 +162,7 @@ func (c *connection) closed() {
 		c.server.sessions.Add(-1)
 	}
 	if !c.loggedIn {
-		c.server.started()
+		c.started()
 	}
 	c.mu.Unlock()
 	c.server.mu.Lock()
@@ -183,11 +191,32 @@ func (c *connection) stalled() {
 	})
 }
 
-// started frees a place among the connections logging in.
-func (s *Server) started() {
+// started frees c's place among the connections logging in.
+func (c *connection) started() {
+	s := c.server
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.startups--
+	if s.startupsFrom[c.source]--; s.startupsFrom[c.source] == 0 {
+		delete(s.startupsFrom, c.source)
+	}
+}
+
+// sourceOf is the source a connection counts against in
+// maxStartupsPerSource: its IPv4 address, or its IPv6 /64 (one host's
+// usual share, from which it may pick any address).
+func sourceOf(addr net.Addr) netip.Prefix {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return netip.Prefix{}
+	}
+	ip := tcp.AddrPort().Addr().Unmap()
+	bits := 32
+	if ip.Is6() {
+		bits = 64
+	}
+	prefix, _ := ip.Prefix(bits)
+	return prefix
 }
 
 func (s *Server) takeSlot() bool {

@@ -115,12 +115,8 @@ func TestOfferWithoutSigningIsDroppedAtTheGraceTime(t *testing.T) {
 	t.Cleanup(func() { close(release) })
 	const clients = 20
 	dropped := make(chan time.Duration, clients)
-	for range clients {
-		conn, err := net.Dial("tcp", f.addr())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
+	for i := range clients {
+		conn := f.dialFrom(fmt.Sprintf("127.0.0.%d", 1+i%2)) // each address under maxStartupsPerSource
 		start := time.Now()
 		auth := gossh.PublicKeys(stallingSigner{f.signer("listed"), release})
 		go gossh.NewClientConn(&closeWatch{Conn: conn, closed: func() { dropped <- time.Since(start) }}, f.addr(), //nolint:errcheck
@@ -173,6 +169,15 @@ func TestHugeWindowIsClampedWithANote(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = s.Close()
+}
+
+// A terminal of unknown size (0×0, as a client whose own input is no
+// terminal sends) gets the dashboard at 80×24, not an empty screen.
+func TestUnknownWindowSizeIsDrawnAt80x24(t *testing.T) {
+	f := startServerWith(t, Options{}, demoDashboard)
+	_, out := dashboardSession(t, f.goClient("listed"), 0, 0)
+	readUntil(t, out, 30*time.Second, "Alarms")
+	f.waitLog(10*time.Second, "width=80 height=24")
 }
 
 func TestConnectionWithoutSessionCountsAndIdlesOut(t *testing.T) {
@@ -354,18 +359,48 @@ func TestChannelAndEnvFloodsAreBounded(t *testing.T) {
 	}
 }
 
+// dialFrom opens a connection to the server from the loopback address from.
+func (f *sshFixture) dialFrom(from string) net.Conn {
+	f.t.Helper()
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}, Timeout: 5 * time.Second}
+	conn, err := d.Dial("tcp", f.addr())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { conn.Close() })
+	return conn
+}
+
+// loginFrom logs in with the listed key from the loopback address from.
+func (f *sshFixture) loginFrom(from string) error {
+	c, _, _, err := gossh.NewClientConn(f.dialFrom(from), f.addr(), &gossh.ClientConfig{User: "oncall",
+		Auth: []gossh.AuthMethod{gossh.PublicKeys(f.signer("listed"))}, HostKeyCallback: gossh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err == nil {
+		c.Close()
+	}
+	return err
+}
+
+// One address holding connections open before login cannot keep others
+// from logging in; many addresses together are bounded by maxStartups.
+func TestConnectionsLoggingInFromOneAddressAreBounded(t *testing.T) {
+	f := startServer(t, Options{})
+	for range maxStartups + 3 {
+		f.dialFrom("127.0.0.1")
+	}
+	f.waitLog(10*time.Second, "too many connections logging in from its address")
+	if err := f.loginFrom("127.0.0.2"); err != nil {
+		t.Fatalf("a login from another address while one holds %d connections: %v", maxStartups+3, err)
+	}
+}
+
 func TestConnectionsLoggingInAreBounded(t *testing.T) {
 	f := startServer(t, Options{})
 	var idle []net.Conn
-	for range maxStartups + 5 {
-		conn, err := net.Dial("tcp", f.addr())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close()
-		idle = append(idle, conn)
+	for i := range maxStartups + 5 {
+		idle = append(idle, f.dialFrom(fmt.Sprintf("127.0.0.%d", 2+i%8))) // 8 addresses, each under its own cap
 	}
-	f.waitLog(10*time.Second, "too many connections logging in")
+	f.waitLog(10*time.Second, `"ssh connection refused: too many connections logging in"`)
 	for _, conn := range idle {
 		conn.Close()
 	}

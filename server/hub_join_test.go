@@ -12,6 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 	"watchtrail/ui"
@@ -59,11 +60,11 @@ func TestHubLateJoinerSeesLastGoodDataAndTheFailure(t *testing.T) {
 	now := func() time.Time { return time.Date(2026, 11, 25, 19, 5, 0, 0, time.UTC) }
 	src := &flaky{Source: demo.New(demo.Options{Start: now().Add(-5 * time.Minute), Now: now, IncidentAfter: time.Minute})}
 	cfg := ui.Config{Source: src, Demo: true, Refresh: time.Minute, LogGroups: []string{"/aws/lambda/checkout-api"}, Now: now}
-	poller := ui.NewPoller(cfg)
+	poller := feed.NewPoller(cfg.WithDefaults().Feed())
 	var feeds []Feed
-	for _, feed := range ui.PollerFeeds {
-		feeds = append(feeds, Feed{Name: string(feed), Every: poller.Every(), Replay: poller.Replay(feed), Failed: poller.Failed,
-			Fetch: func(context.Context) tea.Msg { return poller.Fetch(feed) }})
+	for _, name := range feed.All {
+		feeds = append(feeds, Feed{Name: string(name), Every: poller.Every(), Replay: poller.Replay(name), Failed: poller.Failed,
+			Fetch: func(context.Context) tea.Msg { return poller.Fetch(name) }})
 	}
 	hub := NewHub(feeds...)
 	round := func() {

@@ -229,3 +229,54 @@ func TestDuplicateKeyLinesAreReadInTurn(t *testing.T) {
 		}
 	}
 }
+
+// The file is parsed again only when it changed, yet a change is always
+// seen: a rewrite of the same size within the modification time's clock
+// tick too.
+func TestAuthorizedKeysAreParsedAgainOnlyWhenChanged(t *testing.T) {
+	dir := t.TempDir()
+	var pubs, fps []string
+	for _, name := range []string{"a", "b"} {
+		fps = append(fps, newKey(t, filepath.Join(dir, name)))
+		pub, err := os.ReadFile(filepath.Join(dir, name+".pub"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs = append(pubs, strings.TrimSpace(string(pub)))
+	}
+	path := filepath.Join(dir, "authorized_keys")
+	var cache keysCache
+	write := func(i int, mtime time.Time) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(pubs[i]+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func() []authorizedKey {
+		t.Helper()
+		keys, err := cache.load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return keys
+	}
+	old := time.Now().Add(-time.Hour)
+	write(0, old)
+	if first := load(); gossh.FingerprintSHA256(first[0].key) != fps[0] || &first[0] != &load()[0] {
+		t.Fatal("wrong key, or parsed again though unchanged")
+	}
+	write(1, old.Add(time.Second)) // a change moves the time
+	if gossh.FingerprintSHA256(load()[0].key) != fps[1] {
+		t.Fatal("a changed file was not parsed again")
+	}
+	now := time.Now()
+	write(0, now)
+	load()
+	write(1, now) // same size, same time: the clock did not tick
+	if gossh.FingerprintSHA256(load()[0].key) != fps[1] {
+		t.Fatal("a file rewritten within its modification time's tick was not parsed again")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sync"
@@ -56,9 +57,10 @@ type Server struct {
 	sessions atomic.Int32 // slots taken, see connection
 	closing  atomic.Bool
 
-	mu       sync.Mutex
-	conns    map[*connection]struct{}
-	startups int // connections not yet logged in
+	mu           sync.Mutex
+	conns        map[*connection]struct{}
+	startups     int                  // connections not yet logged in
+	startupsFrom map[netip.Prefix]int // of them, from each source
 }
 
 // New checks the options, loads or creates the host key and starts
@@ -83,7 +85,8 @@ func New(opts Options, newModel func(Session) tea.Model) (*Server, error) {
 	// sessions are assumed dark, the usual terminal default.
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	lipgloss.SetHasDarkBackground(true)
-	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, conns: map[*connection]struct{}{}}
+	s := &Server{opts: opts, newModel: newModel, log: opts.Logger, conns: map[*connection]struct{}{},
+		startupsFrom: map[netip.Prefix]int{}}
 	for _, k := range keys {
 		where := []any{"file", opts.AuthorizedKeysFile, "line", k.line, "key", fingerprint(k.key)}
 		if k.refused != "" {

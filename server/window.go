@@ -46,7 +46,15 @@ func (w *windowWatch) size() ssh.Window {
 }
 
 // clampWindow is the size a session draws for a terminal of width×height.
+// A size of 0 is unknown (a client whose own input is no terminal sends
+// 0×0), read as 80×24, as terminfo does.
 func clampWindow(width, height int) (int, int) {
+	if width <= 0 {
+		width = 80
+	}
+	if height <= 0 {
+		height = 24
+	}
 	return min(width, maxWindowWidth), min(height, maxWindowHeight)
 }
 
@@ -72,7 +80,7 @@ func sendWindowSizes(p *tea.Program, w *windowWatch, done <-chan struct{}) {
 		win := w.size()
 		width, height := clampWindow(win.Width, win.Height)
 		p.Send(tea.WindowSizeMsg{Width: width, Height: height})
-		if clamped := width != win.Width || height != win.Height; clamped && !noted {
+		if clamped := win.Width > maxWindowWidth || win.Height > maxWindowHeight; clamped && !noted {
 			p.Send(WindowNote{Width: win.Width, Height: win.Height})
 			noted = true
 		} else if !clamped {

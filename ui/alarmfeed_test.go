@@ -16,6 +16,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/internal/alarmtest"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
@@ -28,7 +29,7 @@ func pollAll(m *Model, poll tea.Cmd) {
 	msg := poll()
 	m.Update(msg)
 	for loading(msg) {
-		msg = <-m.sched.alarmMsgs
+		msg = <-m.sched.AlarmMsgs()
 		m.Update(msg)
 	}
 }
@@ -51,11 +52,11 @@ func nextAlarmsMsg(t *testing.T, msgs <-chan tea.Msg) tea.Msg {
 }
 
 // pollAlarms runs one alarms poll of s to its end, handing s every message.
-func pollAlarms(t *testing.T, s *Scheduler) tea.Msg {
+func pollAlarms(t *testing.T, s *feed.Scheduler) tea.Msg {
 	t.Helper()
-	s.pollNow(sources.FeedAlarms)
+	s.PollNow(sources.FeedAlarms)
 	for {
-		msg := nextAlarmsMsg(t, s.alarmMsgs)
+		msg := nextAlarmsMsg(t, s.AlarmMsgs())
 		s.Handle(msg)
 		if !loading(msg) {
 			return msg
@@ -81,11 +82,11 @@ func TestFirstAlarmsShowWhileTheListingLoads(t *testing.T) {
 	srv.Set("a-0298", "ALARM", "spiked", at) // on the last page
 	m := New(Config{Source: awssrc.New(motoserver.Config(), srv.URL), Refresh: time.Minute, Now: func() time.Time { return at }})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
-	m.sched.pollNow(sources.FeedAlarms)
+	m.sched.PollNow(sources.FeedAlarms)
 
 	var prev []sources.Alarm
 	for len(m.alarmList) < 102 { // the two firing ones, then page one
-		msg := nextAlarmsMsg(t, m.sched.alarmMsgs)
+		msg := nextAlarmsMsg(t, m.sched.AlarmMsgs())
 		if !loading(msg) {
 			t.Fatalf("the listing ended before its second page was let through: %T", msg)
 		}
@@ -109,7 +110,7 @@ func TestFirstAlarmsShowWhileTheListingLoads(t *testing.T) {
 
 	srv.Release()
 	for {
-		msg := nextAlarmsMsg(t, m.sched.alarmMsgs)
+		msg := nextAlarmsMsg(t, m.sched.AlarmMsgs())
 		m.Update(msg)
 		if sel, _ := m.alarms.Selected(); sel.Name != picked.Name {
 			t.Fatalf("the selection jumped from %s to %s as pages arrived", picked.Name, sel.Name)
@@ -138,8 +139,8 @@ func TestAlarmCallsStayWithinTheBudget(t *testing.T) {
 	for _, n := range []int{1000, 5000} {
 		srv := alarmtest.Start(t, alarmtest.Many(n, 50, start))
 		wall := start
-		s := NewScheduler(Config{Source: awssrc.New(motoserver.Config(), srv.URL), Refresh: refresh, Now: func() time.Time { return wall }})
-		s.wall = func() time.Time { return wall }
+		s := feed.NewScheduler(Config{Source: awssrc.New(motoserver.Config(), srv.URL), Refresh: refresh, Now: func() time.Time { return wall }}.Feed())
+		s.SetWall(func() time.Time { return wall })
 		for ; wall.Before(start.Add(span)); wall = wall.Add(refresh) {
 			if wall.Equal(start.Add(30 * time.Second)) {
 				srv.Set("a-0000", "OK", "back to normal", wall)
@@ -147,10 +148,10 @@ func TestAlarmCallsStayWithinTheBudget(t *testing.T) {
 				srv.Set("api-health", "OK", "children fine", wall)
 			}
 			if _, ok := pollAlarms(t, s).(sources.AlarmsMsg); !ok {
-				t.Fatalf("%d alarms: the poll at %s failed: %s", n, wall.Sub(start), s.State(sources.FeedAlarms).lastErr)
+				t.Fatalf("%d alarms: the poll at %s failed: %s", n, wall.Sub(start), s.State(sources.FeedAlarms).LastErr)
 			}
 			if wall.Equal(start.Add(30 * time.Second)) { // a refresh, not a listing, for both counts
-				checkRefreshed(t, s.alarms, n+1, wall)
+				checkRefreshed(t, s.Alarms(), n+1, wall)
 			}
 		}
 		calls := srv.Calls()
@@ -203,9 +204,9 @@ func TestMotoFiringAlarmsShowBeforeTheListingEnds(t *testing.T) {
 	gate := holdFullListings(t, endpoint, release)
 	m := New(Config{Source: awssrc.New(motoserver.Config(), gate), Refresh: time.Minute, Now: func() time.Time { return now }})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
-	m.sched.pollNow(sources.FeedAlarms)
+	m.sched.PollNow(sources.FeedAlarms)
 
-	msg := nextAlarmsMsg(t, m.sched.alarmMsgs)
+	msg := nextAlarmsMsg(t, m.sched.AlarmMsgs())
 	m.Update(msg)
 	out := screen(m)
 	if !loading(msg) || len(m.alarmList) != 2 {
@@ -218,7 +219,7 @@ func TestMotoFiringAlarmsShowBeforeTheListingEnds(t *testing.T) {
 	}
 	close(release)
 	for loading(msg) {
-		msg = nextAlarmsMsg(t, m.sched.alarmMsgs)
+		msg = nextAlarmsMsg(t, m.sched.AlarmMsgs())
 		m.Update(msg)
 	}
 	if out := screen(m); len(m.alarmList) != 30 || strings.Contains(out, "loading alarms") || !strings.Contains(out, "wt-feed-29") {

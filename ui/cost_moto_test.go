@@ -45,7 +45,7 @@ func TestMetricsFeedFetchesEachMetricOncePerPeriod(t *testing.T) {
 	m := New(Config{Source: src, Refresh: 15 * time.Second, Metrics: specs, Now: c.Now, LogGroups: []string{"/none"}})
 	polls := 0
 	for ; c.T.Before(start.Add(time.Hour)); c.T = c.T.Add(15 * time.Second) {
-		msg, ok := m.sched.poll(sources.FeedMetrics)().(sources.MetricsMsg)
+		msg, ok := m.sched.Poll(sources.FeedMetrics)().(sources.MetricsMsg)
 		if !ok || len(msg.Series) != len(specs) {
 			t.Fatalf("poll at %s: %#v, want all %d series", c.T, msg, len(specs))
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/panes"
 	"watchtrail/sources"
 )
@@ -35,7 +36,7 @@ func (m *Model) openDashboards() tea.Cmd {
 		}
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), feed.PollTimeout)
 		defer cancel()
 		names, err := dr.ListDashboards(ctx, "")
 		if err == nil && len(names) == 0 {
@@ -70,7 +71,7 @@ func (m *Model) loadDashboard(name string) tea.Cmd {
 		}
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*feed.PollTimeout)
 		defer cancel()
 		d, err := dr.GetDashboard(ctx, name)
 		if err != nil {

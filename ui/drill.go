@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/triage"
 )
@@ -22,7 +23,7 @@ func (m *Model) drill(a sources.Alarm) tea.Cmd {
 	m.detail.SetLoading(a)
 	src, groups, now := sources.SourceOf(m.cfg.Source, a), m.sched.LogGroups(), m.cfg.Now
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*feed.PollTimeout)
 		defer cancel()
 		if shared, ok := cfgTriage(m.cfg); ok {
 			return triageMsg{shared.Triage(ctx, a, groups, now())}

@@ -131,7 +131,7 @@ func (m *Model) dashboardKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, keys.AllGroups) && m.focus == paneLogs:
 		return m.sched.AddAllLogGroups()
 	case key.Matches(msg, keys.Problems):
-		m.openViewer("Feed problems", m.sched.problemsText())
+		m.openViewer("Feed problems", problemsText(m.sched))
 	case key.Matches(msg, keys.Insights):
 		return m.openQuery(sources.InsightsQuery{Groups: m.sched.LogGroups()})
 	case key.Matches(msg, keys.Dashboards):

@@ -108,7 +108,7 @@ func (m *Model) headerHeight() int {
 func (m *Model) kioskHeader() string {
 	style, text := theme.Good, "ALL CLEAR"
 	switch firing := m.alarms.Firing(); {
-	case m.sched.State(sources.FeedAlarms).lastOK.IsZero():
+	case m.sched.State(sources.FeedAlarms).LastOK.IsZero():
 		style, text = theme.Warn, "LOADING ALARMS"
 	case firing > 0:
 		style, text = theme.StatusErr, fmt.Sprintf("%d FIRING", firing)

@@ -150,9 +150,9 @@ var demoBaseline = sync.OnceValue(func() baseline {
 	now := func() time.Time { return demoStart.Add(incidentAfter + 2*time.Minute) }
 	d := demo.New(demo.Options{Start: demoStart, Now: now, IncidentAfter: incidentAfter})
 	m := New(Config{Source: d, Demo: true, Metrics: d.WatchedMetrics(), Now: now})
-	pollAll(m, m.sched.poll(sources.FeedAlarms))
+	pollAll(m, m.sched.Poll(sources.FeedAlarms))
 	b := baseline{alarms: m.alarmList, drill: m.openDrill(m.alarmList[0])().(triageMsg).Result}
-	b.series = m.sched.poll(sources.FeedMetrics)().(sources.MetricsMsg).Series
+	b.series = m.sched.Poll(sources.FeedMetrics)().(sources.MetricsMsg).Series
 	return b
 })
 

@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
@@ -77,11 +78,11 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 	m, s, c := newLiveModel(t, nil)
 	group := s.LogGroups()[0]
 
-	wait := deliver(t, m, m.sched.startFeed(sources.FeedLogs))
+	wait := deliver(t, m, m.sched.StartFeed(sources.FeedLogs))
 	if s.calls != 1 || strings.Join(s.groups, ",") != strings.Join(s.LogGroups(), ",") || s.pattern != "?ERROR" {
 		t.Fatalf("StreamLogs called %d× with %q %q", s.calls, s.groups, s.pattern)
 	}
-	if m.sched.Handle(pollMsg{feed: sources.FeedLogs, gen: m.sched.feeds[sources.FeedLogs].gen}) != nil {
+	if m.sched.Handle(feed.PollMsg{Feed: sources.FeedLogs, Gen: m.sched.FeedState(sources.FeedLogs).Gen}) != nil {
 		t.Fatal("the logs feed polls while it streams")
 	}
 
@@ -101,7 +102,7 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 	s.errs <- &sources.Error{Problem: sources.ProblemService, Detail: "SessionStreamingException: internal failure",
 		Err: errors.New("api error SessionStreamingException: internal failure")}
 	tick := deliver(t, m, wait)
-	if m.sched.live != nil || s.ctx.Err() == nil {
+	if m.sched.Streaming() || s.ctx.Err() == nil {
 		t.Fatal("the stream was not given up (or its context not cancelled) after an error")
 	}
 	status := lastLine(screen(m))
@@ -116,18 +117,18 @@ func TestLiveTailStreamsBatchesThenFallsBackToPolling(t *testing.T) {
 
 	// The scheduled tick (after the usual backoff from the 1 s log cadence)
 	// polls FilterLogEvents.
-	st := m.sched.feeds[sources.FeedLogs]
-	if st.failures != 1 || m.sched.Delay(sources.FeedLogs) != 2*time.Second {
-		t.Errorf("failures %d, delay %s: want the usual backoff", st.failures, m.sched.Delay(sources.FeedLogs))
+	st := m.sched.FeedState(sources.FeedLogs)
+	if st.Failures != 1 || m.sched.Delay(sources.FeedLogs) != 2*time.Second {
+		t.Errorf("failures %d, delay %s: want the usual backoff", st.Failures, m.sched.Delay(sources.FeedLogs))
 	}
 	c.T = c.T.Add(2 * time.Second)
-	_, poll := m.Update(pollMsg{feed: sources.FeedLogs, gen: st.gen})
+	_, poll := m.Update(feed.PollMsg{Feed: sources.FeedLogs, Gen: st.Gen})
 	deliver(t, m, poll)
 	if m.logs.Len() <= 3 {
 		t.Fatalf("polling added nothing: %d lines", m.logs.Len())
 	}
-	if st.lastErr != "" || m.sched.live != nil || s.calls != 1 {
-		t.Errorf("after the fallback poll: lastErr %q, live %v, StreamLogs calls %d", st.lastErr, m.sched.live, s.calls)
+	if st.LastErr != "" || m.sched.Streaming() || s.calls != 1 {
+		t.Errorf("after the fallback poll: lastErr %q, live %v, StreamLogs calls %d", st.LastErr, m.sched.Streaming(), s.calls)
 	}
 	if strings.Contains(lastLine(screen(m)), "⚠") {
 		t.Errorf("status still shows an error: %q", lastLine(screen(m)))
@@ -139,14 +140,14 @@ func TestLiveTailThatCannotStartFallsBackToPolling(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 130, Height: 40}) // the whole error beside "? help"
 	s.startErr = &sources.Error{Problem: sources.ProblemAccess, Detail: "AccessDeniedException: not authorized to perform: logs:StartLiveTail",
 		Err: errors.New("api error AccessDeniedException: not authorized to perform: logs:StartLiveTail")}
-	tick := deliver(t, m, m.sched.startFeed(sources.FeedLogs))
-	if m.sched.live != nil || !m.sched.liveOff || tick == nil {
-		t.Fatalf("live %v, off %v, tick %v: want polling scheduled", m.sched.live, m.sched.liveOff, tick != nil)
+	tick := deliver(t, m, m.sched.StartFeed(sources.FeedLogs))
+	if m.sched.Streaming() || !m.sched.LiveOff() || tick == nil {
+		t.Fatalf("live %v, off %v, tick %v: want polling scheduled", m.sched.Streaming(), m.sched.LiveOff(), tick != nil)
 	}
 	if status := lastLine(screen(m)); !strings.Contains(status, "access denied") || !strings.Contains(status, "polling") {
 		t.Errorf("status line %q", status)
 	}
-	_, poll := m.Update(pollMsg{feed: sources.FeedLogs, gen: m.sched.feeds[sources.FeedLogs].gen})
+	_, poll := m.Update(feed.PollMsg{Feed: sources.FeedLogs, Gen: m.sched.FeedState(sources.FeedLogs).Gen})
 	deliver(t, m, poll)
 	if m.logs.Len() == 0 || s.calls != 1 {
 		t.Fatalf("after fallback: %d lines, %d StreamLogs calls", m.logs.Len(), s.calls)
@@ -156,31 +157,31 @@ func TestLiveTailThatCannotStartFallsBackToPolling(t *testing.T) {
 func TestLiveTailOnlyForConfiguredGroupsAndStreamingSources(t *testing.T) {
 	// No --log-group: the groups come from the alarms, and are polled.
 	m, s, _ := newLiveModel(t, []string{})
-	if m.sched.startFeed(sources.FeedLogs) == nil || m.sched.live != nil || s.calls != 0 {
+	if m.sched.StartFeed(sources.FeedLogs) == nil || m.sched.Streaming() || s.calls != 0 {
 		t.Fatal("live tail started without configured log groups")
 	}
 	// A source without StreamLogs (the demo) polls.
 	d := demo.New(demo.Options{Start: demoStart, Now: func() time.Time { return demoStart }})
 	m = New(Config{Source: d, LiveTail: true, LogGroups: d.LogGroups(), Now: func() time.Time { return demoStart }})
-	if m.sched.startFeed(sources.FeedLogs) == nil || m.sched.live != nil {
+	if m.sched.StartFeed(sources.FeedLogs) == nil || m.sched.Streaming() {
 		t.Fatal("the demo source does not stream; its logs must be polled")
 	}
 	// Without the flag nothing changes.
 	m, s, _ = newLiveModel(t, nil)
-	m.sched.cfg.LiveTail = false
+	m.sched.Config().LiveTail = false
 	m.Init()
-	if m.sched.live != nil || s.calls != 0 {
+	if m.sched.Streaming() || s.calls != 0 {
 		t.Fatal("live tail used without LiveTail")
 	}
 }
 
 func TestLiveTailEndingWithoutErrorFallsBack(t *testing.T) {
 	m, s, _ := newLiveModel(t, nil)
-	wait := deliver(t, m, m.sched.startFeed(sources.FeedLogs))
+	wait := deliver(t, m, m.sched.StartFeed(sources.FeedLogs))
 	close(s.events)
 	deliver(t, m, wait)
-	if m.sched.live != nil || !strings.Contains(m.sched.feeds[sources.FeedLogs].lastErr, "live tail ended") {
-		t.Fatalf("live %v, lastErr %q", m.sched.live, m.sched.feeds[sources.FeedLogs].lastErr)
+	if m.sched.Streaming() || !strings.Contains(m.sched.FeedState(sources.FeedLogs).LastErr, "live tail ended") {
+		t.Fatalf("live %v, lastErr %q", m.sched.Streaming(), m.sched.FeedState(sources.FeedLogs).LastErr)
 	}
 }
 

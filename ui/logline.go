@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/panes"
 	"watchtrail/sources"
 	"watchtrail/text"
@@ -92,7 +93,7 @@ func (m *Model) openContext() tea.Cmd {
 		}
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), feed.PollTimeout)
 		defer cancel()
 		events, err := lc.LogContext(ctx, e, contextLines, contextLines)
 		return logContextMsg{event: e, events: events, err: err}

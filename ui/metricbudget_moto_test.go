@@ -44,7 +44,7 @@ func budgetDashboard(t *testing.T, n int, c *clock) (m *Model, calls, requested 
 func pollMetrics(t *testing.T, m *Model, calls *atomic.Int64) (sources.MetricsMsg, int64) {
 	t.Helper()
 	before := calls.Load()
-	got := m.sched.poll(sources.FeedMetrics)()
+	got := m.sched.Poll(sources.FeedMetrics)()
 	msg, ok := got.(sources.MetricsMsg)
 	if !ok {
 		t.Fatalf("metrics poll failed: %v", got)
@@ -118,7 +118,7 @@ func TestMotoMetricsFeedMakesOneCallAPoll(t *testing.T) {
 	}
 	// Without the budget, the first poll asks for everything at once.
 	unbounded, calls2, _ := budgetDashboard(t, n, &clock{T: start})
-	unbounded.sched.metrics.budget = feed.MetricBudget{Queries: math.MaxInt, Datapoints: math.MaxInt}
+	unbounded.sched.SetMetricBudget(feed.MetricBudget{Queries: math.MaxInt, Datapoints: math.MaxInt})
 	if _, made := pollMetrics(t, unbounded, calls2); made != 3 {
 		t.Fatalf("unbounded: %d calls in the first poll, want ceil(1200/500) = 3", made)
 	}

@@ -32,7 +32,7 @@ func TestMetricsPaneSaysWhenMetricsAreRefreshedInTurn(t *testing.T) {
 		out := screen(m)
 		assertFills(t, out, size[0], size[1])
 		if size[0] == 200 {
-			n := len(m.sched.specs) // the alarms' metrics and the configured ones, each once
+			n := len(m.sched.MetricSpecs()) // the alarms' metrics and the configured ones, each once
 			total := fmt.Sprintf("%d,%03d", n/1000, n%1000)
 			if title := lineWith(out, "Metrics"); !strings.Contains(title, "refreshing 500 of "+total+" a poll") {
 				t.Fatalf("the metrics title does not say they are refreshed in turn: %q", title)

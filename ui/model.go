@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/panes"
 	"watchtrail/sources"
 )
@@ -65,7 +66,7 @@ type Model struct {
 	filters [paneCount]string
 	help    help.Model
 
-	sched     *Scheduler
+	sched     *feed.Scheduler
 	alarmList []sources.Alarm
 	narrow    string // the one source shown (see sourcesView), "" for all
 	now       time.Time
@@ -87,7 +88,7 @@ func New(cfg Config) *Model {
 		trail:   panes.NewTrail(cfg.LogCapacity),
 		detail:  panes.NewDetail(),
 		help:    newHelp(),
-		sched:   NewScheduler(cfg),
+		sched:   feed.NewScheduler(cfg.Feed()),
 		now:     cfg.Now(),
 	}
 	m.logs.SetHighlight(cfg.LogFilter)
@@ -125,7 +126,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case sources.AlarmsMsg:
 		m.setAlarms(msg)
 		return m, tea.Batch(m.sched.Handle(msg), m.kioskFollow())
-	case alarmsPartial:
+	case feed.AlarmsPartial:
 		m.setAlarms(msg.AlarmsMsg)
 		return m, tea.Batch(m.sched.Handle(msg), m.kioskFollow())
 	case sources.MetricsMsg:

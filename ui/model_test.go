@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"watchtrail/feed"
 	"watchtrail/panes/panetest"
 
 	"errors"
@@ -43,9 +44,9 @@ func newDemoModel(t testing.TB, elapsed time.Duration, width, height int) (*Mode
 // Alarms go first so the metrics poll knows the alarms' metrics.
 func pump(t testing.TB, m *Model) {
 	t.Helper()
-	for _, f := range allFeeds {
-		m.sched.feeds[f].phase = phaseIdle
-		pollAll(m, m.sched.poll(f))
+	for _, f := range feed.All {
+		m.sched.FeedState(f).Phase = feed.PhaseIdle
+		pollAll(m, m.sched.Poll(f))
 	}
 }
 
@@ -188,7 +189,7 @@ func TestErrorsShowInTheStatusLineAndKeepData(t *testing.T) {
 	if m.alarms.Firing() != before || !strings.Contains(out, "checkout-api") {
 		t.Fatal("the alarms pane lost its data after an error")
 	}
-	if !strings.Contains(out, "⚠ throttled · data from "+m.sched.feeds[sources.FeedAlarms].lastOK.UTC().Format("15:04:05")) {
+	if !strings.Contains(out, "⚠ throttled · data from "+m.sched.FeedState(sources.FeedAlarms).LastOK.UTC().Format("15:04:05")) {
 		t.Fatalf("the alarms pane does not say its data is stale:\n%s", out)
 	}
 	pump(t, m)
@@ -202,12 +203,13 @@ var throttled = &sources.Error{Problem: sources.ProblemThrottled, Detail: "Throt
 
 func TestLogGroupsDefaultToTheAlarmsLambdaGroupsAndSayWhenThereAreNone(t *testing.T) {
 	m, _ := newDemoModel(t, 5*time.Minute, 120, 40)
-	m.sched.cfg.LogGroups, m.sched.groups = nil, nil
-	m.Update(m.sched.poll(sources.FeedLogs)())
+	m.sched.Config().LogGroups = nil
+	m.sched.SetLogGroups(nil)
+	m.Update(m.sched.Poll(sources.FeedLogs)())
 	if out := screen(m); !strings.Contains(out, "no log groups to tail") {
 		t.Fatalf("no hint about missing log groups:\n%s", out)
 	}
-	if m.sched.feeds[sources.FeedLogs].failures != 0 {
+	if m.sched.FeedState(sources.FeedLogs).Failures != 0 {
 		t.Fatal("a missing log group configuration should not back off like a failure")
 	}
 	pump(t, m)

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/panes"
 	"watchtrail/sources"
 	"watchtrail/text"
@@ -118,7 +119,7 @@ func (m *Model) openQuery(q sources.InsightsQuery) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), feed.PollTimeout)
 		defer cancel()
 		groups, err := lq.ListLogGroups(ctx, "")
 		if err != nil {
@@ -299,7 +300,7 @@ func (v *queryView) openRecord(m *Model) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), pollTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), feed.PollTimeout)
 		defer cancel()
 		rec, err := reader.LogRecord(ctx, ptr)
 		if err != nil {

@@ -118,7 +118,7 @@ func TestInsightsQueryRunsAndShowsATableAndTheRecord(t *testing.T) {
 func TestInsightsGroupPickerIsFuzzyAndMultiSelect(t *testing.T) {
 	m := newRunningDemoModel(t, incidentAfter+2*time.Minute, 100, 30)
 	pump(t, m)
-	m.sched.groups = nil // nothing tailed: the view starts in the picker
+	m.sched.SetLogGroups(nil) // nothing tailed: the view starts in the picker
 	settle(t, m, press(m, "i"))
 	v := m.queryView(t)
 	if v.section != querySectionGroups || len(v.groups) == 0 {

@@ -9,6 +9,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/internal/faultproxy"
 	"watchtrail/internal/motoserver"
 	"watchtrail/panes/panetest"
@@ -53,30 +54,30 @@ func TestEveryPaneRecoversAfterFaults(t *testing.T) {
 		return false
 	})
 	backoff := time.Duration(0)
-	for _, f := range allFeeds {
+	for _, f := range feed.All {
 		st := m.sched.State(f)
-		backoff = max(backoff, st.delay(refresh))
+		backoff = max(backoff, st.Delay(refresh))
 	}
 	limit := 2*backoff + 10*time.Second // a poll may wait out the SDK's response timeout
 	loop.until(t, limit, func() bool {
 		panetest.CheckSize(t, m.View(), width, height)
 		return allFresh(m, over)
 	})
-	for _, f := range allFeeds {
+	for _, f := range feed.All {
 		st := m.sched.State(f)
-		if st.lastOK.Before(over) {
-			t.Errorf("%s: not fresh %s after the faults ended (backoff %s): %s", f, limit, backoff, st.lastErr)
+		if st.LastOK.Before(over) {
+			t.Errorf("%s: not fresh %s after the faults ended (backoff %s): %s", f, limit, backoff, st.LastErr)
 			continue
 		}
-		t.Logf("%-7s fresh %5s after the faults ended", f, st.lastOK.Sub(over).Round(10*time.Millisecond))
+		t.Logf("%-7s fresh %5s after the faults ended", f, st.LastOK.Sub(over).Round(10*time.Millisecond))
 	}
 	panetest.CheckSize(t, m.View(), width, height)
 }
 
 // allFresh reports whether every feed has data newer than since and no error.
 func allFresh(m *Model, since time.Time) bool {
-	for _, f := range allFeeds {
-		if st := m.sched.State(f); st.lastErr != "" || !st.lastOK.After(since) {
+	for _, f := range feed.All {
+		if st := m.sched.State(f); st.LastErr != "" || !st.LastOK.After(since) {
 			return false
 		}
 	}

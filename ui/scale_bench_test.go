@@ -40,7 +40,7 @@ func manyAlarms(n int, at time.Time) []sources.Alarm {
 func scaleModel(b *testing.B) *Model {
 	panetest.UseProfile(b, termenv.ANSI256)
 	m, c := newDemoModel(b, incidentAfter+2*time.Minute, 200, 60)
-	m.sched.cfg.LogGroups = nil
+	m.sched.Config().LogGroups = nil
 	pump(b, m)
 	m.Update(sources.AlarmsMsg{Alarms: manyAlarms(10_000, c.Now()), At: c.Now()})
 	return m

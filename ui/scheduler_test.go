@@ -5,19 +5,20 @@ import (
 	"testing"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/sources/demo"
 )
 
 // newTestScheduler is a scheduler on the demo account, on a wall clock the
 // test moves.
-func newTestScheduler(t *testing.T) (*Scheduler, *clock, *clock) {
+func newTestScheduler(t *testing.T) (*feed.Scheduler, *clock, *clock) {
 	t.Helper()
 	data := &clock{T: demoStart.Add(incidentAfter + 2*time.Minute)}
 	wall := &clock{T: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
 	d := demo.New(demo.Options{Start: demoStart, Now: data.Now, IncidentAfter: incidentAfter, Composite: true})
-	s := NewScheduler(Config{Source: d, Refresh: 10 * time.Second, Now: data.Now})
-	s.wall = wall.Now
+	s := feed.NewScheduler(Config{Source: d, Refresh: 10 * time.Second, Now: data.Now}.Feed())
+	s.SetWall(wall.Now)
 	return s, data, wall
 }
 
@@ -29,39 +30,39 @@ func TestSchedulerKeepsAFixedCadence(t *testing.T) {
 		wall.T = wall.T.Add(3 * time.Second) // each poll takes 3 s
 		s.Handle(sources.TrailMsg{At: wall.T})
 		st := s.State(sources.FeedTrail)
-		if want := start.Add(time.Duration(i) * 10 * time.Second); !st.next.Equal(want) || st.phase != phaseIdle {
-			t.Fatalf("poll %d: next at %s (phase %d), want %s: the cadence drifts", i, st.next.Sub(start), st.phase, want.Sub(start))
+		if want := start.Add(time.Duration(i) * 10 * time.Second); !st.Next.Equal(want) || st.Phase != feed.PhaseIdle {
+			t.Fatalf("poll %d: next at %s (phase %d), want %s: the cadence drifts", i, st.Next.Sub(start), st.Phase, want.Sub(start))
 		}
-		wall.T = st.next
-		if s.Handle(pollMsg{feed: sources.FeedTrail, gen: st.gen, slot: st.next}) == nil || s.State(sources.FeedTrail).phase != phasePolling {
+		wall.T = st.Next
+		if s.Handle(feed.PollMsg{Feed: sources.FeedTrail, Gen: st.Gen, Slot: st.Next}) == nil || s.State(sources.FeedTrail).Phase != feed.PhasePolling {
 			t.Fatalf("poll %d: the tick did not start a poll", i)
 		}
 	}
 	// A poll that overruns its period skips the slots it missed.
 	wall.T = wall.T.Add(25 * time.Second)
 	s.Handle(sources.TrailMsg{At: wall.T})
-	if st := s.State(sources.FeedTrail); !st.next.Equal(start.Add(60 * time.Second)) {
-		t.Fatalf("after an overrun: next at %s, want 60s", st.next.Sub(start))
+	if st := s.State(sources.FeedTrail); !st.Next.Equal(start.Add(60 * time.Second)) {
+		t.Fatalf("after an overrun: next at %s, want 60s", st.Next.Sub(start))
 	}
 }
 
 func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 	s, data, _ := newTestScheduler(t)
 	s.Start()
-	metrics := s.poll(sources.FeedMetrics)().(sources.MetricsMsg)
+	metrics := s.Poll(sources.FeedMetrics)().(sources.MetricsMsg)
 	if len(metrics.Series) != 0 {
 		t.Fatalf("metrics before any alarm: %d series", len(metrics.Series))
 	}
 	s.Handle(metrics)
-	if st := s.State(sources.FeedMetrics); st.phase != phaseIdle {
-		t.Fatalf("metrics phase %d after its poll, want idle", st.phase)
+	if st := s.State(sources.FeedMetrics); st.Phase != feed.PhaseIdle {
+		t.Fatalf("metrics phase %d after its poll, want idle", st.Phase)
 	}
-	alarms, _ := s.cfg.Source.ListAlarms(t.Context())
+	alarms, _ := s.Config().Source.ListAlarms(t.Context())
 	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
-	if st := s.State(sources.FeedMetrics); st.phase != phasePolling {
-		t.Fatalf("metrics phase %d after the alarms arrived, want polling at once", st.phase)
+	if st := s.State(sources.FeedMetrics); st.Phase != feed.PhasePolling {
+		t.Fatalf("metrics phase %d after the alarms arrived, want polling at once", st.Phase)
 	}
-	got := s.poll(sources.FeedMetrics)().(sources.MetricsMsg)
+	got := s.Poll(sources.FeedMetrics)().(sources.MetricsMsg)
 	if len(got.Series) == 0 || got.Series[0].Spec.Key() != alarms[0].Metric.WithDefaults().Key() {
 		t.Fatalf("the poll did not fetch the alarms' metrics: %d series", len(got.Series))
 	}
@@ -73,7 +74,7 @@ func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 	s, data, _ = newTestScheduler(t)
 	s.Start()
 	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
-	if cmd := s.Handle(sources.MetricsMsg{At: data.T}); cmd == nil || s.State(sources.FeedMetrics).phase != phasePolling {
+	if cmd := s.Handle(sources.MetricsMsg{At: data.T}); cmd == nil || s.State(sources.FeedMetrics).Phase != feed.PhasePolling {
 		t.Fatal("a metrics poll with stale inputs was not followed by one at once")
 	}
 }
@@ -81,30 +82,30 @@ func TestSchedulerPollsMetricsAtOnceWhenAlarmsArrive(t *testing.T) {
 func TestSchedulerPollsMetricsAgainOnlyWhenTheAlarmsMetricsChange(t *testing.T) {
 	s, data, _ := newTestScheduler(t)
 	s.Start()
-	alarms, _ := s.cfg.Source.ListAlarms(t.Context())
+	alarms, _ := s.Config().Source.ListAlarms(t.Context())
 	s.Handle(sources.AlarmsMsg{Alarms: alarms, At: data.T})
-	for i := 0; i < 3 && s.State(sources.FeedMetrics).phase == phasePolling; i++ {
-		s.Handle(s.poll(sources.FeedMetrics)())
+	for i := 0; i < 3 && s.State(sources.FeedMetrics).Phase == feed.PhasePolling; i++ {
+		s.Handle(s.Poll(sources.FeedMetrics)())
 	}
-	if st := s.State(sources.FeedMetrics); st.phase != phaseIdle {
-		t.Fatalf("metrics phase %d after its polls, want idle", st.phase)
+	if st := s.State(sources.FeedMetrics); st.Phase != feed.PhaseIdle {
+		t.Fatalf("metrics phase %d after its polls, want idle", st.Phase)
 	}
 	// The next poll: other states, the same metrics.
 	next := slices.Clone(alarms)
 	next[0].State, next[0].StateChanged = sources.StateOK, data.T
 	s.Handle(sources.AlarmsMsg{Alarms: next, At: data.T})
-	if st := s.State(sources.FeedMetrics); st.phase != phaseIdle {
-		t.Fatalf("metrics phase %d after alarms with the same metrics, want idle", st.phase)
+	if st := s.State(sources.FeedMetrics); st.Phase != feed.PhaseIdle {
+		t.Fatalf("metrics phase %d after alarms with the same metrics, want idle", st.Phase)
 	}
 	// One alarm now watches another instance.
 	moved := slices.Clone(next)
 	moved[1].Metric.Dims = []sources.Dimension{{Name: "InstanceId", Value: "i-moved"}}
 	s.Handle(sources.AlarmsMsg{Alarms: moved, At: data.T})
-	if st := s.State(sources.FeedMetrics); st.phase != phasePolling {
-		t.Fatalf("metrics phase %d after an alarm's metric changed, want polling at once", st.phase)
+	if st := s.State(sources.FeedMetrics); st.Phase != feed.PhasePolling {
+		t.Fatalf("metrics phase %d after an alarm's metric changed, want polling at once", st.Phase)
 	}
 	want := moved[1].Metric.WithDefaults().Key()
-	if !slices.ContainsFunc(s.specs, func(m sources.MetricSpec) bool { return m.Key() == want }) {
+	if !slices.ContainsFunc(s.MetricSpecs(), func(m sources.MetricSpec) bool { return m.Key() == want }) {
 		t.Fatalf("the metrics feed does not watch %s", want)
 	}
 }

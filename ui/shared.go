@@ -2,11 +2,9 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
+	"watchtrail/feed"
 	"watchtrail/sources"
 	"watchtrail/triage"
 )
@@ -15,9 +13,9 @@ import (
 // set of pollers, the wall screen's kiosk mode, time zone, links.
 type WarRoom struct {
 	// Shared, when set, feeds the session: its own feeds never poll, the
-	// data messages the Poller's hub sends arrive instead, and r asks the
-	// hub to refresh. Drill-downs still run per session.
-	Shared      SharedFeeds
+	// data messages the feed.Poller's hub sends arrive instead, and r asks
+	// the hub to refresh. Drill-downs still run per session.
+	Shared      feed.SharedFeeds
 	Kiosk       bool          // start in kiosk mode: see kiosk.go
 	Rotate      time.Duration // kiosk: how long each firing alarm is shown; default 20s
 	Zone        *time.Location
@@ -27,61 +25,9 @@ type WarRoom struct {
 	TrailBucket bool     // CloudTrail is read from S3, for the cost estimate
 }
 
-// SharedFeeds is the hub a shared session is fed by.
-type SharedFeeds interface{ Refresh() }
-
-// Poller polls the dashboard's feeds once for every session of a hub.
-type Poller struct {
-	mu     sync.Mutex
-	s      *Scheduler
-	drills map[string]*drillEntry // by alarm and state change
-}
-
-// PollerFeeds are the feeds a Poller fetches, in the order to start them.
-var PollerFeeds = allFeeds
-
-// NewPoller polls cfg's source for shared sessions. It polls the logs even
-// when cfg.LiveTail is set: the caller should clear that, so the sessions'
-// cost estimate agrees.
-func NewPoller(cfg Config) *Poller {
-	cfg.Shared = nil
-	return &Poller{s: newScheduler(cfg.WithDefaults(), true), drills: map[string]*drillEntry{}}
-}
-
-// Every is how often each feed is polled.
-func (p *Poller) Every() time.Duration { return p.s.cfg.Refresh }
-
-// Replay is how many of a feed's latest messages a late joiner needs: logs
-// and CloudTrail messages carry only what is new.
-func (p *Poller) Replay(feed sources.Feed) int {
-	if feed == sources.FeedLogs || feed == sources.FeedTrail {
-		return 100
-	}
-	return 1
-}
-
-// Failed reports whether msg is a failed poll rather than data: a hub keeps
-// those apart, so a late joiner gets the last good data and the failure.
-func (p *Poller) Failed(msg tea.Msg) bool {
-	_, failed := msg.(sources.ErrMsg)
-	return failed
-}
-
-// Fetch polls feed once, with the inputs the last alarms decided, and
-// returns the message every session receives.
-func (p *Poller) Fetch(feed sources.Feed) tea.Msg {
-	p.mu.Lock()
-	poll := p.s.poll(feed)
-	p.mu.Unlock()
-	msg := poll()
-	p.mu.Lock()
-	p.s.Handle(msg)
-	p.mu.Unlock()
-	return msg
-}
-
-// SharedTriage runs the triage of an alarm once for the sessions of a hub: kiosk
-// screens open the same firing alarms' drill-downs over and over.
+// SharedTriage runs the triage of an alarm once for the sessions of a hub
+// (feed.Poller does): kiosk screens open the same firing alarms'
+// drill-downs over and over.
 type SharedTriage interface {
 	Triage(ctx context.Context, a sources.Alarm, groups []string, now time.Time) triage.Result
 }
@@ -91,50 +37,8 @@ func cfgTriage(cfg Config) (SharedTriage, bool) {
 	return d, ok
 }
 
-// drillEntry is one drill-down, ready once its channel is closed.
-type drillEntry struct {
-	ready chan struct{}
-	msg   triage.Result
-	at    time.Time
-}
-
-func (e *drillEntry) fresh(ttl time.Duration) bool {
-	select {
-	case <-e.ready:
-		return time.Since(e.at) < ttl
-	default:
-		return true // still gathering: wait for it
-	}
-}
-
-// Triage runs the triage of a, or returns the one gathered for the
-// same state change within the last refresh; sessions asking at once wait
-// for the one gathering.
-func (p *Poller) Triage(ctx context.Context, a sources.Alarm, groups []string, now time.Time) triage.Result {
-	key := a.Name + "@" + a.StateChanged.String()
-	p.mu.Lock()
-	for k, e := range p.drills {
-		if !e.fresh(p.Every()) {
-			delete(p.drills, k)
-		}
-	}
-	e, ok := p.drills[key]
-	if !ok {
-		e = &drillEntry{ready: make(chan struct{})}
-		p.drills[key] = e
-	}
-	p.mu.Unlock()
-	if !ok {
-		e.msg, e.at = triage.Run(ctx, p.s.cfg.Source, a, triage.Options{Now: now, LogGroups: groups}), time.Now()
-		close(e.ready)
-		return e.msg
-	}
-	select {
-	case <-e.ready:
-		msg := e.msg
-		msg.Alarm = a
-		return msg
-	case <-ctx.Done():
-		return triage.Result{Alarm: a, Errors: []error{ctx.Err()}}
-	}
+// Feed is the polling part of c, for the feed.Scheduler.
+func (c Config) Feed() feed.Config {
+	return feed.Config{Source: c.Source, Refresh: c.Refresh, LogGroups: c.LogGroups, LogFilter: c.LogFilter,
+		Metrics: c.Metrics, LiveTail: c.LiveTail, TrailBucket: c.TrailBucket, Now: c.Now, Shared: c.Shared}
 }

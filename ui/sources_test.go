@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"watchtrail/feed"
 	"watchtrail/internal/motoserver"
 	"watchtrail/sources"
 	"watchtrail/sources/awssrc"
@@ -28,8 +29,8 @@ func TestSeveralSourcesShowTheirLabelsErrorsAndNarrow(t *testing.T) {
 	}
 	m := New(Config{Source: multi, Refresh: time.Minute, Now: c.Now})
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 40})
-	m.sched.feeds[sources.FeedAlarms].phase = phaseIdle
-	pollAll(m, m.sched.poll(sources.FeedAlarms))
+	m.sched.FeedState(sources.FeedAlarms).Phase = feed.PhaseIdle
+	pollAll(m, m.sched.Poll(sources.FeedAlarms))
 	out := screen(m)
 	if !strings.Contains(out, "ALARM  prod/us-east-1 checkout-api-") || !strings.Contains(out, "dev/eu-west-1") {
 		t.Fatalf("the alarms lack their source column:\n%s", out)

@@ -5,28 +5,30 @@ import (
 	"strings"
 	"time"
 
+	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
 // tailNote is what a tail feed's pane border says about keeping up: failing
 // groups (or accounts), how far behind it is, bad trail log files. "" when
 // all is well.
-func (s *Scheduler) tailNote(feed sources.Feed) string {
-	st := s.feeds[feed]
+func tailNote(s *feed.Scheduler, f sources.Feed) string {
+	st := s.State(f)
+	badFiles, _ := s.BadTrailFiles()
 	var parts []string
-	if p := problemsNote(st.problems); p != "" {
+	if p := problemsNote(st.Problems); p != "" {
 		parts = append(parts, p)
 	}
-	if b := behindNote(feed, st.tail); b != "" {
+	if b := behindNote(f, st.Tail); b != "" {
 		parts = append(parts, b)
 	}
-	if feed == sources.FeedTrail && s.badFiles > 0 {
-		parts = append(parts, plural(s.badFiles, "bad trail file"))
+	if f == sources.FeedTrail && badFiles > 0 {
+		parts = append(parts, plural(badFiles, "bad trail file"))
 	}
 	if len(parts) == 0 {
 		return ""
 	}
-	if len(st.problems) > 0 || feed == sources.FeedTrail && s.badFiles > 0 {
+	if len(st.Problems) > 0 || f == sources.FeedTrail && badFiles > 0 {
 		parts = append(parts, keys.Problems.Help().Key+" list")
 	}
 	return strings.Join(parts, " · ")
@@ -96,13 +98,14 @@ func plural(n int, unit string) string {
 
 // problemsText lists the feeds' failing groups and bad trail log files in
 // full, for the problems view.
-func (s *Scheduler) problemsText() string {
+func problemsText(s *feed.Scheduler) string {
 	var b strings.Builder
 	for _, feed := range []sources.Feed{sources.FeedLogs, sources.FeedTrail} {
-		if st := s.feeds[feed]; st.lastErr != "" {
-			fmt.Fprintf(&b, "%s\n", st.lastErr)
+		st := s.State(feed)
+		if st.LastErr != "" {
+			fmt.Fprintf(&b, "%s\n", st.LastErr)
 		}
-		for _, p := range s.feeds[feed].problems {
+		for _, p := range st.Problems {
 			fmt.Fprintf(&b, "%s  %s\n    %s (failed %d×", feed, problemName(p), sources.Summary(p.Err), p.Failures)
 			if !p.RetryAt.IsZero() {
 				fmt.Fprintf(&b, ", retry at %s", p.RetryAt.UTC().Format("15:04:05"))
@@ -110,7 +113,7 @@ func (s *Scheduler) problemsText() string {
 			b.WriteString(")\n")
 		}
 	}
-	if n, bad := s.badFiles, s.recentBad; n > 0 {
+	if n, bad := s.BadTrailFiles(); n > 0 {
 		fmt.Fprintf(&b, "\n%s skipped", plural(n, "bad trail file"))
 		if len(bad) < n {
 			fmt.Fprintf(&b, " (the newest %d listed)", len(bad))
@@ -128,9 +131,10 @@ func (s *Scheduler) problemsText() string {
 
 // moreGroupsNote is the logs pane's "+N more groups" while alarms' log
 // groups are left out.
-func (s *Scheduler) moreGroupsNote() string {
-	if s.more == 0 {
+func moreGroupsNote(s *feed.Scheduler) string {
+	more := s.MoreGroups()
+	if more == 0 {
 		return ""
 	}
-	return "+" + plural(s.more, "more group") + " (" + keys.AllGroups.Help().Key + ": add)"
+	return "+" + plural(more, "more group") + " (" + keys.AllGroups.Help().Key + ": add)"
 }

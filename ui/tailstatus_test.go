@@ -59,8 +59,8 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 	d := demo.New(demo.Options{Start: demoStart, Now: c.Now, IncidentAfter: incidentAfter})
 	src := &crowdedSource{Source: d, extra: 25, fetched: map[string]int{}}
 	alarms, _ := src.ListAlarms(t.Context())
-	chosen, rest := feed.AutoLogGroups(alarms, autoGroupCap)
-	if len(chosen) != autoGroupCap || len(rest) == 0 {
+	chosen, rest := feed.AutoLogGroups(alarms, feed.AutoGroupCap)
+	if len(chosen) != feed.AutoGroupCap || len(rest) == 0 {
 		t.Fatalf("the fixture needs more groups than the cap: %d chosen, %d rest", len(chosen), len(rest))
 	}
 	src.denied = chosen[1]
@@ -71,8 +71,8 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 		pump(t, m)
 		c.T = c.T.Add(5 * time.Second)
 	}
-	if got := m.sched.LogGroups(); len(got) != autoGroupCap || got[0] != chosen[0] {
-		t.Fatalf("the logs feed follows %d groups starting %v, want the %d chosen, the firing alarm's first", len(got), got[:1], autoGroupCap)
+	if got := m.sched.LogGroups(); len(got) != feed.AutoGroupCap || got[0] != chosen[0] {
+		t.Fatalf("the logs feed follows %d groups starting %v, want the %d chosen, the firing alarm's first", len(got), got[:1], feed.AutoGroupCap)
 	}
 	out := screen(m)
 	t.Log("\n" + out)
@@ -88,8 +88,8 @@ func TestAutomaticLogGroupsAreCappedAndOneFailingGroupStallsNoOther(t *testing.T
 		t.Errorf("a failing group counts as behind:\n%s", out)
 	}
 	st := m.sched.State(sources.FeedLogs)
-	if st.failures != 0 || st.phase == phaseBackingOff || st.lastErr != "" {
-		t.Errorf("one failing group put the logs feed into backoff: failures %d, phase %d, %q", st.failures, st.phase, st.lastErr)
+	if st.Failures != 0 || st.Phase == feed.PhaseBackingOff || st.LastErr != "" {
+		t.Errorf("one failing group put the logs feed into backoff: failures %d, phase %d, %q", st.Failures, st.Phase, st.LastErr)
 	}
 	if m.logs.Len() == 0 || src.fetched[chosen[0]] < 2 {
 		t.Errorf("the other groups stalled: %d lines, %d polls of %s", m.logs.Len(), src.fetched[chosen[0]], chosen[0])
@@ -159,18 +159,18 @@ func TestTailBordersSayHowTheFeedsKeepUp(t *testing.T) {
 func TestSchedulerPollsATailAgainAtOnceWhileMoreIsWaiting(t *testing.T) {
 	s, data, _ := newTestScheduler(t)
 	s.Start()
-	if s.Handle(sources.LogsMsg{At: data.T, Tail: sources.TailStatus{Again: true}}) == nil || s.State(sources.FeedLogs).phase != phasePolling {
+	if s.Handle(sources.LogsMsg{At: data.T, Tail: sources.TailStatus{Again: true}}) == nil || s.State(sources.FeedLogs).Phase != feed.PhasePolling {
 		t.Fatal("a logs poll with more waiting was not followed by one at once")
 	}
 	s.Handle(sources.LogsMsg{At: data.T})
-	if st := s.State(sources.FeedLogs); st.phase != phaseIdle || st.next.Sub(st.anchor) != logCadence {
-		t.Fatalf("logs feed: phase %d, next after %s, want idle for the %s log cadence", st.phase, st.next.Sub(st.anchor), logCadence)
+	if st := s.State(sources.FeedLogs); st.Phase != feed.PhaseIdle || st.Next.Sub(st.Anchor) != feed.LogCadence {
+		t.Fatalf("logs feed: phase %d, next after %s, want idle for the %s log cadence", st.Phase, st.Next.Sub(st.Anchor), feed.LogCadence)
 	}
 	if cmd := s.SetTrailQuery(sources.TrailQuery{WriteOnly: true}); cmd != nil {
 		t.Fatal("a query change during a poll started a second poll")
 	}
 	s.Handle(sources.TrailMsg{At: data.T})
-	if st := s.State(sources.FeedTrail); st.phase != phasePolling {
+	if st := s.State(sources.FeedTrail); st.Phase != feed.PhasePolling {
 		t.Fatal("the trail feed was not polled again with its new query")
 	}
 	if s.SetTrailQuery(sources.TrailQuery{WriteOnly: true}) != nil {

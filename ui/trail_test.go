@@ -364,20 +364,20 @@ func TestInsightQueryFetchesInsightsEvents(t *testing.T) {
 	m := trailScreen(t)
 	cmd := press(m, "/", "kind:insight")
 	press(m, "enter")
-	if cmd == nil || !m.sched.trailQ.Insights || !m.sched.trailQ.Lookup.IsZero() {
-		t.Fatalf("kind:insight did not poll for Insights events (query %+v)", m.sched.trailQ)
+	if cmd == nil || !m.sched.TrailQuery().Insights || !m.sched.TrailQuery().Lookup.IsZero() {
+		t.Fatalf("kind:insight did not poll for Insights events (query %+v)", m.sched.TrailQuery())
 	}
-	m.Update(m.sched.poll(sources.FeedTrail)()) // the poll cmd asks for, without the cursor's blink
+	m.Update(m.sched.Poll(sources.FeedTrail)()) // the poll cmd asks for, without the cursor's blink
 	out := screen(m)
 	if !strings.Contains(out, "I◆") || !strings.Contains(out, "GetSecretValue") || !strings.Contains(trailTitle(m), "insight events") {
 		t.Fatalf("no Insights event shown:\n%s", out)
 	}
 	// Terms LookupEvents could take stay client-side in the live tail.
-	if press(m, "/", " user:alice"); m.sched.trailQ.Lookup != (sources.LookupAttr{}) {
-		t.Fatalf("the live tail sent %+v", m.sched.trailQ.Lookup)
+	if press(m, "/", " user:alice"); m.sched.TrailQuery().Lookup != (sources.LookupAttr{}) {
+		t.Fatalf("the live tail sent %+v", m.sched.TrailQuery().Lookup)
 	}
 	press(m, "esc")
-	if m.sched.trailQ.Insights {
+	if m.sched.TrailQuery().Insights {
 		t.Fatal("clearing the query kept asking for Insights events")
 	}
 }

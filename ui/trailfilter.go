@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"watchtrail/filter"
-	"watchtrail/sources"
 	"watchtrail/text"
 	"watchtrail/theme"
 )
@@ -139,16 +138,4 @@ func (m *Model) trailBack() tea.Cmd {
 		return m.setTrailQuery(filter.Trail{})
 	}
 	return nil
-}
-
-// SetTrailFilter tells the trail feed the pane's query, polling at once
-// when what it asks the server for changed. The live tail asks only for
-// the category (kind:insight: Insights events instead of management ones):
-// it reads every management event anyway and the pane narrows them, so
-// widening the query later shows what arrived meanwhile. History searches
-// send the query's lookup attribute as well (filter.SearchTrail).
-func (s *Scheduler) SetTrailFilter(f filter.Trail) tea.Cmd {
-	q := f.Query(sources.TrailQuery{})
-	q.Lookup, q.Where = sources.LookupAttr{}, sources.TrailWhere{}
-	return s.SetTrailQuery(q)
 }

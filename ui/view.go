@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"watchtrail/feed"
 	"watchtrail/panes"
 	"watchtrail/sources"
 	"watchtrail/theme"
@@ -75,7 +76,7 @@ func besides(left, right string) string {
 // poll's tick none, any other message (keys, sizes, errors) all of them.
 func (m *Model) redraw(msg tea.Msg) {
 	switch msg.(type) {
-	case pollMsg:
+	case feed.PollMsg:
 	case sources.LogsMsg:
 		m.drawn[paneLogs] = ""
 	case sources.TrailMsg:
@@ -104,22 +105,22 @@ func (m *Model) paneView(id paneID) string {
 func (m *Model) drawPane(id paneID) string {
 	focused := id == m.focus
 	if id == paneLogs {
-		m.logs.SetNote(m.sched.moreGroupsNote())
+		m.logs.SetNote(moreGroupsNote(m.sched))
 	}
 	view := m.pane(id).View(focused)
 	st := m.sched.State(id.feed())
-	if st.lastErr == "" {
-		if id == paneAlarms && m.sched.loading {
+	if st.LastErr == "" {
+		if id == paneAlarms && m.sched.Loading() {
 			return panes.WithFooter(view, theme.Dim.Render(loadingNote(len(m.alarmList))), focused)
 		}
-		if note := m.sched.tailNote(id.feed()); note != "" {
+		if note := tailNote(m.sched, id.feed()); note != "" {
 			return panes.WithFooter(view, theme.Warn.Render("⚠ "+note), focused)
 		}
 		return view
 	}
-	note := "⚠ " + string(st.problem) + " · no data yet"
-	if !st.lastOK.IsZero() {
-		note = "⚠ " + string(st.problem) + " · data from " + st.lastOK.In(m.room.zone).Format("15:04:05 MST")
+	note := "⚠ " + string(st.Problem) + " · no data yet"
+	if !st.LastOK.IsZero() {
+		note = "⚠ " + string(st.Problem) + " · data from " + st.LastOK.In(m.room.zone).Format("15:04:05 MST")
 	}
 	return panes.WithFooter(view, theme.StatusErr.Render(note), focused)
 }
@@ -138,7 +139,7 @@ func (m *Model) header() string {
 	}
 	var right string
 	switch firing := m.alarms.Firing(); {
-	case m.sched.State(sources.FeedAlarms).lastOK.IsZero():
+	case m.sched.State(sources.FeedAlarms).LastOK.IsZero():
 		right = theme.Warn.Render("alarms not loaded yet")
 	case firing > 0:
 		right = theme.StatusErr.Render(fmt.Sprintf("%d firing", firing))
@@ -174,16 +175,16 @@ func (m *Model) statusLine() string {
 // many other feeds are failing.
 func (m *Model) errorText() string {
 	text, others := "", 0
-	for _, f := range allFeeds {
+	for _, f := range feed.All {
 		st := m.sched.State(f)
 		switch {
-		case st.lastErr == "":
+		case st.LastErr == "":
 		case text != "":
 			others++
 		default:
-			text = st.lastErr
-			if st.failures > 1 {
-				text += fmt.Sprintf(" (failed %d×, retry in %s)", st.failures, m.sched.Delay(f))
+			text = st.LastErr
+			if st.Failures > 1 {
+				text += fmt.Sprintf(" (failed %d×, retry in %s)", st.Failures, m.sched.Delay(f))
 			}
 		}
 	}

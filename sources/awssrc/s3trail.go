@@ -34,7 +34,7 @@ const (
 
 	maxCachedTrailFiles = 500       // parsed log files kept between calls, at least
 	cachedFilesPerAcct  = 40        // or this many per account folder (a 2-hour window's, and more)
-	maxCachedTrailBytes = 128 << 20 // and their records' JSON, at most
+	maxCachedTrailBytes = 128 << 20 // and their events (JSON and the rest), at most
 	trailDownloads      = 8         // log files downloaded at once
 	trailListings       = 16        // day folders listed at once, far below S3's 5,500 reads a second per prefix
 	maxListedBadFiles   = 200
@@ -78,7 +78,7 @@ type S3Trail struct {
 type trailFile struct {
 	at     time.Time // from the name: when it was delivered
 	events []sources.TrailEvent
-	size   int  // bytes of JSON in events
+	size   int  // bytes of its events: their JSON and eventSize each
 	bad    bool // unreadable: reported once, then skipped
 }
 

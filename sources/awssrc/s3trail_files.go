@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -120,10 +121,14 @@ func (t *S3Trail) download(ctx context.Context, k trailKey) (trailFile, error) {
 		return f, err
 	}
 	for _, e := range f.events {
-		f.size += len(e.JSON)
+		f.size += len(e.JSON) + eventSize
 	}
 	return f, nil
 }
+
+// eventSize is what an event holds besides its JSON: small records cost
+// this more than their bytes, so the cache counts it too.
+const eventSize = int(unsafe.Sizeof(sources.TrailEvent{}))
 
 // readError is a failure to read the object's body, as opposed to content
 // that is not a CloudTrail log.
@@ -206,6 +211,15 @@ func decodeRecords(dec *json.Decoder) ([]sources.TrailEvent, error) {
 		}
 	}
 	if err := expectDelim(dec, '}'); err != nil {
+		return nil, err
+	}
+	// Read to the end: what follows the document (a second gzip member, a
+	// second document, junk) would be lost without a word, and gzip checks
+	// its checksum, and finds a cut file, only at the end.
+	if tok, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			err = fmt.Errorf("%v after the document", tok)
+		}
 		return nil, err
 	}
 	if !found {

@@ -91,6 +91,57 @@ func TestTrailDepthCapCountsStructureOnly(t *testing.T) {
 	}
 }
 
+// Millions of tiny values compress to almost nothing yet cost their decoding
+// and a slot each: past maxTrailRecords in the top two levels the file is
+// bad, whether they are records or another key's list; records' own lists
+// do not count.
+func TestTrailRecordCountIsCapped(t *testing.T) {
+	many := func(doc string, n int) []byte {
+		return trailtest.Gzip([]byte(fmt.Sprintf(doc, strings.TrimSuffix(strings.Repeat("{},", n), ","))))
+	}
+	inRecord := `{"eventID":"a","eventTime":"2026-11-25T19:00:00Z","x":[` + strings.TrimSuffix(strings.Repeat("1,", 200_000), ",") + `]}`
+	for name, c := range map[string]struct {
+		file []byte
+		err  error
+	}{
+		"records at the cap": {many(`{"Records":[%s]}`, maxTrailRecords), nil},
+		"records past it":    {many(`{"Records":[%s]}`, maxTrailRecords+1), errTrailTooMany},
+		"another key's list": {many(`{"Other":[%s],"Records":[]}`, maxTrailRecords+1), errTrailTooMany},
+		"a record's list":    {trailtest.Gzip([]byte(`{"Records":[` + inRecord + `]}`)), nil},
+	} {
+		if _, err := readTrailFile(bytes.NewReader(c.file), nil); !errors.Is(err, c.err) {
+			t.Errorf("%s: %v, want %v", name, err, c.err)
+		}
+	}
+}
+
+// A log file is read to its end: what follows the document would be lost
+// without a word, and gzip finds a cut or corrupted file only there.
+func TestTrailFileIsReadToItsEnd(t *testing.T) {
+	doc := `{"Records":[{"eventID":"a","eventTime":"2026-11-25T19:00:00Z"}]}`
+	gz := trailtest.Gzip([]byte(doc))
+	corrupt := bytes.Clone(gz)
+	corrupt[len(corrupt)-8] ^= 0xff // the CRC-32
+	for name, c := range map[string]struct {
+		file []byte
+		err  string
+	}{
+		"whole":              {gz, ""},
+		"trailing blanks":    {trailtest.Gzip([]byte(doc + "\n\n  ")), ""},
+		"two gzip members":   {append(bytes.Clone(gz), trailtest.Gzip([]byte(doc))...), "{ after the document"},
+		"two documents":      {trailtest.Gzip([]byte(doc + doc)), "{ after the document"},
+		"junk after":         {trailtest.Gzip([]byte(doc + " junk")), "invalid character 'j'"},
+		"cut short":          {gz[:len(gz)-6], "unexpected EOF"},
+		"bad checksum":       {corrupt, "checksum"},
+		"garbage after gzip": {append(bytes.Clone(gz), "garbage!"...), "not CloudTrail JSON"},
+	} {
+		events, err := readTrailFile(bytes.NewReader(c.file), nil)
+		if c.err == "" && (err != nil || len(events) != 1) || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%s: %d events, %v; want error %q", name, len(events), err, c.err)
+		}
+	}
+}
+
 // Of the files read at once, one at a time grows past largeTrailFile: the
 // next waits for it (or for its context), so hostile files read together
 // hold a bounded amount.

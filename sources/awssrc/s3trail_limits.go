@@ -22,6 +22,11 @@ const (
 	maxTrailFileCeiling = 256 << 20
 	maxTrailRecordBytes = 1 << 20 // one record; CloudTrail cuts its events to 256 KB
 	maxTrailJSONDepth   = 100     // nesting, the {"Records":[…]} levels included
+	// Values in the top two levels (records, and the document's other
+	// keys and their list items): each costs its decoding and a slot however
+	// small, and 10 million "{}" compress to 28 KB (25 s and 1.1 GB to read).
+	// The ceiling's 256 MiB hold under a million of the smallest real records.
+	maxTrailRecords = 1_000_000
 	// Of the files downloaded at once, one at a time may grow past this
 	// (decompressed): the others wait, so together they hold a bounded
 	// amount whatever the bucket holds.
@@ -33,6 +38,7 @@ var (
 		maxTrailFileBytes>>20, maxTrailFileRatio, maxTrailFileCeiling>>20)
 	errTrailRecordBig = fmt.Errorf("a record over %d MiB (the cap per record)", maxTrailRecordBytes>>20)
 	errTrailTooDeep   = fmt.Errorf("JSON nested over %d levels deep (the cap)", maxTrailJSONDepth)
+	errTrailTooMany   = fmt.Errorf("over %d records (the cap per log file)", maxTrailRecords)
 )
 
 // countingReader counts the bytes read through it: the compressed size so far.
@@ -86,21 +92,28 @@ func (c *cappedReader) Read(p []byte) (int, error) {
 
 // recordGuard passes a {"Records":[…]} document through to a json.Decoder,
 // watching its structure on the way: it fails the read once the nesting
-// passes maxTrailJSONDepth or one run of bytes between the separators of the
+// passes maxTrailJSONDepth, the records maxTrailRecords, or one run of bytes between the separators of the
 // top two levels (a record, a top-level value, whitespace) passes
 // maxTrailRecordBytes. The decoder buffers one value at a time, so it never
 // holds more than that.
 type recordGuard struct {
 	r                io.Reader
 	depth, run       int
+	values           int // separators in the top two levels: about the records
+	failed           error
 	inString, escape bool
 }
 
+// Read fails for good once a cap is passed: json.Decoder's More drops a
+// read error, and the next read would see the end of the file instead.
 func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.failed != nil {
+		return 0, g.failed
+	}
 	n, err := g.r.Read(p)
 	for _, c := range p[:n] {
-		if err := g.step(c); err != nil {
-			return 0, err
+		if g.failed = g.step(c); g.failed != nil {
+			return 0, g.failed
 		}
 	}
 	return n, err
@@ -123,6 +136,11 @@ func (g *recordGuard) step(c byte) error {
 		g.depth--
 		g.boundary()
 	case c == ',':
+		if g.depth <= 2 {
+			if g.values++; g.values >= maxTrailRecords {
+				return errTrailTooMany
+			}
+		}
 		g.boundary()
 	}
 	if g.run > maxTrailRecordBytes {
@@ -172,5 +190,5 @@ func (g *bigFileGate) release() {
 
 // isLimit reports whether err is one of the caps above.
 func isLimit(err error) bool {
-	return errors.Is(err, errTrailTooBig) || errors.Is(err, errTrailRecordBig) || errors.Is(err, errTrailTooDeep)
+	return errors.Is(err, errTrailTooBig) || errors.Is(err, errTrailRecordBig) || errors.Is(err, errTrailTooDeep) || errors.Is(err, errTrailTooMany)
 }

@@ -1,4 +1,4 @@
-package ui
+package feed
 
 import (
 	"context"
@@ -21,8 +21,11 @@ import (
 // moves while it loads. Later listings replace the list once complete.
 //
 // Only one alarms poll runs at a time (the feed polls until its last
-// message is handled), so the fields belong to the running poll.
+// message is handled), so the listing's fields belong to the running poll.
 type alarmFeed struct {
+	current  []sources.Alarm // the alarms the feed delivered last
+	loading  bool            // current is the first listing's so far
+	msgs     <-chan tea.Msg  // the running poll's messages
 	complete []sources.Alarm // the last complete list, firing refreshes merged in
 	pages    int             // calls its listing took: at least one per 100 alarms
 	listedAt time.Time       // when that listing started; zero before the first
@@ -47,9 +50,9 @@ func (f *alarmFeed) poll(src sources.AlarmPager, wall time.Time, refresh time.Du
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		// A listing of many pages may take long; one page may not.
-		idle := time.AfterFunc(pollTimeout, cancel)
+		idle := time.AfterFunc(PollTimeout, cancel)
 		defer idle.Stop()
-		alive := func() { idle.Reset(pollTimeout) }
+		alive := func() { idle.Reset(PollTimeout) }
 		at := now()
 		if f.listedAt.IsZero() || !wall.Before(f.listedAt.Add(sources.FullListPeriod(refresh, f.pages))) {
 			var loading func([]sources.Alarm)
@@ -160,7 +163,7 @@ func (f *alarmFeed) refresh(ctx context.Context, src sources.AlarmPager, at time
 	}
 	f.complete = mergeAlarms(f.complete, fresh, asked)
 	if err != nil {
-		return alarmsPartial{sources.AlarmsMsg{Alarms: f.complete, At: at}, err}
+		return AlarmsPartial{sources.AlarmsMsg{Alarms: f.complete, At: at}, err}
 	}
 	return sources.AlarmsMsg{Alarms: f.complete, At: at}
 }
@@ -202,7 +205,7 @@ func alarmKey(a sources.Alarm) string { return a.Source + "\x00" + a.Name }
 func alarmsResult(alarms []sources.Alarm, at time.Time, err error) tea.Msg {
 	switch {
 	case sources.SomeAnswered(err):
-		return alarmsPartial{sources.AlarmsMsg{Alarms: alarms, At: at}, err}
+		return AlarmsPartial{sources.AlarmsMsg{Alarms: alarms, At: at}, err}
 	case err != nil:
 		return sources.ErrMsg{Feed: sources.FeedAlarms, Err: err, At: at}
 	}

@@ -1,10 +1,9 @@
-package ui
+package feed
 
 import (
 	"context"
 	"time"
 
-	"watchtrail/feed"
 	"watchtrail/sources"
 )
 
@@ -17,16 +16,19 @@ const metricSettle = time.Minute
 // call's worth a poll however many alarms there are, and keeps the latest
 // series of every metric, so each poll still delivers the whole set.
 type metricFeed struct {
-	schedule *feed.MetricSchedule // nil: every metric every poll
-	budget   feed.MetricBudget    // with a schedule, the most a poll requests
-	latest   map[string]sources.Series
-	inTurn   int // metrics a poll requests while they are refreshed in turn
+	specs     []sources.MetricSpec // the feed's inputs
+	visible   []string             // keys of the metrics on screen (SetVisibleMetrics)
+	specsFrom []sources.Alarm      // the alarms specs were worked out from
+	schedule  *MetricSchedule      // nil: every metric every poll
+	budget    MetricBudget         // with a schedule, the most a poll requests
+	latest    map[string]sources.Series
+	inTurn    int // metrics a poll requests while they are refreshed in turn
 }
 
 func newMetricFeed(costAware bool) *metricFeed {
-	f := &metricFeed{budget: feed.OneMetricCall, latest: map[string]sources.Series{}}
+	f := &metricFeed{budget: OneMetricCall, latest: map[string]sources.Series{}}
 	if costAware {
-		f.schedule = feed.NewMetricSchedule(metricSettle)
+		f.schedule = NewMetricSchedule(metricSettle)
 	}
 	return f
 }

@@ -1,4 +1,4 @@
-package ui
+package feed
 
 import (
 	"context"
@@ -18,6 +18,12 @@ import (
 // refused, an endpoint without it, a broken session) arrives as a
 // sources.ErrMsg; the stream is then given up and the feed is polled as
 // usual, starting after the usual backoff.
+
+// liveFeed is the logs feed's stream, while it runs.
+type liveFeed struct {
+	stream *liveStream
+	off    bool // live tail failed: the logs feed polls
+}
 
 // liveStream is the logs feed's running stream.
 type liveStream struct {
@@ -39,7 +45,7 @@ var errLiveEnded = errors.New("live tail ended")
 // live tail follows only the configured groups, never those derived from
 // the alarms, and is not tried again once it failed.
 func (s *Scheduler) liveStreamer() (sources.LogStreamer, bool) {
-	if !s.cfg.LiveTail || s.liveOff || len(s.cfg.LogGroups) == 0 {
+	if !s.cfg.LiveTail || s.live.off || len(s.cfg.LogGroups) == 0 {
 		return nil, false
 	}
 	streamer, ok := s.cfg.Source.(sources.LogStreamer)
@@ -48,17 +54,17 @@ func (s *Scheduler) liveStreamer() (sources.LogStreamer, bool) {
 
 func (s *Scheduler) startLive(streamer sources.LogStreamer) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.live = &liveStream{cancel: cancel}
+	s.live.stream = &liveStream{cancel: cancel}
 	// Polls, manual refreshes included, leave a streaming feed alone.
-	s.feeds[sources.FeedLogs].phase = phaseStreaming
+	s.feeds[sources.FeedLogs].Phase = PhaseStreaming
 	groups, pattern, now := s.cfg.LogGroups, s.cfg.LogFilter, s.cfg.Now
 	return func() tea.Msg {
 		// Starting (group lookups, StartLiveTail) gets a poll's time; the
 		// stream itself runs until cancelled.
-		timer := time.AfterFunc(pollTimeout, cancel)
+		timer := time.AfterFunc(PollTimeout, cancel)
 		events, errs, err := streamer.StreamLogs(ctx, groups, pattern)
 		if !timer.Stop() {
-			err = fmt.Errorf("live tail did not start within %s", pollTimeout)
+			err = fmt.Errorf("live tail did not start within %s", PollTimeout)
 		}
 		if err != nil {
 			return sources.ErrMsg{Feed: sources.FeedLogs, Err: err, At: now()}
@@ -91,22 +97,22 @@ func waitLive(live *liveStream, now func() time.Time) tea.Cmd {
 
 // liveStarted records a running stream and waits for its first batch.
 func (s *Scheduler) liveStarted(msg liveStartedMsg) tea.Cmd {
-	if s.live == nil { // given up meanwhile
+	if s.live.stream == nil { // given up meanwhile
 		return nil
 	}
-	s.live.events, s.live.errs = msg.events, msg.errs
+	s.live.stream.events, s.live.stream.errs = msg.events, msg.errs
 	s.feeds[sources.FeedLogs].succeeded(msg.at)
-	return waitLive(s.live, s.cfg.Now)
+	return waitLive(s.live.stream, s.cfg.Now)
 }
 
 // liveFailed gives the stream up and hands the feed to polling, which
 // starts after the usual backoff.
 func (s *Scheduler) liveFailed(msg sources.ErrMsg) tea.Cmd {
-	s.live.cancel()
-	s.live, s.liveOff = nil, true
+	s.live.stream.cancel()
+	s.live.stream, s.live.off = nil, true
 	st := s.feeds[sources.FeedLogs]
-	st.phase, st.anchor = phaseIdle, s.wall()
+	st.Phase, st.Anchor = PhaseIdle, s.wall()
 	cmd := s.done(sources.FeedLogs, msg.Err, msg.At)
-	st.lastErr += " · live tail off, polling"
+	st.LastErr += " · live tail off, polling"
 	return cmd
 }
