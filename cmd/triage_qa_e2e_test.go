@@ -291,7 +291,7 @@ func qaRecords(inc qaIncident, onset, fired time.Time, noCause bool) (records []
 		records = append(records, event(fmt.Sprintf("minor-%d", i), onset.Add(-time.Duration(3+i)*time.Minute), qaBackup, c, false))
 	}
 	if c := inc.routine; c != nil {
-		for at, i := onset.Add(-58*time.Minute), 0; at.Before(fired.Add(10*time.Minute)); at, i = at.Add(5*time.Minute), i+1 {
+		for at, i := onset.Add(-58*time.Minute), 0; at.Before(fired.Add(10 * time.Minute)); at, i = at.Add(5*time.Minute), i+1 {
 			records = append(records, event(fmt.Sprintf("routine-%d", i), at.Add(time.Duration(i%4)*3*time.Second), qaScheduler, *c, false))
 		}
 	}
