@@ -194,6 +194,7 @@ var qaIncidents = map[string]func(t *testing.T, b *motoserver.Builder, endpoint 
 		if err != nil {
 			t.Fatal(err)
 		}
+		functionKeys.Store(name, key.KeyMetadata.Arn)
 		disable := func(id string) qaCall {
 			return qaCall{name: "DisableKey", source: "kms.amazonaws.com", req: map[string]any{"keyId": id}}
 		}
