@@ -179,7 +179,10 @@ var parameterRules = []struct {
 	{Code, []string{"definition", "image", "s3key", "zipfile", "codesha", "layers", "handler", "runtime", "userdata", "templatebody", "templateurl", "launchtemplate"}},
 	{Permissions, []string{"policy", "role", "permission", "principal", "authoriz"}},
 	{Lifecycle, []string{"retention", "ttl", "timetolive", "expir", "lifecycle"}},
-	{Metadata, []string{"protection", "disableapi"}}, // termination, stop and deletion protection keep things running
+	// Termination, stop and deletion protection keep things running; a
+	// target group's deregistration delay and slow start only act on a
+	// target leaving or joining it.
+	{Metadata, []string{"protection", "disableapi", "deregistration_delay", "slow_start"}},
 	{Runtime, []string{"memory", "timeout", "environment", "variables", "parameter", "delayseconds", "batchsize", "batchingwindow", "maxconnections",
 		"cpu", "ephemeral", "value", "setting", "config", "option", "attribute", "mode", "engineversion", "port"}},
 }
@@ -222,6 +225,10 @@ func parameterKeys(v any) []string {
 			for k, x := range v {
 				seen[strings.ToLower(k)] = true
 				walk(x)
+			}
+			// A key/value pair ({"key": "stickiness.enabled", "value": "true"}) sets the setting its key names.
+			if k, ok := v["key"].(string); ok && v["value"] != nil {
+				seen[strings.ToLower(k)] = true
 			}
 		case []any:
 			for _, x := range v {

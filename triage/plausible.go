@@ -88,8 +88,10 @@ var plausibility = map[Category]map[Family]Level{
 	// balancer answers 5xx, and replaced tasks load the rest.
 	HealthChecks: {Errors: F, Latency: U, Throttling: U, Backlog: U, TrafficDrop: C, TrafficSurge: U, Absence: U, Unhealthy: F,
 		CPU: C, Memory: C, Connections: C, Storage: U, Unknown: C},
-	// Retention and TTL decide what is kept: storage, and messages expiring.
-	Lifecycle: {Backlog: C, Storage: F, TrafficDrop: U, Errors: U, Unknown: U},
+	// Retention and TTL decide what is kept: storage. A backlog only grows
+	// when consumers fall behind: a shorter retention expires old messages
+	// and records (the age falls), a longer one keeps what would expire.
+	Lifecycle: {Backlog: U, Storage: F, TrafficDrop: U, Errors: U, Unknown: U},
 	// Tags and descriptions change nothing a metric sees.
 	Metadata: {Unknown: N},
 	// A snapshot can slow I/O for a while on some engines.

@@ -19,7 +19,7 @@ import (
 )
 
 // expandFunction: a Lambda function's execution role, VPC security groups
-// and subnets, dead-letter target, aliases, and event source mappings with
+// and subnets, dead-letter target, the KMS key of its environment, aliases, and event source mappings with
 // their sources (queues, streams, tables).
 func expandFunction(ctx context.Context, s *Source, r sources.Resource) (x expansion) {
 	x.self = r
@@ -41,6 +41,9 @@ func expandFunction(ctx context.Context, s *Source, r sources.Resource) (x expan
 		}
 		if d := c.DeadLetterConfig; d != nil && aws.ToString(d.TargetArn) != "" {
 			x.add(eventSource(aws.ToString(d.TargetArn)))
+		}
+		if key := aws.ToString(c.KMSKeyArn); key != "" { // it decrypts the environment at every cold start
+			x.add(kmsKey(key, arnOf(aws.ToString(c.FunctionArn))))
 		}
 	}
 	aliases, err := cached(ctx, &s.graph.cache, "lambda:ListAliases "+r.ID, func(ctx context.Context) ([]lambdatypes.AliasConfiguration, error) {
