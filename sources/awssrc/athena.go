@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -127,12 +126,12 @@ func (t *AthenaTrail) Scanned() (bytes, queries int64) {
 // hour before End; an unset End is now) that meet q, oldest first, at most
 // q.Limit (default 200): the newest. One query; ctx's end stops it.
 func (t *AthenaTrail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
-	start, end, limit := deliveredWindow(q, t.now())
+	keep := newWindowEvents(q, t.now())
 	layout, err := t.tableLayout(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sql, err := layout.trailSQL(q, start, end, limit, t.region)
+	sql, err := layout.trailSQL(q, keep.start, keep.end, keep.limit, t.region)
 	if err != nil {
 		return nil, err
 	}
@@ -140,9 +139,7 @@ func (t *AthenaTrail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]s
 	if err != nil {
 		return nil, err
 	}
-	var out []sources.TrailEvent
 	var bad badRecords
-	seen := map[string]bool{}
 	for i, row := range rows {
 		ev, _, err := recordEvent(rowRecord(columns, layout.complexColumns(), row))
 		if err == nil && ev.Time.IsZero() {
@@ -152,19 +149,9 @@ func (t *AthenaTrail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]s
 			bad.add(fmt.Sprintf("row %d", i+1), err)
 			continue
 		}
-		if ev.Time.Before(start) || ev.Time.After(end) || seen[ev.ID] || !sources.MatchesQuery(q, ev) {
-			continue
-		}
-		if ev.ID != "" {
-			seen[ev.ID] = true
-		}
-		out = append(out, ev)
+		keep.add(ev)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	if len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, bad.err("athena table " + t.Name())
+	return keep.events(), bad.err("athena table " + t.Name())
 }
 
 func (t *AthenaTrail) tableLayout(ctx context.Context) (tableLayout, error) {

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -154,7 +153,7 @@ func (t *S3Trail) URL() string {
 // it is added to BadTrailFiles, once, and skipped. A file that could not be
 // downloaded makes the call fail, to be repeated.
 func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
-	start, end, limit := deliveredWindow(q, t.now())
+	keep := newWindowEvents(q, t.now())
 	if err := t.locateBucket(ctx); err != nil {
 		return nil, err
 	}
@@ -169,33 +168,18 @@ func (t *S3Trail) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sourc
 	if q.Insights {
 		kind = insightsFolder
 	}
-	keys, err := t.listKind(ctx, accounts, kind, start, end)
+	keys, err := t.listKind(ctx, accounts, kind, keep.start, keep.end)
 	if err != nil {
 		return nil, err
 	}
 	files, problems := t.load(ctx, keys)
 
-	var out []sources.TrailEvent
-	seen := map[string]bool{} // CloudTrail may deliver an event twice
 	for _, k := range keys {
 		for _, e := range files[k.key].events {
-			if e.Time.Before(start) || e.Time.After(end) || seen[e.ID] {
-				continue
-			}
-			if !sources.MatchesQuery(q, e) {
-				continue
-			}
-			if e.ID != "" {
-				seen[e.ID] = true
-			}
-			out = append(out, e)
+			keep.add(e)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	if len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, errors.Join(problems...)
+	return keep.events(), errors.Join(problems...)
 }
 
 // BadTrailFiles returns how many log files were skipped as unreadable, and

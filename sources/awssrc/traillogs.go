@@ -60,16 +60,14 @@ func (s *Source) UseTrailLogGroup(group string) error {
 // client-side. A message that is not a CloudTrail record is left out and
 // named, by log event id, in the error returned with the good events.
 func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([]sources.TrailEvent, error) {
-	start, end, limit := deliveredWindow(q, t.now())
+	keep := newWindowEvents(q, t.now())
 	pattern := trailLogPattern(q)
 	if t.envelope {
 		pattern = strings.ReplaceAll(pattern, "($.", "($.detail.")
 	}
-	in := filterInput(sources.LogQuery{Group: t.group, Start: start.Add(-trailLogSlack), End: end.Add(trailLogSlack),
+	in := filterInput(sources.LogQuery{Group: t.group, Start: keep.start.Add(-trailLogSlack), End: keep.end.Add(trailLogSlack),
 		Pattern: pattern})
-	var out []sources.TrailEvent
 	var bad badRecords
-	seen := map[string]bool{}
 	read := 0
 	p := cloudwatchlogs.NewFilterLogEventsPaginator(t.logs, in,
 		func(o *cloudwatchlogs.FilterLogEventsPaginatorOptions) { o.StopOnDuplicateToken = true })
@@ -89,20 +87,10 @@ func (t *TrailLogGroup) FetchTrail(ctx context.Context, q sources.TrailQuery) ([
 				bad.add(fmt.Sprintf("log event %s", text.Sanitize(aws.ToString(le.EventId))), err)
 				continue
 			}
-			if ev.Time.Before(start) || ev.Time.After(end) || seen[ev.ID] || !sources.MatchesQuery(q, ev) {
-				continue
-			}
-			if ev.ID != "" {
-				seen[ev.ID] = true
-			}
-			out = append(out, ev)
+			keep.add(ev)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
-	if len(out) > limit {
-		out = out[len(out)-limit:]
-	}
-	return out, bad.err("trail log group " + t.group)
+	return keep.events(), bad.err("trail log group " + t.group)
 }
 
 // event reads one log event's message: a CloudTrail record, or for a
@@ -174,6 +162,41 @@ func deliveredWindow(q sources.TrailQuery, now time.Time) (start, end time.Time,
 		start = end.Add(-defaultS3TrailWindow)
 	}
 	return start, end, limit
+}
+
+// windowEvents keeps the events of a trail query's window that meet it, each
+// event ID once (CloudTrail may deliver an event twice), and gives them back
+// oldest first, at most the limit: the newest.
+type windowEvents struct {
+	q          sources.TrailQuery
+	start, end time.Time
+	limit      int
+	seen       map[string]bool
+	out        []sources.TrailEvent
+}
+
+func newWindowEvents(q sources.TrailQuery, now time.Time) *windowEvents {
+	start, end, limit := deliveredWindow(q, now)
+	return &windowEvents{q: q, start: start, end: end, limit: limit, seen: map[string]bool{}}
+}
+
+func (w *windowEvents) add(ev sources.TrailEvent) {
+	if ev.Time.Before(w.start) || ev.Time.After(w.end) || w.seen[ev.ID] || !sources.MatchesQuery(w.q, ev) {
+		return
+	}
+	if ev.ID != "" {
+		w.seen[ev.ID] = true
+	}
+	w.out = append(w.out, ev)
+}
+
+func (w *windowEvents) events() []sources.TrailEvent {
+	out := w.out
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.Before(out[j].Time) })
+	if len(out) > w.limit {
+		out = out[len(out)-w.limit:]
+	}
+	return out
 }
 
 // badRecords collects what could not be read, naming the first few.
