@@ -1,8 +1,6 @@
 package cmd
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"math"
 	"strings"
@@ -189,7 +187,7 @@ var qaIncidents = map[string]func(t *testing.T, b *motoserver.Builder, endpoint 
 		motoJSON(t, endpoint, "kms", "TrentService.CreateKey", map[string]any{"Description": name + " staging env"}, &otherKey)
 		_, err := lambdaClient(endpoint).CreateFunction(context.Background(), &lambda.CreateFunctionInput{FunctionName: aws.String(name),
 			Role: aws.String(b.Role(name+"-exec", "lambda.amazonaws.com")), Runtime: lambdatypes.RuntimePython312, Handler: aws.String("index.handler"),
-			Code: &lambdatypes.FunctionCode{ZipFile: qaZip(t)}, KMSKeyArn: aws.String(key.KeyMetadata.Arn), Publish: true,
+			Code: &lambdatypes.FunctionCode{ZipFile: motoserver.HandlerZip(t)}, KMSKeyArn: aws.String(key.KeyMetadata.Arn), Publish: true,
 			Environment: &lambdatypes.Environment{Variables: map[string]string{"SIGNING_SECRET": "s3cr3t"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -430,21 +428,4 @@ func init() {
 func qaARNResource(arn string) string {
 	parts := strings.SplitN(arn, ":", 6)
 	return parts[len(parts)-1]
-}
-
-// qaZip is a Python handler's deployment package.
-func qaZip(t *testing.T) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	w, err := zw.Create("index.py")
-	if err == nil {
-		_, err = w.Write([]byte("def handler(event, context):\n    return 'ok'\n"))
-	}
-	if err == nil {
-		err = zw.Close()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

@@ -229,7 +229,7 @@ func (b *Builder) Function(name, roleARN string, n *Network) string {
 	b.t.Helper()
 	in := &lambda.CreateFunctionInput{FunctionName: aws.String(name), Role: aws.String(roleARN),
 		Runtime: lambdatypes.RuntimePython312, Handler: aws.String("index.handler"),
-		Code: &lambdatypes.FunctionCode{ZipFile: handlerZip(b.t)}, Publish: true}
+		Code: &lambdatypes.FunctionCode{ZipFile: HandlerZip(b.t)}, Publish: true}
 	if n != nil {
 		in.VpcConfig = &lambdatypes.VpcConfig{SubnetIds: n.Subnets, SecurityGroupIds: []string{n.SG}}
 	}
@@ -240,7 +240,8 @@ func (b *Builder) Function(name, roleARN string, n *Network) string {
 	return *fn.FunctionArn
 }
 
-func handlerZip(t testing.TB) []byte {
+// HandlerZip is a Python Lambda handler's deployment package.
+func HandlerZip(t testing.TB) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	w, err := zw.Create("index.py")
